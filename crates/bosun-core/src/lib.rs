@@ -1,0 +1,18 @@
+//! Bosun's domain: identifiers, roles and the actions they allow, the injected clock, canonical
+//! JSON, redaction of secrets and the audit chain (hashing and verification).
+//!
+//! Architecture invariant: this crate does no I/O. Everything here is a function of its inputs,
+//! so its rules are tested with plain values and shared by every store backend and edge.
+
+pub mod apikey;
+pub mod audit;
+pub mod clock;
+pub mod ids;
+pub mod jcs;
+pub mod redact;
+pub mod role;
+pub mod validate;
+
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use ids::{KeyId, TenantId, UserId};
+pub use role::{Action, Role};
