@@ -67,7 +67,11 @@ mod tests {
         ];
         for (bits, text) in table {
             let v = serde_json::json!([f64::from_bits(bits)]);
-            assert_eq!(String::from_utf8(canonicalize(&v).unwrap()).unwrap(), format!("[{text}]"), "{bits:#x}");
+            assert_eq!(
+                String::from_utf8(canonicalize(&v).unwrap()).unwrap(),
+                format!("[{text}]"),
+                "{bits:#x}"
+            );
         }
     }
 
@@ -76,7 +80,9 @@ mod tests {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
             ".{0,12}".prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {

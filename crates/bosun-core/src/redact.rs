@@ -13,9 +13,22 @@ pub const REDACTED: &str = "[REDACTED]";
 /// True when a JSON key names a secret: password, secret, token, api_key, authorization,
 /// cookie, private_key, credential — in any case, with any separator.
 pub fn is_secret_key(key: &str) -> bool {
-    let norm: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
-    const CONTAINS: [&str; 9] =
-        ["password", "passwd", "passphrase", "secret", "apikey", "authorization", "cookie", "privatekey", "credential"];
+    let norm: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    const CONTAINS: [&str; 9] = [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "apikey",
+        "authorization",
+        "cookie",
+        "privatekey",
+        "credential",
+    ];
     // "token" only as the end of a name (access_token, id_token), so counts like
     // `max_tokens` or `tokens_used` stay readable.
     CONTAINS.iter().any(|w| norm.contains(w)) || norm.ends_with("token")
@@ -73,12 +86,32 @@ mod tests {
 
     #[test]
     fn secret_keys_in_any_spelling() {
-        for k in ["password", "Password", "db-password", "API_KEY", "apiKey", "x-api-key", "Authorization",
-            "set-cookie", "private_key", "privateKey", "aws_credentials", "client_secret", "access_token", "token"]
-        {
+        for k in [
+            "password",
+            "Password",
+            "db-password",
+            "API_KEY",
+            "apiKey",
+            "x-api-key",
+            "Authorization",
+            "set-cookie",
+            "private_key",
+            "privateKey",
+            "aws_credentials",
+            "client_secret",
+            "access_token",
+            "token",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["name", "role", "max_tokens", "tokens_used", "description", "keyword"] {
+        for k in [
+            "name",
+            "role",
+            "max_tokens",
+            "tokens_used",
+            "description",
+            "keyword",
+        ] {
             assert!(!is_secret_key(k), "{k}");
         }
     }
@@ -111,10 +144,13 @@ mod tests {
             "max_tokens": 10
         });
         redact_value(&mut v);
-        assert_eq!(v, json!({
-            "name": "deploy",
-            "config": {"Password": REDACTED, "list": [REDACTED, 3]},
-            "max_tokens": 10
-        }));
+        assert_eq!(
+            v,
+            json!({
+                "name": "deploy",
+                "config": {"Password": REDACTED, "list": [REDACTED, 3]},
+                "max_tokens": 10
+            })
+        );
     }
 }

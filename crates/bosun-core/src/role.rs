@@ -100,8 +100,16 @@ mod tests {
     #[test]
     fn action_table() {
         let table = [
-            (Action::TenantCreate, "tenant.created", Requirement::SystemAdmin),
-            (Action::UserCreate, "user.created", Requirement::Role(Role::Admin)),
+            (
+                Action::TenantCreate,
+                "tenant.created",
+                Requirement::SystemAdmin,
+            ),
+            (
+                Action::UserCreate,
+                "user.created",
+                Requirement::Role(Role::Admin),
+            ),
             (Action::KeyCreate, "key.created", Requirement::AdminOrSelf),
             (Action::KeyRevoke, "key.revoked", Requirement::AdminOrSelf),
         ];

@@ -5,8 +5,13 @@ pub fn name(field: &str, value: &str) -> Result<(), String> {
     if value.is_empty() || value.len() > 64 {
         return Err(format!("`{field}` must be 1 to 64 characters long"));
     }
-    if !value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-')) {
-        return Err(format!("`{field}` may contain only letters, digits and . _ @ -"));
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'))
+    {
+        return Err(format!(
+            "`{field}` may contain only letters, digits and . _ @ -"
+        ));
     }
     Ok(())
 }

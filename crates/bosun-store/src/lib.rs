@@ -1,1 +1,199 @@
-//! placeholder
+//! The store boundary: an operation-level, transactional [`Store`] trait and its backends.
+//!
+//! The kernel never sees SQL. A write is a closure over [`WriteTx`] that the backend runs inside
+//! one transaction (on SQLite, several callers' closures share one group commit, each inside its
+//! own savepoint); a read is a closure over [`ReadTx`] on a pooled read connection.
+//!
+//! Architecture invariant: every read except [`ReadTx::key_by_prefix`] (which is how a request
+//! finds its tenant in the first place) and the system-level tenant listing takes a tenant.
+
+pub mod conformance;
+pub mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use bosun_core::audit::{AuditDraft, AuditEvent, Outcome, Severity};
+use bosun_core::model::{ApiKey, Tenant, User};
+use bosun_core::{KeyId, TenantId, UserId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was hit; the text names the field.
+    #[error("{0}")]
+    Conflict(String),
+    /// The store cannot serve (writer stopped, database unreachable).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else; the text is for logs, never for answers.
+    #[error("store error: {0}")]
+    Internal(String),
+    /// The database was written by a newer Bosun.
+    /// A stored row cannot be read back (only possible when the file was edited by hand).
+    #[error("seq {seq}: the stored row is unreadable ({reason})")]
+    Corrupt { seq: u64, reason: String },
+    #[error(
+        "database schema version {found} is newer than this binary supports ({supported}); upgrade bosun"
+    )]
+    TooNew { found: i64, supported: i64 },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A stored idempotent answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdempotentReply {
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Filters of `GET /api/v1/audit`. `None` means "any".
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Matches `actor_id` or `actor_name`.
+    pub actor: Option<String>,
+    pub action_prefix: Option<String>,
+    pub target: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub severity: Option<Severity>,
+    /// RFC 3339 bounds on `at`, inclusive from, exclusive to (already normalised to the log's format).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub project: Option<String>,
+}
+
+/// A page position: newest first below `before_seq`, or oldest first above `after_seq`.
+#[derive(Clone, Copy, Debug)]
+pub enum Page {
+    Newest { before_seq: Option<u64>, limit: u32 },
+    Oldest { after_seq: u64, limit: u32 },
+}
+
+/// Reads. Every method is scoped by a tenant unless its doc says why not.
+pub trait ReadTx {
+    /// Answers when the database answers.
+    fn ping(&mut self) -> Result<()>;
+    fn tenant(&mut self, id: TenantId) -> Result<Option<Tenant>>;
+    /// System-level: only the kernel's system-admin path calls it.
+    fn list_tenants(&mut self) -> Result<Vec<Tenant>>;
+    fn user(&mut self, tenant: TenantId, id: UserId) -> Result<Option<User>>;
+    fn list_users(
+        &mut self,
+        tenant: TenantId,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<User>>;
+    fn key(&mut self, tenant: TenantId, id: KeyId) -> Result<Option<ApiKey>>;
+    /// Tenant-less by necessity: a presented key is how the caller's tenant is found.
+    fn key_by_prefix(&mut self, prefix: &str) -> Result<Option<ApiKey>>;
+    fn query_audit(
+        &mut self,
+        tenant: TenantId,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEvent>>;
+    /// Tenants that have audit events (for verifying a whole database offline).
+    fn audit_tenants(&mut self) -> Result<Vec<String>>;
+    /// A raw page of one tenant's chain by seq, for verification and export.
+    fn audit_chain(&mut self, tenant: &str, after_seq: u64, limit: u32) -> Result<Vec<AuditEvent>>;
+}
+
+/// Writes, inside one transaction. Reads inside a write see its uncommitted changes.
+pub trait WriteTx: ReadTx {
+    fn create_tenant(&mut self, tenant: &Tenant) -> Result<()>;
+    fn create_user(&mut self, user: &User) -> Result<()>;
+    fn create_key(&mut self, key: &ApiKey) -> Result<()>;
+    fn revoke_key(&mut self, tenant: TenantId, id: KeyId, at: &str) -> Result<()>;
+    /// Seal the draft into the tenant's chain (next seq, linked to the head) and store it.
+    fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent>;
+    /// A stored answer for this key if one was written at or after `not_before`.
+    fn idempotent_reply(
+        &mut self,
+        tenant: TenantId,
+        principal: &str,
+        key: &str,
+        not_before: &str,
+    ) -> Result<Option<IdempotentReply>>;
+    fn put_idempotent_reply(
+        &mut self,
+        tenant: TenantId,
+        principal: &str,
+        key: &str,
+        reply: &IdempotentReply,
+        at: &str,
+    ) -> Result<()>;
+}
+
+/// What a write job hands back to the backend: whether to keep its changes, and how to answer
+/// its caller once the transaction's fate is known.
+pub struct Finish {
+    pub keep: bool,
+    pub reply: Box<dyn FnOnce(Result<()>) + Send>,
+}
+
+pub type WriteJob = Box<dyn FnOnce(&mut dyn WriteTx) -> Finish + Send>;
+
+/// A storage backend.
+pub trait Store: Send + Sync + 'static {
+    /// Queue a write job. Fails only when the backend has stopped.
+    fn submit(&self, job: WriteJob) -> Result<()>;
+    /// Run a read job on a pooled connection; blocks, so callers run it off the async executor.
+    fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx));
+    /// Stop accepting writes, finish the queued ones, flush.
+    fn shutdown(&self);
+    /// A short name for logs and metrics ("sqlite", "postgres").
+    fn backend(&self) -> &'static str;
+}
+
+impl dyn Store {
+    /// Run `f` in a write transaction. An `Err` from `f` rolls back its changes only.
+    pub fn write<R, E, F>(&self, f: F) -> Pin<Box<dyn Future<Output = Result<R, E>> + Send + '_>>
+    where
+        R: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let submitted = self.submit(Box::new(move |w| {
+            let result = f(w);
+            Finish {
+                keep: result.is_ok(),
+                reply: Box::new(move |commit| {
+                    let answer = match (result, commit) {
+                        (Err(e), _) => Err(e),
+                        (Ok(r), Ok(())) => Ok(r),
+                        (Ok(_), Err(e)) => Err(e.into()),
+                    };
+                    let _ = tx.send(answer);
+                }),
+            }
+        }));
+        Box::pin(async move {
+            submitted?;
+            rx.await
+                .map_err(|_| StoreError::Unavailable("the writer dropped the job".into()))?
+        })
+    }
+
+    /// Run `f` on a read connection, off the async executor.
+    pub async fn read<R, F>(self: &std::sync::Arc<Self>, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn ReadTx) -> Result<R> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut f = Some(f);
+            let mut out = None;
+            store.read_blocking(&mut |r| {
+                if let Some(f) = f.take() {
+                    out = Some(f(r));
+                }
+            });
+            out.unwrap_or_else(|| Err(StoreError::Internal("read job did not run".into())))
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("read task failed: {e}")))?
+    }
+}

@@ -1,0 +1,749 @@
+//! The embedded backend: SQLite in WAL mode. One writer thread group-commits queued jobs (each in
+//! its own savepoint, so one job's failure rolls back only its own changes); reads run on a small
+//! pool of read-only connections.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::thread::JoinHandle;
+
+use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, GENESIS, Outcome, Severity};
+use bosun_core::model::{ApiKey, Tenant, User};
+use bosun_core::{KeyId, Role, TenantId, UserId};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, ToSql, params};
+use serde_json::Value;
+
+use crate::{
+    AuditFilter, Finish, IdempotentReply, Page, ReadTx, Result, Store, StoreError, WriteJob,
+    WriteTx,
+};
+
+/// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/sqlite/0001_identity_and_audit.sql"),
+)];
+
+/// The most jobs one transaction commits together.
+const MAX_BATCH: usize = 1024;
+
+#[derive(Clone, Debug)]
+pub struct SqliteOptions {
+    pub readers: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self { readers: 4 }
+    }
+}
+
+pub struct SqliteStore {
+    sender: RwLock<Option<Sender<WriteJob>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    readers: ReadPool,
+    depth: Arc<AtomicI64>,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) and migrate the database, then start the writer.
+    pub fn open(path: &Path, options: &SqliteOptions) -> Result<Self> {
+        let mut conn = Connection::open(path).map_err(internal)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(internal)?;
+        migrate(&mut conn)?;
+        let readers = ReadPool::open(path, options.readers.max(1))?;
+        let (sender, receiver) = channel();
+        let depth = Arc::new(AtomicI64::new(0));
+        let writer_depth = depth.clone();
+        let writer = std::thread::Builder::new()
+            .name("bosun-writer".into())
+            .spawn(move || writer_loop(conn, receiver, writer_depth))
+            .map_err(internal)?;
+        Ok(Self {
+            sender: RwLock::new(Some(sender)),
+            writer: Mutex::new(Some(writer)),
+            readers,
+            depth,
+        })
+    }
+
+    /// Open an existing database for reading only (offline verification). Writes are refused.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(StoreError::Unavailable(format!(
+                "no database at {}",
+                path.display()
+            )));
+        }
+        let readers = ReadPool::open(path, 1)?;
+        readers.with(|conn| check_version(user_version(conn)?))?;
+        Ok(Self {
+            sender: RwLock::new(None),
+            writer: Mutex::new(None),
+            readers,
+            depth: Arc::new(AtomicI64::new(0)),
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    fn submit(&self, job: WriteJob) -> Result<()> {
+        let guard = self.sender.read().unwrap_or_else(|e| e.into_inner());
+        let sender = guard
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("the store is shut down".into()))?;
+        let depth = self.depth.fetch_add(1, Ordering::Relaxed) + 1;
+        metrics::gauge!("bosun_writer_queue_depth").set(depth as f64);
+        sender
+            .send(job)
+            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))
+    }
+
+    fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx)) {
+        self.readers.with(|conn| job(&mut Tx { conn, appends: 0 }));
+    }
+
+    fn shutdown(&self) {
+        self.sender
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(handle) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = handle.join();
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(internal)
+}
+
+fn check_version(found: i64) -> Result<()> {
+    let supported = MIGRATIONS.last().map_or(0, |m| m.0);
+    if found > supported {
+        Err(StoreError::TooNew { found, supported })
+    } else {
+        Ok(())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = user_version(conn)?;
+    check_version(current)?;
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let tx = conn.transaction().map_err(internal)?;
+        tx.execute_batch(sql).map_err(internal)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(internal)?;
+        tx.commit().map_err(internal)?;
+        tracing::info!(version, "applied migration");
+    }
+    Ok(())
+}
+
+fn writer_loop(mut conn: Connection, jobs: Receiver<WriteJob>, depth: Arc<AtomicI64>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Ok(first) = jobs.recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let left = depth.fetch_sub(batch.len() as i64, Ordering::Relaxed) - batch.len() as i64;
+        metrics::gauge!("bosun_writer_queue_depth").set(left as f64);
+        metrics::histogram!("bosun_writer_batch_size").record(batch.len() as f64);
+        commit_batch(&mut conn, &mut batch);
+    }
+    // Senders are gone: everything queued has been committed. Fold the WAL back in.
+    let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+/// Run every job of the batch in one transaction, each inside its own savepoint; commit once;
+/// then answer every caller with the transaction's fate.
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        tracing::error!(error = %e, "cannot begin a write transaction");
+        batch.clear(); // dropping a job answers its caller "unavailable"
+        return;
+    }
+    let mut replies = Vec::with_capacity(batch.len());
+    let mut appends = 0u64;
+    for job in batch.drain(..) {
+        let step = (|| -> rusqlite::Result<()> {
+            conn.prepare_cached("SAVEPOINT job")?.execute([])?;
+            let mut tx = Tx { conn, appends: 0 };
+            let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
+            let job_appends = tx.appends;
+            match finished {
+                Ok(Finish { keep: true, reply }) => {
+                    conn.prepare_cached("RELEASE job")?.execute([])?;
+                    appends += job_appends;
+                    replies.push(reply);
+                }
+                Ok(Finish { keep: false, reply }) => {
+                    conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
+                    conn.prepare_cached("RELEASE job")?.execute([])?;
+                    replies.push(reply);
+                }
+                Err(_) => {
+                    tracing::error!("a write job panicked; its changes were rolled back");
+                    conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
+                    conn.prepare_cached("RELEASE job")?.execute([])?;
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = step {
+            tracing::error!(error = %e, "savepoint handling failed");
+        }
+    }
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => {
+            metrics::counter!("bosun_audit_appends_total").increment(appends);
+            replies.into_iter().for_each(|r| r(Ok(())));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+            replies
+                .into_iter()
+                .for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
+        }
+    }
+}
+
+struct ReadPool {
+    idle: Mutex<Vec<Connection>>,
+    returned: Condvar,
+}
+
+impl ReadPool {
+    fn open(path: &Path, n: usize) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conns = (0..n)
+            .map(|_| {
+                let c = Connection::open_with_flags(path, flags).map_err(internal)?;
+                c.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;")
+                    .map_err(internal)?;
+                Ok(c)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            idle: Mutex::new(conns),
+            returned: Condvar::new(),
+        })
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
+        let conn = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if let Some(c) = idle.pop() {
+                    break c;
+                }
+                idle = self.returned.wait(idle).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        // Put the connection back even if `f` panics.
+        struct Return<'p>(&'p ReadPool, Option<Connection>);
+        impl Drop for Return<'_> {
+            fn drop(&mut self) {
+                if let Some(c) = self.1.take() {
+                    self.0
+                        .idle
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(c);
+                    self.0.returned.notify_one();
+                }
+            }
+        }
+        let guard = Return(self, Some(conn));
+        f(guard.1.as_ref().expect("present"))
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(e.to_string())
+}
+
+fn write_err(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Conflict(msg.clone().unwrap_or_else(|| "constraint violated".into()))
+        }
+        _ => internal(e),
+    }
+}
+
+/// A connection seen through the store's operations: a write transaction on the writer, or a
+/// pooled read connection.
+struct Tx<'c> {
+    conn: &'c Connection,
+    appends: u64,
+}
+
+fn tenant_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
+    Ok(Tenant {
+        id: parse_id(r, 0, TenantId::parse)?,
+        name: r.get(1)?,
+        system: r.get(2)?,
+        created_at: r.get(3)?,
+    })
+}
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    let metadata: String = r.get(4)?;
+    Ok(User {
+        tenant_id: parse_id(r, 0, TenantId::parse)?,
+        id: parse_id(r, 1, UserId::parse)?,
+        name: r.get(2)?,
+        role: Role::parse(&role).ok_or_else(|| bad_column(3, "role"))?,
+        metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
+        created_at: r.get(5)?,
+    })
+}
+
+fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
+    Ok(ApiKey {
+        tenant_id: parse_id(r, 0, TenantId::parse)?,
+        id: parse_id(r, 1, KeyId::parse)?,
+        user_id: parse_id(r, 2, UserId::parse)?,
+        prefix: r.get(3)?,
+        hash: r.get(4)?,
+        label: r.get(5)?,
+        created_at: r.get(6)?,
+        revoked_at: r.get(7)?,
+    })
+}
+
+const AUDIT_COLUMNS: &str = "tenant_id, seq, at, actor_type, actor_id, actor_name, action, target_type, \
+    target_id, project, outcome, severity, details, ip, user_agent, correlation_id, prev_hash, hash";
+
+/// Read an audit row. A hand-edited row that no longer parses is reported with its seq; a
+/// `details` that is no longer JSON is kept as text so that verification names a hash mismatch.
+fn audit_row(r: &Row<'_>) -> rusqlite::Result<std::result::Result<AuditEvent, StoreError>> {
+    let seq: i64 = r.get(1)?;
+    let seq = seq as u64;
+    let corrupt = |what: &str| StoreError::Corrupt {
+        seq,
+        reason: format!("bad {what}"),
+    };
+    let actor_type: String = r.get(3)?;
+    let outcome: String = r.get(10)?;
+    let severity: String = r.get(11)?;
+    let details: String = r.get(12)?;
+    let (Some(actor_type), Some(outcome), Some(severity)) = (
+        ActorType::parse(&actor_type),
+        Outcome::parse(&outcome),
+        Severity::parse(&severity),
+    ) else {
+        return Ok(Err(corrupt("actor_type, outcome or severity")));
+    };
+    Ok(Ok(AuditEvent {
+        tenant: r.get(0)?,
+        seq,
+        at: r.get(2)?,
+        actor_type,
+        actor_id: r.get(4)?,
+        actor_name: r.get(5)?,
+        action: r.get(6)?,
+        target_type: r.get(7)?,
+        target_id: r.get(8)?,
+        project: r.get(9)?,
+        outcome,
+        severity,
+        details: serde_json::from_str(&details).unwrap_or(Value::String(details)),
+        ip: r.get(13)?,
+        user_agent: r.get(14)?,
+        correlation_id: r.get(15)?,
+        prev_hash: r.get(16)?,
+        hash: r.get(17)?,
+    }))
+}
+
+fn parse_id<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s).ok_or_else(|| bad_column(i, "id"))
+}
+
+fn bad_column(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("bad {what}").into(),
+    )
+}
+
+fn collect_audit(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    params: &[&dyn ToSql],
+) -> Result<Vec<AuditEvent>> {
+    let rows = stmt.query_map(params, audit_row).map_err(internal)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row.map_err(internal)??);
+    }
+    Ok(out)
+}
+
+impl ReadTx for Tx<'_> {
+    fn ping(&mut self) -> Result<()> {
+        self.conn
+            .query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    fn tenant(&mut self, id: TenantId) -> Result<Option<Tenant>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, system, created_at FROM tenants WHERE id = ?1")
+            .map_err(internal)?;
+        stmt.query_row([id.to_string()], tenant_row)
+            .optional()
+            .map_err(internal)
+    }
+
+    fn list_tenants(&mut self) -> Result<Vec<Tenant>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, system, created_at FROM tenants ORDER BY id")
+            .map_err(internal)?;
+        stmt.query_map([], tenant_row)
+            .map_err(internal)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(internal)
+    }
+
+    fn user(&mut self, tenant: TenantId, id: UserId) -> Result<Option<User>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT tenant_id, id, name, role, metadata, created_at FROM users WHERE tenant_id = ?1 AND id = ?2",
+            )
+            .map_err(internal)?;
+        stmt.query_row([tenant.to_string(), id.to_string()], user_row)
+            .optional()
+            .map_err(internal)
+    }
+
+    fn list_users(
+        &mut self,
+        tenant: TenantId,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<User>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT tenant_id, id, name, role, metadata, created_at FROM users
+                 WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            )
+            .map_err(internal)?;
+        let after = after.map(|a| a.to_string()).unwrap_or_default();
+        stmt.query_map(params![tenant.to_string(), after, limit], user_row)
+            .map_err(internal)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(internal)
+    }
+
+    fn key(&mut self, tenant: TenantId, id: KeyId) -> Result<Option<ApiKey>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT tenant_id, id, user_id, prefix, hash, label, created_at, revoked_at FROM api_keys
+                 WHERE tenant_id = ?1 AND id = ?2",
+            )
+            .map_err(internal)?;
+        stmt.query_row([tenant.to_string(), id.to_string()], key_row)
+            .optional()
+            .map_err(internal)
+    }
+
+    fn key_by_prefix(&mut self, prefix: &str) -> Result<Option<ApiKey>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT tenant_id, id, user_id, prefix, hash, label, created_at, revoked_at FROM api_keys
+                 WHERE prefix = ?1",
+            )
+            .map_err(internal)?;
+        stmt.query_row([prefix], key_row)
+            .optional()
+            .map_err(internal)
+    }
+
+    fn query_audit(
+        &mut self,
+        tenant: TenantId,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEvent>> {
+        use rusqlite::types::Value as V;
+        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE tenant_id = ?1");
+        let mut args = vec![V::Text(tenant.to_string())];
+        let mut push = |clause: &str, value: V| {
+            args.push(value);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(actor) = &filter.actor {
+            push(" AND (actor_id = ?", V::Text(actor.clone()));
+            push(" OR actor_name = ?)", V::Text(actor.clone()));
+        }
+        if let Some(prefix) = &filter.action_prefix {
+            // Exact string prefix: substr avoids LIKE's wildcards and case folding.
+            push(
+                " AND substr(action, 1, length(?)) = ",
+                V::Text(prefix.clone()),
+            );
+            push("?", V::Text(prefix.clone()));
+        }
+        if let Some(target) = &filter.target {
+            push(" AND target_id = ?", V::Text(target.clone()));
+        }
+        if let Some(o) = filter.outcome {
+            push(" AND outcome = ?", V::Text(o.as_str().into()));
+        }
+        if let Some(s) = filter.severity {
+            push(" AND severity = ?", V::Text(s.as_str().into()));
+        }
+        if let Some(from) = &filter.from {
+            push(" AND at >= ?", V::Text(from.clone()));
+        }
+        if let Some(to) = &filter.to {
+            push(" AND at < ?", V::Text(to.clone()));
+        }
+        if let Some(project) = &filter.project {
+            push(" AND project = ?", V::Text(project.clone()));
+        }
+        let limit = match page {
+            Page::Newest { before_seq, limit } => {
+                push(
+                    " AND seq < ? ORDER BY seq DESC",
+                    V::Integer(before_seq.map_or(i64::MAX, |s| s as i64)),
+                );
+                limit
+            }
+            Page::Oldest { after_seq, limit } => {
+                push(
+                    " AND seq > ? ORDER BY seq ASC",
+                    V::Integer(after_seq as i64),
+                );
+                limit
+            }
+        };
+        push(" LIMIT ?", V::Integer(i64::from(limit)));
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(internal)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), audit_row)
+            .map_err(internal)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row.map_err(internal)??);
+        }
+        Ok(out)
+    }
+
+    fn audit_tenants(&mut self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM tenants ORDER BY id")
+            .map_err(internal)?;
+        stmt.query_map([], |r| r.get(0))
+            .map_err(internal)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(internal)
+    }
+
+    fn audit_chain(&mut self, tenant: &str, after_seq: u64, limit: u32) -> Result<Vec<AuditEvent>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE tenant_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+            ))
+            .map_err(internal)?;
+        collect_audit(&mut stmt, params![tenant, after_seq as i64, limit])
+    }
+}
+
+impl WriteTx for Tx<'_> {
+    fn create_tenant(&mut self, t: &Tenant) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO tenants (id, name, system, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| s.execute(params![t.id.to_string(), t.name, t.system, t.created_at]))
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    fn create_user(&mut self, u: &User) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO users (tenant_id, id, name, role, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    u.tenant_id.to_string(),
+                    u.id.to_string(),
+                    u.name,
+                    u.role.as_str(),
+                    u.metadata.to_string(),
+                    u.created_at
+                ])
+            })
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    fn create_key(&mut self, k: &ApiKey) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO api_keys (tenant_id, id, user_id, prefix, hash, label, created_at, revoked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    k.tenant_id.to_string(),
+                    k.id.to_string(),
+                    k.user_id.to_string(),
+                    k.prefix,
+                    k.hash,
+                    k.label,
+                    k.created_at,
+                    k.revoked_at
+                ])
+            })
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    fn revoke_key(&mut self, tenant: TenantId, id: KeyId, at: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE api_keys SET revoked_at = ?3 WHERE tenant_id = ?1 AND id = ?2 AND revoked_at IS NULL",
+            )
+            .and_then(|mut s| s.execute(params![tenant.to_string(), id.to_string(), at]))
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent> {
+        let tenant = tenant.to_string();
+        let head: Option<(i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, hash FROM audit_events WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1",
+            )
+            .and_then(|mut s| {
+                s.query_row([&tenant], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(internal)?;
+        let (seq, prev) = head.map_or((1, GENESIS.to_owned()), |(s, h)| (s as u64 + 1, h));
+        let e = draft.seal(&tenant, seq, &prev);
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO audit_events ({AUDIT_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+            ))
+            .and_then(|mut s| {
+                s.execute(params![
+                    e.tenant,
+                    e.seq as i64,
+                    e.at,
+                    e.actor_type.as_str(),
+                    e.actor_id,
+                    e.actor_name,
+                    e.action,
+                    e.target_type,
+                    e.target_id,
+                    e.project,
+                    e.outcome.as_str(),
+                    e.severity.as_str(),
+                    e.details.to_string(),
+                    e.ip,
+                    e.user_agent,
+                    e.correlation_id,
+                    e.prev_hash,
+                    e.hash
+                ])
+            })
+            .map_err(write_err)?;
+        self.appends += 1;
+        Ok(e)
+    }
+
+    fn idempotent_reply(
+        &mut self,
+        tenant: TenantId,
+        principal: &str,
+        key: &str,
+        not_before: &str,
+    ) -> Result<Option<IdempotentReply>> {
+        self.conn
+            .prepare_cached(
+                "SELECT request_hash, status, body FROM idempotency
+                 WHERE tenant_id = ?1 AND principal_id = ?2 AND key = ?3 AND created_at >= ?4",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![tenant.to_string(), principal, key, not_before],
+                    |r| {
+                        Ok(IdempotentReply {
+                            request_hash: r.get(0)?,
+                            status: r.get(1)?,
+                            body: r.get(2)?,
+                        })
+                    },
+                )
+                .optional()
+            })
+            .map_err(internal)
+    }
+
+    fn put_idempotent_reply(
+        &mut self,
+        tenant: TenantId,
+        principal: &str,
+        key: &str,
+        reply: &IdempotentReply,
+        at: &str,
+    ) -> Result<()> {
+        // An expired record with the same key is replaced.
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO idempotency (tenant_id, principal_id, key, request_hash, status, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![tenant.to_string(), principal, key, reply.request_hash, reply.status, reply.body, at])
+            })
+            .map_err(write_err)?;
+        Ok(())
+    }
+}
