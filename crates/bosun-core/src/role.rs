@@ -54,6 +54,8 @@ pub enum Requirement {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     TenantCreate,
+    /// Only ever audited as a denial: listing tenants is a read.
+    TenantList,
     UserCreate,
     KeyCreate,
     KeyRevoke,
@@ -65,6 +67,7 @@ impl Action {
     pub fn name(self) -> &'static str {
         match self {
             Action::TenantCreate => "tenant.created",
+            Action::TenantList => "tenant.listed",
             Action::UserCreate => "user.created",
             Action::KeyCreate => "key.created",
             Action::KeyRevoke => "key.revoked",
@@ -75,7 +78,7 @@ impl Action {
     /// The one table of who may do what.
     pub fn requirement(self) -> Requirement {
         match self {
-            Action::TenantCreate => Requirement::SystemAdmin,
+            Action::TenantCreate | Action::TenantList => Requirement::SystemAdmin,
             Action::UserCreate => Requirement::Role(Role::Admin),
             Action::KeyCreate | Action::KeyRevoke => Requirement::AdminOrSelf,
             Action::AuthFail => Requirement::SystemAdmin,

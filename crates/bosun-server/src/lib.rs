@@ -1,1 +1,12 @@
-//! placeholder
+//! The Bosun server: the [`kernel::Kernel`] every change goes through, and the HTTP edge that
+//! turns requests into kernel commands.
+
+pub mod auth;
+pub mod http;
+pub mod kernel;
+pub mod serve;
+pub mod views;
+
+pub use kernel::{Caller, Command, Executed, Kernel, KernelError, Principal, RequestCtx};
+pub use serve::{ServeConfig, Server};
+

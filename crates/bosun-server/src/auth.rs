@@ -1,0 +1,179 @@
+//! API keys: creation (argon2id, off the async executor), verification, and a small cache so a
+//! request does not pay argon2 each time.
+//!
+//! The cache is keyed by SHA-256 of the whole presented key, so a hit proves possession of a
+//! key that argon2 verified before. A hit older than [`RECHECK`] re-reads the key's record (cheap,
+//! no argon2) so that a revocation takes effect within one second on every node.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use bosun_core::model::ApiKey;
+use bosun_core::{KeyId, TenantId, Timestamp, UserId, apikey};
+use bosun_store::Store;
+use sha2::{Digest, Sha256};
+
+use crate::kernel::{Caller, KernelError, Principal};
+
+/// How stale a cached verification may be before the key's record is read again.
+pub const RECHECK: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
+const CACHE_CAP: usize = 10_000;
+
+/// A freshly made key: the plaintext (shown once) and what is stored.
+pub struct NewKey {
+    pub id: KeyId,
+    pub plaintext: String,
+    pub prefix: String,
+    pub hash: String,
+}
+
+impl NewKey {
+    pub fn record(&self, tenant: TenantId, user: UserId, label: Option<String>, at: &str) -> ApiKey {
+        ApiKey {
+            id: self.id,
+            tenant_id: tenant,
+            user_id: user,
+            prefix: self.prefix.clone(),
+            label,
+            created_at: at.to_owned(),
+            revoked_at: None,
+            hash: self.hash.clone(),
+        }
+    }
+}
+
+/// Make a new random key and its argon2id hash.
+pub async fn new_key() -> Result<NewKey, KernelError> {
+    tokio::task::spawn_blocking(|| {
+        let mut random = [0u8; 30];
+        getrandom::fill(&mut random).map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
+        let (plaintext, prefix) = apikey::compose(&random);
+        let hash = Argon2::default()
+            .hash_password(plaintext.as_bytes())
+            .map_err(|e| KernelError::Internal(format!("argon2: {e}")))?
+            .to_string();
+        Ok(NewKey { id: KeyId::generate(), plaintext, prefix, hash })
+    })
+    .await
+    .map_err(|e| KernelError::Internal(e.to_string()))?
+}
+
+/// Why authentication failed, and where to audit it.
+pub struct AuthFailure {
+    /// The tenant of the key the caller named, when the prefix matched one.
+    pub tenant: Option<TenantId>,
+    pub key_id: Option<KeyId>,
+    pub reason: &'static str,
+}
+
+pub enum AuthError {
+    Denied(AuthFailure),
+    Kernel(KernelError),
+}
+
+impl From<KernelError> for AuthError {
+    fn from(e: KernelError) -> Self {
+        AuthError::Kernel(e)
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    caller: Caller,
+    key_id: KeyId,
+    checked_at: Timestamp,
+}
+
+#[derive(Default)]
+pub struct KeyCache(Mutex<HashMap<[u8; 32], Entry>>);
+
+impl KeyCache {
+    fn get(&self, digest: &[u8; 32]) -> Option<Entry> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(digest).cloned()
+    }
+
+    fn put(&self, digest: [u8; 32], entry: Entry) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= CACHE_CAP {
+            let oldest = entry.checked_at.checked_sub(RECHECK).unwrap_or(entry.checked_at);
+            map.retain(|_, e| e.checked_at > oldest);
+            if map.len() >= CACHE_CAP {
+                map.clear();
+            }
+        }
+        map.insert(digest, entry);
+    }
+
+    /// Drop every cached verification of a key (on revocation).
+    pub fn forget_key(&self, id: KeyId) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, e| e.key_id != id);
+    }
+}
+
+fn deny(tenant: Option<TenantId>, key_id: Option<KeyId>, reason: &'static str) -> AuthError {
+    AuthError::Denied(AuthFailure { tenant, key_id, reason })
+}
+
+/// Turn an `Authorization` header into a caller.
+pub async fn authenticate(
+    store: &Arc<dyn Store>,
+    cache: &KeyCache,
+    now: Timestamp,
+    header: Option<&str>,
+) -> Result<Caller, AuthError> {
+    let header = header.ok_or_else(|| deny(None, None, "missing credential: send `Authorization: Bearer <API key>`"))?;
+    let presented = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .ok_or_else(|| deny(None, None, "the Authorization header must be `Bearer <API key>`"))?
+        .trim();
+    let parsed = apikey::parse(presented).ok_or_else(|| deny(None, None, "malformed API key (expected bsn_…)"))?;
+    let digest: [u8; 32] = Sha256::digest(parsed.full.as_bytes()).into();
+    let cached = cache.get(&digest);
+    if let Some(entry) = &cached {
+        if now.duration_since(entry.checked_at) < RECHECK {
+            return Ok(entry.caller.clone());
+        }
+    }
+
+    let prefix = parsed.prefix.to_owned();
+    let found = store
+        .read(move |r| {
+            let Some(key) = r.key_by_prefix(&prefix)? else { return Ok(None) };
+            let user = r.user(key.tenant_id, key.user_id)?;
+            let tenant = r.tenant(key.tenant_id)?;
+            Ok(Some((key, user, tenant)))
+        })
+        .await
+        .map_err(KernelError::from)?;
+    let Some((key, user, tenant)) = found else {
+        return Err(deny(None, None, "unknown API key"));
+    };
+    if key.revoked_at.is_some() {
+        cache.forget_key(key.id);
+        return Err(deny(Some(key.tenant_id), Some(key.id), "API key revoked"));
+    }
+    if cached.is_none() {
+        let (hash, presented) = (key.hash.clone(), parsed.full.to_owned());
+        let ok = tokio::task::spawn_blocking(move || {
+            Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok()
+        })
+        .await
+        .map_err(|e| KernelError::Internal(e.to_string()))?;
+        if !ok {
+            return Err(deny(Some(key.tenant_id), Some(key.id), "wrong API key"));
+        }
+    }
+    let (Some(user), Some(tenant)) = (user, tenant) else {
+        return Err(deny(Some(key.tenant_id), Some(key.id), "the key's owner no longer exists"));
+    };
+    let caller = Caller {
+        tenant: tenant.id,
+        system_tenant: tenant.system,
+        principal: Principal::User { id: user.id, name: user.name, role: user.role },
+    };
+    cache.put(digest, Entry { caller: caller.clone(), key_id: key.id, checked_at: now });
+    Ok(caller)
+}

@@ -1,0 +1,163 @@
+//! Tenants, users, API keys and `whoami`. Each handler parses, calls the kernel, maps the answer.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use bosun_core::{KeyId, Role, UserId};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
+use crate::kernel::{Command, KernelError};
+use crate::views::{KeyView, TenantCreated, TenantList, TenantView, UserPage, UserView, WhoAmI};
+
+fn parse_id<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, ApiError> {
+    parse(raw).ok_or_else(|| ApiError(KernelError::Validation(format!("`{field}` is not a valid id: `{raw}`"))))
+}
+
+/// Who am I: the caller's tenant, identity and role.
+#[utoipa::path(get, path = "/api/v1/whoami", tag = "identity",
+    responses((status = 200, body = WhoAmI), (status = 401, body = Problem)))]
+pub async fn whoami(State(app): State<App>, auth: Auth) -> Response {
+    match app.kernel.whoami(&auth.caller).await {
+        Ok(me) => axum::Json(me).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTenantBody {
+    /// Unique tenant name: 1–64 letters, digits, `._@-`.
+    #[schema(example = "acme")]
+    pub name: String,
+    /// Name of the tenant's first admin user (default `admin`).
+    #[serde(default = "default_admin")]
+    pub admin_name: String,
+}
+
+fn default_admin() -> String {
+    "admin".into()
+}
+
+/// Create a tenant with its first admin and that admin's API key (shown once). System admins only.
+#[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = CreateTenantBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
+    responses((status = 201, body = TenantCreated), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_tenant(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateTenantBody>) -> Response {
+    let cmd = Command::CreateTenant { name: body.name, admin_name: body.admin_name };
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
+/// List every tenant. System admins only.
+#[utoipa::path(get, path = "/api/v1/tenants", tag = "tenants",
+    responses((status = 200, body = TenantList), (status = 403, body = Problem)))]
+pub async fn list_tenants(State(app): State<App>, auth: Auth) -> Response {
+    match app.kernel.list_tenants(&auth.caller, &auth.ctx).await {
+        Ok(tenants) => axum::Json(TenantList { items: tenants.iter().map(TenantView::from).collect() }).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserBody {
+    #[schema(example = "alice")]
+    pub name: String,
+    /// viewer, developer (default), approver or admin.
+    #[schema(value_type = String, example = "developer")]
+    #[serde(default = "default_role")]
+    pub role: Role,
+    /// Free-form JSON object; secret-looking values are redacted before storage.
+    #[schema(value_type = Object)]
+    #[serde(default = "empty_object")]
+    pub metadata: Value,
+}
+
+fn default_role() -> Role {
+    Role::Developer
+}
+
+fn empty_object() -> Value {
+    Value::Object(Default::default())
+}
+
+/// Create a user in the caller's tenant. Admins only.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUserBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
+    responses((status = 201, body = UserView), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_user(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateUserBody>) -> Response {
+    let cmd = Command::CreateUser { name: body.name, role: body.role, metadata: body.metadata };
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListUsersParams {
+    /// The `next_cursor` of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// List the users of the caller's tenant.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListUsersParams),
+    responses((status = 200, body = UserPage), (status = 422, body = Problem)))]
+pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<ListUsersParams>) -> Response {
+    let result = async {
+        let after = p.after.as_deref().map(|a| parse_id("after", a, UserId::parse)).transpose()?;
+        let limit = p.limit.unwrap_or(100);
+        if !(1..=500).contains(&limit) {
+            return Err(ApiError(KernelError::Validation("`limit` must be between 1 and 500".into())));
+        }
+        let users = app.kernel.list_users(&auth.caller, after, limit).await?;
+        let next_cursor = (users.len() == limit as usize).then(|| users.last().map(|u| u.id.to_string())).flatten();
+        Ok(UserPage { items: users.iter().map(UserView::from).collect(), next_cursor })
+    }
+    .await;
+    match result {
+        Ok(page) => axum::Json(page).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKeyBody {
+    /// What the key is for (at most 100 characters).
+    #[schema(example = "ci")]
+    pub label: Option<String>,
+}
+
+/// Create an API key for a user; the answer carries the key once. Admins, or the user itself.
+#[utoipa::path(post, path = "/api/v1/users/{id}/keys", tag = "keys", request_body = CreateKeyBody,
+    params(("id" = String, Path, description = "User id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer (with the key redacted) for 24 h")),
+    responses((status = 201, body = KeyView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn create_key(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CreateKeyBody>,
+) -> Response {
+    let user_id = match parse_id("id", &id, UserId::parse) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::CreateKey { user_id, label: body.label }).await)
+}
+
+/// Revoke an API key; it stops working within one second everywhere. Admins, or the key's owner.
+#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys",
+    params(("id" = String, Path, description = "Key id")),
+    responses((status = 200, body = KeyView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn revoke_key(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    let key_id = match parse_id("id", &id, KeyId::parse) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::RevokeKey { key_id }).await)
+}

@@ -1,0 +1,372 @@
+//! The HTTP edge: routing, the middleware every request passes (correlation id, metrics, access
+//! log, problem+json for every error), extractors that turn bad input into 4xx, and the one
+//! mapping from [`KernelError`] to an answer.
+
+mod audit;
+mod identity;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::http::header::{CONTENT_TYPE, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::kernel::{Caller, Executed, Kernel, KernelError, RequestCtx};
+
+/// Request bodies larger than this are refused with 413.
+pub const MAX_BODY: usize = 1024 * 1024;
+const PROBLEM_JSON: &str = "application/problem+json";
+
+pub struct AppState {
+    pub kernel: Arc<Kernel>,
+    pub metrics: PrometheusHandle,
+    openapi: String,
+}
+
+pub type App = Arc<AppState>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Bosun", description = "Control plane for fleets of AI agents."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("bsn_…").build()),
+        );
+    }
+}
+
+/// Build the whole HTTP application.
+pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(identity::whoami))
+        .routes(routes!(identity::create_tenant, identity::list_tenants))
+        .routes(routes!(identity::create_user, identity::list_users))
+        .routes(routes!(identity::create_key))
+        .routes(routes!(identity::revoke_key))
+        .routes(routes!(audit::query_audit))
+        .split_for_parts();
+    let openapi = openapi.to_json().expect("the OpenAPI document serializes");
+    let state = Arc::new(AppState { kernel, metrics, openapi });
+    Router::new()
+        .merge(api)
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .fallback(|| async { ApiError(KernelError::NotFound("no such route".into())) })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(observe))
+        .with_state(state)
+}
+
+async fn openapi_json(State(app): State<App>) -> Response {
+    ([(CONTENT_TYPE, "application/json")], app.openapi.clone()).into_response()
+}
+
+async fn healthz() -> Response {
+    axum::Json(json!({"status": "ok"})).into_response()
+}
+
+/// Ready when the database answers a read and the writer accepts work.
+async fn readyz(State(app): State<App>) -> Response {
+    let store = app.kernel.store().clone();
+    let check = tokio::time::timeout(std::time::Duration::from_secs(2), store.read(|r| r.ping())).await;
+    match check {
+        Ok(Ok(())) => axum::Json(json!({"status": "ready"})).into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            ApiError(KernelError::Unavailable).into_response()
+        }
+        Err(_) => ApiError(KernelError::Unavailable).into_response(),
+    }
+}
+
+async fn metrics_text(State(app): State<App>) -> Response {
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+}
+
+/// An RFC 9457 problem document, the body of every error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine code: validation_failed, not_found, conflict, unauthenticated, forbidden, …
+    pub code: String,
+    /// The request's correlation id, under which the server logged anything more.
+    pub correlation_id: Option<String>,
+}
+
+fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
+    let body = Problem {
+        kind: format!("https://bosun.dev/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: bosun_core::redact::redact_text(detail).into_owned(),
+        code: code.to_owned(),
+        correlation_id: None,
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+}
+
+/// Internal details travel to the access log on the response, never in its body.
+#[derive(Clone)]
+struct InternalDetail(String);
+
+/// The one mapping from kernel errors to HTTP answers.
+pub struct ApiError(pub KernelError);
+
+impl From<KernelError> for ApiError {
+    fn from(e: KernelError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let status = match &e {
+            KernelError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            KernelError::Forbidden(_) => StatusCode::FORBIDDEN,
+            KernelError::NotFound(_) => StatusCode::NOT_FOUND,
+            KernelError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            KernelError::Conflict(_) => StatusCode::CONFLICT,
+            KernelError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let detail = match &e {
+            KernelError::Internal(_) => "internal error; the server logged the details under this correlation_id".into(),
+            KernelError::Unavailable => "the database is unavailable; retry shortly".into(),
+            other => other.to_string(),
+        };
+        let mut response = problem(status, e.code(), &detail);
+        if let KernelError::Internal(d) = e {
+            response.extensions_mut().insert(InternalDetail(d));
+        }
+        response
+    }
+}
+
+/// A body-level client mistake with its own status (400 syntax, 413 size, 415 media type).
+fn client_error(status: StatusCode, code: &str, detail: impl Into<String>) -> Response {
+    problem(status, code, &detail.into())
+}
+
+/// The answer to an executed command.
+pub fn executed(result: Result<Executed, KernelError>) -> Response {
+    match result {
+        Ok(done) => {
+            let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
+            let mut response = (status, axum::Json(done.body)).into_response();
+            if done.replayed {
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            response
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// JSON body extractor: 413 over [`MAX_BODY`], 415 without a JSON content type, 400 for bad
+/// syntax, 422 for a body that does not fit (unknown fields included). An empty body reads as `{}`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let json_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            let status = rejection.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                client_error(status, "payload_too_large", format!("request bodies are limited to {MAX_BODY} bytes"))
+            } else {
+                client_error(status, "validation_failed", rejection.body_text())
+            }
+        })?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        if bytes != b"{}" && !json_type {
+            return Err(client_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "validation_failed",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        serde_json::from_slice(bytes).map(ApiJson).map_err(|e| {
+            use serde_json::error::Category;
+            match e.classify() {
+                Category::Syntax | Category::Eof | Category::Io => {
+                    client_error(StatusCode::BAD_REQUEST, "validation_failed", format!("malformed JSON: {e}"))
+                }
+                Category::Data => ApiError(KernelError::Validation(format!("invalid body: {e}"))).into_response(),
+            }
+        })
+    }
+}
+
+/// Query-string extractor answering 422 with the serde message (unknown parameters included).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_urlencoded_from_str(query)
+            .map(ApiQuery)
+            .map_err(|e| ApiError(KernelError::Validation(format!("invalid query: {e}"))).into_response())
+    }
+}
+
+fn serde_urlencoded_from_str<T: DeserializeOwned>(query: &str) -> Result<T, String> {
+    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "bad query string".to_owned())?)
+        .map(|q| q.0)
+        .map_err(|e| e.body_text())
+}
+
+/// The authenticated caller and the request's audit facts.
+pub struct Auth {
+    pub caller: Caller,
+    pub ctx: RequestCtx,
+}
+
+#[derive(Clone)]
+struct CorrelationId(String);
+
+impl FromRequestParts<App> for Auth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        let ctx = request_ctx(parts)?;
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let caller = app.kernel.authenticate(&ctx, header).await.map_err(|e| ApiError(e).into_response())?;
+        Ok(Auth { caller, ctx })
+    }
+}
+
+fn request_ctx(parts: &Parts) -> Result<RequestCtx, Response> {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let idempotency_key = header("idempotency-key");
+    if let Some(k) = &idempotency_key {
+        if k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError(KernelError::Validation(
+                "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
+            ))
+            .into_response());
+        }
+    }
+    Ok(RequestCtx {
+        ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        user_agent: header("user-agent").map(|ua| ua.chars().take(256).collect()),
+        correlation_id: parts.extensions.get::<CorrelationId>().map(|c| c.0.clone()),
+        idempotency_key,
+    })
+}
+
+/// Correlation id, metrics and the access log for every request; and every error answer becomes
+/// problem+json carrying the correlation id (including axum's own 404/405/413).
+async fn observe(mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let correlation = correlation_id(req.headers());
+    req.extensions_mut().insert(CorrelationId(correlation.clone()));
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+
+    let mut response = next.run(req).await;
+    if response.status().as_u16() >= 400 {
+        response = finish_problem(response, &correlation).await;
+    }
+    if let Ok(v) = HeaderValue::from_str(&correlation) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    let labels = [("route", route.clone()), ("method", method.to_string()), ("status", status.to_string())];
+    metrics::counter!("bosun_http_requests_total", &labels).increment(1);
+    metrics::histogram!("bosun_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    if let Some(InternalDetail(detail)) = response.extensions().get::<InternalDetail>() {
+        tracing::error!(correlation_id = %correlation, %method, %route, status, detail = %bosun_core::redact::redact_text(detail), "internal error");
+    }
+    tracing::info!(correlation_id = %correlation, %method, %route, status, latency_us = elapsed.as_micros() as u64, "request");
+    response
+}
+
+/// Honour a sane `X-Request-Id`, else make one.
+fn correlation_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map_or_else(|| ulid::Ulid::generate().to_string(), str::to_owned)
+}
+
+async fn finish_problem(response: Response, correlation: &str) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let is_problem = parts.headers.get(CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let mut doc: Value = if is_problem {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({}))
+    } else {
+        let code = match parts.status {
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            s if s.is_server_error() => "internal",
+            _ => "validation_failed",
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let detail = if text.trim().is_empty() || parts.status.is_server_error() {
+            parts.status.canonical_reason().unwrap_or("error").to_owned()
+        } else {
+            bosun_core::redact::redact_text(&text).into_owned()
+        };
+        json!({
+            "type": format!("https://bosun.dev/problems/{code}"),
+            "title": parts.status.canonical_reason().unwrap_or("Error"),
+            "status": parts.status.as_u16(),
+            "detail": detail,
+            "code": code,
+        })
+    };
+    doc["correlation_id"] = Value::String(correlation.to_owned());
+    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(doc.to_string()))
+}

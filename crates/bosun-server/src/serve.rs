@@ -1,0 +1,169 @@
+//! Starting and stopping a server: open the store, bootstrap on first start, serve HTTP until
+//! told to stop, then finish in-flight requests and flush the writer.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use bosun_core::Clock;
+use bosun_store::Store;
+use bosun_store::sqlite::{SqliteOptions, SqliteStore};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::kernel::Kernel;
+
+/// Where to listen and where the data lives (already validated by the caller).
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH`; `None` means `<data_dir>/bosun.db`.
+    pub database_url: Option<String>,
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Store(#[from] bosun_store::StoreError),
+    #[error("bootstrap failed: {0}")]
+    Kernel(#[from] crate::KernelError),
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub kernel: Arc<Kernel>,
+    /// The admin key, on the first start only.
+    pub admin_key: Option<String>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+/// The database file a config points at.
+pub fn database_path(config: &ServeConfig) -> Result<PathBuf, StartError> {
+    match config.database_url.as_deref() {
+        None => Ok(config.data_dir.join("bosun.db")),
+        Some(url) => {
+            if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+                Ok(PathBuf::from(path))
+            } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                Err(StartError::Config(
+                    "database_url: the PostgreSQL backend is not available in this build yet; use sqlite://PATH".into(),
+                ))
+            } else {
+                Err(StartError::Config(format!(
+                    "database_url: `{}` is not sqlite://PATH or postgres://…",
+                    bosun_core::redact::redact_text(url)
+                )))
+            }
+        }
+    }
+}
+
+/// The process-wide Prometheus recorder (metrics macros talk to one global recorder).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let latency = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+            let batches = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0];
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    metrics_exporter_prometheus::Matcher::Full("bosun_http_request_duration_seconds".into()),
+                    &latency,
+                )
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        metrics_exporter_prometheus::Matcher::Full("bosun_writer_batch_size".into()),
+                        &batches,
+                    )
+                })
+                .expect("static buckets are valid");
+            let recorder = builder.build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may be installed already (tests embedding several servers).
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+impl Server {
+    /// Open the store, bootstrap on first start, bind and start serving.
+    pub async fn start(config: &ServeConfig, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
+        let db = database_path(config)?;
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        let store: Arc<dyn Store> = {
+            let db = db.clone();
+            Arc::new(
+                tokio::task::spawn_blocking(move || SqliteStore::open(&db, &SqliteOptions::default()))
+                    .await
+                    .map_err(|e| StartError::Io(e.to_string()))??,
+            )
+        };
+        let kernel = Arc::new(Kernel::new(store, clock));
+        let admin_key = kernel.bootstrap().await?;
+        if let Some(key) = &admin_key {
+            create_private_dir(&config.data_dir)?;
+            write_secret(&config.data_dir.join("admin.key"), key)?;
+        }
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| StartError::Io(format!("bind: cannot listen on {}: {e}", config.bind)))?;
+        let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+        let app = crate::http::router(kernel.clone(), metrics_handle());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Server { addr, kernel, admin_key, stop: Some(stop), task })
+    }
+
+    /// Stop accepting, finish in-flight requests, flush the store.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let served = (&mut self.task).await.map_err(std::io::Error::other)?;
+        let store = self.kernel.store().clone();
+        tokio::task::spawn_blocking(move || store.shutdown()).await.map_err(std::io::Error::other)?;
+        served
+    }
+
+    /// Base URL for clients, e.g. `http://127.0.0.1:7311`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StartError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| StartError::Io(format!("data_dir: cannot create {}: {e}", dir.display())))
+}
+
+fn write_secret(path: &Path, secret: &str) -> Result<(), StartError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| StartError::Io(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(format!("{secret}\n").as_bytes())
+        .map_err(|e| StartError::Io(format!("cannot write {}: {e}", path.display())))
+}
