@@ -1,0 +1,111 @@
+//! `bosun serve` configuration: flag > environment > TOML file > default. A bad value is one
+//! line naming the key, and exit code 2.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use bosun_server::ServeConfig;
+use serde::Deserialize;
+
+/// The `serve` flags (clap fills them from flags, then from the environment).
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:7311]
+    #[arg(long, env = "BOSUN_BIND")]
+    pub bind: Option<String>,
+    /// Directory for the database and the admin key [default: ./.bosun]
+    #[arg(long, env = "BOSUN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
+    #[arg(long, env = "BOSUN_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// A TOML file with any of: bind, data_dir, database_url, log
+    #[arg(long, env = "BOSUN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log filter, e.g. info or bosun_server=debug [default: info]
+    #[arg(long, env = "BOSUN_LOG")]
+    pub log: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log: Option<String>,
+}
+
+/// A configuration error: one line for the user.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+pub struct Resolved {
+    pub serve: ServeConfig,
+    pub log: String,
+}
+
+pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
+    let file = match &args.config {
+        None => FileConfig::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError(format!("config: cannot read {}: {e}", path.display())))?;
+            toml::from_str(&text).map_err(|e| {
+                let msg = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
+                ConfigError(format!("config: {}: {msg}", path.display()))
+            })?
+        }
+    };
+    let bind_text = args.bind.or(file.bind).unwrap_or_else(|| "127.0.0.1:7311".into());
+    let bind: SocketAddr = bind_text.parse().map_err(|_| {
+        ConfigError(format!("bind: `{bind_text}` is not an address like 127.0.0.1:7311 (set by --bind, BOSUN_BIND or the config file)"))
+    })?;
+    let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from(".bosun"));
+    if data_dir.as_os_str().is_empty() {
+        return Err(ConfigError("data_dir: must not be empty".into()));
+    }
+    let serve = ServeConfig { bind, data_dir, database_url: args.database_url.or(file.database_url) };
+    bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
+    let log = args.log.or(file.log).unwrap_or_else(|| "info".into());
+    tracing_subscriber::EnvFilter::try_new(&log).map_err(|e| ConfigError(format!("log: `{log}` is not a log filter: {e}")))?;
+    Ok(Resolved { serve, log })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bosun.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn flag_beats_file_beats_default() {
+        let (_d, path) = write("bind = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/from-file\"\n");
+        let r = resolve(ServeArgs { config: Some(path.clone()), ..Default::default() }).unwrap();
+        assert_eq!(r.serve.bind.port(), 9000);
+        assert_eq!(r.serve.data_dir, PathBuf::from("/tmp/from-file"));
+        let r = resolve(ServeArgs { config: Some(path), bind: Some("127.0.0.1:9001".into()), ..Default::default() }).unwrap();
+        assert_eq!(r.serve.bind.port(), 9001);
+        let r = resolve(ServeArgs::default()).unwrap();
+        assert_eq!(r.serve.bind.to_string(), "127.0.0.1:7311");
+        assert_eq!(r.serve.data_dir, PathBuf::from(".bosun"));
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let err = resolve(ServeArgs { bind: Some("nowhere".into()), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("bind: `nowhere`"), "{}", err.0);
+        let (_d, path) = write("bnid = \"x\"\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.contains("unknown field `bnid`"), "{}", err.0);
+        let err = resolve(ServeArgs { database_url: Some("mysql://x".into()), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("database_url:"), "{}", err.0);
+        let err = resolve(ServeArgs { log: Some("[[".into()), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("log:"), "{}", err.0);
+    }
+}
