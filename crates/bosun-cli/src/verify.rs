@@ -27,7 +27,11 @@ struct Progress {
 impl Progress {
     fn new() -> Self {
         let now = Instant::now();
-        Self { started: now, last: now, show: std::io::stderr().is_terminal() }
+        Self {
+            started: now,
+            last: now,
+            show: std::io::stderr().is_terminal(),
+        }
     }
     fn tick(&mut self, done: u64) {
         if self.show && self.last.elapsed().as_millis() >= 500 {
@@ -60,7 +64,10 @@ pub fn database(path: &Path) -> anyhow::Result<Verdict> {
                 Ok(events) => events,
                 Err(bosun_store::StoreError::Corrupt { seq, reason }) => {
                     progress.done();
-                    return Ok(Verdict::Bad { chain: tenant.clone(), error: format!("seq {seq}: unreadable row ({reason})") });
+                    return Ok(Verdict::Bad {
+                        chain: tenant.clone(),
+                        error: format!("seq {seq}: unreadable row ({reason})"),
+                    });
                 }
                 Err(e) => return Err(e.into()),
             };
@@ -68,18 +75,27 @@ pub fn database(path: &Path) -> anyhow::Result<Verdict> {
             after = last.seq;
             if let Err(e) = verifier.feed(&events) {
                 progress.done();
-                return Ok(Verdict::Bad { chain: tenant.clone(), error: e.to_string() });
+                return Ok(Verdict::Bad {
+                    chain: tenant.clone(),
+                    error: e.to_string(),
+                });
             }
             total += events.len() as u64;
             progress.tick(total);
         }
     }
     progress.done();
-    Ok(Verdict::Ok { events: total, chains: tenants.len() })
+    Ok(Verdict::Ok {
+        events: total,
+        chains: tenants.len(),
+    })
 }
 
 /// Verify JSONL lines from any reader (a file, stdin, an HTTP body).
-pub fn lines(reader: impl BufRead, verifier: &mut ChainVerifier) -> anyhow::Result<Result<(), VerifyError>> {
+pub fn lines(
+    reader: impl BufRead,
+    verifier: &mut ChainVerifier,
+) -> anyhow::Result<Result<(), VerifyError>> {
     let mut batch = Vec::with_capacity(BATCH as usize);
     let mut progress = Progress::new();
     for line in reader.lines() {
@@ -102,12 +118,19 @@ pub fn file(path: &Path) -> anyhow::Result<Verdict> {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        let f = std::fs::File::open(path)
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         Box::new(std::io::BufReader::with_capacity(1 << 20, f))
     };
     let mut verifier = ChainVerifier::new();
     Ok(match lines(reader, &mut verifier)? {
-        Ok(()) => Verdict::Ok { events: verifier.count(), chains: 1 },
-        Err(e) => Verdict::Bad { chain: path.display().to_string(), error: e.to_string() },
+        Ok(()) => Verdict::Ok {
+            events: verifier.count(),
+            chains: 1,
+        },
+        Err(e) => Verdict::Bad {
+            chain: path.display().to_string(),
+            error: e.to_string(),
+        },
     })
 }

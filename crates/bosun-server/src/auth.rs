@@ -30,7 +30,13 @@ pub struct NewKey {
 }
 
 impl NewKey {
-    pub fn record(&self, tenant: TenantId, user: UserId, label: Option<String>, at: &str) -> ApiKey {
+    pub fn record(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        label: Option<String>,
+        at: &str,
+    ) -> ApiKey {
         ApiKey {
             id: self.id,
             tenant_id: tenant,
@@ -48,13 +54,19 @@ impl NewKey {
 pub async fn new_key() -> Result<NewKey, KernelError> {
     tokio::task::spawn_blocking(|| {
         let mut random = [0u8; 30];
-        getrandom::fill(&mut random).map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut random)
+            .map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
         let (plaintext, prefix) = apikey::compose(&random);
         let hash = Argon2::default()
             .hash_password(plaintext.as_bytes())
             .map_err(|e| KernelError::Internal(format!("argon2: {e}")))?
             .to_string();
-        Ok(NewKey { id: KeyId::generate(), plaintext, prefix, hash })
+        Ok(NewKey {
+            id: KeyId::generate(),
+            plaintext,
+            prefix,
+            hash,
+        })
     })
     .await
     .map_err(|e| KernelError::Internal(e.to_string()))?
@@ -91,13 +103,20 @@ pub struct KeyCache(Mutex<HashMap<[u8; 32], Entry>>);
 
 impl KeyCache {
     fn get(&self, digest: &[u8; 32]) -> Option<Entry> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(digest).cloned()
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(digest)
+            .cloned()
     }
 
     fn put(&self, digest: [u8; 32], entry: Entry) {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= CACHE_CAP {
-            let oldest = entry.checked_at.checked_sub(RECHECK).unwrap_or(entry.checked_at);
+            let oldest = entry
+                .checked_at
+                .checked_sub(RECHECK)
+                .unwrap_or(entry.checked_at);
             map.retain(|_, e| e.checked_at > oldest);
             if map.len() >= CACHE_CAP {
                 map.clear();
@@ -108,12 +127,19 @@ impl KeyCache {
 
     /// Drop every cached verification of a key (on revocation).
     pub fn forget_key(&self, id: KeyId) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, e| e.key_id != id);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, e| e.key_id != id);
     }
 }
 
 fn deny(tenant: Option<TenantId>, key_id: Option<KeyId>, reason: &'static str) -> AuthError {
-    AuthError::Denied(AuthFailure { tenant, key_id, reason })
+    AuthError::Denied(AuthFailure {
+        tenant,
+        key_id,
+        reason,
+    })
 }
 
 /// Turn an `Authorization` header into a caller.
@@ -123,25 +149,40 @@ pub async fn authenticate(
     now: Timestamp,
     header: Option<&str>,
 ) -> Result<Caller, AuthError> {
-    let header = header.ok_or_else(|| deny(None, None, "missing credential: send `Authorization: Bearer <API key>`"))?;
+    let header = header.ok_or_else(|| {
+        deny(
+            None,
+            None,
+            "missing credential: send `Authorization: Bearer <API key>`",
+        )
+    })?;
     let presented = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
-        .ok_or_else(|| deny(None, None, "the Authorization header must be `Bearer <API key>`"))?
+        .ok_or_else(|| {
+            deny(
+                None,
+                None,
+                "the Authorization header must be `Bearer <API key>`",
+            )
+        })?
         .trim();
-    let parsed = apikey::parse(presented).ok_or_else(|| deny(None, None, "malformed API key (expected bsn_…)"))?;
+    let parsed = apikey::parse(presented)
+        .ok_or_else(|| deny(None, None, "malformed API key (expected bsn_…)"))?;
     let digest: [u8; 32] = Sha256::digest(parsed.full.as_bytes()).into();
     let cached = cache.get(&digest);
-    if let Some(entry) = &cached {
-        if now.duration_since(entry.checked_at) < RECHECK {
-            return Ok(entry.caller.clone());
-        }
+    if let Some(entry) = &cached
+        && now.duration_since(entry.checked_at) < RECHECK
+    {
+        return Ok(entry.caller.clone());
     }
 
     let prefix = parsed.prefix.to_owned();
     let found = store
         .read(move |r| {
-            let Some(key) = r.key_by_prefix(&prefix)? else { return Ok(None) };
+            let Some(key) = r.key_by_prefix(&prefix)? else {
+                return Ok(None);
+            };
             let user = r.user(key.tenant_id, key.user_id)?;
             let tenant = r.tenant(key.tenant_id)?;
             Ok(Some((key, user, tenant)))
@@ -158,7 +199,9 @@ pub async fn authenticate(
     if cached.is_none() {
         let (hash, presented) = (key.hash.clone(), parsed.full.to_owned());
         let ok = tokio::task::spawn_blocking(move || {
-            Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok()
+            Argon2::default()
+                .verify_password(presented.as_bytes(), hash.as_str())
+                .is_ok()
         })
         .await
         .map_err(|e| KernelError::Internal(e.to_string()))?;
@@ -167,13 +210,28 @@ pub async fn authenticate(
         }
     }
     let (Some(user), Some(tenant)) = (user, tenant) else {
-        return Err(deny(Some(key.tenant_id), Some(key.id), "the key's owner no longer exists"));
+        return Err(deny(
+            Some(key.tenant_id),
+            Some(key.id),
+            "the key's owner no longer exists",
+        ));
     };
     let caller = Caller {
         tenant: tenant.id,
         system_tenant: tenant.system,
-        principal: Principal::User { id: user.id, name: user.name, role: user.role },
+        principal: Principal::User {
+            id: user.id,
+            name: user.name,
+            role: user.role,
+        },
     };
-    cache.put(digest, Entry { caller: caller.clone(), key_id: key.id, checked_at: now });
+    cache.put(
+        digest,
+        Entry {
+            caller: caller.clone(),
+            key_id: key.id,
+            checked_at: now,
+        },
+    );
     Ok(caller)
 }

@@ -35,14 +35,22 @@ pub struct Caller {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Principal {
-    User { id: UserId, name: String, role: Role },
+    User {
+        id: UserId,
+        name: String,
+        role: Role,
+    },
     /// Bosun itself (first-start bootstrap, background jobs).
     System,
 }
 
 impl Caller {
     pub fn system(tenant: TenantId) -> Self {
-        Self { tenant, system_tenant: true, principal: Principal::System }
+        Self {
+            tenant,
+            system_tenant: true,
+            principal: Principal::System,
+        }
     }
 
     pub fn role(&self) -> Role {
@@ -54,7 +62,9 @@ impl Caller {
 
     pub fn actor(&self) -> (ActorType, Option<String>, Option<String>) {
         match &self.principal {
-            Principal::User { id, name, .. } => (ActorType::User, Some(id.to_string()), Some(name.clone())),
+            Principal::User { id, name, .. } => {
+                (ActorType::User, Some(id.to_string()), Some(name.clone()))
+            }
             Principal::System => (ActorType::System, None, Some("system".into())),
         }
     }
@@ -80,10 +90,22 @@ pub struct RequestCtx {
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
-    CreateTenant { name: String, admin_name: String },
-    CreateUser { name: String, role: Role, metadata: Value },
-    CreateKey { user_id: UserId, label: Option<String> },
-    RevokeKey { key_id: KeyId },
+    CreateTenant {
+        name: String,
+        admin_name: String,
+    },
+    CreateUser {
+        name: String,
+        role: Role,
+        metadata: Value,
+    },
+    CreateKey {
+        user_id: UserId,
+        label: Option<String>,
+    },
+    RevokeKey {
+        key_id: KeyId,
+    },
 }
 
 impl Command {
@@ -111,7 +133,9 @@ impl Command {
                 Ok(())
             }
             Command::CreateKey { label, .. } => match label {
-                Some(l) if l.chars().count() > 100 => Err(invalid("`label` must be at most 100 characters".into())),
+                Some(l) if l.chars().count() > 100 => {
+                    Err(invalid("`label` must be at most 100 characters".into()))
+                }
                 _ => Ok(()),
             },
             Command::RevokeKey { .. } => Ok(()),
@@ -166,7 +190,9 @@ impl From<StoreError> for KernelError {
     fn from(e: StoreError) -> Self {
         match e {
             // Store conflict texts name SQL columns; commands that expect a conflict say better.
-            StoreError::Conflict(_) => KernelError::Conflict("conflicts with an existing record".into()),
+            StoreError::Conflict(_) => {
+                KernelError::Conflict("conflicts with an existing record".into())
+            }
             StoreError::Unavailable(_) => KernelError::Unavailable,
             other => KernelError::Internal(other.to_string()),
         }
@@ -186,7 +212,12 @@ pub struct Kernel {
 impl Kernel {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         let (events, _) = broadcast::channel(4096);
-        Self { store, clock, keys: KeyCache::default(), events }
+        Self {
+            store,
+            clock,
+            keys: KeyCache::default(),
+            events,
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -207,11 +238,17 @@ impl Kernel {
     }
 
     /// Run a command for a caller. See the module docs for the pipeline.
-    pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Executed, KernelError> {
+    pub async fn execute(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+        cmd: Command,
+    ) -> Result<Executed, KernelError> {
         cmd.validate()?;
         if let Err(denied) = self.authorize(caller, &cmd).await {
             if let KernelError::Forbidden(reason) = &denied {
-                self.audit_denial(caller, ctx, cmd.action(), target_of(&cmd), reason).await;
+                self.audit_denial(caller, ctx, cmd.action(), target_of(&cmd), reason)
+                    .await;
             }
             return Err(denied);
         }
@@ -224,16 +261,26 @@ impl Kernel {
                 let not_before = format_micros(now.checked_sub(IDEMPOTENCY_WINDOW).unwrap_or(now));
                 let at = format_micros(now);
                 let principal = caller2.principal_key();
-                if let Some(key) = &ctx2.idempotency_key {
-                    if let Some(reply) = w.idempotent_reply(caller2.tenant, &principal, key, &not_before)? {
-                        if reply.request_hash != request_hash {
-                            return Err(KernelError::Validation(
-                                "this Idempotency-Key was used with a different request; use a new key".into(),
-                            ));
-                        }
-                        let body = serde_json::from_str(&reply.body).map_err(|e| KernelError::Internal(e.to_string()))?;
-                        return Ok((Executed { status: reply.status, body, replayed: true }, None));
+                if let Some(key) = &ctx2.idempotency_key
+                    && let Some(reply) =
+                        w.idempotent_reply(caller2.tenant, &principal, key, &not_before)?
+                {
+                    if reply.request_hash != request_hash {
+                        return Err(KernelError::Validation(
+                            "this Idempotency-Key was used with a different request; use a new key"
+                                .into(),
+                        ));
                     }
+                    let body = serde_json::from_str(&reply.body)
+                        .map_err(|e| KernelError::Internal(e.to_string()))?;
+                    return Ok((
+                        Executed {
+                            status: reply.status,
+                            body,
+                            replayed: true,
+                        },
+                        None,
+                    ));
                 }
                 let applied = apply(w, &caller2, prepared, &at)?;
                 let (actor_type, actor_id, actor_name) = caller2.actor();
@@ -260,17 +307,28 @@ impl Kernel {
                     // Stored redacted: a key shown once is not replayed from the database.
                     let mut stored = applied.body.clone();
                     bosun_core::redact::redact_value(&mut stored);
-                    let reply = IdempotentReply { request_hash, status: applied.status, body: stored.to_string() };
+                    let reply = IdempotentReply {
+                        request_hash,
+                        status: applied.status,
+                        body: stored.to_string(),
+                    };
                     w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
                 }
-                Ok((Executed { status: applied.status, body: applied.body, replayed: false }, Some(event)))
+                Ok((
+                    Executed {
+                        status: applied.status,
+                        body: applied.body,
+                        replayed: false,
+                    },
+                    Some(event),
+                ))
             })
             .await?;
         if let Some(event) = event {
-            if event.action == Action::KeyRevoke.name() {
-                if let Some(id) = event.target_id.as_deref().and_then(KeyId::parse) {
-                    self.keys.forget_key(id);
-                }
+            if event.action == Action::KeyRevoke.name()
+                && let Some(id) = event.target_id.as_deref().and_then(KeyId::parse)
+            {
+                self.keys.forget_key(id);
             }
             let _ = self.events.send(Arc::new(event));
         }
@@ -283,13 +341,15 @@ impl Kernel {
         let role = caller.role();
         match action.requirement() {
             Requirement::Role(needed) if role >= needed => Ok(()),
-            Requirement::Role(needed) => {
-                Err(KernelError::Forbidden(format!("{} requires the {needed} role; you are {role}", action.name())))
-            }
+            Requirement::Role(needed) => Err(KernelError::Forbidden(format!(
+                "{} requires the {needed} role; you are {role}",
+                action.name()
+            ))),
             Requirement::SystemAdmin if caller.system_tenant && role == Role::Admin => Ok(()),
-            Requirement::SystemAdmin => {
-                Err(KernelError::Forbidden(format!("{} requires an admin of the system tenant", action.name())))
-            }
+            Requirement::SystemAdmin => Err(KernelError::Forbidden(format!(
+                "{} requires an admin of the system tenant",
+                action.name()
+            ))),
             Requirement::AdminOrSelf if role == Role::Admin => Ok(()),
             Requirement::AdminOrSelf => {
                 let me = match &caller.principal {
@@ -301,14 +361,22 @@ impl Kernel {
                     Command::RevokeKey { key_id } => {
                         let (tenant, key_id) = (caller.tenant, *key_id);
                         let key = self.store.read(move |r| r.key(tenant, key_id)).await?;
-                        Some(key.ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?.user_id)
+                        Some(
+                            key.ok_or_else(|| {
+                                KernelError::NotFound(format!("no key with id {key_id}"))
+                            })?
+                            .user_id,
+                        )
                     }
                     _ => None,
                 };
                 if owner == Some(me) {
                     Ok(())
                 } else {
-                    Err(KernelError::Forbidden(format!("{} on another user's keys requires the admin role", action.name())))
+                    Err(KernelError::Forbidden(format!(
+                        "{} on another user's keys requires the admin role",
+                        action.name()
+                    )))
                 }
             }
         }
@@ -317,20 +385,38 @@ impl Kernel {
     /// Slow work that needs no transaction: hashing a new key.
     async fn prepare(&self, cmd: Command) -> Result<Prepared, KernelError> {
         Ok(match cmd {
-            Command::CreateTenant { name, admin_name } => {
-                Prepared::CreateTenant { name, admin_name, key: auth::new_key().await? }
-            }
-            Command::CreateUser { name, role, mut metadata } => {
+            Command::CreateTenant { name, admin_name } => Prepared::CreateTenant {
+                name,
+                admin_name,
+                key: auth::new_key().await?,
+            },
+            Command::CreateUser {
+                name,
+                role,
+                mut metadata,
+            } => {
                 bosun_core::redact::redact_value(&mut metadata);
-                Prepared::CreateUser { name, role, metadata }
+                Prepared::CreateUser {
+                    name,
+                    role,
+                    metadata,
+                }
             }
-            Command::CreateKey { user_id, label } => Prepared::CreateKey { user_id, label, key: auth::new_key().await? },
+            Command::CreateKey { user_id, label } => Prepared::CreateKey {
+                user_id,
+                label,
+                key: auth::new_key().await?,
+            },
             Command::RevokeKey { key_id } => Prepared::RevokeKey { key_id },
         })
     }
 
     /// Authenticate a presented `Authorization` header. Failures are audited.
-    pub async fn authenticate(&self, ctx: &RequestCtx, header: Option<&str>) -> Result<Caller, KernelError> {
+    pub async fn authenticate(
+        &self,
+        ctx: &RequestCtx,
+        header: Option<&str>,
+    ) -> Result<Caller, KernelError> {
         let now = self.clock.now();
         let failure = match auth::authenticate(&self.store, &self.keys, now, header).await {
             Ok(caller) => return Ok(caller),
@@ -363,7 +449,14 @@ impl Kernel {
         Err(KernelError::Unauthenticated(failure.reason.into()))
     }
 
-    async fn audit_denial(&self, caller: &Caller, ctx: &RequestCtx, action: Action, target: Option<(&str, String)>, reason: &str) {
+    async fn audit_denial(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+        action: Action,
+        target: Option<(&str, String)>,
+        reason: &str,
+    ) {
         let (actor_type, actor_id, actor_name) = caller.actor();
         let draft = AuditDraft {
             at: self.now(),
@@ -386,7 +479,11 @@ impl Kernel {
 
     /// Append an event in a transaction of its own (denials, failed logins).
     async fn append_alone(&self, tenant: TenantId, draft: AuditDraft) {
-        match self.store.write(move |w| w.append_audit(tenant, draft)).await {
+        match self
+            .store
+            .write(move |w| w.append_audit(tenant, draft))
+            .await
+        {
             Ok(event) => {
                 let _ = self.events.send(Arc::new(event));
             }
@@ -413,25 +510,46 @@ impl Kernel {
     }
 
     /// Users of the caller's tenant, by id, after a cursor.
-    pub async fn list_users(&self, caller: &Caller, after: Option<UserId>, limit: u32) -> Result<Vec<User>, KernelError> {
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<User>, KernelError> {
         let tenant = caller.tenant;
-        Ok(self.store.read(move |r| r.list_users(tenant, after, limit)).await?)
+        Ok(self
+            .store
+            .read(move |r| r.list_users(tenant, after, limit))
+            .await?)
     }
 
     /// Every tenant; system admins only (a denial is audited).
-    pub async fn list_tenants(&self, caller: &Caller, ctx: &RequestCtx) -> Result<Vec<Tenant>, KernelError> {
+    pub async fn list_tenants(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+    ) -> Result<Vec<Tenant>, KernelError> {
         if !(caller.system_tenant && caller.role() == Role::Admin) {
             let reason = "listing tenants requires an admin of the system tenant";
-            self.audit_denial(caller, ctx, Action::TenantList, None, reason).await;
+            self.audit_denial(caller, ctx, Action::TenantList, None, reason)
+                .await;
             return Err(KernelError::Forbidden(reason.into()));
         }
         Ok(self.store.read(|r| r.list_tenants()).await?)
     }
 
     /// A page of the caller's tenant's audit log.
-    pub async fn audit_page(&self, caller: &Caller, filter: AuditFilter, page: Page) -> Result<Vec<AuditEvent>, KernelError> {
+    pub async fn audit_page(
+        &self,
+        caller: &Caller,
+        filter: AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEvent>, KernelError> {
         let tenant = caller.tenant;
-        Ok(self.store.read(move |r| r.query_audit(tenant, &filter, page)).await?)
+        Ok(self
+            .store
+            .read(move |r| r.query_audit(tenant, &filter, page))
+            .await?)
     }
 
     /// The system tenant, if the store has been bootstrapped.
@@ -447,7 +565,11 @@ impl Kernel {
             return Ok(None);
         }
         let tenant = TenantId::generate();
-        let prepared = Prepared::CreateTenant { name: "default".into(), admin_name: "admin".into(), key: auth::new_key().await? };
+        let prepared = Prepared::CreateTenant {
+            name: "default".into(),
+            admin_name: "admin".into(),
+            key: auth::new_key().await?,
+        };
         let at = self.now();
         let (key, event) = self
             .store
@@ -472,7 +594,10 @@ impl Kernel {
                         correlation_id: None,
                     },
                 )?;
-                let key = applied.body["admin_key"]["key"].as_str().unwrap_or_default().to_owned();
+                let key = applied.body["admin_key"]["key"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
                 Ok((key, event))
             })
             .await?;
@@ -483,10 +608,24 @@ impl Kernel {
 
 /// A command after its slow, transaction-free work.
 enum Prepared {
-    CreateTenant { name: String, admin_name: String, key: auth::NewKey },
-    CreateUser { name: String, role: Role, metadata: Value },
-    CreateKey { user_id: UserId, label: Option<String>, key: auth::NewKey },
-    RevokeKey { key_id: KeyId },
+    CreateTenant {
+        name: String,
+        admin_name: String,
+        key: auth::NewKey,
+    },
+    CreateUser {
+        name: String,
+        role: Role,
+        metadata: Value,
+    },
+    CreateKey {
+        user_id: UserId,
+        label: Option<String>,
+        key: auth::NewKey,
+    },
+    RevokeKey {
+        key_id: KeyId,
+    },
 }
 
 /// What a command did, for its answer and its audit event.
@@ -508,10 +647,21 @@ fn conflict_as(detail: String) -> impl FnOnce(StoreError) -> KernelError {
 }
 
 /// Apply a prepared command inside the write transaction.
-fn apply(w: &mut dyn WriteTx, caller: &Caller, cmd: Prepared, at: &str) -> Result<Applied, KernelError> {
+fn apply(
+    w: &mut dyn WriteTx,
+    caller: &Caller,
+    cmd: Prepared,
+    at: &str,
+) -> Result<Applied, KernelError> {
     match cmd {
-        Prepared::CreateTenant { .. } => apply_create_tenant(w, TenantId::generate(), false, cmd, at),
-        Prepared::CreateUser { name, role, metadata } => {
+        Prepared::CreateTenant { .. } => {
+            apply_create_tenant(w, TenantId::generate(), false, cmd, at)
+        }
+        Prepared::CreateUser {
+            name,
+            role,
+            metadata,
+        } => {
             let user = User {
                 id: UserId::generate(),
                 tenant_id: caller.tenant,
@@ -520,7 +670,8 @@ fn apply(w: &mut dyn WriteTx, caller: &Caller, cmd: Prepared, at: &str) -> Resul
                 metadata,
                 created_at: at.to_owned(),
             };
-            w.create_user(&user).map_err(conflict_as(format!("a user named `{name}` already exists")))?;
+            w.create_user(&user)
+                .map_err(conflict_as(format!("a user named `{name}` already exists")))?;
             Ok(Applied {
                 action: Action::UserCreate,
                 status: 201,
@@ -531,7 +682,11 @@ fn apply(w: &mut dyn WriteTx, caller: &Caller, cmd: Prepared, at: &str) -> Resul
                 details: json!({ "name": user.name, "role": user.role, "metadata": user.metadata }),
             })
         }
-        Prepared::CreateKey { user_id, label, key } => {
+        Prepared::CreateKey {
+            user_id,
+            label,
+            key,
+        } => {
             let user = w
                 .user(caller.tenant, user_id)?
                 .ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
@@ -552,10 +707,15 @@ fn apply(w: &mut dyn WriteTx, caller: &Caller, cmd: Prepared, at: &str) -> Resul
                 .key(caller.tenant, key_id)?
                 .ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?;
             if key.revoked_at.is_some() {
-                return Err(KernelError::Conflict(format!("key {key_id} is already revoked")));
+                return Err(KernelError::Conflict(format!(
+                    "key {key_id} is already revoked"
+                )));
             }
             w.revoke_key(caller.tenant, key_id, at)?;
-            let revoked = ApiKey { revoked_at: Some(at.to_owned()), ..key };
+            let revoked = ApiKey {
+                revoked_at: Some(at.to_owned()),
+                ..key
+            };
             Ok(Applied {
                 action: Action::KeyRevoke,
                 status: 200,
@@ -576,11 +736,25 @@ fn apply_create_tenant(
     cmd: Prepared,
     at: &str,
 ) -> Result<Applied, KernelError> {
-    let Prepared::CreateTenant { name, admin_name, key } = cmd else {
-        return Err(KernelError::Internal("apply_create_tenant called with another command".into()));
+    let Prepared::CreateTenant {
+        name,
+        admin_name,
+        key,
+    } = cmd
+    else {
+        return Err(KernelError::Internal(
+            "apply_create_tenant called with another command".into(),
+        ));
     };
-    let tenant = Tenant { id, name: name.clone(), system, created_at: at.to_owned() };
-    w.create_tenant(&tenant).map_err(conflict_as(format!("a tenant named `{name}` already exists")))?;
+    let tenant = Tenant {
+        id,
+        name: name.clone(),
+        system,
+        created_at: at.to_owned(),
+    };
+    w.create_tenant(&tenant).map_err(conflict_as(format!(
+        "a tenant named `{name}` already exists"
+    )))?;
     let admin = User {
         id: UserId::generate(),
         tenant_id: id,
@@ -619,4 +793,3 @@ fn request_hash(cmd: &Command) -> String {
     let canonical = bosun_core::jcs::canonicalize(cmd).unwrap_or_default();
     bosun_core::audit::encode_hex(&Sha256::digest(&canonical))
 }
-

@@ -9,4 +9,3 @@ pub mod views;
 
 pub use kernel::{Caller, Command, Executed, Kernel, KernelError, Principal, RequestCtx};
 pub use serve::{ServeConfig, Server};
-

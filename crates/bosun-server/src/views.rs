@@ -20,7 +20,12 @@ pub struct TenantView {
 
 impl From<&Tenant> for TenantView {
     fn from(t: &Tenant) -> Self {
-        Self { id: t.id, name: t.name.clone(), system: t.system, created_at: t.created_at.clone() }
+        Self {
+            id: t.id,
+            name: t.name.clone(),
+            system: t.system,
+            created_at: t.created_at.clone(),
+        }
     }
 }
 

@@ -11,7 +11,9 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State,
+};
 use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -57,7 +59,12 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("bsn_…").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("bsn_…")
+                    .build(),
+            ),
         );
     }
 }
@@ -73,7 +80,11 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .routes(routes!(audit::query_audit))
         .split_for_parts();
     let openapi = openapi.to_json().expect("the OpenAPI document serializes");
-    let state = Arc::new(AppState { kernel, metrics, openapi });
+    let state = Arc::new(AppState {
+        kernel,
+        metrics,
+        openapi,
+    });
     Router::new()
         .merge(api)
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -97,7 +108,8 @@ async fn healthz() -> Response {
 /// Ready when the database answers a read and the writer accepts work.
 async fn readyz(State(app): State<App>) -> Response {
     let store = app.kernel.store().clone();
-    let check = tokio::time::timeout(std::time::Duration::from_secs(2), store.read(|r| r.ping())).await;
+    let check =
+        tokio::time::timeout(std::time::Duration::from_secs(2), store.read(|r| r.ping())).await;
     match check {
         Ok(Ok(())) => axum::Json(json!({"status": "ready"})).into_response(),
         Ok(Err(e)) => {
@@ -109,7 +121,11 @@ async fn readyz(State(app): State<App>) -> Response {
 }
 
 async fn metrics_text(State(app): State<App>) -> Response {
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+        .into_response()
 }
 
 /// An RFC 9457 problem document, the body of every error.
@@ -136,7 +152,9 @@ fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
         correlation_id: None,
     };
     let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
 }
 
@@ -166,7 +184,9 @@ impl IntoResponse for ApiError {
             KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let detail = match &e {
-            KernelError::Internal(_) => "internal error; the server logged the details under this correlation_id".into(),
+            KernelError::Internal(_) => {
+                "internal error; the server logged the details under this correlation_id".into()
+            }
             KernelError::Unavailable => "the database is unavailable; retry shortly".into(),
             other => other.to_string(),
         };
@@ -190,7 +210,9 @@ pub fn executed(result: Result<Executed, KernelError>) -> Response {
             let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
             let mut response = (status, axum::Json(done.body)).into_response();
             if done.replayed {
-                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                response
+                    .headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
             }
             response
         }
@@ -214,12 +236,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                client_error(status, "payload_too_large", format!("request bodies are limited to {MAX_BODY} bytes"))
+                client_error(
+                    status,
+                    "payload_too_large",
+                    format!("request bodies are limited to {MAX_BODY} bytes"),
+                )
             } else {
                 client_error(status, "validation_failed", rejection.body_text())
             }
         })?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
         if bytes != b"{}" && !json_type {
             return Err(client_error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -230,10 +260,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         serde_json::from_slice(bytes).map(ApiJson).map_err(|e| {
             use serde_json::error::Category;
             match e.classify() {
-                Category::Syntax | Category::Eof | Category::Io => {
-                    client_error(StatusCode::BAD_REQUEST, "validation_failed", format!("malformed JSON: {e}"))
+                Category::Syntax | Category::Eof | Category::Io => client_error(
+                    StatusCode::BAD_REQUEST,
+                    "validation_failed",
+                    format!("malformed JSON: {e}"),
+                ),
+                Category::Data => {
+                    ApiError(KernelError::Validation(format!("invalid body: {e}"))).into_response()
                 }
-                Category::Data => ApiError(KernelError::Validation(format!("invalid body: {e}"))).into_response(),
             }
         })
     }
@@ -247,16 +281,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded_from_str(query)
-            .map(ApiQuery)
-            .map_err(|e| ApiError(KernelError::Validation(format!("invalid query: {e}"))).into_response())
+        serde_urlencoded_from_str(query).map(ApiQuery).map_err(|e| {
+            ApiError(KernelError::Validation(format!("invalid query: {e}"))).into_response()
+        })
     }
 }
 
 fn serde_urlencoded_from_str<T: DeserializeOwned>(query: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "bad query string".to_owned())?)
-        .map(|q| q.0)
-        .map_err(|e| e.body_text())
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{query}")
+            .parse()
+            .map_err(|_| "bad query string".to_owned())?,
+    )
+    .map(|q| q.0)
+    .map_err(|e| e.body_text())
 }
 
 /// The authenticated caller and the request's audit facts.
@@ -272,26 +310,41 @@ impl FromRequestParts<App> for Auth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
-        let ctx = request_ctx(parts)?;
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let caller = app.kernel.authenticate(&ctx, header).await.map_err(|e| ApiError(e).into_response())?;
+        let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let caller = app
+            .kernel
+            .authenticate(&ctx, header)
+            .await
+            .map_err(|e| ApiError(e).into_response())?;
         Ok(Auth { caller, ctx })
     }
 }
 
-fn request_ctx(parts: &Parts) -> Result<RequestCtx, Response> {
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let idempotency_key = header("idempotency-key");
-    if let Some(k) = &idempotency_key {
-        if k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError(KernelError::Validation(
-                "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
-            ))
-            .into_response());
-        }
+    if let Some(k) = &idempotency_key
+        && (k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()))
+    {
+        return Err(ApiError(KernelError::Validation(
+            "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
+        )));
     }
     Ok(RequestCtx {
-        ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        ip: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string()),
         user_agent: header("user-agent").map(|ua| ua.chars().take(256).collect()),
         correlation_id: parts.extensions.get::<CorrelationId>().map(|c| c.0.clone()),
         idempotency_key,
@@ -303,9 +356,14 @@ fn request_ctx(parts: &Parts) -> Result<RequestCtx, Response> {
 async fn observe(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let correlation = correlation_id(req.headers());
-    req.extensions_mut().insert(CorrelationId(correlation.clone()));
+    req.extensions_mut()
+        .insert(CorrelationId(correlation.clone()));
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
 
     let mut response = next.run(req).await;
     if response.status().as_u16() >= 400 {
@@ -316,9 +374,14 @@ async fn observe(mut req: Request, next: Next) -> Response {
     }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    let labels = [("route", route.clone()), ("method", method.to_string()), ("status", status.to_string())];
+    let labels = [
+        ("route", route.clone()),
+        ("method", method.to_string()),
+        ("status", status.to_string()),
+    ];
     metrics::counter!("bosun_http_requests_total", &labels).increment(1);
-    metrics::histogram!("bosun_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    metrics::histogram!("bosun_http_request_duration_seconds", &labels)
+        .record(elapsed.as_secs_f64());
     if let Some(InternalDetail(detail)) = response.extensions().get::<InternalDetail>() {
         tracing::error!(correlation_id = %correlation, %method, %route, status, detail = %bosun_core::redact::redact_text(detail), "internal error");
     }
@@ -326,21 +389,30 @@ async fn observe(mut req: Request, next: Next) -> Response {
     response
 }
 
-/// Honour a sane `X-Request-Id`, else make one.
+/// Honour a sane `X-Request-Id` (short, plain, not shaped like a credential), else make one.
 fn correlation_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
-            !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            !v.is_empty()
+                && v.len() <= 128
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+                && bosun_core::redact::redact_text(v) == *v
         })
         .map_or_else(|| ulid::Ulid::generate().to_string(), str::to_owned)
 }
 
 async fn finish_problem(response: Response, correlation: &str) -> Response {
     let (mut parts, body) = response.into_parts();
-    let is_problem = parts.headers.get(CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let is_problem = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
     let mut doc: Value = if is_problem {
         serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({}))
     } else {
@@ -353,7 +425,11 @@ async fn finish_problem(response: Response, correlation: &str) -> Response {
         };
         let text = String::from_utf8_lossy(&bytes);
         let detail = if text.trim().is_empty() || parts.status.is_server_error() {
-            parts.status.canonical_reason().unwrap_or("error").to_owned()
+            parts
+                .status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_owned()
         } else {
             bosun_core::redact::redact_text(&text).into_owned()
         };
@@ -366,7 +442,9 @@ async fn finish_problem(response: Response, correlation: &str) -> Response {
         })
     };
     doc["correlation_id"] = Value::String(correlation.to_owned());
-    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(doc.to_string()))
 }

@@ -1,0 +1,107 @@
+//! Runs the real `bosun` binary: a server on a loopback port with a temp data dir, and CLI verbs.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_bosun");
+
+pub struct Spawned {
+    pub child: Child,
+    pub url: String,
+    pub data_dir: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Spawned {
+    /// Start `bosun serve` on 127.0.0.1 (a free port) with `data_dir`; logs go to `<data_dir>/../serve-N.log`.
+    pub fn start(data_dir: &Path) -> Spawned {
+        let log = data_dir.with_extension(format!("log.{}", next_id()));
+        let child = Command::new(BIN)
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .env_remove("BOSUN_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn bosun serve");
+        let mut child = child;
+        let stdout = child.stdout.take().unwrap();
+        let mut url = None;
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(u) = line.strip_prefix("Bosun listening on ") {
+                url = Some(u.trim().to_owned());
+                break;
+            }
+        }
+        let url = url.unwrap_or_else(|| {
+            panic!(
+                "server did not start: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        });
+        Spawned {
+            child,
+            url,
+            data_dir: data_dir.to_owned(),
+            log,
+        }
+    }
+
+    pub fn admin_key(&self) -> String {
+        std::fs::read_to_string(self.data_dir.join("admin.key"))
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.data_dir.join("bosun.db")
+    }
+
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM and wait for a clean exit.
+    pub fn stop(mut self) {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+    }
+}
+
+fn next_id() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Run `bosun ARGS` with the given URL and key in the environment.
+pub fn bosun(args: &[&str], url: Option<&str>, key: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("BOSUN_URL")
+        .env_remove("BOSUN_API_KEY")
+        .current_dir(std::env::temp_dir());
+    if let Some(u) = url {
+        cmd.env("BOSUN_URL", u);
+    }
+    if let Some(k) = key {
+        cmd.env("BOSUN_API_KEY", k);
+    }
+    cmd.output().expect("run bosun")
+}
+
+pub fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
