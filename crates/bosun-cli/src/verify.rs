@@ -6,16 +6,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use bosun_core::audit::{ChainVerifier, VerifyError};
-use bosun_store::Store;
 use bosun_store::sqlite::SqliteStore;
 
-const BATCH: u32 = 50_000;
+const BATCH: usize = 50_000;
 
-/// The result of a verification: how many events checked, or the first failure.
-pub enum Verdict {
-    Ok { events: u64, chains: usize },
-    Bad { chain: String, error: String },
-}
+pub use bosun_store::verify::Verdict;
 
 /// Progress on stderr, only for a person watching.
 struct Progress {
@@ -50,45 +45,10 @@ impl Progress {
 
 pub fn database(path: &Path) -> anyhow::Result<Verdict> {
     let store = SqliteStore::open_read_only(path)?;
-    let mut tenants = None;
-    store.read_blocking(&mut |r| tenants = Some(r.audit_tenants()));
-    let tenants = tenants.expect("read ran")?;
-    let (mut total, mut progress) = (0u64, Progress::new());
-    for tenant in &tenants {
-        let mut verifier = ChainVerifier::new();
-        let mut after = 0u64;
-        loop {
-            let mut page = None;
-            store.read_blocking(&mut |r| page = Some(r.audit_chain(tenant, after, BATCH)));
-            let events = match page.expect("read ran") {
-                Ok(events) => events,
-                Err(bosun_store::StoreError::Corrupt { seq, reason }) => {
-                    progress.done();
-                    return Ok(Verdict::Bad {
-                        chain: tenant.clone(),
-                        error: format!("seq {seq}: unreadable row ({reason})"),
-                    });
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let Some(last) = events.last() else { break };
-            after = last.seq;
-            if let Err(e) = verifier.feed(&events) {
-                progress.done();
-                return Ok(Verdict::Bad {
-                    chain: tenant.clone(),
-                    error: e.to_string(),
-                });
-            }
-            total += events.len() as u64;
-            progress.tick(total);
-        }
-    }
+    let mut progress = Progress::new();
+    let verdict = bosun_store::verify::verify_store(&store, &mut |n| progress.tick(n))?;
     progress.done();
-    Ok(Verdict::Ok {
-        events: total,
-        chains: tenants.len(),
-    })
+    Ok(verdict)
 }
 
 /// Verify JSONL lines from any reader (a file, stdin, an HTTP body).
@@ -96,11 +56,11 @@ pub fn lines(
     reader: impl BufRead,
     verifier: &mut ChainVerifier,
 ) -> anyhow::Result<Result<(), VerifyError>> {
-    let mut batch = Vec::with_capacity(BATCH as usize);
+    let mut batch = Vec::with_capacity(BATCH);
     let mut progress = Progress::new();
     for line in reader.lines() {
         batch.push(line?);
-        if batch.len() == BATCH as usize {
+        if batch.len() == BATCH {
             if let Err(e) = verifier.feed_lines(&batch) {
                 progress.done();
                 return Ok(Err(e));

@@ -9,6 +9,7 @@
 
 pub mod conformance;
 pub mod sqlite;
+pub mod verify;
 
 use std::future::Future;
 use std::pin::Pin;
