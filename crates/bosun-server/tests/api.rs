@@ -633,6 +633,31 @@ async fn openapi_health_and_metrics_are_served() {
     assert!(text.contains("bosun_http_request_duration_seconds_bucket"));
     assert!(text.contains("bosun_audit_appends_total"));
     assert!(text.contains("bosun_writer_batch_size"));
+
+    // A store that cannot write is not ready, and mutations fail cleanly with 503.
+    t.server.kernel.store().shutdown();
+    let (s, body) = t.call("GET", "/readyz", None, None).await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable"))
+    );
+    let (s, body) = t
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&t.admin),
+            Some(json!({"name": "late"})),
+        )
+        .await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable"))
+    );
+    assert_eq!(
+        t.call("GET", "/healthz", None, None).await.0,
+        StatusCode::OK,
+        "alive, though not ready"
+    );
 }
 
 #[tokio::test]

@@ -105,12 +105,14 @@ async fn healthz() -> Response {
     axum::Json(json!({"status": "ok"})).into_response()
 }
 
-/// Ready when the database answers a read and the writer accepts work.
+/// Ready when the database answers a read and the writer commits (an empty transaction).
 async fn readyz(State(app): State<App>) -> Response {
     let store = app.kernel.store().clone();
-    let check =
-        tokio::time::timeout(std::time::Duration::from_secs(2), store.read(|r| r.ping())).await;
-    match check {
+    let check = async {
+        store.read(|r| r.ping()).await?;
+        store.write(|_| Ok::<_, bosun_store::StoreError>(())).await
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
         Ok(Ok(())) => axum::Json(json!({"status": "ready"})).into_response(),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
