@@ -2,6 +2,7 @@
 //! its own savepoint, so one job's failure rolls back only its own changes); reads run on a small
 //! pool of read-only connections.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -52,7 +53,7 @@ impl SqliteStore {
         let mut conn = Connection::open(path).map_err(internal)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;",
         )
         .map_err(internal)?;
         migrate(&mut conn)?;
@@ -105,7 +106,13 @@ impl Store for SqliteStore {
     }
 
     fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx)) {
-        self.readers.with(|conn| job(&mut Tx { conn, appends: 0 }));
+        self.readers.with(|conn| {
+            job(&mut Tx {
+                conn,
+                appends: 0,
+                heads: None,
+            })
+        });
     }
 
     fn shutdown(&self) {
@@ -186,10 +193,17 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
     }
     let mut replies = Vec::with_capacity(batch.len());
     let mut appends = 0u64;
+    // Chain heads learned in this batch. Only this thread writes, and any rollback clears it, so
+    // it never disagrees with the database; it is dropped with the batch.
+    let mut heads = HashMap::new();
     for job in batch.drain(..) {
         let step = (|| -> rusqlite::Result<()> {
             conn.prepare_cached("SAVEPOINT job")?.execute([])?;
-            let mut tx = Tx { conn, appends: 0 };
+            let mut tx = Tx {
+                conn,
+                appends: 0,
+                heads: Some(&mut heads),
+            };
             let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
             let job_appends = tx.appends;
             match finished {
@@ -199,12 +213,14 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
                     replies.push(reply);
                 }
                 Ok(Finish { keep: false, reply }) => {
+                    heads.clear();
                     conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
                     conn.prepare_cached("RELEASE job")?.execute([])?;
                     replies.push(reply);
                 }
                 Err(_) => {
                     tracing::error!("a write job panicked; its changes were rolled back");
+                    heads.clear();
                     conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
                     conn.prepare_cached("RELEASE job")?.execute([])?;
                 }
@@ -212,6 +228,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
             Ok(())
         })();
         if let Err(e) = step {
+            heads.clear();
             tracing::error!(error = %e, "savepoint handling failed");
         }
     }
@@ -303,6 +320,8 @@ fn write_err(e: rusqlite::Error) -> StoreError {
 struct Tx<'c> {
     conn: &'c Connection,
     appends: u64,
+    /// Chain heads (seq, hash) by tenant, known within the current write batch; `None` on reads.
+    heads: Option<&'c mut HashMap<String, (u64, String)>>,
 }
 
 fn tenant_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
@@ -654,17 +673,16 @@ impl WriteTx for Tx<'_> {
 
     fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent> {
         let tenant = tenant.to_string();
-        let head: Option<(i64, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT seq, hash FROM audit_events WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row([&tenant], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
-            .map_err(internal)?;
-        let (seq, prev) = head.map_or((1, GENESIS.to_owned()), |(s, h)| (s as u64 + 1, h));
+        let cached = self.heads.as_deref().and_then(|h| h.get(&tenant)).cloned();
+        let head = match cached {
+            Some(head) => Some(head),
+            None => self
+                .conn
+                .prepare_cached("SELECT seq, hash FROM audit_events WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1")
+                .and_then(|mut s| s.query_row([&tenant], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))).optional())
+                .map_err(internal)?,
+        };
+        let (seq, prev) = head.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
         let e = draft.seal(&tenant, seq, &prev);
         self.conn
             .prepare_cached(&format!(
@@ -695,6 +713,9 @@ impl WriteTx for Tx<'_> {
             })
             .map_err(write_err)?;
         self.appends += 1;
+        if let Some(heads) = self.heads.as_deref_mut() {
+            heads.insert(e.tenant.clone(), (e.seq, e.hash.clone()));
+        }
         Ok(e)
     }
 
