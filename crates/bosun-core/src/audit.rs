@@ -183,7 +183,7 @@ pub fn canonical_bytes(event: &AuditEvent, with_hash: bool) -> Result<Vec<u8>, S
     text(&mut out, "at", &e.at);
     opt(&mut out, "correlation_id", e.correlation_id.as_deref());
     out.extend_from_slice(b",\"details\":");
-    out.extend(canonicalize(&e.details)?);
+    crate::jcs::write_value(&mut out, &e.details)?;
     if with_hash && !e.hash.is_empty() {
         text(&mut out, "hash", &e.hash);
     }
