@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod ids;
 pub mod jcs;
+pub mod lockkey;
 pub mod model;
 pub mod redact;
 pub mod role;
