@@ -52,6 +52,23 @@ ulid_id!(
     KeyId
 );
 
+ulid_id!(
+    /// A registered agent.
+    AgentId
+);
+ulid_id!(
+    /// A task in a queue.
+    TaskId
+);
+ulid_id!(
+    /// A granted lock.
+    LockId
+);
+ulid_id!(
+    /// A handoff document.
+    HandoffId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //! Architecture invariant: this crate does no I/O. Everything here is a function of its inputs,
 //! so its rules are tested with plain values and shared by every store backend and edge.
 
+pub mod agent;
 pub mod apikey;
 pub mod audit;
 pub mod clock;
@@ -13,8 +14,9 @@ pub mod lockkey;
 pub mod model;
 pub mod redact;
 pub mod role;
+pub mod task;
 pub mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use ids::{KeyId, TenantId, UserId};
+pub use ids::{AgentId, HandoffId, KeyId, LockId, TaskId, TenantId, UserId};
 pub use role::{Action, Role};
