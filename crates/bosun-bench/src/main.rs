@@ -81,13 +81,7 @@ fn percentiles(mut latencies: Vec<Duration>) -> String {
         let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len().max(1)) - 1;
         latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
-    format!(
-        "p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}",
-        pct(0.50),
-        pct(0.95),
-        pct(0.99),
-        pct(1.0)
-    )
+    format!("p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}", pct(0.50), pct(0.95), pct(0.99), pct(1.0))
 }
 
 /// Print count, rate and latency percentiles.
@@ -103,23 +97,12 @@ fn report(name: &str, latencies: Vec<Duration>, elapsed: Duration) {
 
 async fn http(clients: usize, seconds: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let config = ServeConfig {
-        bind: "127.0.0.1:0".parse()?,
-        data_dir: dir.path().to_owned(),
-        database_url: None,
-    };
+    let config = ServeConfig::new("127.0.0.1:0".parse()?, dir.path().to_owned());
     let server = Server::start(&config, Arc::new(SystemClock)).await?;
     let (url, key) = (server.url(), server.admin_key.clone().expect("fresh"));
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .build()?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     // Warm the key cache and connections.
-    client
-        .get(format!("{url}/api/v1/whoami"))
-        .bearer_auth(&key)
-        .send()
-        .await?
-        .error_for_status()?;
+    client.get(format!("{url}/api/v1/whoami")).bearer_auth(&key).send().await?.error_for_status()?;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -152,11 +135,7 @@ async fn http(clients: usize, seconds: u64) -> anyhow::Result<()> {
         errors += e;
     }
     let elapsed = started.elapsed();
-    report(
-        &format!("http audited mutations ({clients} clients)"),
-        all,
-        elapsed,
-    );
+    report(&format!("http audited mutations ({clients} clients)"), all, elapsed);
     println!("  errors: {errors}");
     let verdict = bosun_store::verify::verify_store(server.kernel.store().as_ref(), &mut |_| {})?;
     println!("  chain after the run: {verdict:?}");
@@ -170,13 +149,7 @@ fn draft(i: u64, at: String) -> AuditDraft {
         actor_type: ActorType::User,
         actor_id: Some(format!("actor-{}", i % 50)),
         actor_name: Some(format!("agent-{}", i % 50)),
-        action: [
-            "task.claimed",
-            "lock.acquired",
-            "message.sent",
-            "user.created",
-        ][(i % 4) as usize]
-            .into(),
+        action: ["task.claimed", "lock.acquired", "message.sent", "user.created"][(i % 4) as usize].into(),
         target_type: Some("task".into()),
         target_id: Some(format!("t{i}")),
         project: Some("default".into()),
@@ -203,10 +176,7 @@ async fn new_tenant(store: &Arc<dyn Store>) -> anyhow::Result<TenantId> {
 
 async fn writer(appends: usize, in_flight: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(
-        &dir.path().join("bench.db"),
-        &SqliteOptions::default(),
-    )?);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("bench.db"), &SqliteOptions::default())?);
     let tenant = new_tenant(&store).await?;
     let semaphore = Arc::new(tokio::sync::Semaphore::new(in_flight));
     let started = Instant::now();
@@ -217,10 +187,7 @@ async fn writer(appends: usize, in_flight: usize) -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
             let at = bosun_core::clock::format_micros(jiff::Timestamp::now());
-            store
-                .write(move |w| w.append_audit(tenant, draft(i, at)))
-                .await
-                .expect("append");
+            store.write(move |w| w.append_audit(tenant, draft(i, at))).await.expect("append");
             drop(permit);
             t.elapsed()
         }));
@@ -229,11 +196,7 @@ async fn writer(appends: usize, in_flight: usize) -> anyhow::Result<()> {
     for t in tasks {
         lat.push(t.await?);
     }
-    report(
-        &format!("writer group commit ({in_flight} in flight)"),
-        lat,
-        started.elapsed(),
-    );
+    report(&format!("writer group commit ({in_flight} in flight)"), lat, started.elapsed());
     store.shutdown();
     Ok(())
 }
@@ -254,18 +217,14 @@ async fn build_audit_db(events: u64, db: &Path) -> anyhow::Result<()> {
         store
             .write(move |w| {
                 for i in base..end {
-                    let at = jiff::Timestamp::from_microsecond(start + step * i as i64)
-                        .expect("in range");
+                    let at = jiff::Timestamp::from_microsecond(start + step * i as i64).expect("in range");
                     w.append_audit(tenant, draft(i, bosun_core::clock::format_micros(at)))?;
                 }
                 Ok::<_, bosun_store::StoreError>(())
             })
             .await?;
     }
-    println!(
-        "built {events} events in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("built {events} events in {:.1} s", started.elapsed().as_secs_f64());
     store.shutdown();
     Ok(())
 }
@@ -278,9 +237,7 @@ async fn verify(events: u64, db: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let verdict = bosun_store::verify::verify_store(&store, &mut |_| {})?;
     let elapsed = started.elapsed();
-    let bosun_store::verify::Verdict::Ok { events, .. } = verdict else {
-        anyhow::bail!("{verdict:?}")
-    };
+    let bosun_store::verify::Verdict::Ok { events, .. } = verdict else { anyhow::bail!("{verdict:?}") };
     println!(
         "audit verify: {events} events in {:.2} s = {:.0} events/s ({} threads)",
         elapsed.as_secs_f64(),
@@ -291,11 +248,7 @@ async fn verify(events: u64, db: &Path) -> anyhow::Result<()> {
 }
 
 async fn audit_query(db: &Path, runs: usize) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        db.exists(),
-        "run `bosun-bench verify` first to build {}",
-        db.display()
-    );
+    anyhow::ensure!(db.exists(), "run `bosun-bench verify` first to build {}", db.display());
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open_read_only(db)?);
     let tenant = store
         .read(|r| r.list_tenants())
@@ -307,9 +260,7 @@ async fn audit_query(db: &Path, runs: usize) -> anyhow::Result<()> {
     let now = jiff::Timestamp::now();
     let filter = AuditFilter {
         actor: Some("actor-7".into()),
-        from: Some(bosun_core::clock::format_micros(
-            now - jiff::SignedDuration::from_hours(30 * 24),
-        )),
+        from: Some(bosun_core::clock::format_micros(now - jiff::SignedDuration::from_hours(30 * 24))),
         to: Some(bosun_core::clock::format_micros(now)),
         ..Default::default()
     };
@@ -319,37 +270,19 @@ async fn audit_query(db: &Path, runs: usize) -> anyhow::Result<()> {
     for _ in 0..runs {
         let f = filter.clone();
         let t = Instant::now();
-        let page = store
-            .read(move |r| {
-                r.query_audit(
-                    tenant,
-                    &f,
-                    Page::Newest {
-                        before_seq: None,
-                        limit: 100,
-                    },
-                )
-            })
-            .await?;
+        let page =
+            store.read(move |r| r.query_audit(tenant, &f, Page::Newest { before_seq: None, limit: 100 })).await?;
         lat.push(t.elapsed());
         rows = page.len();
     }
-    report(
-        &format!("audit query actor + 30 days, first page ({rows} rows)"),
-        lat,
-        started.elapsed(),
-    );
+    report(&format!("audit query actor + 30 days, first page ({rows} rows)"), lat, started.elapsed());
     Ok(())
 }
 
 async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
-    anyhow::ensure!(
-        bin.exists(),
-        "build it first: cargo build --release (looked for {})",
-        bin.display()
-    );
+    anyhow::ensure!(bin.exists(), "build it first: cargo build --release (looked for {})", bin.display());
     let dir = tempfile::tempdir()?;
     let client = reqwest::Client::new();
     let mut lat = Vec::new();
@@ -373,12 +306,7 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
             }
         }
         loop {
-            if client
-                .get(format!("{url}/readyz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-            {
+            if client.get(format!("{url}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
                 break;
             }
             tokio::task::yield_now().await;
@@ -397,19 +325,10 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
         }
-        Command::new("kill")
-            .arg("-TERM")
-            .arg(child.id().to_string())
-            .status()?;
+        Command::new("kill").arg("-TERM").arg(child.id().to_string()).status()?;
         child.wait()?;
     }
-    println!(
-        "serve ready on an existing database, spawn to /readyz 200 ({runs} runs): ms {}",
-        percentiles(lat)
-    );
-    println!(
-        "idle RSS after ready + 2 s: {:.1} MB",
-        rss_kb as f64 / 1024.0
-    );
+    println!("serve ready on an existing database, spawn to /readyz 200 ({runs} runs): ms {}", percentiles(lat));
+    println!("idle RSS after ready + 2 s: {:.1} MB", rss_kb as f64 / 1024.0);
     Ok(())
 }

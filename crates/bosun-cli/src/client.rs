@@ -30,12 +30,7 @@ use serde_json::Value;
 #[derive(clap::Args, Debug, Clone)]
 pub struct ClientArgs {
     /// Bosun server URL
-    #[arg(
-        long,
-        env = "BOSUN_URL",
-        default_value = "http://127.0.0.1:7311",
-        global = true
-    )]
+    #[arg(long, env = "BOSUN_URL", default_value = "http://127.0.0.1:7311", global = true)]
     pub url: String,
     /// API key (default: BOSUN_API_KEY, else ./.bosun/admin.key when present)
     #[arg(long, env = "BOSUN_API_KEY", hide_env_values = true, global = true)]
@@ -55,26 +50,16 @@ pub struct Client {
 impl Client {
     pub fn new(args: &ClientArgs) -> Self {
         let key = args.key.clone().or_else(|| {
-            std::fs::read_to_string(Path::new(".bosun").join("admin.key"))
-                .ok()
-                .map(|k| k.trim().to_owned())
+            std::fs::read_to_string(Path::new(".bosun").join("admin.key")).ok().map(|k| k.trim().to_owned())
         });
-        Self {
-            http: reqwest::Client::new(),
-            base: args.url.trim_end_matches('/').to_owned(),
-            key,
-            json: args.json,
-        }
+        Self { http: reqwest::Client::new(), base: args.url.trim_end_matches('/').to_owned(), key, json: args.json }
     }
 
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let req = self
             .http
             .request(method, format!("{}{path}", self.base))
-            .header(
-                "user-agent",
-                concat!("bosun-cli/", env!("CARGO_PKG_VERSION")),
-            );
+            .header("user-agent", concat!("bosun-cli/", env!("CARGO_PKG_VERSION")));
         match &self.key {
             Some(k) => req.bearer_auth(k),
             None => req,
@@ -83,10 +68,7 @@ impl Client {
 
     /// Send and return the answer, or the server's problem as a one-line error.
     pub async fn send(&self, req: reqwest::RequestBuilder) -> anyhow::Result<reqwest::Response> {
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| anyhow!("cannot reach Bosun at {}: {}", self.base, root_cause(&e)))?;
+        let resp = req.send().await.map_err(|e| anyhow!("cannot reach Bosun at {}: {}", self.base, root_cause(&e)))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -103,9 +85,7 @@ impl Client {
         if resp.status() == reqwest::StatusCode::NO_CONTENT {
             return Ok(Value::Null);
         }
-        resp.json()
-            .await
-            .context("the server answered with something that is not JSON")
+        resp.json().await.context("the server answered with something that is not JSON")
     }
 
     pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
@@ -113,22 +93,17 @@ impl Client {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
-        self.json_of(self.request(reqwest::Method::POST, path).json(body))
-            .await
+        self.json_of(self.request(reqwest::Method::POST, path).json(body)).await
     }
 
     pub async fn delete(&self, path: &str) -> anyhow::Result<Value> {
-        self.json_of(self.request(reqwest::Method::DELETE, path))
-            .await
+        self.json_of(self.request(reqwest::Method::DELETE, path)).await
     }
 
     /// Print `value` as JSON (with `--json`) or as a table of `columns` over `rows`.
     pub fn show(&self, value: &Value, rows: &[Value], columns: &[&str]) {
         if self.json {
-            say!(
-                "{}",
-                serde_json::to_string_pretty(value).unwrap_or_default()
-            );
+            say!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
         } else {
             print_table(rows, columns);
         }
@@ -152,28 +127,14 @@ pub fn cell(v: &Value) -> String {
 }
 
 pub fn print_table(rows: &[Value], columns: &[&str]) {
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| columns.iter().map(|c| cell(&r[*c])).collect())
-        .collect();
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| columns.iter().map(|c| cell(&r[*c])).collect()).collect();
     let widths: Vec<usize> = columns
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            cells
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain([c.len()])
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|(i, c)| cells.iter().map(|r| r[i].chars().count()).chain([c.len()]).max().unwrap_or(0))
         .collect();
     let line = |values: Vec<String>| {
-        let padded: Vec<String> = values
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect();
+        let padded: Vec<String> = values.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect();
         say!("{}", padded.join("  ").trim_end());
     };
     line(columns.iter().map(|c| c.to_uppercase()).collect());

@@ -52,35 +52,23 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| ConfigError(format!("config: cannot read {}: {e}", path.display())))?;
             toml::from_str(&text).map_err(|e| {
-                let msg = e
-                    .message()
-                    .lines()
-                    .next()
-                    .unwrap_or("invalid TOML")
-                    .to_owned();
+                let msg = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
                 ConfigError(format!("config: {}: {msg}", path.display()))
             })?
         }
     };
-    let bind_text = args
-        .bind
-        .or(file.bind)
-        .unwrap_or_else(|| "127.0.0.1:7311".into());
+    let bind_text = args.bind.or(file.bind).unwrap_or_else(|| "127.0.0.1:7311".into());
     let bind: SocketAddr = bind_text.parse().map_err(|_| {
-        ConfigError(format!("bind: `{bind_text}` is not an address like 127.0.0.1:7311 (set by --bind, BOSUN_BIND or the config file)"))
+        ConfigError(format!(
+            "bind: `{bind_text}` is not an address like 127.0.0.1:7311 (set by --bind, BOSUN_BIND or the config file)"
+        ))
     })?;
-    let data_dir = args
-        .data_dir
-        .or(file.data_dir)
-        .unwrap_or_else(|| PathBuf::from(".bosun"));
+    let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from(".bosun"));
     if data_dir.as_os_str().is_empty() {
         return Err(ConfigError("data_dir: must not be empty".into()));
     }
-    let serve = ServeConfig {
-        bind,
-        data_dir,
-        database_url: args.database_url.or(file.database_url),
-    };
+    let serve =
+        ServeConfig { database_url: args.database_url.or(file.database_url), ..ServeConfig::new(bind, data_dir) };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
     let log = args.log.or(file.log).unwrap_or_else(|| "info".into());
     tracing_subscriber::EnvFilter::try_new(&log)
@@ -102,19 +90,11 @@ mod tests {
     #[test]
     fn flag_beats_file_beats_default() {
         let (_d, path) = write("bind = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/from-file\"\n");
-        let r = resolve(ServeArgs {
-            config: Some(path.clone()),
-            ..Default::default()
-        })
-        .unwrap();
+        let r = resolve(ServeArgs { config: Some(path.clone()), ..Default::default() }).unwrap();
         assert_eq!(r.serve.bind.port(), 9000);
         assert_eq!(r.serve.data_dir, PathBuf::from("/tmp/from-file"));
-        let r = resolve(ServeArgs {
-            config: Some(path),
-            bind: Some("127.0.0.1:9001".into()),
-            ..Default::default()
-        })
-        .unwrap();
+        let r = resolve(ServeArgs { config: Some(path), bind: Some("127.0.0.1:9001".into()), ..Default::default() })
+            .unwrap();
         assert_eq!(r.serve.bind.port(), 9001);
         let r = resolve(ServeArgs::default()).unwrap();
         assert_eq!(r.serve.bind.to_string(), "127.0.0.1:7311");
@@ -123,34 +103,14 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_key() {
-        let err = resolve(ServeArgs {
-            bind: Some("nowhere".into()),
-            ..Default::default()
-        })
-        .err()
-        .unwrap();
+        let err = resolve(ServeArgs { bind: Some("nowhere".into()), ..Default::default() }).err().unwrap();
         assert!(err.0.starts_with("bind: `nowhere`"), "{}", err.0);
         let (_d, path) = write("bnid = \"x\"\n");
-        let err = resolve(ServeArgs {
-            config: Some(path),
-            ..Default::default()
-        })
-        .err()
-        .unwrap();
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
         assert!(err.0.contains("unknown field `bnid`"), "{}", err.0);
-        let err = resolve(ServeArgs {
-            database_url: Some("mysql://x".into()),
-            ..Default::default()
-        })
-        .err()
-        .unwrap();
+        let err = resolve(ServeArgs { database_url: Some("mysql://x".into()), ..Default::default() }).err().unwrap();
         assert!(err.0.starts_with("database_url:"), "{}", err.0);
-        let err = resolve(ServeArgs {
-            log: Some("[[".into()),
-            ..Default::default()
-        })
-        .err()
-        .unwrap();
+        let err = resolve(ServeArgs { log: Some("[[".into()), ..Default::default() }).err().unwrap();
         assert!(err.0.starts_with("log:"), "{}", err.0);
     }
 }

@@ -17,11 +17,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
 #[derive(Parser)]
-#[command(
-    name = "bosun",
-    version,
-    about = "Bosun: the control plane for fleets of AI agents"
-)]
+#[command(name = "bosun", version, about = "Bosun: the control plane for fleets of AI agents")]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -88,10 +84,7 @@ impl AuditFilterArgs {
             ("from", &self.from),
             ("to", &self.to),
         ];
-        pairs
-            .into_iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-            .collect()
+        pairs.into_iter().filter_map(|(k, v)| v.clone().map(|v| (k, v))).collect()
     }
 }
 
@@ -207,10 +200,7 @@ enum TenantCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -258,23 +248,18 @@ async fn serve(args: config::ServeArgs) -> anyhow::Result<ExitCode> {
         .with_writer(std::io::stderr)
         .with_current_span(false)
         .init();
-    let server =
-        match bosun_server::Server::start(&resolved.serve, Arc::new(bosun_core::SystemClock)).await
-        {
-            Ok(s) => s,
-            Err(bosun_server::serve::StartError::Config(line)) => {
-                eprintln!("error: {line}");
-                return Ok(ExitCode::from(2));
-            }
-            Err(e) => bail!("{e}"),
-        };
+    let server = match bosun_server::Server::start(&resolved.serve, Arc::new(bosun_core::SystemClock)).await {
+        Ok(s) => s,
+        Err(bosun_server::serve::StartError::Config(line)) => {
+            eprintln!("error: {line}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => bail!("{e}"),
+    };
     if let Some(key) = &server.admin_key {
         let path = resolved.serve.data_dir.join("admin.key");
         say!("Bosun first start: created tenant `default` and user `admin`.");
-        say!(
-            "Admin API key (shown once; also written to {}):",
-            path.display()
-        );
+        say!("Admin API key (shown once; also written to {}):", path.display());
         say!("  {key}");
     }
     say!("Bosun listening on {}", server.url());
@@ -323,36 +308,21 @@ fn verdict_exit(verdict: verify::Verdict) -> ExitCode {
 
 async fn audit(cmd: AuditCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        AuditCmd::Verify { db: Some(db), .. } => Ok(verdict_exit(
-            tokio::task::spawn_blocking(move || verify::database(&db)).await??,
-        )),
-        AuditCmd::Verify {
-            file: Some(file), ..
-        } => Ok(verdict_exit(
-            tokio::task::spawn_blocking(move || verify::file(&file)).await??,
-        )),
-        AuditCmd::Verify { client, .. } => {
-            verify_remote(&Client::new(&client)).await.map(verdict_exit)
+        AuditCmd::Verify { db: Some(db), .. } => {
+            Ok(verdict_exit(tokio::task::spawn_blocking(move || verify::database(&db)).await??))
         }
-        AuditCmd::Export {
-            format,
-            output,
-            limit,
-            filter,
-            client,
-        } => {
+        AuditCmd::Verify { file: Some(file), .. } => {
+            Ok(verdict_exit(tokio::task::spawn_blocking(move || verify::file(&file)).await??))
+        }
+        AuditCmd::Verify { client, .. } => verify_remote(&Client::new(&client)).await.map(verdict_exit),
+        AuditCmd::Export { format, output, limit, filter, client } => {
             let c = Client::new(&client);
             let mut query = filter.query();
             query.push(("format", format));
             if let Some(l) = limit {
                 query.push(("limit", l.to_string()));
             }
-            let resp = c
-                .send(
-                    c.request(reqwest::Method::GET, "/api/v1/audit")
-                        .query(&query),
-                )
-                .await?;
+            let resp = c.send(c.request(reqwest::Method::GET, "/api/v1/audit").query(&query)).await?;
             let mut out: Box<dyn tokio::io::AsyncWrite + Unpin> = match &output {
                 Some(path) => Box::new(tokio::fs::File::create(path).await?),
                 None => Box::new(tokio::io::stdout()),
@@ -370,21 +340,11 @@ async fn audit(cmd: AuditCmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        AuditCmd::Tail {
-            limit,
-            follow,
-            filter,
-            client,
-        } => {
+        AuditCmd::Tail { limit, follow, filter, client } => {
             let c = Client::new(&client);
             let mut query = filter.query();
             query.push(("limit", limit.to_string()));
-            let page = c
-                .json_of(
-                    c.request(reqwest::Method::GET, "/api/v1/audit")
-                        .query(&query),
-                )
-                .await?;
+            let page = c.json_of(c.request(reqwest::Method::GET, "/api/v1/audit").query(&query)).await?;
             let mut events: Vec<Value> = page["items"].as_array().cloned().unwrap_or_default();
             events.reverse();
             let mut last = events.last().and_then(|e| e["seq"].as_u64()).unwrap_or(0);
@@ -395,14 +355,8 @@ async fn audit(cmd: AuditCmd) -> anyhow::Result<ExitCode> {
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                 let mut q = filter.query();
-                q.extend([
-                    ("format", "json".to_owned()),
-                    ("cursor", last.to_string()),
-                    ("limit", "1000".to_owned()),
-                ]);
-                let new = c
-                    .json_of(c.request(reqwest::Method::GET, "/api/v1/audit").query(&q))
-                    .await?;
+                q.extend([("format", "json".to_owned()), ("cursor", last.to_string()), ("limit", "1000".to_owned())]);
+                let new = c.json_of(c.request(reqwest::Method::GET, "/api/v1/audit").query(&q)).await?;
                 let new = new.as_array().cloned().unwrap_or_default();
                 if let Some(seq) = new.last().and_then(|e| e["seq"].as_u64()) {
                     last = seq;
@@ -420,27 +374,12 @@ fn print_events(c: &Client, events: &[Value], header: bool) {
         }
         return;
     }
-    let columns = [
-        "seq",
-        "at",
-        "actor_name",
-        "action",
-        "target_id",
-        "outcome",
-        "ip",
-    ];
+    let columns = ["seq", "at", "actor_name", "action", "target_id", "outcome", "ip"];
     if header {
         client::print_table(events, &columns);
     } else {
         for e in events {
-            say!(
-                "{}",
-                columns
-                    .iter()
-                    .map(|k| client::cell(&e[*k]))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-            );
+            say!("{}", columns.iter().map(|k| client::cell(&e[*k])).collect::<Vec<_>>().join("  "));
         }
     }
 }
@@ -450,16 +389,8 @@ async fn verify_remote(c: &Client) -> anyhow::Result<verify::Verdict> {
     let mut verifier = ChainVerifier::new();
     loop {
         let start = verifier.count();
-        let query = [
-            ("format", "jsonl".to_owned()),
-            ("cursor", start.to_string()),
-        ];
-        let resp = c
-            .send(
-                c.request(reqwest::Method::GET, "/api/v1/audit")
-                    .query(&query),
-            )
-            .await?;
+        let query = [("format", "jsonl".to_owned()), ("cursor", start.to_string())];
+        let resp = c.send(c.request(reqwest::Method::GET, "/api/v1/audit").query(&query)).await?;
         let mut stream = resp.bytes_stream();
         let (mut pending, mut batch) = (Vec::new(), Vec::new());
         while let Some(chunk) = stream.next().await {
@@ -471,55 +402,31 @@ async fn verify_remote(c: &Client) -> anyhow::Result<verify::Verdict> {
             if batch.len() >= 50_000
                 && let Err(e) = verifier.feed_lines(&std::mem::take(&mut batch))
             {
-                return Ok(verify::Verdict::Bad {
-                    chain: "your tenant".into(),
-                    error: e.to_string(),
-                });
+                return Ok(verify::Verdict::Bad { chain: "your tenant".into(), error: e.to_string() });
             }
         }
         if !pending.is_empty() {
             batch.push(String::from_utf8_lossy(&pending).into_owned());
         }
         if let Err(e) = verifier.feed_lines(&batch) {
-            return Ok(verify::Verdict::Bad {
-                chain: "your tenant".into(),
-                error: e.to_string(),
-            });
+            return Ok(verify::Verdict::Bad { chain: "your tenant".into(), error: e.to_string() });
         }
         if verifier.count() - start < u64::from(100_000u32) {
-            return Ok(verify::Verdict::Ok {
-                events: verifier.count(),
-                chains: 1,
-            });
+            return Ok(verify::Verdict::Ok { events: verifier.count(), chains: 1 });
         }
     }
 }
 
 async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        UserCmd::Create {
-            name,
-            role,
-            metadata,
-            client,
-        } => {
+        UserCmd::Create { name, role, metadata, client } => {
             let c = Client::new(&client);
             let metadata: Value = match metadata {
-                Some(m) => serde_json::from_str(&m)
-                    .map_err(|e| anyhow::anyhow!("--metadata is not JSON: {e}"))?,
+                Some(m) => serde_json::from_str(&m).map_err(|e| anyhow::anyhow!("--metadata is not JSON: {e}"))?,
                 None => json!({}),
             };
-            let user = c
-                .post(
-                    "/api/v1/users",
-                    &json!({"name": name, "role": role, "metadata": metadata}),
-                )
-                .await?;
-            c.show(
-                &user,
-                std::slice::from_ref(&user),
-                &["id", "name", "role", "created_at"],
-            );
+            let user = c.post("/api/v1/users", &json!({"name": name, "role": role, "metadata": metadata})).await?;
+            c.show(&user, std::slice::from_ref(&user), &["id", "name", "role", "created_at"]);
         }
         UserCmd::List { client } => {
             let c = Client::new(&client);
@@ -536,11 +443,7 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
                     None => break,
                 }
             }
-            c.show(
-                &Value::Array(all.clone()),
-                &all,
-                &["id", "name", "role", "created_at"],
-            );
+            c.show(&Value::Array(all.clone()), &all, &["id", "name", "role", "created_at"]);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -548,18 +451,9 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
 
 async fn key(cmd: KeyCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        KeyCmd::Create {
-            user_id,
-            label,
-            client,
-        } => {
+        KeyCmd::Create { user_id, label, client } => {
             let c = Client::new(&client);
-            let key = c
-                .post(
-                    &format!("/api/v1/users/{user_id}/keys"),
-                    &json!({"label": label}),
-                )
-                .await?;
+            let key = c.post(&format!("/api/v1/users/{user_id}/keys"), &json!({"label": label})).await?;
             if c.json {
                 say!("{}", serde_json::to_string_pretty(&key)?);
             } else {
@@ -574,11 +468,7 @@ async fn key(cmd: KeyCmd) -> anyhow::Result<ExitCode> {
         KeyCmd::Revoke { key_id, client } => {
             let c = Client::new(&client);
             let key = c.delete(&format!("/api/v1/keys/{key_id}")).await?;
-            c.show(
-                &key,
-                std::slice::from_ref(&key),
-                &["id", "prefix", "revoked_at"],
-            );
+            c.show(&key, std::slice::from_ref(&key), &["id", "prefix", "revoked_at"]);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -586,18 +476,9 @@ async fn key(cmd: KeyCmd) -> anyhow::Result<ExitCode> {
 
 async fn tenant(cmd: TenantCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        TenantCmd::Create {
-            name,
-            admin_name,
-            client,
-        } => {
+        TenantCmd::Create { name, admin_name, client } => {
             let c = Client::new(&client);
-            let created = c
-                .post(
-                    "/api/v1/tenants",
-                    &json!({"name": name, "admin_name": admin_name}),
-                )
-                .await?;
+            let created = c.post("/api/v1/tenants", &json!({"name": name, "admin_name": admin_name})).await?;
             if c.json {
                 say!("{}", serde_json::to_string_pretty(&created)?);
             } else {

@@ -22,11 +22,7 @@ struct Progress {
 impl Progress {
     fn new() -> Self {
         let now = Instant::now();
-        Self {
-            started: now,
-            last: now,
-            show: std::io::stderr().is_terminal(),
-        }
+        Self { started: now, last: now, show: std::io::stderr().is_terminal() }
     }
     fn tick(&mut self, done: u64) {
         if self.show && self.last.elapsed().as_millis() >= 500 {
@@ -52,10 +48,7 @@ pub fn database(path: &Path) -> anyhow::Result<Verdict> {
 }
 
 /// Verify JSONL lines from any reader (a file, stdin, an HTTP body).
-pub fn lines(
-    reader: impl BufRead,
-    verifier: &mut ChainVerifier,
-) -> anyhow::Result<Result<(), VerifyError>> {
+pub fn lines(reader: impl BufRead, verifier: &mut ChainVerifier) -> anyhow::Result<Result<(), VerifyError>> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut progress = Progress::new();
     for line in reader.lines() {
@@ -78,19 +71,12 @@ pub fn file(path: &Path) -> anyhow::Result<Verdict> {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(path)
-            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        let f = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         Box::new(std::io::BufReader::with_capacity(1 << 20, f))
     };
     let mut verifier = ChainVerifier::new();
     Ok(match lines(reader, &mut verifier)? {
-        Ok(()) => Verdict::Ok {
-            events: verifier.count(),
-            chains: 1,
-        },
-        Err(e) => Verdict::Bad {
-            chain: path.display().to_string(),
-            error: e.to_string(),
-        },
+        Ok(()) => Verdict::Ok { events: verifier.count(), chains: 1 },
+        Err(e) => Verdict::Bad { chain: path.display().to_string(), error: e.to_string() },
     })
 }

@@ -22,11 +22,7 @@ fn random_below(n: usize) -> usize {
 async fn all_user_names(client: &reqwest::Client, url: &str, key: &str) -> HashSet<String> {
     let (mut names, mut after) = (HashSet::new(), String::new());
     loop {
-        let q = if after.is_empty() {
-            String::new()
-        } else {
-            format!("&after={after}")
-        };
+        let q = if after.is_empty() { String::new() } else { format!("&after={after}") };
         let page: Value = client
             .get(format!("{url}/api/v1/users?limit=500{q}"))
             .bearer_auth(key)
@@ -61,16 +57,9 @@ async fn acknowledged_writes_survive_sigkill() {
         // Everything acknowledged before this restart is there, and the chain verifies.
         let present = all_user_names(&client, &server.url, &admin).await;
         for name in acknowledged.lock().await.iter() {
-            assert!(
-                present.contains(name),
-                "round {round}: acknowledged user {name} was lost"
-            );
+            assert!(present.contains(name), "round {round}: acknowledged user {name} was lost");
         }
-        let out = bosun(
-            &["audit", "verify", "--db", server.db().to_str().unwrap()],
-            None,
-            None,
-        );
+        let out = bosun(&["audit", "verify", "--db", server.db().to_str().unwrap()], None, None);
         assert!(out.status.success(), "round {round}: {}", text(&out.stdout));
 
         // Write concurrently; kill at a random moment, counted in acknowledged writes.
@@ -79,14 +68,8 @@ async fn acknowledged_writes_survive_sigkill() {
         let enough = Arc::new(tokio::sync::Notify::new());
         let mut writers = Vec::new();
         for w in 0..WRITERS {
-            let (client, url, admin, acked, acks, enough) = (
-                client.clone(),
-                server.url.clone(),
-                admin.clone(),
-                acknowledged.clone(),
-                acks.clone(),
-                enough.clone(),
-            );
+            let (client, url, admin, acked, acks, enough) =
+                (client.clone(), server.url.clone(), admin.clone(), acknowledged.clone(), acks.clone(), enough.clone());
             writers.push(tokio::spawn(async move {
                 for i in 0.. {
                     let name = format!("r{round}-w{w}-{i}");
@@ -124,11 +107,7 @@ async fn acknowledged_writes_survive_sigkill() {
     for name in acked.iter() {
         assert!(present.contains(name), "acknowledged user {name} was lost");
     }
-    let out = bosun(
-        &["audit", "verify", "--db", server.db().to_str().unwrap()],
-        None,
-        None,
-    );
+    let out = bosun(&["audit", "verify", "--db", server.db().to_str().unwrap()], None, None);
     assert!(out.status.success(), "{}", text(&out.stdout));
     server.stop();
 }

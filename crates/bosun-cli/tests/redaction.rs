@@ -27,9 +27,7 @@ fn needles() -> Vec<&'static str> {
 fn assert_clean(what: &str, haystack: &[u8]) {
     for needle in needles() {
         assert!(
-            !haystack
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes()),
+            !haystack.windows(needle.len()).any(|w| w == needle.as_bytes()),
             "{what} contains the secret {needle:?}"
         );
     }
@@ -67,17 +65,8 @@ async fn secrets_reach_neither_database_nor_logs_nor_answers() {
     assert_eq!(resp.status(), 201);
     answers.push(resp.text().await.unwrap());
     // Secrets as credentials (401s are audited and logged).
-    for credential in [
-        BEARER.to_owned(),
-        format!("Bearer {JWT}"),
-        format!("Bearer {AWS}"),
-    ] {
-        let resp = client
-            .get(format!("{url}/api/v1/whoami"))
-            .header("authorization", credential)
-            .send()
-            .await
-            .unwrap();
+    for credential in [BEARER.to_owned(), format!("Bearer {JWT}"), format!("Bearer {AWS}")] {
+        let resp = client.get(format!("{url}/api/v1/whoami")).header("authorization", credential).send().await.unwrap();
         assert_eq!(resp.status(), 401);
         answers.push(resp.text().await.unwrap());
     }
@@ -113,29 +102,12 @@ async fn secrets_reach_neither_database_nor_logs_nor_answers() {
         .unwrap();
     assert_eq!(resp.status(), 201);
     answers.push(resp.text().await.unwrap());
-    for path in [
-        "/api/v1/users",
-        "/api/v1/audit?limit=1000",
-        "/api/v1/audit?format=csv",
-        "/api/v1/audit?format=jsonl",
-    ] {
-        answers.push(
-            client
-                .get(format!("{url}{path}"))
-                .bearer_auth(&admin)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
+    for path in ["/api/v1/users", "/api/v1/audit?limit=1000", "/api/v1/audit?format=csv", "/api/v1/audit?format=jsonl"]
+    {
+        answers
+            .push(client.get(format!("{url}{path}")).bearer_auth(&admin).send().await.unwrap().text().await.unwrap());
     }
-    assert!(
-        answers[0].contains("[REDACTED]"),
-        "the stored metadata shows where secrets were: {}",
-        answers[0]
-    );
+    assert!(answers[0].contains("[REDACTED]"), "the stored metadata shows where secrets were: {}", answers[0]);
 
     for (i, a) in answers.iter().enumerate() {
         assert_clean(&format!("answer {i}"), a.as_bytes());

@@ -38,44 +38,27 @@ async fn populated() -> (tempfile::TempDir, std::path::PathBuf, String) {
 }
 
 fn verify_db(db: &std::path::Path) -> (i32, String) {
-    let out = bosun(
-        &["audit", "verify", "--db", db.to_str().unwrap()],
-        None,
-        None,
-    );
-    (
-        out.status.code().unwrap(),
-        text(&out.stdout) + &text(&out.stderr),
-    )
+    let out = bosun(&["audit", "verify", "--db", db.to_str().unwrap()], None, None);
+    (out.status.code().unwrap(), text(&out.stdout) + &text(&out.stderr))
 }
 
 fn verify_file(path: &std::path::Path) -> (i32, String) {
-    let out = bosun(
-        &["audit", "verify", "--file", path.to_str().unwrap()],
-        None,
-        None,
-    );
-    (
-        out.status.code().unwrap(),
-        text(&out.stdout) + &text(&out.stderr),
-    )
+    let out = bosun(&["audit", "verify", "--file", path.to_str().unwrap()], None, None);
+    (out.status.code().unwrap(), text(&out.stdout) + &text(&out.stderr))
 }
 
 /// Change history the way an attacker with file access would: around the triggers.
 fn bypass_triggers(db: &std::path::Path, sql: &str) {
     let conn = rusqlite::Connection::open(db).unwrap();
     let triggers: Vec<String> = conn
-        .prepare(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'",
-        )
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(triggers.len(), 2, "the append-only triggers exist");
-    conn.execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;")
-        .unwrap();
+    conn.execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;").unwrap();
     assert_eq!(conn.execute(sql, []).unwrap(), 1, "{sql}");
     for t in triggers {
         conn.execute_batch(&t).unwrap();
@@ -85,14 +68,8 @@ fn bypass_triggers(db: &std::path::Path, sql: &str) {
 #[tokio::test]
 async fn an_edited_row_is_named_by_seq() {
     let (_dir, db, _) = populated().await;
-    assert_eq!(
-        verify_db(&db),
-        (0, "ok: 21 events verified in 1 chain(s)\n".into())
-    );
-    bypass_triggers(
-        &db,
-        "UPDATE audit_events SET details = '{\"name\":\"evil\"}' WHERE seq = 7",
-    );
+    assert_eq!(verify_db(&db), (0, "ok: 21 events verified in 1 chain(s)\n".into()));
+    bypass_triggers(&db, "UPDATE audit_events SET details = '{\"name\":\"evil\"}' WHERE seq = 7");
     let (code, out) = verify_db(&db);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("seq 7: hash mismatch"), "{out}");

@@ -43,15 +43,7 @@ pub const TRANSITIONS: &[(AgentStatus, AgentStatus)] = &[
 ];
 
 impl AgentStatus {
-    pub const ALL: [AgentStatus; 7] = [
-        Spawning,
-        Idle,
-        Busy,
-        Terminating,
-        Terminated,
-        Failed,
-        Offline,
-    ];
+    pub const ALL: [AgentStatus; 7] = [Spawning, Idle, Busy, Terminating, Terminated, Failed, Offline];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -89,18 +81,16 @@ impl AgentStatus {
 }
 
 const ADJECTIVES: [&str; 48] = [
-    "Amber", "Bold", "Brave", "Bright", "Brisk", "Calm", "Clever", "Cobalt", "Crimson", "Daring",
-    "Eager", "Fast", "Fierce", "Gentle", "Golden", "Green", "Happy", "Hidden", "Honest", "Humble",
-    "Jolly", "Keen", "Kind", "Lively", "Lucky", "Mellow", "Merry", "Mighty", "Nimble", "Noble",
-    "Patient", "Proud", "Quick", "Quiet", "Rapid", "Red", "Silent", "Silver", "Steady", "Swift",
-    "Tidy", "True", "Vivid", "Wise", "Witty", "Young", "Zesty", "Azure",
+    "Amber", "Bold", "Brave", "Bright", "Brisk", "Calm", "Clever", "Cobalt", "Crimson", "Daring", "Eager", "Fast",
+    "Fierce", "Gentle", "Golden", "Green", "Happy", "Hidden", "Honest", "Humble", "Jolly", "Keen", "Kind", "Lively",
+    "Lucky", "Mellow", "Merry", "Mighty", "Nimble", "Noble", "Patient", "Proud", "Quick", "Quiet", "Rapid", "Red",
+    "Silent", "Silver", "Steady", "Swift", "Tidy", "True", "Vivid", "Wise", "Witty", "Young", "Zesty", "Azure",
 ];
 const NOUNS: [&str; 48] = [
-    "Anchor", "Badger", "Beacon", "Bison", "Castle", "Cedar", "Comet", "Condor", "Coral", "Falcon",
-    "Fern", "Forge", "Fox", "Glacier", "Harbor", "Hawk", "Heron", "Island", "Lantern", "Lynx",
-    "Maple", "Meadow", "Mesa", "Otter", "Owl", "Panda", "Pebble", "Pine", "Quarry", "Raven",
-    "Reef", "River", "Robin", "Sparrow", "Spruce", "Summit", "Thistle", "Tiger", "Tundra",
-    "Valley", "Walrus", "Willow", "Wolf", "Yak", "Zephyr", "Canyon", "Delta", "Ember",
+    "Anchor", "Badger", "Beacon", "Bison", "Castle", "Cedar", "Comet", "Condor", "Coral", "Falcon", "Fern", "Forge",
+    "Fox", "Glacier", "Harbor", "Hawk", "Heron", "Island", "Lantern", "Lynx", "Maple", "Meadow", "Mesa", "Otter",
+    "Owl", "Panda", "Pebble", "Pine", "Quarry", "Raven", "Reef", "River", "Robin", "Sparrow", "Spruce", "Summit",
+    "Thistle", "Tiger", "Tundra", "Valley", "Walrus", "Willow", "Wolf", "Yak", "Zephyr", "Canyon", "Delta", "Ember",
 ];
 
 /// A memorable `AdjectiveNoun` name from a random number; `attempt` > 0 adds a number, for when
@@ -131,17 +121,11 @@ mod tests {
             for to in AgentStatus::ALL {
                 assert_eq!(from.can_become(to), TRANSITIONS.contains(&(from, to)));
             }
-            assert!(
-                !from.can_become(from),
-                "{from:?} → itself is not a transition"
-            );
+            assert!(!from.can_become(from), "{from:?} → itself is not a transition");
         }
         assert!(Idle.can_become(Busy) && Busy.can_become(Idle));
         assert!(!Terminated.can_become(Idle), "terminated is final");
-        assert!(
-            !Idle.can_become(Terminated),
-            "deregistration passes through terminating"
-        );
+        assert!(!Idle.can_become(Terminated), "deregistration passes through terminating");
         for live in AgentStatus::ALL.into_iter().filter(|s| s.is_live()) {
             assert!(live.can_become(Offline) && live.can_become(Failed));
         }
@@ -160,10 +144,7 @@ mod tests {
     #[test]
     fn names_are_memorable() {
         let n = memorable_name(12345, 0);
-        assert!(
-            n.chars().next().unwrap().is_ascii_uppercase()
-                && n.chars().all(|c| c.is_ascii_alphanumeric())
-        );
+        assert!(n.chars().next().unwrap().is_ascii_uppercase() && n.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_ne!(memorable_name(12345, 1), n);
         assert!(crate::validate::name("name", &memorable_name(u64::MAX, 3)).is_ok());
     }

@@ -22,10 +22,7 @@ pub fn compose(random: &[u8; 30]) -> (String, String) {
 pub fn parse(key: &str) -> Option<ParsedKey<'_>> {
     let rest = key.strip_prefix("bsn_")?;
     let (prefix, secret) = rest.split_once('_')?;
-    let hex = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    };
+    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     (prefix.len() == PREFIX_LEN && secret.len() == SECRET_LEN && hex(prefix) && hex(secret))
         .then_some(ParsedKey { prefix, full: key })
 }
@@ -38,13 +35,7 @@ mod tests {
     fn compose_then_parse() {
         let (key, prefix) = compose(&[7u8; 30]);
         assert!(key.starts_with("bsn_0707"));
-        assert_eq!(
-            parse(&key),
-            Some(ParsedKey {
-                prefix: &prefix,
-                full: &key
-            })
-        );
+        assert_eq!(parse(&key), Some(ParsedKey { prefix: &prefix, full: &key }));
         assert_eq!(parse("bsn_short_x"), None);
         assert_eq!(parse("Bearer whatever"), None);
         assert_eq!(parse(&key.to_uppercase()), None);

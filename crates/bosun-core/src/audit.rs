@@ -238,11 +238,7 @@ pub enum VerifyError {
     /// The event's prev_hash is not the previous event's hash.
     BrokenLink { seq: u64 },
     /// A line of an export is not an event in canonical form (edited or truncated).
-    Malformed {
-        line: u64,
-        expected_seq: u64,
-        reason: String,
-    },
+    Malformed { line: u64, expected_seq: u64, reason: String },
     /// The stream holds events of another tenant than its first.
     MixedTenants { seq: u64 },
 }
@@ -251,9 +247,9 @@ impl VerifyError {
     /// The seq the error is about (for a malformed line, the seq expected there).
     pub fn seq(&self) -> u64 {
         match self {
-            VerifyError::HashMismatch { seq }
-            | VerifyError::BrokenLink { seq }
-            | VerifyError::MixedTenants { seq } => *seq,
+            VerifyError::HashMismatch { seq } | VerifyError::BrokenLink { seq } | VerifyError::MixedTenants { seq } => {
+                *seq
+            }
             VerifyError::Gap { expected, .. } => *expected,
             VerifyError::Malformed { expected_seq, .. } => *expected_seq,
         }
@@ -264,32 +260,16 @@ impl fmt::Display for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             VerifyError::HashMismatch { seq } => {
-                write!(
-                    f,
-                    "seq {seq}: hash mismatch (the event was changed after it was written)"
-                )
+                write!(f, "seq {seq}: hash mismatch (the event was changed after it was written)")
             }
             VerifyError::Gap { expected, found } => {
-                write!(
-                    f,
-                    "seq {expected}: gap (expected seq {expected}, found seq {found}; an event is missing)"
-                )
+                write!(f, "seq {expected}: gap (expected seq {expected}, found seq {found}; an event is missing)")
             }
             VerifyError::BrokenLink { seq } => {
-                write!(
-                    f,
-                    "seq {seq}: broken link (prev_hash does not match the previous event's hash)"
-                )
+                write!(f, "seq {seq}: broken link (prev_hash does not match the previous event's hash)")
             }
-            VerifyError::Malformed {
-                line,
-                expected_seq,
-                reason,
-            } => {
-                write!(
-                    f,
-                    "seq {expected_seq}: line {line} is not a canonical audit event ({reason})"
-                )
+            VerifyError::Malformed { line, expected_seq, reason } => {
+                write!(f, "seq {expected_seq}: line {line} is not a canonical audit event ({reason})")
             }
             VerifyError::MixedTenants { seq } => {
                 write!(f, "seq {seq}: event belongs to another tenant")
@@ -311,12 +291,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            tenant: None,
-            next_seq: 1,
-            prev_hash: GENESIS.to_owned(),
-            lines: 0,
-        }
+        Self { tenant: None, next_seq: 1, prev_hash: GENESIS.to_owned(), lines: 0 }
     }
 }
 
@@ -356,11 +331,7 @@ impl ChainVerifier {
             match result {
                 Ok((event, hash_ok)) => self.link(&event, hash_ok)?,
                 Err(reason) => {
-                    return Err(VerifyError::Malformed {
-                        line: self.lines,
-                        expected_seq: self.next_seq,
-                        reason,
-                    });
+                    return Err(VerifyError::Malformed { line: self.lines, expected_seq: self.next_seq, reason });
                 }
             }
         }
@@ -374,10 +345,7 @@ impl ChainVerifier {
             Some(_) => {}
         }
         if e.seq != self.next_seq {
-            return Err(VerifyError::Gap {
-                expected: self.next_seq,
-                found: e.seq,
-            });
+            return Err(VerifyError::Gap { expected: self.next_seq, found: e.seq });
         }
         if e.prev_hash != self.prev_hash {
             return Err(VerifyError::BrokenLink { seq: e.seq });
@@ -400,14 +368,9 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     let chunk = items.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("verifier thread panicked"))
-            .collect()
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("verifier thread panicked")).collect()
     })
 }
 
@@ -448,51 +411,23 @@ mod tests {
     }
 
     fn export(events: &[AuditEvent]) -> String {
-        events
-            .iter()
-            .map(|e| String::from_utf8(canonicalize(e).unwrap()).unwrap() + "\n")
-            .collect()
+        events.iter().map(|e| String::from_utf8(canonicalize(e).unwrap()).unwrap() + "\n").collect()
     }
 
     fn arb_text() -> impl Strategy<Value = String> {
-        prop_oneof![
-            "[a-z0-9._-]{0,12}",
-            ".{0,16}",
-            "[\\x00-\\x1f\"\\\\/\\x7f\u{80}-\u{10ffff}]{0,8}"
-        ]
+        prop_oneof!["[a-z0-9._-]{0,12}", ".{0,16}", "[\\x00-\\x1f\"\\\\/\\x7f\u{80}-\u{10ffff}]{0,8}"]
     }
 
     fn arb_event() -> impl Strategy<Value = AuditEvent> {
         let opt = || prop::option::of(arb_text());
         let details = prop_oneof![
             Just(json!({})),
-            (
-                arb_text(),
-                any::<f64>().prop_filter("finite", |f| f.is_finite()),
-                any::<i64>()
-            )
+            (arb_text(), any::<f64>().prop_filter("finite", |f| f.is_finite()), any::<i64>())
                 .prop_map(|(k, f, i)| json!({ k: [f, i, null, true], "z": {"b": 1, "a": "x"} })),
         ];
         (
-            (
-                arb_text(),
-                any::<u64>(),
-                arb_text(),
-                opt(),
-                opt(),
-                arb_text(),
-                opt(),
-                opt(),
-            ),
-            (
-                opt(),
-                details,
-                opt(),
-                opt(),
-                opt(),
-                arb_text(),
-                prop_oneof![Just(String::new()), arb_text()],
-            ),
+            (arb_text(), any::<u64>(), arb_text(), opt(), opt(), arb_text(), opt(), opt()),
+            (opt(), details, opt(), opt(), opt(), arb_text(), prop_oneof![Just(String::new()), arb_text()]),
         )
             .prop_map(
                 |(
@@ -543,29 +478,17 @@ mod tests {
     fn edit_gap_and_relink_are_named() {
         let mut edited = chain(10);
         edited[4].details = json!({"i": 999});
-        assert_eq!(
-            ChainVerifier::new().feed(&edited),
-            Err(VerifyError::HashMismatch { seq: 5 })
-        );
+        assert_eq!(ChainVerifier::new().feed(&edited), Err(VerifyError::HashMismatch { seq: 5 }));
 
         let mut gap = chain(10);
         gap.remove(6);
-        assert_eq!(
-            ChainVerifier::new().feed(&gap),
-            Err(VerifyError::Gap {
-                expected: 7,
-                found: 8
-            })
-        );
+        assert_eq!(ChainVerifier::new().feed(&gap), Err(VerifyError::Gap { expected: 7, found: 8 }));
 
         // An attacker who edits an event and re-hashes it breaks the next link.
         let mut rehashed = chain(10);
         rehashed[2].details = json!({"i": 999});
         rehashed[2].hash = compute_hash(&rehashed[2]).unwrap();
-        assert_eq!(
-            ChainVerifier::new().feed(&rehashed),
-            Err(VerifyError::BrokenLink { seq: 4 })
-        );
+        assert_eq!(ChainVerifier::new().feed(&rehashed), Err(VerifyError::BrokenLink { seq: 4 }));
     }
 
     #[test]
@@ -573,10 +496,7 @@ mod tests {
         let mut d = draft(1);
         d.details = json!({"password": "hunter2", "note": "AKIAIOSFODNN7EXAMPLE"});
         let e = d.seal("T1", 1, GENESIS);
-        assert_eq!(
-            e.details,
-            json!({"password": "[REDACTED]", "note": "[REDACTED]"})
-        );
+        assert_eq!(e.details, json!({"password": "[REDACTED]", "note": "[REDACTED]"}));
     }
 
     proptest! {

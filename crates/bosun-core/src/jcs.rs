@@ -21,9 +21,7 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) -> Result<(), String> {
             const EXACT: u64 = 1 << 53;
             match (n.as_u64(), n.as_i64()) {
                 (Some(u), _) if u <= EXACT => out.extend_from_slice(u.to_string().as_bytes()),
-                (_, Some(i)) if i.unsigned_abs() <= EXACT => {
-                    out.extend_from_slice(i.to_string().as_bytes())
-                }
+                (_, Some(i)) if i.unsigned_abs() <= EXACT => out.extend_from_slice(i.to_string().as_bytes()),
                 _ => out.extend(canonicalize(n)?),
             }
         }
@@ -117,11 +115,7 @@ mod tests {
         ];
         for (bits, text) in table {
             let v = serde_json::json!([f64::from_bits(bits)]);
-            assert_eq!(
-                String::from_utf8(canonicalize(&v).unwrap()).unwrap(),
-                format!("[{text}]"),
-                "{bits:#x}"
-            );
+            assert_eq!(String::from_utf8(canonicalize(&v).unwrap()).unwrap(), format!("[{text}]"), "{bits:#x}");
         }
     }
 
@@ -132,9 +126,7 @@ mod tests {
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
             (-(1i64 << 54)..(1i64 << 54)).prop_map(Value::from),
-            any::<f64>()
-                .prop_filter("finite", |f| f.is_finite())
-                .prop_map(Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
             ".{0,12}".prop_map(Value::String),
             "[\\x00-\\x1f\"\\\\\u{7f}-\u{10ffff}]{0,6}".prop_map(Value::String),
         ];

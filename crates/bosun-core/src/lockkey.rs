@@ -41,32 +41,22 @@ impl LockKey {
         if let Some((ns, name)) = raw.split_once(':') {
             let ns_ok = !ns.is_empty()
                 && ns.len() <= 32
-                && ns.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
-                })
+                && ns.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
                 && ns.as_bytes()[0].is_ascii_lowercase();
             if ns_ok {
                 if name.is_empty() {
                     return Err(format!("logical key `{raw}` needs a name after `{ns}:`"));
                 }
                 if name[..name.len() - 1].contains('*') {
-                    return Err(format!(
-                        "logical key `{raw}`: `*` is allowed only at the end"
-                    ));
+                    return Err(format!("logical key `{raw}`: `*` is allowed only at the end"));
                 }
-                return Ok(LockKey::Logical {
-                    namespace: ns.into(),
-                    name: name.into(),
-                });
+                return Ok(LockKey::Logical { namespace: ns.into(), name: name.into() });
             }
         }
         if raw.starts_with('/') {
             return Err(format!("path `{raw}` must be relative to the project root"));
         }
-        let segments: Vec<&str> = raw
-            .split('/')
-            .filter(|s| !s.is_empty() && *s != ".")
-            .collect();
+        let segments: Vec<&str> = raw.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
         if segments.is_empty() {
             return Err(format!("path `{raw}` names no file"));
         }
@@ -82,25 +72,12 @@ impl LockKey {
     pub fn overlap(&self, other: &LockKey) -> Option<String> {
         match (self, other) {
             (LockKey::Path(a), LockKey::Path(b)) => glob_overlap(a, b),
-            (
-                LockKey::Logical {
-                    namespace: na,
-                    name: a,
-                },
-                LockKey::Logical {
-                    namespace: nb,
-                    name: b,
-                },
-            ) => {
+            (LockKey::Logical { namespace: na, name: a }, LockKey::Logical { namespace: nb, name: b }) => {
                 if na != nb {
                     return None;
                 }
-                let (pa, wa) = a
-                    .strip_suffix('*')
-                    .map_or((a.as_str(), false), |p| (p, true));
-                let (pb, wb) = b
-                    .strip_suffix('*')
-                    .map_or((b.as_str(), false), |p| (p, true));
+                let (pa, wa) = a.strip_suffix('*').map_or((a.as_str(), false), |p| (p, true));
+                let (pb, wb) = b.strip_suffix('*').map_or((b.as_str(), false), |p| (p, true));
                 let hit = match (wa, wb) {
                     (false, false) => a == b,
                     (true, false) => b.starts_with(pa),
@@ -116,9 +93,7 @@ impl LockKey {
     /// Does this key cover a concrete path (for `?path=` filters and the git guard)?
     pub fn covers_path(&self, path: &str) -> bool {
         match (self, LockKey::parse(path)) {
-            (LockKey::Path(_), Ok(p @ LockKey::Path(_))) => {
-                self.overlap(&p).is_some() && !is_pattern(path)
-            }
+            (LockKey::Path(_), Ok(p @ LockKey::Path(_))) => self.overlap(&p).is_some() && !is_pattern(path),
             _ => false,
         }
     }
@@ -180,23 +155,10 @@ impl Chars {
 
     /// A character in both sets, if any.
     fn common(&self, other: &Chars) -> Option<char> {
-        let mut candidates = vec![
-            'a',
-            'z',
-            'A',
-            '0',
-            '.',
-            '_',
-            '-',
-            '/',
-            '\u{80}',
-            '\u{10FFFF}',
-        ];
+        let mut candidates = vec!['a', 'z', 'A', '0', '.', '_', '-', '/', '\u{80}', '\u{10FFFF}'];
         self.boundaries(&mut candidates);
         other.boundaries(&mut candidates);
-        candidates
-            .into_iter()
-            .find(|c| self.contains(*c) && other.contains(*c))
+        candidates.into_iter().find(|c| self.contains(*c) && other.contains(*c))
     }
 }
 
@@ -346,13 +308,12 @@ fn glob_overlap(a: &str, b: &str) -> Option<String> {
             path.reverse();
             return Some(path.into_iter().collect());
         }
-        let mut visit =
-            |p2: usize, q2: usize, c: Option<char>, queue: &mut VecDeque<(usize, usize)>| {
-                if parent[idx(p2, q2)].is_none() {
-                    parent[idx(p2, q2)] = Some((idx(p, q), c));
-                    queue.push_back((p2, q2));
-                }
-            };
+        let mut visit = |p2: usize, q2: usize, c: Option<char>, queue: &mut VecDeque<(usize, usize)>| {
+            if parent[idx(p2, q2)].is_none() {
+                parent[idx(p2, q2)] = Some((idx(p, q), c));
+                queue.push_back((p2, q2));
+            }
+        };
         for &p2 in &na.eps[p] {
             visit(p2, q, None, &mut queue);
         }
@@ -416,10 +377,7 @@ mod tests {
             assert!(!overlaps(a, b), "{a} should not overlap {b}");
             assert!(!overlaps(b, a), "{b} should not overlap {a}");
         }
-        assert_eq!(
-            key("src/**/*.rs").overlap(&key("src/lib.rs")).as_deref(),
-            Some("src/lib.rs")
-        );
+        assert_eq!(key("src/**/*.rs").overlap(&key("src/lib.rs")).as_deref(), Some("src/lib.rs"));
     }
 
     #[test]
@@ -431,24 +389,12 @@ mod tests {
         assert!(!overlaps("api:/v1/*", "api:/v2/*"));
         assert!(!overlaps("db:migrations", "env:migrations"));
         assert!(!overlaps("port:8080", "port:8081"));
-        assert!(
-            !overlaps("db:x", "db/x"),
-            "a path never conflicts with a logical key"
-        );
+        assert!(!overlaps("db:x", "db/x"), "a path never conflicts with a logical key");
     }
 
     #[test]
     fn bad_keys_are_refused_with_a_reason() {
-        for bad in [
-            "",
-            "/etc/passwd",
-            "../up",
-            "a/../b",
-            "src/[ab",
-            "env:",
-            "api:a*b",
-            "./",
-        ] {
+        for bad in ["", "/etc/passwd", "../up", "a/../b", "src/[ab", "env:", "api:a*b", "./"] {
             assert!(LockKey::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(key("./a//b/"), LockKey::Path("a/b".into()));
@@ -480,11 +426,7 @@ mod tests {
         let segs = ["a", "b", "aa", "ab", "ba", "bb"];
         let mut out: Vec<String> = segs.iter().map(|s| s.to_string()).collect();
         for depth in 0..2 {
-            let prev: Vec<String> = out
-                .iter()
-                .filter(|p| p.matches('/').count() == depth)
-                .cloned()
-                .collect();
+            let prev: Vec<String> = out.iter().filter(|p| p.matches('/').count() == depth).cloned().collect();
             for p in prev {
                 for s in segs {
                     out.push(format!("{p}/{s}"));
@@ -495,11 +437,7 @@ mod tests {
     }
 
     fn globset(p: &str) -> globset::GlobMatcher {
-        globset::GlobBuilder::new(p)
-            .literal_separator(true)
-            .build()
-            .unwrap()
-            .compile_matcher()
+        globset::GlobBuilder::new(p).literal_separator(true).build().unwrap().compile_matcher()
     }
 
     proptest! {

@@ -13,22 +13,9 @@ pub const REDACTED: &str = "[REDACTED]";
 /// True when a JSON key names a secret: password, secret, token, api_key, authorization,
 /// cookie, private_key, credential — in any case, with any separator.
 pub fn is_secret_key(key: &str) -> bool {
-    let norm: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    const CONTAINS: [&str; 9] = [
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "apikey",
-        "authorization",
-        "cookie",
-        "privatekey",
-        "credential",
-    ];
+    let norm: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    const CONTAINS: [&str; 9] =
+        ["password", "passwd", "passphrase", "secret", "apikey", "authorization", "cookie", "privatekey", "credential"];
     // "token" only as the end of a name (access_token, id_token), so counts like
     // `max_tokens` or `tokens_used` stay readable.
     CONTAINS.iter().any(|w| norm.contains(w)) || norm.ends_with("token")
@@ -104,14 +91,7 @@ mod tests {
         ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in [
-            "name",
-            "role",
-            "max_tokens",
-            "tokens_used",
-            "description",
-            "keyword",
-        ] {
+        for k in ["name", "role", "max_tokens", "tokens_used", "description", "keyword"] {
             assert!(!is_secret_key(k), "{k}");
         }
     }

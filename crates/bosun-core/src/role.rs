@@ -42,12 +42,19 @@ impl fmt::Display for Role {
 /// Who may do an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Requirement {
-    /// Any authenticated principal of the tenant with at least this role.
+    /// A user with at least this role, or an agent (agents act at `developer` level, within what
+    /// each command checks of them: holding the lease, holding the lock, being themselves).
     Role(Role),
+    /// A user with at least this role; agents may not.
+    UserRole(Role),
     /// A tenant admin, or the principal acting on its own record (its own keys).
     AdminOrSelf,
     /// An admin of the system tenant (the one created at first start).
     SystemAdmin,
+    /// An agent (claiming and working tasks, heartbeats).
+    Agent,
+    /// Bosun itself: timers and presence.
+    System,
 }
 
 /// Every action Bosun audits, named `noun.verb` as in the audit log and the event stream.
@@ -61,28 +68,67 @@ pub enum Action {
     KeyRevoke,
     /// A credential was missing or wrong (401); audited, never allowed.
     AuthFail,
+    AgentRegister,
+    AgentHeartbeat,
+    AgentDeregister,
+    AgentStatusChange,
+    AgentOffline,
+    TaskSubmit,
+    TaskClaim,
+    TaskHeartbeat,
+    TaskComplete,
+    TaskFail,
+    TaskCancel,
+    TaskRetry,
+    TaskLeaseExpire,
+    TaskRequeue,
+    LockAcquire,
+    LockRenew,
+    LockRelease,
+    LockExpire,
+    HandoffWrite,
 }
 
+/// The one table: each action, its name, and who may do it.
+const TABLE: &[(Action, &str, Requirement)] = &[
+    (Action::TenantCreate, "tenant.created", Requirement::SystemAdmin),
+    (Action::TenantList, "tenant.listed", Requirement::SystemAdmin),
+    (Action::UserCreate, "user.created", Requirement::Role(Role::Admin)),
+    (Action::KeyCreate, "key.created", Requirement::AdminOrSelf),
+    (Action::KeyRevoke, "key.revoked", Requirement::AdminOrSelf),
+    (Action::AuthFail, "auth.failed", Requirement::System),
+    (Action::AgentRegister, "agent.registered", Requirement::UserRole(Role::Developer)),
+    (Action::AgentHeartbeat, "agent.heartbeat", Requirement::Agent),
+    (Action::AgentDeregister, "agent.deregistered", Requirement::Role(Role::Developer)),
+    (Action::AgentStatusChange, "agent.status_changed", Requirement::System),
+    (Action::AgentOffline, "agent.offline", Requirement::System),
+    (Action::TaskSubmit, "task.submitted", Requirement::Role(Role::Developer)),
+    (Action::TaskClaim, "task.claimed", Requirement::Agent),
+    (Action::TaskHeartbeat, "task.heartbeat", Requirement::Agent),
+    (Action::TaskComplete, "task.completed", Requirement::Agent),
+    (Action::TaskFail, "task.failed", Requirement::Agent),
+    (Action::TaskCancel, "task.cancelled", Requirement::Role(Role::Developer)),
+    (Action::TaskRetry, "task.retried", Requirement::UserRole(Role::Developer)),
+    (Action::TaskLeaseExpire, "task.lease_expired", Requirement::System),
+    (Action::TaskRequeue, "task.requeued", Requirement::System),
+    (Action::LockAcquire, "lock.acquired", Requirement::Role(Role::Developer)),
+    (Action::LockRenew, "lock.renewed", Requirement::Role(Role::Developer)),
+    (Action::LockRelease, "lock.released", Requirement::Role(Role::Developer)),
+    (Action::LockExpire, "lock.expired", Requirement::System),
+    (Action::HandoffWrite, "handoff.written", Requirement::Role(Role::Developer)),
+];
+
 impl Action {
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::TenantCreate => "tenant.created",
-            Action::TenantList => "tenant.listed",
-            Action::UserCreate => "user.created",
-            Action::KeyCreate => "key.created",
-            Action::KeyRevoke => "key.revoked",
-            Action::AuthFail => "auth.failed",
-        }
+    fn row(self) -> &'static (Action, &'static str, Requirement) {
+        TABLE.iter().find(|r| r.0 == self).expect("every action is in the table")
     }
 
-    /// The one table of who may do what.
+    pub fn name(self) -> &'static str {
+        self.row().1
+    }
+
     pub fn requirement(self) -> Requirement {
-        match self {
-            Action::TenantCreate | Action::TenantList => Requirement::SystemAdmin,
-            Action::UserCreate => Requirement::Role(Role::Admin),
-            Action::KeyCreate | Action::KeyRevoke => Requirement::AdminOrSelf,
-            Action::AuthFail => Requirement::SystemAdmin,
-        }
+        self.row().2
     }
 }
 
@@ -102,23 +148,16 @@ mod tests {
 
     #[test]
     fn action_table() {
-        let table = [
-            (
-                Action::TenantCreate,
-                "tenant.created",
-                Requirement::SystemAdmin,
-            ),
-            (
-                Action::UserCreate,
-                "user.created",
-                Requirement::Role(Role::Admin),
-            ),
-            (Action::KeyCreate, "key.created", Requirement::AdminOrSelf),
-            (Action::KeyRevoke, "key.revoked", Requirement::AdminOrSelf),
-        ];
-        for (action, name, req) in table {
-            assert_eq!(action.name(), name);
-            assert_eq!(action.requirement(), req);
+        let mut names = std::collections::HashSet::new();
+        for (action, name, req) in TABLE {
+            assert_eq!(action.name(), *name);
+            assert_eq!(action.requirement(), *req);
+            assert!(names.insert(*name), "{name} appears once");
+            let (noun, verb) = name.split_once('.').expect("noun.verb");
+            assert!(!noun.is_empty() && !verb.is_empty());
         }
+        assert_eq!(Action::UserCreate.requirement(), Requirement::Role(Role::Admin));
+        assert_eq!(Action::TaskClaim.requirement(), Requirement::Agent);
+        assert_eq!(Action::TaskRetry.requirement(), Requirement::UserRole(Role::Developer));
     }
 }

@@ -134,10 +134,7 @@ pub struct Task {
 impl Task {
     fn go(&mut self, to: TaskStatus, now: Timestamp) -> Result<(), TaskError> {
         if !TRANSITIONS.contains(&(self.status, to)) {
-            return Err(TaskError::Transition {
-                from: self.status,
-                to,
-            });
+            return Err(TaskError::Transition { from: self.status, to });
         }
         self.status = to;
         self.updated_at = now;
@@ -172,10 +169,7 @@ impl Task {
         if self.status == Leased && self.assignee == Some(agent) && self.fence == fence {
             Ok(())
         } else {
-            Err(TaskError::StaleFence {
-                presented: fence,
-                current: self.fence,
-            })
+            Err(TaskError::StaleFence { presented: fence, current: self.fence })
         }
     }
 
@@ -192,13 +186,7 @@ impl Task {
         Ok(())
     }
 
-    pub fn complete(
-        &mut self,
-        agent: AgentId,
-        fence: u64,
-        result: Value,
-        now: Timestamp,
-    ) -> Result<(), TaskError> {
+    pub fn complete(&mut self, agent: AgentId, fence: u64, result: Value, now: Timestamp) -> Result<(), TaskError> {
         self.check_holder(agent, fence)?;
         self.go(Succeeded, now)?;
         self.end_lease();
@@ -241,11 +229,7 @@ impl Task {
         self.attempts += 1;
         self.error = Some("lease expired".into());
         self.end_lease();
-        if self.attempts < self.max_attempts {
-            self.go(Ready, now)
-        } else {
-            self.go(Dead, now)
-        }
+        if self.attempts < self.max_attempts { self.go(Ready, now) } else { self.go(Dead, now) }
     }
 
     /// A failed task whose retry time has come is ready again.
@@ -274,10 +258,7 @@ impl Task {
     /// Move a dead task back to ready with fresh attempts.
     pub fn retry(&mut self, now: Timestamp) -> Result<(), TaskError> {
         if self.status != Dead {
-            return Err(TaskError::Transition {
-                from: self.status,
-                to: Ready,
-            });
+            return Err(TaskError::Transition { from: self.status, to: Ready });
         }
         self.go(Ready, now)?;
         self.attempts = 0;
@@ -311,10 +292,7 @@ pub fn find_cycle<K: Ord + Clone>(graph: &BTreeMap<K, Vec<K>>) -> Option<Vec<K>>
         match marks.get(node) {
             Some(Mark::Done) => return None,
             Some(Mark::Open) => {
-                let start = stack
-                    .iter()
-                    .position(|n| n == node)
-                    .expect("open nodes are on the stack");
+                let start = stack.iter().position(|n| n == node).expect("open nodes are on the stack");
                 let mut cycle = stack[start..].to_vec();
                 cycle.push(node.clone());
                 return Some(cycle);
@@ -344,10 +322,7 @@ pub fn find_cycle<K: Ord + Clone>(graph: &BTreeMap<K, Vec<K>>) -> Option<Vec<K>>
 
 /// Nodes that depend, directly or not, on `root` (for cancellation cascades), given node → its
 /// dependants.
-pub fn dependants_closure<K: Ord + Clone>(
-    root: &K,
-    dependants: &BTreeMap<K, Vec<K>>,
-) -> BTreeSet<K> {
+pub fn dependants_closure<K: Ord + Clone>(root: &K, dependants: &BTreeMap<K, Vec<K>>) -> BTreeSet<K> {
     let mut seen = BTreeSet::new();
     let mut todo = vec![root.clone()];
     while let Some(n) = todo.pop() {
@@ -408,12 +383,7 @@ mod tests {
             }
         }
         for s in [Succeeded, Cancelled] {
-            assert!(
-                TaskStatus::ALL
-                    .iter()
-                    .all(|to| !TRANSITIONS.contains(&(s, *to))),
-                "{s:?} is final"
-            );
+            assert!(TaskStatus::ALL.iter().all(|to| !TRANSITIONS.contains(&(s, *to))), "{s:?} is final");
         }
     }
 
@@ -423,17 +393,8 @@ mod tests {
         let mut t = task();
         let f1 = t.claim(a, DEFAULT_LEASE, vec![], t0()).unwrap();
         assert_eq!((t.status, f1, t.assignee), (Leased, 1, Some(a)));
-        assert!(
-            t.claim(b, DEFAULT_LEASE, vec![], t0()).is_err(),
-            "a leased task cannot be claimed again"
-        );
-        assert_eq!(
-            t.complete(b, f1, Value::Null, t0()),
-            Err(TaskError::StaleFence {
-                presented: 1,
-                current: 1
-            })
-        );
+        assert!(t.claim(b, DEFAULT_LEASE, vec![], t0()).is_err(), "a leased task cannot be claimed again");
+        assert_eq!(t.complete(b, f1, Value::Null, t0()), Err(TaskError::StaleFence { presented: 1, current: 1 }));
         // The lease lapses and b gets the task: a's fence is now stale.
         let later = t0() + SignedDuration::from_secs(301);
         assert!(t.lease_expired(later));
@@ -441,21 +402,11 @@ mod tests {
         assert_eq!((t.status, t.attempts), (Ready, 1));
         let f2 = t.claim(b, DEFAULT_LEASE, vec![], later).unwrap();
         assert_eq!(f2, 2);
-        assert_eq!(
-            t.complete(a, f1, Value::Null, later),
-            Err(TaskError::StaleFence {
-                presented: 1,
-                current: 2
-            })
-        );
+        assert_eq!(t.complete(a, f1, Value::Null, later), Err(TaskError::StaleFence { presented: 1, current: 2 }));
         assert!(t.heartbeat(a, f1, DEFAULT_LEASE, later).is_err());
-        t.complete(b, f2, serde_json::json!({"ok": true}), later)
-            .unwrap();
+        t.complete(b, f2, serde_json::json!({"ok": true}), later).unwrap();
         assert_eq!((t.status, t.assignee), (Succeeded, None));
-        assert!(
-            t.complete(b, f2, Value::Null, later).is_err(),
-            "completing twice is refused"
-        );
+        assert!(t.complete(b, f2, Value::Null, later).is_err(), "completing twice is refused");
     }
 
     #[test]
@@ -465,8 +416,7 @@ mod tests {
         let mut now = t0();
         for attempt in 1..=3u32 {
             let fence = t.claim(a, DEFAULT_LEASE, vec![], now).unwrap();
-            t.fail(a, fence, format!("boom {attempt}"), true, 0.0, now)
-                .unwrap();
+            t.fail(a, fence, format!("boom {attempt}"), true, 0.0, now).unwrap();
             if attempt < 3 {
                 assert_eq!(t.status, Failed);
                 let wait = t.retry_at.unwrap().duration_since(now);
@@ -477,19 +427,13 @@ mod tests {
                 t.promote(now).unwrap();
             }
         }
-        assert_eq!(
-            (t.status, t.attempts, t.error.as_deref()),
-            (Dead, 3, Some("boom 3"))
-        );
+        assert_eq!((t.status, t.attempts, t.error.as_deref()), (Dead, 3, Some("boom 3")));
         t.retry(now).unwrap();
         assert_eq!((t.status, t.attempts), (Ready, 0));
 
         let fence = t.claim(a, DEFAULT_LEASE, vec![], now).unwrap();
         t.fail(a, fence, "fatal".into(), false, 0.5, now).unwrap();
-        assert_eq!(
-            t.status, Dead,
-            "a non-retryable failure dead-letters at once"
-        );
+        assert_eq!(t.status, Dead, "a non-retryable failure dead-letters at once");
     }
 
     #[test]
@@ -498,39 +442,21 @@ mod tests {
         assert_eq!(backoff(1, 0.999_999), SignedDuration::from_millis(9_999));
         assert_eq!(backoff(2, 0.0), SignedDuration::from_secs(10));
         assert_eq!(backoff(3, 0.0), SignedDuration::from_secs(20));
-        assert_eq!(
-            backoff(9, 0.0),
-            SignedDuration::from_secs(150),
-            "capped at 5 min before jitter"
-        );
+        assert_eq!(backoff(9, 0.0), SignedDuration::from_secs(150), "capped at 5 min before jitter");
         assert_eq!(backoff(40, 1.0), SignedDuration::from_secs(300));
     }
 
     #[test]
     fn cycles_are_named() {
-        let g: BTreeMap<&str, Vec<&str>> = [
-            ("a", vec!["b"]),
-            ("b", vec!["c"]),
-            ("c", vec!["a"]),
-            ("d", vec!["a"]),
-        ]
-        .into();
+        let g: BTreeMap<&str, Vec<&str>> =
+            [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec!["a"])].into();
         assert_eq!(find_cycle(&g), Some(vec!["a", "b", "c", "a"]));
-        let dag: BTreeMap<&str, Vec<&str>> = [
-            ("a", vec!["b", "c"]),
-            ("b", vec!["d"]),
-            ("c", vec!["d"]),
-            ("d", vec![]),
-        ]
-        .into();
+        let dag: BTreeMap<&str, Vec<&str>> =
+            [("a", vec!["b", "c"]), ("b", vec!["d"]), ("c", vec!["d"]), ("d", vec![])].into();
         assert_eq!(find_cycle(&dag), None);
         let selfloop: BTreeMap<&str, Vec<&str>> = [("x", vec!["x"])].into();
         assert_eq!(find_cycle(&selfloop), Some(vec!["x", "x"]));
-        let dependants: BTreeMap<&str, Vec<&str>> =
-            [("a", vec!["b", "c"]), ("b", vec!["d"]), ("c", vec!["d"])].into();
-        assert_eq!(
-            dependants_closure(&"a", &dependants),
-            ["b", "c", "d"].into()
-        );
+        let dependants: BTreeMap<&str, Vec<&str>> = [("a", vec!["b", "c"]), ("b", vec!["d"]), ("c", vec!["d"])].into();
+        assert_eq!(dependants_closure(&"a", &dependants), ["b", "c", "d"].into());
     }
 }

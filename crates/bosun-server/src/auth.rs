@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use bosun_core::model::ApiKey;
-use bosun_core::{KeyId, TenantId, Timestamp, UserId, apikey};
+use bosun_core::model::{ApiKey, Owner};
+use bosun_core::{KeyId, TenantId, Timestamp, apikey};
 use bosun_store::Store;
 use sha2::{Digest, Sha256};
 
@@ -30,17 +30,11 @@ pub struct NewKey {
 }
 
 impl NewKey {
-    pub fn record(
-        &self,
-        tenant: TenantId,
-        user: UserId,
-        label: Option<String>,
-        at: &str,
-    ) -> ApiKey {
+    pub fn record(&self, tenant: TenantId, owner: Owner, label: Option<String>, at: &str) -> ApiKey {
         ApiKey {
             id: self.id,
             tenant_id: tenant,
-            user_id: user,
+            owner,
             prefix: self.prefix.clone(),
             label,
             created_at: at.to_owned(),
@@ -54,19 +48,13 @@ impl NewKey {
 pub async fn new_key() -> Result<NewKey, KernelError> {
     tokio::task::spawn_blocking(|| {
         let mut random = [0u8; 30];
-        getrandom::fill(&mut random)
-            .map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut random).map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
         let (plaintext, prefix) = apikey::compose(&random);
         let hash = Argon2::default()
             .hash_password(plaintext.as_bytes())
             .map_err(|e| KernelError::Internal(format!("argon2: {e}")))?
             .to_string();
-        Ok(NewKey {
-            id: KeyId::generate(),
-            plaintext,
-            prefix,
-            hash,
-        })
+        Ok(NewKey { id: KeyId::generate(), plaintext, prefix, hash })
     })
     .await
     .map_err(|e| KernelError::Internal(e.to_string()))?
@@ -95,7 +83,17 @@ impl From<KernelError> for AuthError {
 struct Entry {
     caller: Caller,
     key_id: KeyId,
+    owner_id: String,
+    /// For agents: when the store last heard from them (as of `checked_at`).
+    last_seen: Option<Timestamp>,
     checked_at: Timestamp,
+}
+
+/// A successful authentication.
+pub struct Authenticated {
+    pub caller: Caller,
+    /// For an agent: when it was last heard from, so the kernel can record its presence.
+    pub presence: Option<Timestamp>,
 }
 
 #[derive(Default)]
@@ -103,20 +101,13 @@ pub struct KeyCache(Mutex<HashMap<[u8; 32], Entry>>);
 
 impl KeyCache {
     fn get(&self, digest: &[u8; 32]) -> Option<Entry> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(digest)
-            .cloned()
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(digest).cloned()
     }
 
     fn put(&self, digest: [u8; 32], entry: Entry) {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= CACHE_CAP {
-            let oldest = entry
-                .checked_at
-                .checked_sub(RECHECK)
-                .unwrap_or(entry.checked_at);
+            let oldest = entry.checked_at.checked_sub(RECHECK).unwrap_or(entry.checked_at);
             map.retain(|_, e| e.checked_at > oldest);
             if map.len() >= CACHE_CAP {
                 map.clear();
@@ -127,19 +118,17 @@ impl KeyCache {
 
     /// Drop every cached verification of a key (on revocation).
     pub fn forget_key(&self, id: KeyId) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|_, e| e.key_id != id);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, e| e.key_id != id);
+    }
+
+    /// Drop every cached verification of a principal's keys (on deregistration).
+    pub fn forget_owner(&self, owner_id: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, e| e.owner_id != owner_id);
     }
 }
 
 fn deny(tenant: Option<TenantId>, key_id: Option<KeyId>, reason: &'static str) -> AuthError {
-    AuthError::Denied(AuthFailure {
-        tenant,
-        key_id,
-        reason,
-    })
+    AuthError::Denied(AuthFailure { tenant, key_id, reason })
 }
 
 /// Turn an `Authorization` header into a caller.
@@ -148,48 +137,42 @@ pub async fn authenticate(
     cache: &KeyCache,
     now: Timestamp,
     header: Option<&str>,
-) -> Result<Caller, AuthError> {
-    let header = header.ok_or_else(|| {
-        deny(
-            None,
-            None,
-            "missing credential: send `Authorization: Bearer <API key>`",
-        )
-    })?;
+) -> Result<Authenticated, AuthError> {
+    let header =
+        header.ok_or_else(|| deny(None, None, "missing credential: send `Authorization: Bearer <API key>`"))?;
     let presented = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
-        .ok_or_else(|| {
-            deny(
-                None,
-                None,
-                "the Authorization header must be `Bearer <API key>`",
-            )
-        })?
+        .ok_or_else(|| deny(None, None, "the Authorization header must be `Bearer <API key>`"))?
         .trim();
-    let parsed = apikey::parse(presented)
-        .ok_or_else(|| deny(None, None, "malformed API key (expected bsn_…)"))?;
+    let parsed = apikey::parse(presented).ok_or_else(|| deny(None, None, "malformed API key (expected bsn_…)"))?;
     let digest: [u8; 32] = Sha256::digest(parsed.full.as_bytes()).into();
     let cached = cache.get(&digest);
     if let Some(entry) = &cached
         && now.duration_since(entry.checked_at) < RECHECK
     {
-        return Ok(entry.caller.clone());
+        return Ok(Authenticated { caller: entry.caller.clone(), presence: entry.last_seen });
     }
 
     let prefix = parsed.prefix.to_owned();
     let found = store
         .read(move |r| {
-            let Some(key) = r.key_by_prefix(&prefix)? else {
-                return Ok(None);
-            };
-            let user = r.user(key.tenant_id, key.user_id)?;
+            let Some(key) = r.key_by_prefix(&prefix)? else { return Ok(None) };
             let tenant = r.tenant(key.tenant_id)?;
-            Ok(Some((key, user, tenant)))
+            let principal = match key.owner {
+                Owner::User(id) => r
+                    .user(key.tenant_id, id)?
+                    .map(|u| (Principal::User { id: u.id, name: u.name, role: u.role }, None, true)),
+                Owner::Agent(id) => r.agent(key.tenant_id, id)?.map(|a| {
+                    let usable = a.status != bosun_core::agent::AgentStatus::Terminated;
+                    (Principal::Agent { id: a.id, name: a.name }, Some(a.last_seen_at), usable)
+                }),
+            };
+            Ok(Some((key, tenant, principal)))
         })
         .await
         .map_err(KernelError::from)?;
-    let Some((key, user, tenant)) = found else {
+    let Some((key, tenant, principal)) = found else {
         return Err(deny(None, None, "unknown API key"));
     };
     if key.revoked_at.is_some() {
@@ -199,9 +182,7 @@ pub async fn authenticate(
     if cached.is_none() {
         let (hash, presented) = (key.hash.clone(), parsed.full.to_owned());
         let ok = tokio::task::spawn_blocking(move || {
-            Argon2::default()
-                .verify_password(presented.as_bytes(), hash.as_str())
-                .is_ok()
+            Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok()
         })
         .await
         .map_err(|e| KernelError::Internal(e.to_string()))?;
@@ -209,29 +190,12 @@ pub async fn authenticate(
             return Err(deny(Some(key.tenant_id), Some(key.id), "wrong API key"));
         }
     }
-    let (Some(user), Some(tenant)) = (user, tenant) else {
-        return Err(deny(
-            Some(key.tenant_id),
-            Some(key.id),
-            "the key's owner no longer exists",
-        ));
+    let (Some((principal, last_seen, true)), Some(tenant)) = (principal, tenant) else {
+        cache.forget_key(key.id);
+        return Err(deny(Some(key.tenant_id), Some(key.id), "the key's owner no longer exists or was deregistered"));
     };
-    let caller = Caller {
-        tenant: tenant.id,
-        system_tenant: tenant.system,
-        principal: Principal::User {
-            id: user.id,
-            name: user.name,
-            role: user.role,
-        },
-    };
-    cache.put(
-        digest,
-        Entry {
-            caller: caller.clone(),
-            key_id: key.id,
-            checked_at: now,
-        },
-    );
-    Ok(caller)
+    let caller = Caller { tenant: tenant.id, system_tenant: tenant.system, principal };
+    let entry = Entry { caller: caller.clone(), key_id: key.id, owner_id: key.owner.id(), last_seen, checked_at: now };
+    cache.put(digest, entry);
+    Ok(Authenticated { caller, presence: last_seen })
 }

@@ -21,6 +21,16 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// `sqlite://PATH`; `None` means `<data_dir>/bosun.db`.
     pub database_url: Option<String>,
+    /// How often timers (lease expiry, retries, the reaper, lock expiry) run; `None` disables the
+    /// background scheduler (tests that drive `Kernel::tick` with a manual clock).
+    pub tick_every: Option<std::time::Duration>,
+}
+
+impl ServeConfig {
+    /// Defaults for a bind address and data directory.
+    pub fn new(bind: SocketAddr, data_dir: PathBuf) -> Self {
+        Self { bind, data_dir, database_url: None, tick_every: Some(std::time::Duration::from_secs(1)) }
+    }
 }
 
 /// Why a server could not start.
@@ -44,6 +54,7 @@ pub struct Server {
     pub admin_key: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    scheduler: Option<JoinHandle<()>>,
 }
 
 /// The database file a config points at.
@@ -51,10 +62,7 @@ pub fn database_path(config: &ServeConfig) -> Result<PathBuf, StartError> {
     match config.database_url.as_deref() {
         None => Ok(config.data_dir.join("bosun.db")),
         Some(url) => {
-            if let Some(path) = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-            {
+            if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
                 Ok(PathBuf::from(path))
             } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
                 Err(StartError::Config(
@@ -75,24 +83,16 @@ pub fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            let latency = [
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-            ];
-            let batches = [
-                1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0,
-            ];
+            let latency = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+            let batches = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0];
             let builder = PrometheusBuilder::new()
                 .set_buckets_for_metric(
-                    metrics_exporter_prometheus::Matcher::Full(
-                        "bosun_http_request_duration_seconds".into(),
-                    ),
+                    metrics_exporter_prometheus::Matcher::Full("bosun_http_request_duration_seconds".into()),
                     &latency,
                 )
                 .and_then(|b| {
                     b.set_buckets_for_metric(
-                        metrics_exporter_prometheus::Matcher::Full(
-                            "bosun_writer_batch_size".into(),
-                        ),
+                        metrics_exporter_prometheus::Matcher::Full("bosun_writer_batch_size".into()),
                         &batches,
                     )
                 })
@@ -116,11 +116,9 @@ impl Server {
         let store: Arc<dyn Store> = {
             let db = db.clone();
             Arc::new(
-                tokio::task::spawn_blocking(move || {
-                    SqliteStore::open(&db, &SqliteOptions::default())
-                })
-                .await
-                .map_err(|e| StartError::Io(e.to_string()))??,
+                tokio::task::spawn_blocking(move || SqliteStore::open(&db, &SqliteOptions::default()))
+                    .await
+                    .map_err(|e| StartError::Io(e.to_string()))??,
             )
         };
         let kernel = Arc::new(Kernel::new(store, clock));
@@ -132,28 +130,18 @@ impl Server {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|e| StartError::Io(format!("bind: cannot listen on {}: {e}", config.bind)))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| StartError::Io(e.to_string()))?;
+        let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+        let scheduler = config.tick_every.map(|every| kernel.spawn_scheduler(every));
         let app = crate::http::router(kernel.clone(), metrics_handle());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
         });
-        Ok(Server {
-            addr,
-            kernel,
-            admin_key,
-            stop: Some(stop),
-            task,
-        })
+        Ok(Server { addr, kernel, admin_key, stop: Some(stop), task, scheduler })
     }
 
     /// Stop accepting, finish in-flight requests, flush the store.
@@ -162,10 +150,11 @@ impl Server {
             let _ = stop.send(());
         }
         let served = (&mut self.task).await.map_err(std::io::Error::other)?;
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.abort();
+        }
         let store = self.kernel.store().clone();
-        tokio::task::spawn_blocking(move || store.shutdown())
-            .await
-            .map_err(std::io::Error::other)?;
+        tokio::task::spawn_blocking(move || store.shutdown()).await.map_err(std::io::Error::other)?;
         served
     }
 
@@ -180,9 +169,7 @@ fn create_private_dir(dir: &Path) -> Result<(), StartError> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| StartError::Io(format!("data_dir: cannot create {}: {e}", dir.display())))
+    builder.create(dir).map_err(|e| StartError::Io(format!("data_dir: cannot create {}: {e}", dir.display())))
 }
 
 fn write_secret(path: &Path, secret: &str) -> Result<(), StartError> {
@@ -191,9 +178,7 @@ fn write_secret(path: &Path, secret: &str) -> Result<(), StartError> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| StartError::Io(format!("cannot write {}: {e}", path.display())))?;
+    let mut file = options.open(path).map_err(|e| StartError::Io(format!("cannot write {}: {e}", path.display())))?;
     file.write_all(format!("{secret}\n").as_bytes())
         .map_err(|e| StartError::Io(format!("cannot write {}: {e}", path.display())))
 }

@@ -1,9 +1,12 @@
 //! The JSON shapes of answers. The kernel builds bodies from these types and the OpenAPI
 //! document is generated from the same types, so the two cannot drift apart.
 
+use bosun_core::agent::AgentStatus;
 use bosun_core::audit::AuditEvent;
-use bosun_core::model::{ApiKey, Tenant, User};
-use bosun_core::{KeyId, Role, TenantId, UserId};
+use bosun_core::clock::format_micros;
+use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Tenant, User};
+use bosun_core::task::{Task, TaskStatus};
+use bosun_core::{AgentId, KeyId, LockId, Role, TaskId, TenantId, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -20,12 +23,7 @@ pub struct TenantView {
 
 impl From<&Tenant> for TenantView {
     fn from(t: &Tenant) -> Self {
-        Self {
-            id: t.id,
-            name: t.name.clone(),
-            system: t.system,
-            created_at: t.created_at.clone(),
-        }
+        Self { id: t.id, name: t.name.clone(), system: t.system, created_at: t.created_at.clone() }
     }
 }
 
@@ -61,8 +59,9 @@ impl From<&User> for UserView {
 pub struct KeyView {
     #[schema(value_type = String)]
     pub id: KeyId,
-    #[schema(value_type = String)]
-    pub user_id: UserId,
+    /// `user` or `agent`.
+    pub owner_type: String,
+    pub owner_id: String,
     /// The key's public lookup prefix (`bsn_<prefix>_…`).
     pub prefix: String,
     pub label: Option<String>,
@@ -77,7 +76,8 @@ impl KeyView {
     pub fn new(k: &ApiKey, plaintext: Option<&str>) -> Self {
         Self {
             id: k.id,
-            user_id: k.user_id,
+            owner_type: k.owner.kind().into(),
+            owner_id: k.owner.id(),
             prefix: k.prefix.clone(),
             label: k.label.clone(),
             created_at: k.created_at.clone(),
@@ -127,4 +127,235 @@ pub struct AuditPage {
 
 pub fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("views serialize")
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentView {
+    #[schema(value_type = String)]
+    pub id: AgentId,
+    pub name: String,
+    #[schema(example = "claude-code")]
+    pub kind: String,
+    pub capabilities: Vec<String>,
+    pub profile: String,
+    /// spawning, idle, busy, terminating, terminated, failed or offline.
+    #[schema(value_type = String)]
+    pub status: AgentStatus,
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    pub heartbeat_interval_seconds: u32,
+    pub last_heartbeat_at: String,
+    pub created_at: String,
+}
+
+impl From<&Agent> for AgentView {
+    fn from(a: &Agent) -> Self {
+        Self {
+            id: a.id,
+            name: a.name.clone(),
+            kind: a.kind.clone(),
+            capabilities: a.capabilities.clone(),
+            profile: a.profile.clone(),
+            status: a.status,
+            metadata: a.metadata.clone(),
+            heartbeat_interval_seconds: a.heartbeat_interval,
+            last_heartbeat_at: format_micros(a.last_seen_at),
+            created_at: a.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentRegistered {
+    pub agent: AgentView,
+    /// The agent's API key, shown once.
+    pub key: KeyView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentPage {
+    pub items: Vec<AgentView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskView {
+    #[schema(value_type = String)]
+    pub id: TaskId,
+    pub project: String,
+    pub title: String,
+    pub description: String,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    pub priority: u8,
+    #[schema(value_type = Vec<String>)]
+    pub depends_on: Vec<TaskId>,
+    pub required_capabilities: Vec<String>,
+    /// blocked, ready, leased, succeeded, failed (waiting to retry), dead or cancelled.
+    #[schema(value_type = String)]
+    pub status: TaskStatus,
+    #[schema(value_type = Option<String>)]
+    pub assignee: Option<AgentId>,
+    pub lease_expires_at: Option<String>,
+    /// The current fence: grows by one on every claim.
+    pub fence: u64,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub idempotency_key: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<Value>,
+    pub error: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deadline_at: Option<String>,
+    /// When a failed task becomes ready again.
+    pub retry_at: Option<String>,
+    /// Lock keys held with the current lease.
+    pub scope: Vec<String>,
+}
+
+impl From<&Task> for TaskView {
+    fn from(t: &Task) -> Self {
+        Self {
+            id: t.id,
+            project: t.project.clone(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            payload: t.payload.clone(),
+            priority: t.priority,
+            depends_on: t.depends_on.clone(),
+            required_capabilities: t.required_capabilities.clone(),
+            status: t.status,
+            assignee: t.assignee,
+            lease_expires_at: t.lease_expires_at.map(format_micros),
+            fence: t.fence,
+            attempts: t.attempts,
+            max_attempts: t.max_attempts,
+            idempotency_key: t.idempotency_key.clone(),
+            result: t.result.clone(),
+            error: t.error.clone(),
+            created_by: t.created_by.clone(),
+            created_at: format_micros(t.created_at),
+            updated_at: format_micros(t.updated_at),
+            deadline_at: t.deadline_at.map(format_micros),
+            retry_at: t.retry_at.map(format_micros),
+            scope: t.scope.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskPage {
+    pub items: Vec<TaskView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskBatch {
+    pub tasks: Vec<TaskView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LockView {
+    #[schema(value_type = String)]
+    pub id: LockId,
+    pub project: String,
+    #[schema(example = "src/**/*.rs")]
+    pub key: String,
+    pub exclusive: bool,
+    /// The holder's name, id and type (agent or user).
+    pub holder: String,
+    pub holder_id: String,
+    pub holder_type: String,
+    #[schema(value_type = Option<String>)]
+    pub task_id: Option<TaskId>,
+    pub reason: Option<String>,
+    /// Grows on every grant of this key.
+    pub fence: u64,
+    pub expires_at: String,
+    pub created_at: String,
+}
+
+impl From<&Lock> for LockView {
+    fn from(l: &Lock) -> Self {
+        Self {
+            id: l.id,
+            project: l.project.clone(),
+            key: l.key.clone(),
+            exclusive: l.exclusive,
+            holder: l.holder.name.clone(),
+            holder_id: l.holder.owner.id(),
+            holder_type: l.holder.owner.kind().into(),
+            task_id: l.task_id,
+            reason: l.reason.clone(),
+            fence: l.fence,
+            expires_at: format_micros(l.expires_at),
+            created_at: format_micros(l.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LockList {
+    pub locks: Vec<LockView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimView {
+    pub task: TaskView,
+    /// Present this fence on heartbeat, complete and fail.
+    pub fence: u64,
+    pub lease_expires_at: String,
+    /// Locks taken for the claim's `scope`, released with the lease.
+    pub locks: Vec<LockView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HandoffView {
+    pub id: String,
+    pub project: String,
+    #[schema(value_type = Option<String>)]
+    pub task_id: Option<TaskId>,
+    pub author: String,
+    pub author_id: String,
+    pub author_type: String,
+    pub summary: String,
+    pub completed: Vec<String>,
+    pub in_progress: Vec<String>,
+    pub next_steps: Vec<String>,
+    pub decisions: Vec<String>,
+    pub files: Vec<String>,
+    pub created_at: String,
+}
+
+impl From<&Handoff> for HandoffView {
+    fn from(h: &Handoff) -> Self {
+        let list = |k: &str| -> Vec<String> {
+            h.document[k]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        };
+        Self {
+            id: h.id.to_string(),
+            project: h.project.clone(),
+            task_id: h.task_id,
+            author: h.author.name.clone(),
+            author_id: h.author.owner.id(),
+            author_type: h.author.owner.kind().into(),
+            summary: h.document["summary"].as_str().unwrap_or_default().to_owned(),
+            completed: list("completed"),
+            in_progress: list("in_progress"),
+            next_steps: list("next_steps"),
+            decisions: list("decisions"),
+            files: list("files"),
+            created_at: format_micros(h.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HandoffList {
+    pub items: Vec<HandoffView>,
 }

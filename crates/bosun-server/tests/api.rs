@@ -17,19 +17,10 @@ struct TestServer {
 impl TestServer {
     async fn start_with(clock: Arc<dyn Clock>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = ServeConfig {
-            bind: "127.0.0.1:0".parse().unwrap(),
-            data_dir: dir.path().join("data"),
-            database_url: None,
-        };
+        let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"));
         let server = Server::start(&config, clock).await.unwrap();
         let admin = server.admin_key.clone().expect("first start prints a key");
-        Self {
-            server,
-            client: reqwest::Client::new(),
-            admin,
-            _dir: dir,
-        }
+        Self { server, client: reqwest::Client::new(), admin, _dir: dir }
     }
 
     async fn start() -> Self {
@@ -40,13 +31,7 @@ impl TestServer {
         format!("{}{path}", self.server.url())
     }
 
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        key: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
+    async fn call(&self, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
         let mut req = self.client.request(method.parse().unwrap(), self.url(path));
         if let Some(k) = key {
             req = req.bearer_auth(k);
@@ -57,45 +42,22 @@ impl TestServer {
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let text = resp.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     async fn audit(&self, key: &str, query: &str) -> Vec<Value> {
-        let (status, page) = self
-            .call(
-                "GET",
-                &format!("/api/v1/audit?limit=1000{query}"),
-                Some(key),
-                None,
-            )
-            .await;
+        let (status, page) = self.call("GET", &format!("/api/v1/audit?limit=1000{query}"), Some(key), None).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         page["items"].as_array().unwrap().clone()
     }
 
     /// Create a user and a key for it; returns (user id, key).
     async fn user_with_key(&self, admin: &str, name: &str, role: &str) -> (String, String) {
-        let (s, user) = self
-            .call(
-                "POST",
-                "/api/v1/users",
-                Some(admin),
-                Some(json!({"name": name, "role": role})),
-            )
-            .await;
+        let (s, user) =
+            self.call("POST", "/api/v1/users", Some(admin), Some(json!({"name": name, "role": role}))).await;
         assert_eq!(s, StatusCode::CREATED, "{user}");
         let id = user["id"].as_str().unwrap().to_owned();
-        let (s, key) = self
-            .call(
-                "POST",
-                &format!("/api/v1/users/{id}/keys"),
-                Some(admin),
-                Some(json!({})),
-            )
-            .await;
+        let (s, key) = self.call("POST", &format!("/api/v1/users/{id}/keys"), Some(admin), Some(json!({}))).await;
         assert_eq!(s, StatusCode::CREATED, "{key}");
         (id, key["key"].as_str().unwrap().to_owned())
     }
@@ -104,11 +66,7 @@ impl TestServer {
 #[tokio::test]
 async fn first_start_bootstraps_an_admin_and_a_restart_does_not() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServeConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_owned(),
-        database_url: None,
-    };
+    let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
     let first = Server::start(&config, Arc::new(SystemClock)).await.unwrap();
     let key = first.admin_key.clone().unwrap();
     let file = dir.path().join("admin.key");
@@ -116,10 +74,7 @@ async fn first_start_bootstraps_an_admin_and_a_restart_does_not() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     }
     first.shutdown().await.unwrap();
 
@@ -149,27 +104,14 @@ async fn bad_credentials_are_401_wrong_roles_403_and_both_are_audited() {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "unauthenticated");
     let wrong = format!("{}0", &t.admin[..t.admin.len() - 1]);
-    let wrong = if wrong == t.admin {
-        format!("{}1", &t.admin[..t.admin.len() - 1])
-    } else {
-        wrong
-    };
+    let wrong = if wrong == t.admin { format!("{}1", &t.admin[..t.admin.len() - 1]) } else { wrong };
     let (s, body) = t.call("GET", "/api/v1/whoami", Some(&wrong), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(body["detail"], "wrong API key");
-    let (s, _) = t
-        .call("GET", "/api/v1/whoami", Some("bsn_garbage"), None)
-        .await;
+    let (s, _) = t.call("GET", "/api/v1/whoami", Some("bsn_garbage"), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
-    let (s, body) = t
-        .call(
-            "POST",
-            "/api/v1/users",
-            Some(&viewer),
-            Some(json!({"name": "mallory"})),
-        )
-        .await;
+    let (s, body) = t.call("POST", "/api/v1/users", Some(&viewer), Some(json!({"name": "mallory"}))).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(body["code"], "forbidden");
     assert!(body["detail"].as_str().unwrap().contains("admin"), "{body}");
@@ -178,116 +120,42 @@ async fn bad_credentials_are_401_wrong_roles_403_and_both_are_audited() {
 
     let failed = t.audit(&t.admin, "&action=auth.failed").await;
     assert_eq!(failed.len(), 3, "every failed authentication is audited");
-    assert!(
-        failed
-            .iter()
-            .all(|e| e["outcome"] == "denied" && e["actor_type"] == "anonymous")
-    );
-    assert!(
-        failed
-            .iter()
-            .any(|e| e["details"]["reason"] == "wrong API key" && e["target_type"] == "key")
-    );
+    assert!(failed.iter().all(|e| e["outcome"] == "denied" && e["actor_type"] == "anonymous"));
+    assert!(failed.iter().any(|e| e["details"]["reason"] == "wrong API key" && e["target_type"] == "key"));
     let denied = t.audit(&t.admin, "&outcome=denied&actor=vera").await;
-    let actions: Vec<_> = denied
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        actions,
-        ["tenant.listed", "user.created"],
-        "403s are audited with the actor"
-    );
+    let actions: Vec<_> = denied.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["tenant.listed", "user.created"], "403s are audited with the actor");
     let (s, users) = t.call("GET", "/api/v1/users", Some(&t.admin), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["name"] != "mallory"),
-        "nothing was created"
-    );
+    assert!(users["items"].as_array().unwrap().iter().all(|u| u["name"] != "mallory"), "nothing was created");
 }
 
 #[tokio::test]
 async fn tenants_see_nothing_of_each_other() {
     let t = TestServer::start().await;
     t.user_with_key(&t.admin, "alice", "developer").await;
-    let (s, created) = t
-        .call(
-            "POST",
-            "/api/v1/tenants",
-            Some(&t.admin),
-            Some(json!({"name": "acme"})),
-        )
-        .await;
+    let (s, created) = t.call("POST", "/api/v1/tenants", Some(&t.admin), Some(json!({"name": "acme"}))).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     let acme = created["admin_key"]["key"].as_str().unwrap().to_owned();
-    let (s, dup) = t
-        .call(
-            "POST",
-            "/api/v1/tenants",
-            Some(&t.admin),
-            Some(json!({"name": "acme"})),
-        )
-        .await;
-    assert_eq!(
-        (s, dup["code"].as_str()),
-        (StatusCode::CONFLICT, Some("conflict"))
-    );
+    let (s, dup) = t.call("POST", "/api/v1/tenants", Some(&t.admin), Some(json!({"name": "acme"}))).await;
+    assert_eq!((s, dup["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
     assert!(dup["detail"].as_str().unwrap().contains("acme"), "{dup}");
 
     let (_, users) = t.call("GET", "/api/v1/users", Some(&acme), None).await;
-    let names: Vec<_> = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].clone())
-        .collect();
+    let names: Vec<_> = users["items"].as_array().unwrap().iter().map(|u| u["name"].clone()).collect();
     assert_eq!(names, [json!("admin")], "acme sees only its own admin");
-    assert!(
-        t.audit(&acme, "").await.is_empty(),
-        "acme sees none of default's audit events"
-    );
-    let (s, _) = t
-        .call(
-            "POST",
-            "/api/v1/tenants",
-            Some(&acme),
-            Some(json!({"name": "evil"})),
-        )
-        .await;
-    assert_eq!(
-        s,
-        StatusCode::FORBIDDEN,
-        "only the system tenant's admins create tenants"
-    );
+    assert!(t.audit(&acme, "").await.is_empty(), "acme sees none of default's audit events");
+    let (s, _) = t.call("POST", "/api/v1/tenants", Some(&acme), Some(json!({"name": "evil"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only the system tenant's admins create tenants");
 
     // A user id of one tenant is unknown in another: creating a key for it is 404, not a leak.
     let (_, default_users) = t.call("GET", "/api/v1/users", Some(&t.admin), None).await;
-    let alice = default_users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "alice")
-        .unwrap()["id"]
-        .clone();
-    let (s, _) = t
-        .call(
-            "POST",
-            &format!("/api/v1/users/{}/keys", alice.as_str().unwrap()),
-            Some(&acme),
-            Some(json!({})),
-        )
-        .await;
+    let alice = default_users["items"].as_array().unwrap().iter().find(|u| u["name"] == "alice").unwrap()["id"].clone();
+    let (s, _) =
+        t.call("POST", &format!("/api/v1/users/{}/keys", alice.as_str().unwrap()), Some(&acme), Some(json!({}))).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let acme_events = t.audit(&acme, "").await;
-    assert!(
-        acme_events
-            .iter()
-            .all(|e| e["tenant"] == acme_events[0]["tenant"])
-    );
+    assert!(acme_events.iter().all(|e| e["tenant"] == acme_events[0]["tenant"]));
 }
 
 #[tokio::test]
@@ -305,30 +173,13 @@ async fn every_mutation_writes_exactly_one_audit_event_with_who_what_where() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
-    assert_eq!(
-        resp.headers()["x-request-id"],
-        "corr-123",
-        "the correlation id is echoed"
-    );
+    assert_eq!(resp.headers()["x-request-id"], "corr-123", "the correlation id is echoed");
     let bob: Value = resp.json().await.unwrap();
     let bob_id = bob["id"].as_str().unwrap();
-    let (_, key) = t
-        .call(
-            "POST",
-            &format!("/api/v1/users/{bob_id}/keys"),
-            Some(&t.admin),
-            Some(json!({"label": "ci"})),
-        )
-        .await;
+    let (_, key) =
+        t.call("POST", &format!("/api/v1/users/{bob_id}/keys"), Some(&t.admin), Some(json!({"label": "ci"}))).await;
     let key_id = key["id"].as_str().unwrap();
-    let (s, revoked) = t
-        .call(
-            "DELETE",
-            &format!("/api/v1/keys/{key_id}"),
-            Some(&t.admin),
-            None,
-        )
-        .await;
+    let (s, revoked) = t.call("DELETE", &format!("/api/v1/keys/{key_id}"), Some(&t.admin), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(revoked["revoked_at"].is_string());
     assert!(revoked.get("key").is_none(), "the key is never shown again");
@@ -348,17 +199,9 @@ async fn every_mutation_writes_exactly_one_audit_event_with_who_what_where() {
     assert_eq!(create_key["target_id"], key_id);
     assert_eq!(revoke["action"], "key.revoked");
     assert_eq!(revoke["target_id"], key_id);
-    assert!(
-        revoke["correlation_id"]
-            .as_str()
-            .is_some_and(|c| c.len() == 26),
-        "a correlation id is generated"
-    );
+    assert!(revoke["correlation_id"].as_str().is_some_and(|c| c.len() == 26), "a correlation id is generated");
     let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
-    assert!(
-        seqs.windows(2).all(|w| w[0] == w[1] + 1),
-        "gap-free, newest first: {seqs:?}"
-    );
+    assert!(seqs.windows(2).all(|w| w[0] == w[1] + 1), "gap-free, newest first: {seqs:?}");
 }
 
 #[tokio::test]
@@ -369,36 +212,15 @@ async fn revoked_keys_stop_working_within_a_second() {
     let (s, _) = t.call("GET", "/api/v1/whoami", Some(&dev), None).await;
     assert_eq!(s, StatusCode::OK, "the key works (and is now cached)");
     // Another key of the same user revokes nothing of this one.
-    let (_, other) = t
-        .call(
-            "POST",
-            &format!("/api/v1/users/{dev_id}/keys"),
-            Some(&dev),
-            Some(json!({})),
-        )
-        .await;
-    let (s, _) = t
-        .call(
-            "DELETE",
-            &format!("/api/v1/keys/{}", other["id"].as_str().unwrap()),
-            Some(&dev),
-            None,
-        )
-        .await;
+    let (_, other) = t.call("POST", &format!("/api/v1/users/{dev_id}/keys"), Some(&dev), Some(json!({}))).await;
+    let (s, _) = t.call("DELETE", &format!("/api/v1/keys/{}", other["id"].as_str().unwrap()), Some(&dev), None).await;
     assert_eq!(s, StatusCode::OK, "a user may revoke its own key");
     let (s, _) = t.call("GET", "/api/v1/whoami", Some(&dev), None).await;
     assert_eq!(s, StatusCode::OK);
 
     // Revoke the cached key behind this node's back, as another node sharing the database would:
     // straight in the store. The local cache may serve it until RECHECK has passed, no longer.
-    let (_, keys_page) = t
-        .call(
-            "GET",
-            "/api/v1/audit?action=key.created",
-            Some(&t.admin),
-            None,
-        )
-        .await;
+    let (_, keys_page) = t.call("GET", "/api/v1/audit?action=key.created", Some(&t.admin), None).await;
     let dev_key_id = keys_page["items"]
         .as_array()
         .unwrap()
@@ -413,28 +235,14 @@ async fn revoked_keys_stop_working_within_a_second() {
     let tenant = bosun_core::TenantId::parse(me["tenant"]["id"].as_str().unwrap()).unwrap();
     let key_id = bosun_core::KeyId::parse(&dev_key_id).unwrap();
     let store = t.server.kernel.store().clone();
-    store
-        .write(move |w| w.revoke_key(tenant, key_id, "2026-01-01T00:00:00.000000Z"))
-        .await
-        .unwrap();
+    store.write(move |w| w.revoke_key(tenant, key_id, "2026-01-01T00:00:00.000000Z")).await.unwrap();
     let (s, _) = t.call("GET", "/api/v1/whoami", Some(&dev), None).await;
-    assert_eq!(
-        s,
-        StatusCode::OK,
-        "within the recheck window the cached verification stands"
-    );
+    assert_eq!(s, StatusCode::OK, "within the recheck window the cached verification stands");
     clock.advance(jiff::SignedDuration::from_millis(1001));
     let (s, body) = t.call("GET", "/api/v1/whoami", Some(&dev), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(body["detail"], "API key revoked");
-    let (s, _) = t
-        .call(
-            "DELETE",
-            &format!("/api/v1/keys/{dev_key_id}"),
-            Some(&t.admin),
-            None,
-        )
-        .await;
+    let (s, _) = t.call("DELETE", &format!("/api/v1/keys/{dev_key_id}"), Some(&t.admin), None).await;
     assert_eq!(s, StatusCode::CONFLICT, "revoking twice is a conflict");
 }
 
@@ -443,62 +251,23 @@ async fn bad_input_is_a_clear_4xx_problem_and_changes_nothing() {
     let t = TestServer::start().await;
     let before = t.audit(&t.admin, "").await.len();
     let post_raw = |body: Vec<u8>, ct: &'static str| {
-        t.client
-            .post(t.url("/api/v1/users"))
-            .bearer_auth(&t.admin)
-            .header("content-type", ct)
-            .body(body)
-            .send()
+        t.client.post(t.url("/api/v1/users")).bearer_auth(&t.admin).header("content-type", ct).body(body).send()
     };
     let cases: Vec<(reqwest::Response, u16, &str)> = vec![
         (
-            post_raw(
-                br#"{"name":"x","rol":"admin"}"#.to_vec(),
-                "application/json",
-            )
-            .await
-            .unwrap(),
+            post_raw(br#"{"name":"x","rol":"admin"}"#.to_vec(), "application/json").await.unwrap(),
             422,
             "validation_failed",
         ),
         (
-            post_raw(
-                br#"{"name":"x","role":"root"}"#.to_vec(),
-                "application/json",
-            )
-            .await
-            .unwrap(),
+            post_raw(br#"{"name":"x","role":"root"}"#.to_vec(), "application/json").await.unwrap(),
             422,
             "validation_failed",
         ),
-        (
-            post_raw(br#"{"name":"has space"}"#.to_vec(), "application/json")
-                .await
-                .unwrap(),
-            422,
-            "validation_failed",
-        ),
-        (
-            post_raw(br#"{"name": "#.to_vec(), "application/json")
-                .await
-                .unwrap(),
-            400,
-            "validation_failed",
-        ),
-        (
-            post_raw(br#"{"name":"x"}"#.to_vec(), "text/plain")
-                .await
-                .unwrap(),
-            415,
-            "validation_failed",
-        ),
-        (
-            post_raw(vec![b' '; 1024 * 1024 + 10], "application/json")
-                .await
-                .unwrap(),
-            413,
-            "payload_too_large",
-        ),
+        (post_raw(br#"{"name":"has space"}"#.to_vec(), "application/json").await.unwrap(), 422, "validation_failed"),
+        (post_raw(br#"{"name": "#.to_vec(), "application/json").await.unwrap(), 400, "validation_failed"),
+        (post_raw(br#"{"name":"x"}"#.to_vec(), "text/plain").await.unwrap(), 415, "validation_failed"),
+        (post_raw(vec![b' '; 1024 * 1024 + 10], "application/json").await.unwrap(), 413, "payload_too_large"),
     ];
     for (resp, status, code) in cases {
         assert_eq!(resp.status().as_u16(), status);
@@ -510,50 +279,25 @@ async fn bad_input_is_a_clear_4xx_problem_and_changes_nothing() {
         assert!(body["correlation_id"].is_string());
     }
     let (s, body) = t.call("GET", "/api/v1/nope", Some(&t.admin), None).await;
-    assert_eq!(
-        (s, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("not_found"))
-    );
+    assert_eq!((s, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     let (s, body) = t.call("PUT", "/api/v1/users", Some(&t.admin), None).await;
-    assert_eq!(
-        (s, body["code"].as_str()),
-        (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed"))
-    );
-    let (s, body) = t
-        .call("DELETE", "/api/v1/keys/not-an-id", Some(&t.admin), None)
-        .await;
+    assert_eq!((s, body["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")));
+    let (s, body) = t.call("DELETE", "/api/v1/keys/not-an-id", Some(&t.admin), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["detail"].as_str().unwrap().contains("`id`"));
-    let (s, body) = t
-        .call("GET", "/api/v1/audit?from=yesterday", Some(&t.admin), None)
-        .await;
+    let (s, body) = t.call("GET", "/api/v1/audit?from=yesterday", Some(&t.admin), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["detail"].as_str().unwrap().contains("`from`"));
-    let (s, _) = t
-        .call("GET", "/api/v1/audit?bogus=1", Some(&t.admin), None)
-        .await;
-    assert_eq!(
-        s,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown query parameters are refused"
-    );
-    assert_eq!(
-        t.audit(&t.admin, "").await.len(),
-        before,
-        "no bad request left a trace"
-    );
+    let (s, _) = t.call("GET", "/api/v1/audit?bogus=1", Some(&t.admin), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "unknown query parameters are refused");
+    assert_eq!(t.audit(&t.admin, "").await.len(), before, "no bad request left a trace");
 }
 
 #[tokio::test]
 async fn idempotency_keys_replay_the_first_answer_once() {
     let t = TestServer::start().await;
     let send = |body: Value, key: &'static str| {
-        t.client
-            .post(t.url("/api/v1/users"))
-            .bearer_auth(&t.admin)
-            .header("idempotency-key", key)
-            .json(&body)
-            .send()
+        t.client.post(t.url("/api/v1/users")).bearer_auth(&t.admin).header("idempotency-key", key).json(&body).send()
     };
     let first = send(json!({"name": "ida"}), "k-1").await.unwrap();
     assert_eq!(first.status(), StatusCode::CREATED);
@@ -561,22 +305,10 @@ async fn idempotency_keys_replay_the_first_answer_once() {
     let again = send(json!({"name": "ida"}), "k-1").await.unwrap();
     assert_eq!(again.status(), StatusCode::CREATED);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
-    assert_eq!(
-        again.json::<Value>().await.unwrap(),
-        first,
-        "the same answer"
-    );
+    assert_eq!(again.json::<Value>().await.unwrap(), first, "the same answer");
     let other = send(json!({"name": "ivy"}), "k-1").await.unwrap();
-    assert_eq!(
-        other.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "same key, different body"
-    );
-    assert_eq!(
-        t.audit(&t.admin, "&action=user.created").await.len(),
-        1,
-        "changed once"
-    );
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY, "same key, different body");
+    assert_eq!(t.audit(&t.admin, "&action=user.created").await.len(), 1, "changed once");
 
     // A replayed key creation does not reveal the key again.
     let id = first["id"].as_str().unwrap();
@@ -611,23 +343,15 @@ async fn openapi_health_and_metrics_are_served() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
-    assert_eq!(
-        t.call("GET", "/healthz", None, None).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(t.call("GET", "/healthz", None, None).await.0, StatusCode::OK);
     let (s, ready) = t.call("GET", "/readyz", None, None).await;
-    assert_eq!(
-        (s, ready["status"].as_str()),
-        (StatusCode::OK, Some("ready"))
-    );
+    assert_eq!((s, ready["status"].as_str()), (StatusCode::OK, Some("ready")));
     t.call("GET", "/api/v1/whoami", Some(&t.admin), None).await;
     let (s, text) = t.call("GET", "/metrics", None, None).await;
     assert_eq!(s, StatusCode::OK);
     let text = text.as_str().unwrap().to_owned();
     assert!(
-        text.contains(
-            "bosun_http_requests_total{route=\"/api/v1/whoami\",method=\"GET\",status=\"200\"}"
-        ),
+        text.contains("bosun_http_requests_total{route=\"/api/v1/whoami\",method=\"GET\",status=\"200\"}"),
         "{text}"
     );
     assert!(text.contains("bosun_http_request_duration_seconds_bucket"));
@@ -637,66 +361,28 @@ async fn openapi_health_and_metrics_are_served() {
     // A store that cannot write is not ready, and mutations fail cleanly with 503.
     t.server.kernel.store().shutdown();
     let (s, body) = t.call("GET", "/readyz", None, None).await;
-    assert_eq!(
-        (s, body["code"].as_str()),
-        (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable"))
-    );
-    let (s, body) = t
-        .call(
-            "POST",
-            "/api/v1/users",
-            Some(&t.admin),
-            Some(json!({"name": "late"})),
-        )
-        .await;
-    assert_eq!(
-        (s, body["code"].as_str()),
-        (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable"))
-    );
-    assert_eq!(
-        t.call("GET", "/healthz", None, None).await.0,
-        StatusCode::OK,
-        "alive, though not ready"
-    );
+    assert_eq!((s, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")));
+    let (s, body) = t.call("POST", "/api/v1/users", Some(&t.admin), Some(json!({"name": "late"}))).await;
+    assert_eq!((s, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")));
+    assert_eq!(t.call("GET", "/healthz", None, None).await.0, StatusCode::OK, "alive, though not ready");
 }
 
 #[tokio::test]
 async fn exports_stream_every_format() {
     let t = TestServer::start().await;
     for i in 0..30 {
-        t.call(
-            "POST",
-            "/api/v1/users",
-            Some(&t.admin),
-            Some(json!({"name": format!("u{i}")})),
-        )
-        .await;
+        t.call("POST", "/api/v1/users", Some(&t.admin), Some(json!({"name": format!("u{i}")}))).await;
     }
-    let get = |q: &'static str| {
-        t.client
-            .get(t.url(&format!("/api/v1/audit?{q}")))
-            .bearer_auth(&t.admin)
-            .send()
-    };
+    let get = |q: &'static str| t.client.get(t.url(&format!("/api/v1/audit?{q}"))).bearer_auth(&t.admin).send();
     let jsonl = get("format=jsonl").await.unwrap().text().await.unwrap();
     let lines: Vec<String> = jsonl.lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 31, "bootstrap + 30 users");
     let mut v = bosun_core::audit::ChainVerifier::new();
     v.feed_lines(&lines).expect("an export verifies");
-    let json: Vec<Value> = get("format=json&action=user.")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let json: Vec<Value> = get("format=json&action=user.").await.unwrap().json().await.unwrap();
     assert_eq!(json.len(), 30);
     assert_eq!(json[0]["seq"], 2, "exports are oldest first");
-    let csv = get("format=csv&limit=5")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = get("format=csv&limit=5").await.unwrap().text().await.unwrap();
     assert_eq!(csv.lines().count(), 6, "header + 5 rows");
     assert!(csv.starts_with("tenant,seq,at,"));
 }

@@ -46,30 +46,16 @@ async fn new_tenant(store: &Arc<dyn Store>, name: &str) -> TenantId {
         created_at: "2026-01-01T00:00:00.000000Z".into(),
     };
     let id = t.id;
-    store
-        .write(move |w| w.create_tenant(&t))
-        .await
-        .expect("create tenant");
+    store.write(move |w| w.create_tenant(&t)).await.expect("create tenant");
     id
 }
 
 async fn identity_round_trip_and_tenant_scoping(store: &Arc<dyn Store>) {
     let a = new_tenant(store, "conf-a").await;
     let b = new_tenant(store, "conf-b").await;
-    let dup = Tenant {
-        id: TenantId::generate(),
-        name: "conf-a".into(),
-        system: false,
-        created_at: "x".into(),
-    };
-    let err = store
-        .write(move |w| w.create_tenant(&dup))
-        .await
-        .expect_err("duplicate tenant name");
-    assert!(
-        matches!(err, StoreError::Conflict(_)),
-        "duplicate name is a conflict, got {err:?}"
-    );
+    let dup = Tenant { id: TenantId::generate(), name: "conf-a".into(), system: false, created_at: "x".into() };
+    let err = store.write(move |w| w.create_tenant(&dup)).await.expect_err("duplicate tenant name");
+    assert!(matches!(err, StoreError::Conflict(_)), "duplicate name is a conflict, got {err:?}");
 
     let user = User {
         id: UserId::generate(),
@@ -82,7 +68,7 @@ async fn identity_round_trip_and_tenant_scoping(store: &Arc<dyn Store>) {
     let key = ApiKey {
         id: KeyId::generate(),
         tenant_id: a,
-        user_id: user.id,
+        owner: bosun_core::model::Owner::User(user.id),
         prefix: format!("{:012x}", rand_u64() & 0xffff_ffff_ffff),
         label: Some("ci".into()),
         created_at: "2026-01-01T00:00:00.000000Z".into(),
@@ -113,37 +99,17 @@ async fn identity_round_trip_and_tenant_scoping(store: &Arc<dyn Store>) {
         .expect("reads");
     assert_eq!(in_a.as_ref(), Some(&user), "a user reads back as written");
     assert_eq!(in_b, None, "a user is invisible from another tenant");
-    assert!(
-        listed_b.is_empty(),
-        "another tenant lists no users of the first"
-    );
-    assert_eq!(
-        by_prefix.map(|k| (k.id, k.tenant_id)),
-        Some((key.id, a)),
-        "a key is found by its prefix"
-    );
+    assert!(listed_b.is_empty(), "another tenant lists no users of the first");
+    assert_eq!(by_prefix.map(|k| (k.id, k.tenant_id)), Some((key.id, a)), "a key is found by its prefix");
     assert_eq!(key_in_b, None, "a key is invisible from another tenant");
 
-    store
-        .write(move |w| w.revoke_key(a, kid, "2026-01-02T00:00:00.000000Z"))
-        .await
-        .expect("revoke");
-    let revoked = store
-        .read(move |r| r.key(a, kid))
-        .await
-        .expect("read key")
-        .expect("key exists");
-    assert_eq!(
-        revoked.revoked_at.as_deref(),
-        Some("2026-01-02T00:00:00.000000Z")
-    );
+    store.write(move |w| w.revoke_key(a, kid, "2026-01-02T00:00:00.000000Z")).await.expect("revoke");
+    let revoked = store.read(move |r| r.key(a, kid)).await.expect("read key").expect("key exists");
+    assert_eq!(revoked.revoked_at.as_deref(), Some("2026-01-02T00:00:00.000000Z"));
 }
 
 async fn audit_chain_is_gap_free_under_concurrency(store: &Arc<dyn Store>) {
-    let tenants = [
-        new_tenant(store, "conf-chain-1").await,
-        new_tenant(store, "conf-chain-2").await,
-    ];
+    let tenants = [new_tenant(store, "conf-chain-1").await, new_tenant(store, "conf-chain-2").await];
     let mut tasks = Vec::new();
     for i in 0..400u32 {
         let store = store.clone();
@@ -153,11 +119,7 @@ async fn audit_chain_is_gap_free_under_concurrency(store: &Arc<dyn Store>) {
                 .write(move |w| {
                     w.append_audit(
                         tenant,
-                        draft(
-                            "test.appended",
-                            &format!("actor{}", i % 7),
-                            "2026-01-01T00:00:00.000000Z",
-                        ),
+                        draft("test.appended", &format!("actor{}", i % 7), "2026-01-01T00:00:00.000000Z"),
                     )
                 })
                 .await
@@ -166,17 +128,11 @@ async fn audit_chain_is_gap_free_under_concurrency(store: &Arc<dyn Store>) {
     }
     for t in tasks {
         let e = t.await.expect("join");
-        assert_eq!(
-            e.details["password"], "[REDACTED]",
-            "details are redacted before storage"
-        );
+        assert_eq!(e.details["password"], "[REDACTED]", "details are redacted before storage");
     }
     for tenant in tenants {
         let name = tenant.to_string();
-        let events = store
-            .read(move |r| r.audit_chain(&name, 0, 10_000))
-            .await
-            .expect("chain");
+        let events = store.read(move |r| r.audit_chain(&name, 0, 10_000)).await.expect("chain");
         assert_eq!(events.len(), 200, "every append is stored");
         let mut v = ChainVerifier::new();
         v.feed(&events).expect("the chain verifies");
@@ -186,16 +142,11 @@ async fn audit_chain_is_gap_free_under_concurrency(store: &Arc<dyn Store>) {
 
 async fn a_failed_job_leaves_no_trace(store: &Arc<dyn Store>) {
     let t = new_tenant(store, "conf-rollback").await;
-    store
-        .write(move |w| w.append_audit(t, draft("a.first", "x", "2026-01-01T00:00:00.000000Z")))
-        .await
-        .expect("first");
+    store.write(move |w| w.append_audit(t, draft("a.first", "x", "2026-01-01T00:00:00.000000Z"))).await.expect("first");
     let failed: Result<(), StoreError> = store
         .write(move |w| {
             w.append_audit(t, draft("a.doomed", "x", "2026-01-01T00:00:00.000000Z"))?;
-            Err(StoreError::Conflict(
-                "the command failed after appending".into(),
-            ))
+            Err(StoreError::Conflict("the command failed after appending".into()))
         })
         .await;
     assert!(failed.is_err());
@@ -204,16 +155,9 @@ async fn a_failed_job_leaves_no_trace(store: &Arc<dyn Store>) {
         .await
         .expect("second");
     let name = t.to_string();
-    let events = store
-        .read(move |r| r.audit_chain(&name, 0, 100))
-        .await
-        .expect("chain");
+    let events = store.read(move |r| r.audit_chain(&name, 0, 100)).await.expect("chain");
     let actions: Vec<_> = events.iter().map(|e| (e.seq, e.action.as_str())).collect();
-    assert_eq!(
-        actions,
-        [(1, "a.first"), (2, "a.second")],
-        "a rolled-back job leaves neither event nor gap"
-    );
+    assert_eq!(actions, [(1, "a.first"), (2, "a.second")], "a rolled-back job leaves neither event nor gap");
     ChainVerifier::new().feed(&events).expect("verifies");
 }
 
@@ -221,104 +165,33 @@ async fn audit_filters_and_pages(store: &Arc<dyn Store>) {
     let t = new_tenant(store, "conf-filter").await;
     for i in 0..30u32 {
         let at = format!("2026-01-{:02}T00:00:00.000000Z", i + 1);
-        let action = if i % 3 == 0 {
-            "key.created"
-        } else {
-            "user.created"
-        };
+        let action = if i % 3 == 0 { "key.created" } else { "user.created" };
         let actor = if i % 2 == 0 { "even" } else { "odd" };
-        store
-            .write(move |w| w.append_audit(t, draft(action, actor, &at)))
-            .await
-            .expect("append");
+        store.write(move |w| w.append_audit(t, draft(action, actor, &at))).await.expect("append");
     }
     let q = |filter: AuditFilter, page: Page| {
         let store = store.clone();
-        async move {
-            store
-                .read(move |r| r.query_audit(t, &filter, page))
-                .await
-                .expect("query")
-        }
+        async move { store.read(move |r| r.query_audit(t, &filter, page)).await.expect("query") }
     };
-    let newest = Page::Newest {
-        before_seq: None,
-        limit: 100,
-    };
-    let seqs =
-        |v: Vec<bosun_core::audit::AuditEvent>| v.into_iter().map(|e| e.seq).collect::<Vec<_>>();
+    let newest = Page::Newest { before_seq: None, limit: 100 };
+    let seqs = |v: Vec<bosun_core::audit::AuditEvent>| v.into_iter().map(|e| e.seq).collect::<Vec<_>>();
 
-    let all = seqs(
-        q(
-            AuditFilter::default(),
-            Page::Newest {
-                before_seq: None,
-                limit: 5,
-            },
-        )
-        .await,
-    );
+    let all = seqs(q(AuditFilter::default(), Page::Newest { before_seq: None, limit: 5 }).await);
     assert_eq!(all, [30, 29, 28, 27, 26], "newest first, limited");
-    let next = seqs(
-        q(
-            AuditFilter::default(),
-            Page::Newest {
-                before_seq: Some(26),
-                limit: 3,
-            },
-        )
-        .await,
-    );
+    let next = seqs(q(AuditFilter::default(), Page::Newest { before_seq: Some(26), limit: 3 }).await);
     assert_eq!(next, [25, 24, 23], "the cursor continues below");
-    let oldest = seqs(
-        q(
-            AuditFilter::default(),
-            Page::Oldest {
-                after_seq: 28,
-                limit: 10,
-            },
-        )
-        .await,
-    );
+    let oldest = seqs(q(AuditFilter::default(), Page::Oldest { after_seq: 28, limit: 10 }).await);
     assert_eq!(oldest, [29, 30]);
 
-    let keys = q(
-        AuditFilter {
-            action_prefix: Some("key.".into()),
-            ..Default::default()
-        },
-        newest,
-    )
-    .await;
+    let keys = q(AuditFilter { action_prefix: Some("key.".into()), ..Default::default() }, newest).await;
     assert_eq!(keys.len(), 10);
     assert!(keys.iter().all(|e| e.action == "key.created"));
-    let wildcard = q(
-        AuditFilter {
-            action_prefix: Some("%".into()),
-            ..Default::default()
-        },
-        newest,
-    )
-    .await;
+    let wildcard = q(AuditFilter { action_prefix: Some("%".into()), ..Default::default() }, newest).await;
     assert!(wildcard.is_empty(), "a prefix is literal, not a pattern");
 
-    let by_actor = q(
-        AuditFilter {
-            actor: Some("even".into()),
-            ..Default::default()
-        },
-        newest,
-    )
-    .await;
+    let by_actor = q(AuditFilter { actor: Some("even".into()), ..Default::default() }, newest).await;
     assert_eq!(by_actor.len(), 15);
-    let by_name = q(
-        AuditFilter {
-            actor: Some("name-odd".into()),
-            ..Default::default()
-        },
-        newest,
-    )
-    .await;
+    let by_name = q(AuditFilter { actor: Some("name-odd".into()), ..Default::default() }, newest).await;
     assert_eq!(by_name.len(), 15, "actor matches the name too");
 
     let range = AuditFilter {
@@ -328,32 +201,18 @@ async fn audit_filters_and_pages(store: &Arc<dyn Store>) {
         ..Default::default()
     };
     let in_range = seqs(q(range, newest).await);
-    assert_eq!(
-        in_range,
-        [19, 17, 15, 13, 11],
-        "from is inclusive, to exclusive"
-    );
+    assert_eq!(in_range, [19, 17, 15, 13, 11], "from is inclusive, to exclusive");
 
     let other = new_tenant(store, "conf-filter-other").await;
-    let leaked = store
-        .read(move |r| r.query_audit(other, &AuditFilter::default(), newest))
-        .await
-        .expect("query");
+    let leaked = store.read(move |r| r.query_audit(other, &AuditFilter::default(), newest)).await.expect("query");
     assert!(leaked.is_empty(), "no audit event crosses tenants");
 }
 
 async fn idempotent_replies(store: &Arc<dyn Store>) {
     let t = new_tenant(store, "conf-idem").await;
-    let reply = IdempotentReply {
-        request_hash: "h1".into(),
-        status: 201,
-        body: "{\"id\":1}".into(),
-    };
+    let reply = IdempotentReply { request_hash: "h1".into(), status: 201, body: "{\"id\":1}".into() };
     let r = reply.clone();
-    store
-        .write(move |w| w.put_idempotent_reply(t, "p1", "k1", &r, "2026-01-02T00:00:00.000000Z"))
-        .await
-        .expect("put");
+    store.write(move |w| w.put_idempotent_reply(t, "p1", "k1", &r, "2026-01-02T00:00:00.000000Z")).await.expect("put");
     let (found, too_old, other_principal) = store
         .write(move |w| {
             Ok::<_, StoreError>((

@@ -8,15 +8,18 @@
 //! finds its tenant in the first place) and the system-level tenant listing takes a tenant.
 
 pub mod conformance;
+mod coord;
 pub mod sqlite;
 pub mod verify;
 
 use std::future::Future;
 use std::pin::Pin;
 
+use bosun_core::agent::AgentStatus;
 use bosun_core::audit::{AuditDraft, AuditEvent, Outcome, Severity};
-use bosun_core::model::{ApiKey, Tenant, User};
-use bosun_core::{KeyId, TenantId, UserId};
+use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Owner, Tenant, User};
+use bosun_core::task::{Task, TaskStatus};
+use bosun_core::{AgentId, KeyId, LockId, TaskId, TenantId, Timestamp, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,9 +36,7 @@ pub enum StoreError {
     /// A stored row cannot be read back (only possible when the file was edited by hand).
     #[error("seq {seq}: the stored row is unreadable ({reason})")]
     Corrupt { seq: u64, reason: String },
-    #[error(
-        "database schema version {found} is newer than this binary supports ({supported}); upgrade bosun"
-    )]
+    #[error("database schema version {found} is newer than this binary supports ({supported}); upgrade bosun")]
     TooNew { found: i64, supported: i64 },
 }
 
@@ -64,6 +65,29 @@ pub struct AuditFilter {
     pub project: Option<String>,
 }
 
+#[derive(Clone, Debug, Default)]
+pub struct AgentFilter {
+    pub status: Option<AgentStatus>,
+    pub capability: Option<String>,
+    pub kind: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    pub project: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub assignee: Option<AgentId>,
+    pub priority: Option<u8>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct HandoffFilter {
+    pub project: Option<String>,
+    pub task_id: Option<TaskId>,
+    /// The author's id or name (agent or user).
+    pub author: Option<String>,
+}
+
 /// A page position: newest first below `before_seq`, or oldest first above `after_seq`.
 #[derive(Clone, Copy, Debug)]
 pub enum Page {
@@ -79,25 +103,57 @@ pub trait ReadTx {
     /// System-level: only the kernel's system-admin path calls it.
     fn list_tenants(&mut self) -> Result<Vec<Tenant>>;
     fn user(&mut self, tenant: TenantId, id: UserId) -> Result<Option<User>>;
-    fn list_users(
-        &mut self,
-        tenant: TenantId,
-        after: Option<UserId>,
-        limit: u32,
-    ) -> Result<Vec<User>>;
+    fn list_users(&mut self, tenant: TenantId, after: Option<UserId>, limit: u32) -> Result<Vec<User>>;
     fn key(&mut self, tenant: TenantId, id: KeyId) -> Result<Option<ApiKey>>;
     /// Tenant-less by necessity: a presented key is how the caller's tenant is found.
     fn key_by_prefix(&mut self, prefix: &str) -> Result<Option<ApiKey>>;
-    fn query_audit(
-        &mut self,
-        tenant: TenantId,
-        filter: &AuditFilter,
-        page: Page,
-    ) -> Result<Vec<AuditEvent>>;
+    fn query_audit(&mut self, tenant: TenantId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEvent>>;
     /// Tenants that have audit events (for verifying a whole database offline).
     fn audit_tenants(&mut self) -> Result<Vec<String>>;
     /// A raw page of one tenant's chain by seq, for verification and export.
     fn audit_chain(&mut self, tenant: &str, after_seq: u64, limit: u32) -> Result<Vec<AuditEvent>>;
+
+    fn agent(&mut self, tenant: TenantId, id: AgentId) -> Result<Option<Agent>>;
+    fn agent_by_name(&mut self, tenant: TenantId, name: &str) -> Result<Option<Agent>>;
+    fn list_agents(
+        &mut self,
+        tenant: TenantId,
+        filter: &AgentFilter,
+        after: Option<AgentId>,
+        limit: u32,
+    ) -> Result<Vec<Agent>>;
+    /// Live agents last heard from before `seen_before` (candidates for the reaper).
+    fn silent_agents(&mut self, tenant: TenantId, seen_before: Timestamp, limit: u32) -> Result<Vec<Agent>>;
+
+    fn task(&mut self, tenant: TenantId, id: TaskId) -> Result<Option<Task>>;
+    fn task_by_idempotency_key(&mut self, tenant: TenantId, key: &str) -> Result<Option<Task>>;
+    /// Tasks in submission order after the cursor task.
+    fn list_tasks(
+        &mut self,
+        tenant: TenantId,
+        filter: &TaskFilter,
+        after: Option<TaskId>,
+        limit: u32,
+    ) -> Result<Vec<Task>>;
+    /// Ready tasks of a project in claim order (priority, then submission), skipping `skip`.
+    fn ready_tasks(&mut self, tenant: TenantId, project: &str, skip: u32, limit: u32) -> Result<Vec<Task>>;
+    /// Tasks that list `id` among their dependencies.
+    fn dependants(&mut self, tenant: TenantId, id: TaskId) -> Result<Vec<Task>>;
+    /// Tasks leased to an agent.
+    fn leased_by(&mut self, tenant: TenantId, agent: AgentId) -> Result<Vec<Task>>;
+    /// Leased tasks whose lease ended and failed tasks whose retry time came, at `now`.
+    fn due_tasks(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Task>>;
+
+    /// Locks not expired at `now`, of one project or all.
+    fn active_locks(&mut self, tenant: TenantId, project: Option<&str>, now: Timestamp) -> Result<Vec<Lock>>;
+    fn lock(&mut self, tenant: TenantId, id: LockId) -> Result<Option<Lock>>;
+    /// Locks that expired at `now` and are still stored (the scheduler removes them).
+    fn expired_locks(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Lock>>;
+    /// Every stored lock of a holder (agent or user id).
+    fn locks_of(&mut self, tenant: TenantId, holder_id: &str) -> Result<Vec<Lock>>;
+
+    /// Handoffs, newest first.
+    fn handoffs(&mut self, tenant: TenantId, filter: &HandoffFilter, limit: u32) -> Result<Vec<Handoff>>;
 }
 
 /// Writes, inside one transaction. Reads inside a write see its uncommitted changes.
@@ -106,6 +162,21 @@ pub trait WriteTx: ReadTx {
     fn create_user(&mut self, user: &User) -> Result<()>;
     fn create_key(&mut self, key: &ApiKey) -> Result<()>;
     fn revoke_key(&mut self, tenant: TenantId, id: KeyId, at: &str) -> Result<()>;
+    /// Revoke every key of an owner; returns how many.
+    fn revoke_keys_of(&mut self, tenant: TenantId, owner: Owner, at: &str) -> Result<u64>;
+    fn create_agent(&mut self, agent: &Agent) -> Result<()>;
+    /// Write back an agent's mutable fields (status, presence, capabilities, metadata).
+    fn update_agent(&mut self, agent: &Agent) -> Result<()>;
+    /// Insert a task and its dependency edges.
+    fn create_task(&mut self, task: &Task) -> Result<()>;
+    /// Write back a task's mutable fields (everything but its identity and dependencies).
+    fn update_task(&mut self, task: &Task) -> Result<()>;
+    fn insert_lock(&mut self, lock: &Lock) -> Result<()>;
+    fn update_lock(&mut self, lock: &Lock) -> Result<()>;
+    fn delete_lock(&mut self, tenant: TenantId, id: LockId) -> Result<()>;
+    /// The next fence of a lock key (starts at 1; never decreases).
+    fn next_lock_fence(&mut self, tenant: TenantId, project: &str, key: &str) -> Result<u64>;
+    fn insert_handoff(&mut self, handoff: &Handoff) -> Result<()>;
     /// Seal the draft into the tenant's chain (next seq, linked to the head) and store it.
     fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent>;
     /// A stored answer for this key if one was written at or after `not_before`.
@@ -172,8 +243,7 @@ impl dyn Store {
         }));
         Box::pin(async move {
             submitted?;
-            rx.await
-                .map_err(|_| StoreError::Unavailable("the writer dropped the job".into()))?
+            rx.await.map_err(|_| StoreError::Unavailable("the writer dropped the job".into()))?
         })
     }
 

@@ -10,21 +10,22 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 
 use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, GENESIS, Outcome, Severity};
-use bosun_core::model::{ApiKey, Tenant, User};
-use bosun_core::{KeyId, Role, TenantId, UserId};
+use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Owner, Tenant, User};
+use bosun_core::task::Task;
+use bosun_core::{AgentId, KeyId, LockId, Role, TaskId, TenantId, Timestamp, UserId};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, ToSql, params};
 use serde_json::Value;
 
 use crate::{
-    AuditFilter, Finish, IdempotentReply, Page, ReadTx, Result, Store, StoreError, WriteJob,
-    WriteTx,
+    AgentFilter, AuditFilter, Finish, HandoffFilter, IdempotentReply, Page, ReadTx, Result, Store, StoreError,
+    TaskFilter, WriteJob, WriteTx, coord,
 };
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_identity_and_audit.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_identity_and_audit.sql")),
+    (2, include_str!("../migrations/sqlite/0002_coordination.sql")),
+];
 
 /// The most jobs one transaction commits together.
 const MAX_BATCH: usize = 1024;
@@ -65,61 +66,35 @@ impl SqliteStore {
             .name("bosun-writer".into())
             .spawn(move || writer_loop(conn, receiver, writer_depth))
             .map_err(internal)?;
-        Ok(Self {
-            sender: RwLock::new(Some(sender)),
-            writer: Mutex::new(Some(writer)),
-            readers,
-            depth,
-        })
+        Ok(Self { sender: RwLock::new(Some(sender)), writer: Mutex::new(Some(writer)), readers, depth })
     }
 
     /// Open an existing database for reading only (offline verification). Writes are refused.
     pub fn open_read_only(path: &Path) -> Result<Self> {
         if !path.exists() {
-            return Err(StoreError::Unavailable(format!(
-                "no database at {}",
-                path.display()
-            )));
+            return Err(StoreError::Unavailable(format!("no database at {}", path.display())));
         }
         let readers = ReadPool::open(path, 1)?;
         readers.with(|conn| check_version(user_version(conn)?))?;
-        Ok(Self {
-            sender: RwLock::new(None),
-            writer: Mutex::new(None),
-            readers,
-            depth: Arc::new(AtomicI64::new(0)),
-        })
+        Ok(Self { sender: RwLock::new(None), writer: Mutex::new(None), readers, depth: Arc::new(AtomicI64::new(0)) })
     }
 }
 
 impl Store for SqliteStore {
     fn submit(&self, job: WriteJob) -> Result<()> {
         let guard = self.sender.read().unwrap_or_else(|e| e.into_inner());
-        let sender = guard
-            .as_ref()
-            .ok_or_else(|| StoreError::Unavailable("the store is shut down".into()))?;
+        let sender = guard.as_ref().ok_or_else(|| StoreError::Unavailable("the store is shut down".into()))?;
         let depth = self.depth.fetch_add(1, Ordering::Relaxed) + 1;
         metrics::gauge!("bosun_writer_queue_depth").set(depth as f64);
-        sender
-            .send(job)
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))
+        sender.send(job).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))
     }
 
     fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx)) {
-        self.readers.with(|conn| {
-            job(&mut Tx {
-                conn,
-                appends: 0,
-                heads: None,
-            })
-        });
+        self.readers.with(|conn| job(&mut Tx { conn, appends: 0, heads: None }));
     }
 
     fn shutdown(&self) {
-        self.sender
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        self.sender.write().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(handle) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let _ = handle.join();
         }
@@ -137,17 +112,12 @@ impl Drop for SqliteStore {
 }
 
 fn user_version(conn: &Connection) -> Result<i64> {
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(internal)
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(internal)
 }
 
 fn check_version(found: i64) -> Result<()> {
     let supported = MIGRATIONS.last().map_or(0, |m| m.0);
-    if found > supported {
-        Err(StoreError::TooNew { found, supported })
-    } else {
-        Ok(())
-    }
+    if found > supported { Err(StoreError::TooNew { found, supported }) } else { Ok(()) }
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
@@ -156,8 +126,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         let tx = conn.transaction().map_err(internal)?;
         tx.execute_batch(sql).map_err(internal)?;
-        tx.pragma_update(None, "user_version", version)
-            .map_err(internal)?;
+        tx.pragma_update(None, "user_version", version).map_err(internal)?;
         tx.commit().map_err(internal)?;
         tracing::info!(version, "applied migration");
     }
@@ -199,11 +168,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
     for job in batch.drain(..) {
         let step = (|| -> rusqlite::Result<()> {
             conn.prepare_cached("SAVEPOINT job")?.execute([])?;
-            let mut tx = Tx {
-                conn,
-                appends: 0,
-                heads: Some(&mut heads),
-            };
+            let mut tx = Tx { conn, appends: 0, heads: Some(&mut heads) };
             let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
             let job_appends = tx.appends;
             match finished {
@@ -240,9 +205,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
         Err(e) => {
             tracing::error!(error = %e, "commit failed");
             let _ = conn.execute_batch("ROLLBACK");
-            replies
-                .into_iter()
-                .for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
+            replies.into_iter().for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
         }
     }
 }
@@ -254,21 +217,15 @@ struct ReadPool {
 
 impl ReadPool {
     fn open(path: &Path, n: usize) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conns = (0..n)
             .map(|_| {
                 let c = Connection::open_with_flags(path, flags).map_err(internal)?;
-                c.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;")
-                    .map_err(internal)?;
+                c.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;").map_err(internal)?;
                 Ok(c)
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self {
-            idle: Mutex::new(conns),
-            returned: Condvar::new(),
-        })
+        Ok(Self { idle: Mutex::new(conns), returned: Condvar::new() })
     }
 
     fn with<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
@@ -286,11 +243,7 @@ impl ReadPool {
         impl Drop for Return<'_> {
             fn drop(&mut self) {
                 if let Some(c) = self.1.take() {
-                    self.0
-                        .idle
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(c);
+                    self.0.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
                     self.0.returned.notify_one();
                 }
             }
@@ -300,15 +253,13 @@ impl ReadPool {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> StoreError {
     StoreError::Internal(e.to_string())
 }
 
-fn write_err(e: rusqlite::Error) -> StoreError {
+pub(crate) fn write_err(e: rusqlite::Error) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, msg)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+        rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
             StoreError::Conflict(msg.clone().unwrap_or_else(|| "constraint violated".into()))
         }
         _ => internal(e),
@@ -317,20 +268,15 @@ fn write_err(e: rusqlite::Error) -> StoreError {
 
 /// A connection seen through the store's operations: a write transaction on the writer, or a
 /// pooled read connection.
-struct Tx<'c> {
-    conn: &'c Connection,
+pub(crate) struct Tx<'c> {
+    pub(crate) conn: &'c Connection,
     appends: u64,
     /// Chain heads (seq, hash) by tenant, known within the current write batch; `None` on reads.
     heads: Option<&'c mut HashMap<String, (u64, String)>>,
 }
 
 fn tenant_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
-    Ok(Tenant {
-        id: parse_id(r, 0, TenantId::parse)?,
-        name: r.get(1)?,
-        system: r.get(2)?,
-        created_at: r.get(3)?,
-    })
+    Ok(Tenant { id: parse_id(r, 0, TenantId::parse)?, name: r.get(1)?, system: r.get(2)?, created_at: r.get(3)? })
 }
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
@@ -346,16 +292,19 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
+const KEY_COLUMNS: &str = "tenant_id, id, owner_type, owner_id, prefix, hash, label, created_at, revoked_at";
+
 fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
+    let (kind, id): (String, String) = (r.get(2)?, r.get(3)?);
     Ok(ApiKey {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
         id: parse_id(r, 1, KeyId::parse)?,
-        user_id: parse_id(r, 2, UserId::parse)?,
-        prefix: r.get(3)?,
-        hash: r.get(4)?,
-        label: r.get(5)?,
-        created_at: r.get(6)?,
-        revoked_at: r.get(7)?,
+        owner: Owner::parse(&kind, &id).ok_or_else(|| bad_column(3, "owner"))?,
+        prefix: r.get(4)?,
+        hash: r.get(5)?,
+        label: r.get(6)?,
+        created_at: r.get(7)?,
+        revoked_at: r.get(8)?,
     })
 }
 
@@ -367,19 +316,14 @@ const AUDIT_COLUMNS: &str = "tenant_id, seq, at, actor_type, actor_id, actor_nam
 fn audit_row(r: &Row<'_>) -> rusqlite::Result<std::result::Result<AuditEvent, StoreError>> {
     let seq: i64 = r.get(1)?;
     let seq = seq as u64;
-    let corrupt = |what: &str| StoreError::Corrupt {
-        seq,
-        reason: format!("bad {what}"),
-    };
+    let corrupt = |what: &str| StoreError::Corrupt { seq, reason: format!("bad {what}") };
     let actor_type: String = r.get(3)?;
     let outcome: String = r.get(10)?;
     let severity: String = r.get(11)?;
     let details: String = r.get(12)?;
-    let (Some(actor_type), Some(outcome), Some(severity)) = (
-        ActorType::parse(&actor_type),
-        Outcome::parse(&outcome),
-        Severity::parse(&severity),
-    ) else {
+    let (Some(actor_type), Some(outcome), Some(severity)) =
+        (ActorType::parse(&actor_type), Outcome::parse(&outcome), Severity::parse(&severity))
+    else {
         return Ok(Err(corrupt("actor_type, outcome or severity")));
     };
     Ok(Ok(AuditEvent {
@@ -404,23 +348,16 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<std::result::Result<AuditEvent, St
     }))
 }
 
-fn parse_id<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub(crate) fn parse_id<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     parse(&s).ok_or_else(|| bad_column(i, "id"))
 }
 
-fn bad_column(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        i,
-        rusqlite::types::Type::Text,
-        format!("bad {what}").into(),
-    )
+pub(crate) fn bad_column(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad {what}").into())
 }
 
-fn collect_audit(
-    stmt: &mut rusqlite::CachedStatement<'_>,
-    params: &[&dyn ToSql],
-) -> Result<Vec<AuditEvent>> {
+fn collect_audit(stmt: &mut rusqlite::CachedStatement<'_>, params: &[&dyn ToSql]) -> Result<Vec<AuditEvent>> {
     let rows = stmt.query_map(params, audit_row).map_err(internal)?;
     let mut out = Vec::new();
     for row in rows {
@@ -431,9 +368,7 @@ fn collect_audit(
 
 impl ReadTx for Tx<'_> {
     fn ping(&mut self) -> Result<()> {
-        self.conn
-            .query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))
-            .map_err(internal)?;
+        self.conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0)).map_err(internal)?;
         Ok(())
     }
 
@@ -442,9 +377,7 @@ impl ReadTx for Tx<'_> {
             .conn
             .prepare_cached("SELECT id, name, system, created_at FROM tenants WHERE id = ?1")
             .map_err(internal)?;
-        stmt.query_row([id.to_string()], tenant_row)
-            .optional()
-            .map_err(internal)
+        stmt.query_row([id.to_string()], tenant_row).optional().map_err(internal)
     }
 
     fn list_tenants(&mut self) -> Result<Vec<Tenant>> {
@@ -452,10 +385,7 @@ impl ReadTx for Tx<'_> {
             .conn
             .prepare_cached("SELECT id, name, system, created_at FROM tenants ORDER BY id")
             .map_err(internal)?;
-        stmt.query_map([], tenant_row)
-            .map_err(internal)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(internal)
+        stmt.query_map([], tenant_row).map_err(internal)?.collect::<rusqlite::Result<_>>().map_err(internal)
     }
 
     fn user(&mut self, tenant: TenantId, id: UserId) -> Result<Option<User>> {
@@ -465,17 +395,10 @@ impl ReadTx for Tx<'_> {
                 "SELECT tenant_id, id, name, role, metadata, created_at FROM users WHERE tenant_id = ?1 AND id = ?2",
             )
             .map_err(internal)?;
-        stmt.query_row([tenant.to_string(), id.to_string()], user_row)
-            .optional()
-            .map_err(internal)
+        stmt.query_row([tenant.to_string(), id.to_string()], user_row).optional().map_err(internal)
     }
 
-    fn list_users(
-        &mut self,
-        tenant: TenantId,
-        after: Option<UserId>,
-        limit: u32,
-    ) -> Result<Vec<User>> {
+    fn list_users(&mut self, tenant: TenantId, after: Option<UserId>, limit: u32) -> Result<Vec<User>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -493,35 +416,20 @@ impl ReadTx for Tx<'_> {
     fn key(&mut self, tenant: TenantId, id: KeyId) -> Result<Option<ApiKey>> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT tenant_id, id, user_id, prefix, hash, label, created_at, revoked_at FROM api_keys
-                 WHERE tenant_id = ?1 AND id = ?2",
-            )
+            .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE tenant_id = ?1 AND id = ?2"))
             .map_err(internal)?;
-        stmt.query_row([tenant.to_string(), id.to_string()], key_row)
-            .optional()
-            .map_err(internal)
+        stmt.query_row([tenant.to_string(), id.to_string()], key_row).optional().map_err(internal)
     }
 
     fn key_by_prefix(&mut self, prefix: &str) -> Result<Option<ApiKey>> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT tenant_id, id, user_id, prefix, hash, label, created_at, revoked_at FROM api_keys
-                 WHERE prefix = ?1",
-            )
+            .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE prefix = ?1"))
             .map_err(internal)?;
-        stmt.query_row([prefix], key_row)
-            .optional()
-            .map_err(internal)
+        stmt.query_row([prefix], key_row).optional().map_err(internal)
     }
 
-    fn query_audit(
-        &mut self,
-        tenant: TenantId,
-        filter: &AuditFilter,
-        page: Page,
-    ) -> Result<Vec<AuditEvent>> {
+    fn query_audit(&mut self, tenant: TenantId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEvent>> {
         use rusqlite::types::Value as V;
         let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE tenant_id = ?1");
         let mut args = vec![V::Text(tenant.to_string())];
@@ -535,10 +443,7 @@ impl ReadTx for Tx<'_> {
         }
         if let Some(prefix) = &filter.action_prefix {
             // Exact string prefix: substr avoids LIKE's wildcards and case folding.
-            push(
-                " AND substr(action, 1, length(?)) = ",
-                V::Text(prefix.clone()),
-            );
+            push(" AND substr(action, 1, length(?)) = ", V::Text(prefix.clone()));
             push("?", V::Text(prefix.clone()));
         }
         if let Some(target) = &filter.target {
@@ -561,25 +466,17 @@ impl ReadTx for Tx<'_> {
         }
         let limit = match page {
             Page::Newest { before_seq, limit } => {
-                push(
-                    " AND seq < ? ORDER BY seq DESC",
-                    V::Integer(before_seq.map_or(i64::MAX, |s| s as i64)),
-                );
+                push(" AND seq < ? ORDER BY seq DESC", V::Integer(before_seq.map_or(i64::MAX, |s| s as i64)));
                 limit
             }
             Page::Oldest { after_seq, limit } => {
-                push(
-                    " AND seq > ? ORDER BY seq ASC",
-                    V::Integer(after_seq as i64),
-                );
+                push(" AND seq > ? ORDER BY seq ASC", V::Integer(after_seq as i64));
                 limit
             }
         };
         push(" LIMIT ?", V::Integer(i64::from(limit)));
         let mut stmt = self.conn.prepare_cached(&sql).map_err(internal)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), audit_row)
-            .map_err(internal)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), audit_row).map_err(internal)?;
         let mut out = Vec::new();
         for row in rows {
             out.push(row.map_err(internal)??);
@@ -588,14 +485,8 @@ impl ReadTx for Tx<'_> {
     }
 
     fn audit_tenants(&mut self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM tenants ORDER BY id")
-            .map_err(internal)?;
-        stmt.query_map([], |r| r.get(0))
-            .map_err(internal)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(internal)
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM tenants ORDER BY id").map_err(internal)?;
+        stmt.query_map([], |r| r.get(0)).map_err(internal)?.collect::<rusqlite::Result<_>>().map_err(internal)
     }
 
     fn audit_chain(&mut self, tenant: &str, after_seq: u64, limit: u32) -> Result<Vec<AuditEvent>> {
@@ -607,14 +498,67 @@ impl ReadTx for Tx<'_> {
             .map_err(internal)?;
         collect_audit(&mut stmt, params![tenant, after_seq as i64, limit])
     }
+
+    fn agent(&mut self, tenant: TenantId, id: AgentId) -> Result<Option<Agent>> {
+        coord::agent(self.conn, tenant, id)
+    }
+    fn agent_by_name(&mut self, tenant: TenantId, name: &str) -> Result<Option<Agent>> {
+        coord::agent_by_name(self.conn, tenant, name)
+    }
+    fn list_agents(
+        &mut self,
+        tenant: TenantId,
+        f: &AgentFilter,
+        after: Option<AgentId>,
+        limit: u32,
+    ) -> Result<Vec<Agent>> {
+        coord::list_agents(self.conn, tenant, f, after, limit)
+    }
+    fn silent_agents(&mut self, tenant: TenantId, seen_before: Timestamp, limit: u32) -> Result<Vec<Agent>> {
+        coord::silent_agents(self.conn, tenant, seen_before, limit)
+    }
+    fn task(&mut self, tenant: TenantId, id: TaskId) -> Result<Option<Task>> {
+        coord::task(self.conn, tenant, id)
+    }
+    fn task_by_idempotency_key(&mut self, tenant: TenantId, key: &str) -> Result<Option<Task>> {
+        coord::task_by_idempotency_key(self.conn, tenant, key)
+    }
+    fn list_tasks(&mut self, tenant: TenantId, f: &TaskFilter, after: Option<TaskId>, limit: u32) -> Result<Vec<Task>> {
+        coord::list_tasks(self.conn, tenant, f, after, limit)
+    }
+    fn ready_tasks(&mut self, tenant: TenantId, project: &str, skip: u32, limit: u32) -> Result<Vec<Task>> {
+        coord::ready_tasks(self.conn, tenant, project, skip, limit)
+    }
+    fn dependants(&mut self, tenant: TenantId, id: TaskId) -> Result<Vec<Task>> {
+        coord::dependants(self.conn, tenant, id)
+    }
+    fn leased_by(&mut self, tenant: TenantId, agent: AgentId) -> Result<Vec<Task>> {
+        coord::leased_by(self.conn, tenant, agent)
+    }
+    fn due_tasks(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Task>> {
+        coord::due_tasks(self.conn, tenant, now, limit)
+    }
+    fn active_locks(&mut self, tenant: TenantId, project: Option<&str>, now: Timestamp) -> Result<Vec<Lock>> {
+        coord::active_locks(self.conn, tenant, project, now)
+    }
+    fn lock(&mut self, tenant: TenantId, id: LockId) -> Result<Option<Lock>> {
+        coord::lock(self.conn, tenant, id)
+    }
+    fn expired_locks(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Lock>> {
+        coord::expired_locks(self.conn, tenant, now, limit)
+    }
+    fn locks_of(&mut self, tenant: TenantId, holder_id: &str) -> Result<Vec<Lock>> {
+        coord::locks_of(self.conn, tenant, holder_id)
+    }
+    fn handoffs(&mut self, tenant: TenantId, f: &HandoffFilter, limit: u32) -> Result<Vec<Handoff>> {
+        coord::handoffs(self.conn, tenant, f, limit)
+    }
 }
 
 impl WriteTx for Tx<'_> {
     fn create_tenant(&mut self, t: &Tenant) -> Result<()> {
         self.conn
-            .prepare_cached(
-                "INSERT INTO tenants (id, name, system, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )
+            .prepare_cached("INSERT INTO tenants (id, name, system, created_at) VALUES (?1, ?2, ?3, ?4)")
             .and_then(|mut s| s.execute(params![t.id.to_string(), t.name, t.system, t.created_at]))
             .map_err(write_err)?;
         Ok(())
@@ -640,24 +584,21 @@ impl WriteTx for Tx<'_> {
     }
 
     fn create_key(&mut self, k: &ApiKey) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO api_keys (tenant_id, id, user_id, prefix, hash, label, created_at, revoked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    k.tenant_id.to_string(),
-                    k.id.to_string(),
-                    k.user_id.to_string(),
-                    k.prefix,
-                    k.hash,
-                    k.label,
-                    k.created_at,
-                    k.revoked_at
-                ])
-            })
-            .map_err(write_err)?;
+        coord::exec(
+            self.conn,
+            &format!("INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            params![
+                k.tenant_id.to_string(),
+                k.id.to_string(),
+                k.owner.kind(),
+                k.owner.id(),
+                k.prefix,
+                k.hash,
+                k.label,
+                k.created_at,
+                k.revoked_at
+            ],
+        )?;
         Ok(())
     }
 
@@ -732,16 +673,9 @@ impl WriteTx for Tx<'_> {
                  WHERE tenant_id = ?1 AND principal_id = ?2 AND key = ?3 AND created_at >= ?4",
             )
             .and_then(|mut s| {
-                s.query_row(
-                    params![tenant.to_string(), principal, key, not_before],
-                    |r| {
-                        Ok(IdempotentReply {
-                            request_hash: r.get(0)?,
-                            status: r.get(1)?,
-                            body: r.get(2)?,
-                        })
-                    },
-                )
+                s.query_row(params![tenant.to_string(), principal, key, not_before], |r| {
+                    Ok(IdempotentReply { request_hash: r.get(0)?, status: r.get(1)?, body: r.get(2)? })
+                })
                 .optional()
             })
             .map_err(internal)
@@ -766,5 +700,36 @@ impl WriteTx for Tx<'_> {
             })
             .map_err(write_err)?;
         Ok(())
+    }
+
+    fn revoke_keys_of(&mut self, tenant: TenantId, owner: Owner, at: &str) -> Result<u64> {
+        coord::revoke_keys_of(self.conn, tenant, owner, at)
+    }
+    fn create_agent(&mut self, agent: &Agent) -> Result<()> {
+        coord::create_agent(self.conn, agent)
+    }
+    fn update_agent(&mut self, agent: &Agent) -> Result<()> {
+        coord::update_agent(self.conn, agent)
+    }
+    fn create_task(&mut self, task: &Task) -> Result<()> {
+        coord::create_task(self.conn, task)
+    }
+    fn update_task(&mut self, task: &Task) -> Result<()> {
+        coord::update_task(self.conn, task)
+    }
+    fn insert_lock(&mut self, lock: &Lock) -> Result<()> {
+        coord::insert_lock(self.conn, lock)
+    }
+    fn update_lock(&mut self, lock: &Lock) -> Result<()> {
+        coord::update_lock(self.conn, lock)
+    }
+    fn delete_lock(&mut self, tenant: TenantId, id: LockId) -> Result<()> {
+        coord::delete_lock(self.conn, tenant, id)
+    }
+    fn next_lock_fence(&mut self, tenant: TenantId, project: &str, key: &str) -> Result<u64> {
+        coord::next_lock_fence(self.conn, tenant, project, key)
+    }
+    fn insert_handoff(&mut self, handoff: &Handoff) -> Result<()> {
+        coord::insert_handoff(self.conn, handoff)
     }
 }

@@ -22,14 +22,10 @@ pub enum Verdict {
 }
 
 /// Verify every chain, calling `progress` with the running event count after each page.
-pub fn verify_store(
-    store: &dyn Store,
-    progress: &mut dyn FnMut(u64),
-) -> Result<Verdict, StoreError> {
+pub fn verify_store(store: &dyn Store, progress: &mut dyn FnMut(u64)) -> Result<Verdict, StoreError> {
     let mut tenants = None;
     store.read_blocking(&mut |r| tenants = Some(r.audit_tenants()));
-    let tenants =
-        tenants.unwrap_or_else(|| Err(StoreError::Internal("read did not run".into())))?;
+    let tenants = tenants.unwrap_or_else(|| Err(StoreError::Internal("read did not run".into())))?;
     let mut total = 0u64;
     for tenant in &tenants {
         let mut verifier = ChainVerifier::new();
@@ -37,9 +33,7 @@ pub fn verify_store(
         loop {
             let mut page = None;
             store.read_blocking(&mut |r| page = Some(r.audit_chain(tenant, after, PAGE)));
-            let events = match page
-                .unwrap_or_else(|| Err(StoreError::Internal("read did not run".into())))
-            {
+            let events = match page.unwrap_or_else(|| Err(StoreError::Internal("read did not run".into()))) {
                 Ok(events) => events,
                 Err(StoreError::Corrupt { seq, reason }) => {
                     return Ok(Verdict::Bad {
@@ -52,17 +46,11 @@ pub fn verify_store(
             let Some(last) = events.last() else { break };
             after = last.seq;
             if let Err(e) = verifier.feed(&events) {
-                return Ok(Verdict::Bad {
-                    chain: tenant.clone(),
-                    error: e.to_string(),
-                });
+                return Ok(Verdict::Bad { chain: tenant.clone(), error: e.to_string() });
             }
             total += events.len() as u64;
             progress(total);
         }
     }
-    Ok(Verdict::Ok {
-        events: total,
-        chains: tenants.len(),
-    })
+    Ok(Verdict::Ok { events: total, chains: tenants.len() })
 }

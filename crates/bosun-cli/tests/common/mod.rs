@@ -37,25 +37,13 @@ impl Spawned {
                 break;
             }
         }
-        let url = url.unwrap_or_else(|| {
-            panic!(
-                "server did not start: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            )
-        });
-        Spawned {
-            child,
-            url,
-            data_dir: data_dir.to_owned(),
-            log,
-        }
+        let url = url
+            .unwrap_or_else(|| panic!("server did not start: {}", std::fs::read_to_string(&log).unwrap_or_default()));
+        Spawned { child, url, data_dir: data_dir.to_owned(), log }
     }
 
     pub fn admin_key(&self) -> String {
-        std::fs::read_to_string(self.data_dir.join("admin.key"))
-            .unwrap()
-            .trim()
-            .to_owned()
+        std::fs::read_to_string(self.data_dir.join("admin.key")).unwrap().trim().to_owned()
     }
 
     pub fn db(&self) -> PathBuf {
@@ -69,11 +57,7 @@ impl Spawned {
 
     /// SIGTERM and wait for a clean exit.
     pub fn stop(mut self) {
-        let status = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
+        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
         assert!(status.success());
         let exit = self.child.wait().unwrap();
         assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
@@ -89,10 +73,7 @@ fn next_id() -> usize {
 /// Run `bosun ARGS` with the given URL and key in the environment.
 pub fn bosun(args: &[&str], url: Option<&str>, key: Option<&str>) -> Output {
     let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("BOSUN_URL")
-        .env_remove("BOSUN_API_KEY")
-        .current_dir(std::env::temp_dir());
+    cmd.args(args).env_remove("BOSUN_URL").env_remove("BOSUN_API_KEY").current_dir(std::env::temp_dir());
     if let Some(u) = url {
         cmd.env("BOSUN_URL", u);
     }

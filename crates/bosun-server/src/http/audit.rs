@@ -55,11 +55,7 @@ fn time_bound(field: &str, raw: Option<String>) -> Result<Option<String>, ApiErr
     raw.map(|s| {
         s.parse::<jiff::Timestamp>()
             .map(format_micros)
-            .map_err(|_| {
-                invalid(format!(
-                    "`{field}` must be an RFC 3339 time such as 2026-11-21T10:00:00Z"
-                ))
-            })
+            .map_err(|_| invalid(format!("`{field}` must be an RFC 3339 time such as 2026-11-21T10:00:00Z")))
     })
     .transpose()
 }
@@ -68,17 +64,13 @@ fn filter(p: &mut AuditParams) -> Result<AuditFilter, ApiError> {
     let outcome = p
         .outcome
         .as_deref()
-        .map(|o| {
-            Outcome::parse(o).ok_or_else(|| invalid("`outcome` must be ok, denied or error".into()))
-        })
+        .map(|o| Outcome::parse(o).ok_or_else(|| invalid("`outcome` must be ok, denied or error".into())))
         .transpose()?;
     let severity = p
         .severity
         .as_deref()
         .map(|s| {
-            Severity::parse(s).ok_or_else(|| {
-                invalid("`severity` must be info, notice, warning or critical".into())
-            })
+            Severity::parse(s).ok_or_else(|| invalid("`severity` must be info, notice, warning or critical".into()))
         })
         .transpose()?;
     Ok(AuditFilter {
@@ -97,11 +89,7 @@ fn filter(p: &mut AuditParams) -> Result<AuditFilter, ApiError> {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
     responses((status = 200, body = AuditPage, description = "A page; with `format`, a streamed file"),
         (status = 422, body = Problem)))]
-pub async fn query_audit(
-    State(app): State<App>,
-    auth: Auth,
-    ApiQuery(mut p): ApiQuery<AuditParams>,
-) -> Response {
+pub async fn query_audit(State(app): State<App>, auth: Auth, ApiQuery(mut p): ApiQuery<AuditParams>) -> Response {
     let result = async {
         let filter = filter(&mut p)?;
         match p.format.as_deref() {
@@ -110,33 +98,19 @@ pub async fn query_audit(
                 if !(1..=1000).contains(&limit) {
                     return Err(invalid("`limit` must be between 1 and 1000".into()));
                 }
-                let page = Page::Newest {
-                    before_seq: p.cursor,
-                    limit,
-                };
+                let page = Page::Newest { before_seq: p.cursor, limit };
                 let items = app.kernel.audit_page(&auth.caller, filter, page).await?;
-                let next_cursor = (items.len() == limit as usize)
-                    .then(|| items.last().map(|e| e.seq))
-                    .flatten();
+                let next_cursor = (items.len() == limit as usize).then(|| items.last().map(|e| e.seq)).flatten();
                 Ok(axum::Json(AuditPage { items, next_cursor }).into_response())
             }
             Some(format) => {
-                let format = Format::parse(format)
-                    .ok_or_else(|| invalid("`format` must be json, jsonl or csv".into()))?;
+                let format =
+                    Format::parse(format).ok_or_else(|| invalid("`format` must be json, jsonl or csv".into()))?;
                 let limit = p.limit.unwrap_or(EXPORT_MAX);
                 if !(1..=EXPORT_MAX).contains(&limit) {
-                    return Err(invalid(format!(
-                        "`limit` must be between 1 and {EXPORT_MAX} for an export"
-                    )));
+                    return Err(invalid(format!("`limit` must be between 1 and {EXPORT_MAX} for an export")));
                 }
-                Ok(export(
-                    app.kernel.clone(),
-                    auth.caller,
-                    filter,
-                    p.cursor.unwrap_or(0),
-                    limit,
-                    format,
-                ))
+                Ok(export(app.kernel.clone(), auth.caller, filter, p.cursor.unwrap_or(0), limit, format))
             }
         }
     }
@@ -257,10 +231,7 @@ fn export(
         }
         let (mut after, mut left, mut first) = (after, limit, true);
         while left > 0 {
-            let page = Page::Oldest {
-                after_seq: after,
-                limit: left.min(EXPORT_PAGE),
-            };
+            let page = Page::Oldest { after_seq: after, limit: left.min(EXPORT_PAGE) };
             let events = match kernel.audit_page(&caller, filter.clone(), page).await {
                 Ok(events) => events,
                 Err(e) => {
@@ -285,9 +256,7 @@ fn export(
             let _ = tx.send(Ok(Bytes::from_static(b"]"))).await;
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
     let (content_type, ext) = match format {
         Format::Json => ("application/json", "json"),
         Format::Jsonl => ("application/x-ndjson", "jsonl"),
@@ -296,10 +265,7 @@ fn export(
     (
         [
             (CONTENT_TYPE, content_type.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"audit.{ext}\""),
-            ),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"audit.{ext}\"")),
         ],
         Body::from_stream(stream),
     )

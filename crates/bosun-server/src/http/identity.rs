@@ -11,12 +11,8 @@ use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
 use crate::kernel::{Command, KernelError};
 use crate::views::{KeyView, TenantCreated, TenantList, TenantView, UserPage, UserView, WhoAmI};
 
-fn parse_id<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, ApiError> {
-    parse(raw).ok_or_else(|| {
-        ApiError(KernelError::Validation(format!(
-            "`{field}` is not a valid id: `{raw}`"
-        )))
-    })
+pub(super) fn parse_id<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, ApiError> {
+    parse(raw).ok_or_else(|| ApiError(KernelError::Validation(format!("`{field}` is not a valid id: `{raw}`"))))
 }
 
 /// Who am I: the caller's tenant, identity and role.
@@ -49,15 +45,8 @@ fn default_admin() -> String {
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
     responses((status = 201, body = TenantCreated), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_tenant(
-    State(app): State<App>,
-    auth: Auth,
-    ApiJson(body): ApiJson<CreateTenantBody>,
-) -> Response {
-    let cmd = Command::CreateTenant {
-        name: body.name,
-        admin_name: body.admin_name,
-    };
+pub async fn create_tenant(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateTenantBody>) -> Response {
+    let cmd = Command::CreateTenant { name: body.name, admin_name: body.admin_name };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
 
@@ -66,10 +55,7 @@ pub async fn create_tenant(
     responses((status = 200, body = TenantList), (status = 403, body = Problem)))]
 pub async fn list_tenants(State(app): State<App>, auth: Auth) -> Response {
     match app.kernel.list_tenants(&auth.caller, &auth.ctx).await {
-        Ok(tenants) => axum::Json(TenantList {
-            items: tenants.iter().map(TenantView::from).collect(),
-        })
-        .into_response(),
+        Ok(tenants) => axum::Json(TenantList { items: tenants.iter().map(TenantView::from).collect() }).into_response(),
         Err(e) => ApiError(e).into_response(),
     }
 }
@@ -102,16 +88,8 @@ fn empty_object() -> Value {
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
     responses((status = 201, body = UserView), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_user(
-    State(app): State<App>,
-    auth: Auth,
-    ApiJson(body): ApiJson<CreateUserBody>,
-) -> Response {
-    let cmd = Command::CreateUser {
-        name: body.name,
-        role: body.role,
-        metadata: body.metadata,
-    };
+pub async fn create_user(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateUserBody>) -> Response {
+    let cmd = Command::CreateUser { name: body.name, role: body.role, metadata: body.metadata };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
 
@@ -127,31 +105,16 @@ pub struct ListUsersParams {
 /// List the users of the caller's tenant.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListUsersParams),
     responses((status = 200, body = UserPage), (status = 422, body = Problem)))]
-pub async fn list_users(
-    State(app): State<App>,
-    auth: Auth,
-    ApiQuery(p): ApiQuery<ListUsersParams>,
-) -> Response {
+pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<ListUsersParams>) -> Response {
     let result = async {
-        let after = p
-            .after
-            .as_deref()
-            .map(|a| parse_id("after", a, UserId::parse))
-            .transpose()?;
+        let after = p.after.as_deref().map(|a| parse_id("after", a, UserId::parse)).transpose()?;
         let limit = p.limit.unwrap_or(100);
         if !(1..=500).contains(&limit) {
-            return Err(ApiError(KernelError::Validation(
-                "`limit` must be between 1 and 500".into(),
-            )));
+            return Err(ApiError(KernelError::Validation("`limit` must be between 1 and 500".into())));
         }
         let users = app.kernel.list_users(&auth.caller, after, limit).await?;
-        let next_cursor = (users.len() == limit as usize)
-            .then(|| users.last().map(|u| u.id.to_string()))
-            .flatten();
-        Ok(UserPage {
-            items: users.iter().map(UserView::from).collect(),
-            next_cursor,
-        })
+        let next_cursor = (users.len() == limit as usize).then(|| users.last().map(|u| u.id.to_string())).flatten();
+        Ok(UserPage { items: users.iter().map(UserView::from).collect(), next_cursor })
     }
     .await;
     match result {
@@ -183,18 +146,7 @@ pub async fn create_key(
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    executed(
-        app.kernel
-            .execute(
-                &auth.caller,
-                &auth.ctx,
-                Command::CreateKey {
-                    user_id,
-                    label: body.label,
-                },
-            )
-            .await,
-    )
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::CreateKey { user_id, label: body.label }).await)
 }
 
 /// Revoke an API key; it stops working within one second everywhere. Admins, or the key's owner.
@@ -207,9 +159,5 @@ pub async fn revoke_key(State(app): State<App>, auth: Auth, Path(id): Path<Strin
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    executed(
-        app.kernel
-            .execute(&auth.caller, &auth.ctx, Command::RevokeKey { key_id })
-            .await,
-    )
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::RevokeKey { key_id }).await)
 }

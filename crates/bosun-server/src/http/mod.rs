@@ -3,6 +3,7 @@
 //! mapping from [`KernelError`] to an answer.
 
 mod audit;
+mod coord;
 mod identity;
 
 use std::net::SocketAddr;
@@ -11,9 +12,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State,
-};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -59,12 +58,7 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("bsn_…")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("bsn_…").build()),
         );
     }
 }
@@ -78,13 +72,25 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .routes(routes!(identity::create_key))
         .routes(routes!(identity::revoke_key))
         .routes(routes!(audit::query_audit))
+        .routes(routes!(coord::register_agent, coord::list_agents))
+        .routes(routes!(coord::get_agent, coord::deregister_agent))
+        .routes(routes!(coord::agent_heartbeat))
+        .routes(routes!(coord::submit_task, coord::list_tasks))
+        .routes(routes!(coord::submit_batch))
+        .routes(routes!(coord::claim_task))
+        .routes(routes!(coord::get_task))
+        .routes(routes!(coord::task_heartbeat))
+        .routes(routes!(coord::complete_task))
+        .routes(routes!(coord::fail_task))
+        .routes(routes!(coord::cancel_task))
+        .routes(routes!(coord::retry_task))
+        .routes(routes!(coord::acquire_locks, coord::list_locks))
+        .routes(routes!(coord::release_lock))
+        .routes(routes!(coord::renew_lock))
+        .routes(routes!(coord::write_handoff, coord::read_handoffs))
         .split_for_parts();
     let openapi = openapi.to_json().expect("the OpenAPI document serializes");
-    let state = Arc::new(AppState {
-        kernel,
-        metrics,
-        openapi,
-    });
+    let state = Arc::new(AppState { kernel, metrics, openapi });
     Router::new()
         .merge(api)
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -123,11 +129,7 @@ async fn readyz(State(app): State<App>) -> Response {
 }
 
 async fn metrics_text(State(app): State<App>) -> Response {
-    (
-        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(),
-    )
-        .into_response()
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
 }
 
 /// An RFC 9457 problem document, the body of every error.
@@ -142,6 +144,11 @@ pub struct Problem {
     pub code: String,
     /// The request's correlation id, under which the server logged anything more.
     pub correlation_id: Option<String>,
+    /// For `lock_conflict`: each conflicting lock (holder, key, expiry, the requested key, and an
+    /// example path both cover).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub conflicts: Option<Vec<Value>>,
 }
 
 fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
@@ -152,11 +159,10 @@ fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
         detail: bosun_core::redact::redact_text(detail).into_owned(),
         code: code.to_owned(),
         correlation_id: None,
+        conflicts: None,
     };
     let mut response = (status, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
 }
 
@@ -181,7 +187,10 @@ impl IntoResponse for ApiError {
             KernelError::Forbidden(_) => StatusCode::FORBIDDEN,
             KernelError::NotFound(_) => StatusCode::NOT_FOUND,
             KernelError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            KernelError::Conflict(_) => StatusCode::CONFLICT,
+            KernelError::Conflict(_) | KernelError::StaleFence(_) | KernelError::LockConflict { .. } => {
+                StatusCode::CONFLICT
+            }
+            KernelError::DependencyCycle(_) => StatusCode::UNPROCESSABLE_ENTITY,
             KernelError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
@@ -192,11 +201,30 @@ impl IntoResponse for ApiError {
             KernelError::Unavailable => "the database is unavailable; retry shortly".into(),
             other => other.to_string(),
         };
-        let mut response = problem(status, e.code(), &detail);
-        if let KernelError::Internal(d) = e {
-            response.extensions_mut().insert(InternalDetail(d));
+        match e {
+            KernelError::Internal(d) => {
+                let mut response = problem(status, "internal", &detail);
+                response.extensions_mut().insert(InternalDetail(d));
+                response
+            }
+            KernelError::LockConflict { conflicts, .. } => {
+                let mut body = serde_json::to_value(Problem {
+                    kind: "https://bosun.dev/problems/lock_conflict".into(),
+                    title: "Conflict".into(),
+                    status: 409,
+                    detail: bosun_core::redact::redact_text(&detail).into_owned(),
+                    code: "lock_conflict".into(),
+                    correlation_id: None,
+                    conflicts: Some(conflicts),
+                })
+                .unwrap_or_default();
+                body["correlation_id"] = Value::Null;
+                let mut response = (status, axum::Json(body)).into_response();
+                response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+                response
+            }
+            other => problem(status, other.code(), &detail),
         }
-        response
     }
 }
 
@@ -212,9 +240,7 @@ pub fn executed(result: Result<Executed, KernelError>) -> Response {
             let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
             let mut response = (status, axum::Json(done.body)).into_response();
             if done.replayed {
-                response
-                    .headers_mut()
-                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
             }
             response
         }
@@ -238,20 +264,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                client_error(
-                    status,
-                    "payload_too_large",
-                    format!("request bodies are limited to {MAX_BODY} bytes"),
-                )
+                client_error(status, "payload_too_large", format!("request bodies are limited to {MAX_BODY} bytes"))
             } else {
                 client_error(status, "validation_failed", rejection.body_text())
             }
         })?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
         if bytes != b"{}" && !json_type {
             return Err(client_error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -262,14 +280,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         serde_json::from_slice(bytes).map(ApiJson).map_err(|e| {
             use serde_json::error::Category;
             match e.classify() {
-                Category::Syntax | Category::Eof | Category::Io => client_error(
-                    StatusCode::BAD_REQUEST,
-                    "validation_failed",
-                    format!("malformed JSON: {e}"),
-                ),
-                Category::Data => {
-                    ApiError(KernelError::Validation(format!("invalid body: {e}"))).into_response()
+                Category::Syntax | Category::Eof | Category::Io => {
+                    client_error(StatusCode::BAD_REQUEST, "validation_failed", format!("malformed JSON: {e}"))
                 }
+                Category::Data => ApiError(KernelError::Validation(format!("invalid body: {e}"))).into_response(),
             }
         })
     }
@@ -283,20 +297,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded_from_str(query).map(ApiQuery).map_err(|e| {
-            ApiError(KernelError::Validation(format!("invalid query: {e}"))).into_response()
-        })
+        serde_urlencoded_from_str(query)
+            .map(ApiQuery)
+            .map_err(|e| ApiError(KernelError::Validation(format!("invalid query: {e}"))).into_response())
     }
 }
 
 fn serde_urlencoded_from_str<T: DeserializeOwned>(query: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(
-        &format!("/?{query}")
-            .parse()
-            .map_err(|_| "bad query string".to_owned())?,
-    )
-    .map(|q| q.0)
-    .map_err(|e| e.body_text())
+    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "bad query string".to_owned())?)
+        .map(|q| q.0)
+        .map_err(|e| e.body_text())
 }
 
 /// The authenticated caller and the request's audit facts.
@@ -313,27 +323,14 @@ impl FromRequestParts<App> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
         let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let caller = app
-            .kernel
-            .authenticate(&ctx, header)
-            .await
-            .map_err(|e| ApiError(e).into_response())?;
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let caller = app.kernel.authenticate(&ctx, header).await.map_err(|e| ApiError(e).into_response())?;
         Ok(Auth { caller, ctx })
     }
 }
 
 fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let idempotency_key = header("idempotency-key");
     if let Some(k) = &idempotency_key
         && (k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()))
@@ -343,10 +340,7 @@ fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
         )));
     }
     Ok(RequestCtx {
-        ip: parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string()),
+        ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
         user_agent: header("user-agent").map(|ua| ua.chars().take(256).collect()),
         correlation_id: parts.extensions.get::<CorrelationId>().map(|c| c.0.clone()),
         idempotency_key,
@@ -358,14 +352,9 @@ fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
 async fn observe(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let correlation = correlation_id(req.headers());
-    req.extensions_mut()
-        .insert(CorrelationId(correlation.clone()));
+    req.extensions_mut().insert(CorrelationId(correlation.clone()));
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_owned();
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
 
     let mut response = next.run(req).await;
     if response.status().as_u16() >= 400 {
@@ -376,14 +365,9 @@ async fn observe(mut req: Request, next: Next) -> Response {
     }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    let labels = [
-        ("route", route.clone()),
-        ("method", method.to_string()),
-        ("status", status.to_string()),
-    ];
+    let labels = [("route", route.clone()), ("method", method.to_string()), ("status", status.to_string())];
     metrics::counter!("bosun_http_requests_total", &labels).increment(1);
-    metrics::histogram!("bosun_http_request_duration_seconds", &labels)
-        .record(elapsed.as_secs_f64());
+    metrics::histogram!("bosun_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
     if let Some(InternalDetail(detail)) = response.extensions().get::<InternalDetail>() {
         tracing::error!(correlation_id = %correlation, %method, %route, status, detail = %bosun_core::redact::redact_text(detail), "internal error");
     }
@@ -399,8 +383,7 @@ fn correlation_id(headers: &HeaderMap) -> String {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 128
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
                 && bosun_core::redact::redact_text(v) == *v
         })
         .map_or_else(|| ulid::Ulid::generate().to_string(), str::to_owned)
@@ -408,13 +391,8 @@ fn correlation_id(headers: &HeaderMap) -> String {
 
 async fn finish_problem(response: Response, correlation: &str) -> Response {
     let (mut parts, body) = response.into_parts();
-    let is_problem = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
+    let is_problem = parts.headers.get(CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
     let mut doc: Value = if is_problem {
         serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({}))
     } else {
@@ -427,11 +405,7 @@ async fn finish_problem(response: Response, correlation: &str) -> Response {
         };
         let text = String::from_utf8_lossy(&bytes);
         let detail = if text.trim().is_empty() || parts.status.is_server_error() {
-            parts
-                .status
-                .canonical_reason()
-                .unwrap_or("error")
-                .to_owned()
+            parts.status.canonical_reason().unwrap_or("error").to_owned()
         } else {
             bosun_core::redact::redact_text(&text).into_owned()
         };
@@ -444,9 +418,7 @@ async fn finish_problem(response: Response, correlation: &str) -> Response {
         })
     };
     doc["correlation_id"] = Value::String(correlation.to_owned());
-    parts
-        .headers
-        .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(doc.to_string()))
 }

@@ -1,0 +1,627 @@
+//! Agents, tasks, locks and handoffs over REST. Each handler parses, calls the kernel, maps.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use bosun_core::agent::AgentStatus;
+use bosun_core::task::{DEFAULT_MAX_ATTEMPTS, DEFAULT_PRIORITY, TaskStatus};
+use bosun_core::{AgentId, LockId, TaskId};
+use bosun_store::{AgentFilter, HandoffFilter, TaskFilter};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::identity::parse_id;
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
+use crate::kernel::{
+    AcquireLocks, ClaimTask, Command, FailTask, KernelError, NewTask, RegisterAgent, SubmitTasks, WorkTask,
+    WriteHandoff,
+};
+use crate::views::{
+    AgentPage, AgentRegistered, AgentView, ClaimView, HandoffList, HandoffView, LockList, LockView, TaskBatch,
+    TaskPage, TaskView,
+};
+
+fn invalid(detail: impl Into<String>) -> ApiError {
+    ApiError(KernelError::Validation(detail.into()))
+}
+
+fn default_project() -> String {
+    "default".into()
+}
+fn default_true() -> bool {
+    true
+}
+fn empty_object() -> Value {
+    Value::Object(Default::default())
+}
+
+fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=500).contains(&limit) { Ok(limit) } else { Err(invalid("`limit` must be between 1 and 500")) }
+}
+
+fn respond<T: serde::Serialize>(result: Result<T, ApiError>) -> Response {
+    match result {
+        Ok(body) => axum::Json(body).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---- agents ----
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterAgentBody {
+    /// Unique in the tenant; a memorable AdjectiveNoun (e.g. `GreenCastle`) when omitted.
+    pub name: Option<String>,
+    /// Free text: claude-code, codex, worker…
+    #[serde(default = "default_kind")]
+    #[schema(example = "claude-code")]
+    pub kind: String,
+    #[serde(default)]
+    #[schema(example = json!(["rust", "git"]))]
+    pub capabilities: Vec<String>,
+    /// observer, worker (default), trusted or admin-agent.
+    #[serde(default = "default_profile")]
+    pub profile: String,
+    #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    /// Seconds between heartbeats (5–3600, default 30); silent for three means offline.
+    #[serde(default = "default_interval")]
+    pub heartbeat_interval_seconds: u32,
+}
+
+fn default_kind() -> String {
+    "agent".into()
+}
+fn default_profile() -> String {
+    "worker".into()
+}
+fn default_interval() -> u32 {
+    30
+}
+
+/// Register an agent; the answer carries its API key once. Users with the developer role or above.
+#[utoipa::path(post, path = "/api/v1/agents", tag = "agents", request_body = RegisterAgentBody,
+    responses((status = 201, body = AgentRegistered), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn register_agent(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<RegisterAgentBody>) -> Response {
+    let cmd = Command::RegisterAgent(RegisterAgent {
+        name: b.name,
+        kind: b.kind,
+        capabilities: b.capabilities,
+        profile: b.profile,
+        metadata: b.metadata,
+        heartbeat_interval_seconds: b.heartbeat_interval_seconds,
+    });
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgentParams {
+    pub status: Option<String>,
+    pub capability: Option<String>,
+    pub kind: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// List agents, filtered by status, capability or kind.
+#[utoipa::path(get, path = "/api/v1/agents", tag = "agents", params(AgentParams),
+    responses((status = 200, body = AgentPage), (status = 422, body = Problem)))]
+pub async fn list_agents(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<AgentParams>) -> Response {
+    respond(
+        async {
+            let status = p
+                .status
+                .as_deref()
+                .map(|s| AgentStatus::parse(s).ok_or_else(|| invalid(format!("`status` `{s}` is not an agent status"))))
+                .transpose()?;
+            let after = p.after.as_deref().map(|a| parse_id("after", a, AgentId::parse)).transpose()?;
+            let limit = page_limit(p.limit)?;
+            let filter = AgentFilter { status, capability: p.capability, kind: p.kind };
+            let agents = app.kernel.agents(&auth.caller, filter, after, limit).await?;
+            let next_cursor =
+                (agents.len() == limit as usize).then(|| agents.last().map(|a| a.id.to_string())).flatten();
+            Ok(AgentPage { items: agents.iter().map(AgentView::from).collect(), next_cursor })
+        }
+        .await,
+    )
+}
+
+/// Show one agent.
+#[utoipa::path(get, path = "/api/v1/agents/{id}", tag = "agents", params(("id" = String, Path)),
+    responses((status = 200, body = AgentView), (status = 404, body = Problem)))]
+pub async fn get_agent(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    respond(
+        async {
+            let id = parse_id("id", &id, AgentId::parse)?;
+            Ok(AgentView::from(&app.kernel.agent(&auth.caller, id).await?))
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatBody {
+    /// Optionally report a status change: idle, busy, terminating or failed.
+    pub status: Option<String>,
+}
+
+/// An agent's heartbeat (only the agent itself). Any call by the agent also counts as presence.
+#[utoipa::path(post, path = "/api/v1/agents/{id}/heartbeat", tag = "agents", request_body = HeartbeatBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = AgentView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn agent_heartbeat(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<HeartbeatBody>,
+) -> Response {
+    let parsed = (|| {
+        let agent_id = parse_id("id", &id, AgentId::parse)?;
+        let status = b
+            .status
+            .as_deref()
+            .map(|s| AgentStatus::parse(s).ok_or_else(|| invalid(format!("`status` `{s}` is not an agent status"))))
+            .transpose()?;
+        Ok::<_, ApiError>(Command::AgentHeartbeat { agent_id, status })
+    })();
+    match parsed {
+        Ok(cmd) => executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Deregister an agent: it becomes `terminated`, its keys are revoked, its leases and locks
+/// released. Users with the developer role, or the agent itself.
+#[utoipa::path(delete, path = "/api/v1/agents/{id}", tag = "agents", params(("id" = String, Path)),
+    responses((status = 200, body = AgentView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn deregister_agent(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    match parse_id("id", &id, AgentId::parse) {
+        Ok(agent_id) => {
+            executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::DeregisterAgent { agent_id }).await)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---- tasks ----
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitTaskBody {
+    /// In a batch: a name other tasks of the batch use in `depends_on`.
+    #[serde(rename = "ref")]
+    pub local_ref: Option<String>,
+    #[serde(default = "default_project")]
+    pub project: String,
+    #[schema(example = "Add pagination to /users")]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    /// 0–10, 10 highest (default 5).
+    #[serde(default = "default_priority")]
+    pub priority: u8,
+    /// Task ids (or, in a batch, refs) that must succeed first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    #[serde(default)]
+    pub required_capabilities: Vec<String>,
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+    /// Submitting again with the same key returns the original task (200).
+    pub idempotency_key: Option<String>,
+    pub deadline_at: Option<String>,
+}
+
+fn default_priority() -> u8 {
+    DEFAULT_PRIORITY
+}
+fn default_attempts() -> u32 {
+    DEFAULT_MAX_ATTEMPTS
+}
+
+impl SubmitTaskBody {
+    fn into_new(self) -> NewTask {
+        NewTask {
+            local_ref: self.local_ref,
+            project: self.project,
+            title: self.title,
+            description: self.description,
+            payload: self.payload,
+            priority: self.priority,
+            depends_on: self.depends_on,
+            required_capabilities: self.required_capabilities,
+            max_attempts: self.max_attempts,
+            idempotency_key: self.idempotency_key,
+            deadline_at: self.deadline_at,
+        }
+    }
+}
+
+/// Submit a task. 201 with the task; 200 with the original when `idempotency_key` was used before.
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = SubmitTaskBody,
+    responses((status = 201, body = TaskView), (status = 200, body = TaskView), (status = 422, body = Problem)))]
+pub async fn submit_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SubmitTaskBody>) -> Response {
+    let cmd = Command::SubmitTasks(SubmitTasks { tasks: vec![b.into_new()], single: true });
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchBody {
+    /// Up to 1000 tasks; `depends_on` may name `ref`s within the batch. A cycle is refused (422
+    /// `dependency_cycle`, naming it) and nothing is created.
+    pub tasks: Vec<SubmitTaskBody>,
+}
+
+/// Submit a set of tasks with dependencies among them (a DAG), all or nothing.
+#[utoipa::path(post, path = "/api/v1/tasks/batch", tag = "tasks", request_body = BatchBody,
+    responses((status = 201, body = TaskBatch), (status = 422, body = Problem)))]
+pub async fn submit_batch(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<BatchBody>) -> Response {
+    let tasks = b.tasks.into_iter().map(SubmitTaskBody::into_new).collect();
+    let cmd = Command::SubmitTasks(SubmitTasks { tasks, single: false });
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimBody {
+    #[serde(default = "default_project")]
+    pub project: String,
+    /// Lease length (default 300 s); heartbeat to extend it.
+    #[serde(default = "default_lease")]
+    pub lease_seconds: u32,
+    /// Wait up to this long (max 60 s) for a task when none is ready now.
+    #[serde(default)]
+    pub wait_seconds: u32,
+    /// Lock keys (paths or globs) the task will write, taken exclusively with the claim.
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+fn default_lease() -> u32 {
+    300
+}
+
+/// Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+#[utoipa::path(post, path = "/api/v1/tasks/claim", tag = "tasks", request_body = ClaimBody,
+    responses((status = 200, body = ClaimView), (status = 204, description = "Nothing to claim"),
+        (status = 409, body = Problem, description = "lock_conflict: the scope is locked by another holder")))]
+pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ClaimBody>) -> Response {
+    if b.wait_seconds > 60 {
+        return invalid("`wait_seconds` must be at most 60").into_response();
+    }
+    let claim = ClaimTask { project: b.project, lease_seconds: b.lease_seconds, scope: b.scope };
+    let wait = Duration::from_secs(u64::from(b.wait_seconds));
+    match app.kernel.claim(&auth.caller, &auth.ctx, claim, wait).await {
+        Ok(done) if done.status == 204 => axum::http::StatusCode::NO_CONTENT.into_response(),
+        other => executed(other),
+    }
+}
+
+/// Show one task.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = String, Path)),
+    responses((status = 200, body = TaskView), (status = 404, body = Problem)))]
+pub async fn get_task(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    respond(
+        async {
+            let id = parse_id("id", &id, TaskId::parse)?;
+            Ok(TaskView::from(&app.kernel.task(&auth.caller, id).await?))
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TaskParams {
+    pub project: Option<String>,
+    pub status: Option<String>,
+    /// Agent id.
+    pub assignee: Option<String>,
+    pub priority: Option<u8>,
+    pub after: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// List tasks in submission order.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskParams),
+    responses((status = 200, body = TaskPage), (status = 422, body = Problem)))]
+pub async fn list_tasks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<TaskParams>) -> Response {
+    respond(
+        async {
+            let status = p
+                .status
+                .as_deref()
+                .map(|s| TaskStatus::parse(s).ok_or_else(|| invalid(format!("`status` `{s}` is not a task status"))))
+                .transpose()?;
+            let assignee = p.assignee.as_deref().map(|a| parse_id("assignee", a, AgentId::parse)).transpose()?;
+            let after = p.after.as_deref().map(|a| parse_id("after", a, TaskId::parse)).transpose()?;
+            let limit = page_limit(p.limit)?;
+            let filter = TaskFilter { project: p.project, status, assignee, priority: p.priority };
+            let tasks = app.kernel.tasks(&auth.caller, filter, after, limit).await?;
+            let next_cursor = (tasks.len() == limit as usize).then(|| tasks.last().map(|t| t.id.to_string())).flatten();
+            Ok(TaskPage { items: tasks.iter().map(TaskView::from).collect(), next_cursor })
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskHeartbeatBody {
+    /// The fence from the claim.
+    pub fence: u64,
+    /// New lease length from now (default 300 s).
+    pub lease_seconds: Option<u32>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteBody {
+    pub fence: u64,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub result: Value,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailBody {
+    pub fence: u64,
+    pub error: String,
+    /// Retry with backoff until max_attempts (default true); false dead-letters at once.
+    #[serde(default = "default_true")]
+    pub retryable: bool,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    pub reason: Option<String>,
+}
+
+fn task_id(raw: &str) -> Result<TaskId, ApiError> {
+    parse_id("id", raw, TaskId::parse)
+}
+
+async fn run(app: &App, auth: &Auth, cmd: Result<Command, ApiError>) -> Response {
+    match cmd {
+        Ok(cmd) => executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Extend the lease (the holder, with the current fence; 409 `stale_fence` otherwise).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/heartbeat", tag = "tasks", request_body = TaskHeartbeatBody,
+    params(("id" = String, Path)), responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub async fn task_heartbeat(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TaskHeartbeatBody>,
+) -> Response {
+    let cmd = task_id(&id)
+        .map(|task_id| Command::TaskHeartbeat(WorkTask { task_id, fence: b.fence, lease_seconds: b.lease_seconds }));
+    run(&app, &auth, cmd).await
+}
+
+/// Complete a leased task with its result (the holder, with the current fence).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/complete", tag = "tasks", request_body = CompleteBody,
+    params(("id" = String, Path)), responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub async fn complete_task(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CompleteBody>,
+) -> Response {
+    let cmd = task_id(&id).map(|task_id| Command::CompleteTask {
+        task: WorkTask { task_id, fence: b.fence, lease_seconds: None },
+        result: b.result,
+    });
+    run(&app, &auth, cmd).await
+}
+
+/// Fail a leased task: retried after a backoff, or dead-lettered.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/fail", tag = "tasks", request_body = FailBody,
+    params(("id" = String, Path)), responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub async fn fail_task(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<FailBody>,
+) -> Response {
+    let cmd = task_id(&id).map(|task_id| {
+        Command::FailTask(FailTask {
+            task: WorkTask { task_id, fence: b.fence, lease_seconds: None },
+            error: b.error,
+            retryable: b.retryable,
+        })
+    });
+    run(&app, &auth, cmd).await
+}
+
+/// Cancel a task; its dependants are cancelled with a reason.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/cancel", tag = "tasks", request_body = CancelBody,
+    params(("id" = String, Path)), responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub async fn cancel_task(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CancelBody>,
+) -> Response {
+    let cmd = task_id(&id).map(|task_id| Command::CancelTask { task_id, reason: b.reason });
+    run(&app, &auth, cmd).await
+}
+
+/// Move a dead task back to ready with fresh attempts (users with the developer role or above).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/retry", tag = "tasks",
+    params(("id" = String, Path)), responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub async fn retry_task(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    let cmd = task_id(&id).map(|task_id| Command::RetryTask { task_id });
+    run(&app, &auth, cmd).await
+}
+
+// ---- locks ----
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocksBody {
+    #[serde(default = "default_project")]
+    pub project: String,
+    /// Path globs (`src/**/*.rs`) or logical keys (`db:migrations`, `api:/v1/*`).
+    pub paths: Vec<String>,
+    #[serde(default = "default_true")]
+    pub exclusive: bool,
+    #[serde(default = "default_ttl")]
+    pub ttl_seconds: u32,
+    pub reason: Option<String>,
+}
+
+fn default_ttl() -> u32 {
+    3600
+}
+
+/// Acquire locks, all or nothing: 409 `lock_conflict` lists every conflicting lock.
+#[utoipa::path(post, path = "/api/v1/locks", tag = "locks", request_body = LocksBody,
+    responses((status = 201, body = LockList), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn acquire_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<LocksBody>) -> Response {
+    let cmd = Command::AcquireLocks(AcquireLocks {
+        project: b.project,
+        paths: b.paths,
+        exclusive: b.exclusive,
+        ttl_seconds: b.ttl_seconds,
+        reason: b.reason,
+    });
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LockParams {
+    pub project: Option<String>,
+    /// Only locks covering this path (or overlapping this glob).
+    pub path: Option<String>,
+}
+
+/// Active locks (expired ones never appear).
+#[utoipa::path(get, path = "/api/v1/locks", tag = "locks", params(LockParams),
+    responses((status = 200, body = LockList), (status = 422, body = Problem)))]
+pub async fn list_locks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<LockParams>) -> Response {
+    respond(
+        async {
+            let locks = app.kernel.locks(&auth.caller, p.project, p.path).await?;
+            Ok(LockList { locks: locks.iter().map(LockView::from).collect() })
+        }
+        .await,
+    )
+}
+
+/// Release a lock: its holder, or an admin (a forced release, audited as such).
+#[utoipa::path(delete, path = "/api/v1/locks/{id}", tag = "locks", params(("id" = String, Path)),
+    responses((status = 200, body = LockView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn release_lock(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    let cmd = parse_id("id", &id, LockId::parse).map(|lock_id| Command::ReleaseLock { lock_id });
+    run(&app, &auth, cmd).await
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RenewBody {
+    /// New TTL from now (default 3600 s).
+    pub ttl_seconds: Option<u32>,
+}
+
+/// Renew a lock (its holder).
+#[utoipa::path(post, path = "/api/v1/locks/{id}/renew", tag = "locks", request_body = RenewBody,
+    params(("id" = String, Path)), responses((status = 200, body = LockView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn renew_lock(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RenewBody>,
+) -> Response {
+    let cmd =
+        parse_id("id", &id, LockId::parse).map(|lock_id| Command::RenewLock { lock_id, ttl_seconds: b.ttl_seconds });
+    run(&app, &auth, cmd).await
+}
+
+// ---- handoffs ----
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffBody {
+    #[serde(default = "default_project")]
+    pub project: String,
+    #[schema(value_type = Option<String>)]
+    pub task_id: Option<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub completed: Vec<String>,
+    #[serde(default)]
+    pub in_progress: Vec<String>,
+    #[serde(default)]
+    pub next_steps: Vec<String>,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// Leave a handoff for whoever continues the work.
+#[utoipa::path(post, path = "/api/v1/handoffs", tag = "handoffs", request_body = HandoffBody,
+    responses((status = 201, body = HandoffView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn write_handoff(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<HandoffBody>) -> Response {
+    let cmd = b.task_id.as_deref().map(|t| parse_id("task_id", t, TaskId::parse)).transpose().map(|task_id| {
+        Command::WriteHandoff(WriteHandoff {
+            project: b.project,
+            task_id,
+            summary: b.summary,
+            completed: b.completed,
+            in_progress: b.in_progress,
+            next_steps: b.next_steps,
+            decisions: b.decisions,
+            files: b.files,
+        })
+    });
+    run(&app, &auth, cmd).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffParams {
+    pub project: Option<String>,
+    pub task_id: Option<String>,
+    /// Author id or name.
+    pub agent: Option<String>,
+    /// Only the newest one.
+    #[serde(default)]
+    pub latest: bool,
+    pub limit: Option<u32>,
+}
+
+/// Read handoffs, newest first.
+#[utoipa::path(get, path = "/api/v1/handoffs", tag = "handoffs", params(HandoffParams),
+    responses((status = 200, body = HandoffList), (status = 422, body = Problem)))]
+pub async fn read_handoffs(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<HandoffParams>) -> Response {
+    respond(
+        async {
+            let task_id = p.task_id.as_deref().map(|t| parse_id("task_id", t, TaskId::parse)).transpose()?;
+            let limit = if p.latest { 1 } else { page_limit(p.limit)? };
+            let filter = HandoffFilter { project: p.project, task_id, author: p.agent };
+            let handoffs = app.kernel.handoffs(&auth.caller, filter, limit).await?;
+            Ok(HandoffList { items: handoffs.iter().map(HandoffView::from).collect() })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,245 @@
+//! Tenants, users and API keys: validation, the "self" rule for keys, and their changes.
+
+use std::sync::Arc;
+
+use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome, Severity};
+use bosun_core::clock::format_micros;
+use bosun_core::model::{ApiKey, Owner, Tenant, User};
+use bosun_core::{Action, Role, TenantId, UserId, validate};
+use bosun_store::{AuditFilter, Page};
+use serde_json::json;
+
+use super::{Applied, Caller, Command, Kernel, KernelError, Principal, Tx, conflict_as};
+use crate::auth;
+use crate::views::{KeyView, TenantCreated, TenantView, UserView, WhoAmI, to_value};
+
+pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
+    let invalid = KernelError::Validation;
+    match cmd {
+        Command::CreateTenant { name, admin_name } => {
+            validate::name("name", name).map_err(invalid)?;
+            validate::name("admin_name", admin_name).map_err(invalid)
+        }
+        Command::CreateUser { name, metadata, .. } => {
+            validate::name("name", name).map_err(invalid)?;
+            if !metadata.is_object() {
+                return Err(invalid("`metadata` must be a JSON object".into()));
+            }
+            Ok(())
+        }
+        Command::CreateKey { label: Some(l), .. } if l.chars().count() > 100 => {
+            Err(invalid("`label` must be at most 100 characters".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Keys: a non-admin may create and revoke only its own.
+pub(super) async fn authorize_self(kernel: &Kernel, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
+    let action = cmd.action();
+    let me = match &caller.principal {
+        Principal::User { id, .. } => Owner::User(*id),
+        Principal::Agent { id, .. } => Owner::Agent(*id),
+        Principal::System => return Ok(()),
+    };
+    let owner = match cmd {
+        Command::CreateKey { user_id, .. } => Some(Owner::User(*user_id)),
+        Command::RevokeKey { key_id } => {
+            let (tenant, key_id) = (caller.tenant, *key_id);
+            let key = kernel.store.read(move |r| r.key(tenant, key_id)).await?;
+            Some(key.ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?.owner)
+        }
+        _ => None,
+    };
+    if owner == Some(me) {
+        Ok(())
+    } else {
+        Err(KernelError::Forbidden(format!("{} on another principal's keys requires the admin role", action.name())))
+    }
+}
+
+pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Applied, KernelError> {
+    match cmd {
+        Command::CreateTenant { name, admin_name } => create_tenant(tx, TenantId::generate(), false, name, admin_name),
+        Command::CreateUser { name, role, mut metadata } => {
+            bosun_core::redact::redact_value(&mut metadata);
+            let user = User {
+                id: UserId::generate(),
+                tenant_id: tx.caller.tenant,
+                name: name.clone(),
+                role,
+                metadata,
+                created_at: tx.at.clone(),
+            };
+            tx.w.create_user(&user).map_err(conflict_as(format!("a user named `{name}` already exists")))?;
+            let details = json!({ "name": user.name, "role": user.role, "metadata": user.metadata });
+            Ok(Applied::new(
+                Action::UserCreate,
+                201,
+                to_value(&UserView::from(&user)),
+                ("user", user.id.to_string()),
+                details,
+            )
+            .severity(Severity::Notice))
+        }
+        Command::CreateKey { user_id, label } => {
+            let user =
+                tx.w.user(tx.caller.tenant, user_id)?
+                    .ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
+            let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
+            let record = key.record(tx.caller.tenant, Owner::User(user.id), label, &tx.at);
+            tx.w.create_key(&record)?;
+            let details = json!({ "user_id": user.id, "prefix": record.prefix, "label": record.label });
+            let body = to_value(&KeyView::new(&record, Some(&key.plaintext)));
+            Ok(Applied::new(Action::KeyCreate, 201, body, ("key", record.id.to_string()), details)
+                .severity(Severity::Notice))
+        }
+        Command::RevokeKey { key_id } => {
+            let key =
+                tx.w.key(tx.caller.tenant, key_id)?
+                    .ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?;
+            if key.revoked_at.is_some() {
+                return Err(KernelError::Conflict(format!("key {key_id} is already revoked")));
+            }
+            tx.w.revoke_key(tx.caller.tenant, key_id, &tx.at)?;
+            let revoked = ApiKey { revoked_at: Some(tx.at.clone()), ..key };
+            let details =
+                json!({ "owner_type": revoked.owner.kind(), "owner_id": revoked.owner.id(), "prefix": revoked.prefix });
+            Ok(Applied::new(
+                Action::KeyRevoke,
+                200,
+                to_value(&KeyView::new(&revoked, None)),
+                ("key", key_id.to_string()),
+                details,
+            )
+            .severity(Severity::Notice))
+        }
+        _ => Err(KernelError::Internal("identity::apply called with another command".into())),
+    }
+}
+
+fn create_tenant(
+    tx: &mut Tx<'_>,
+    id: TenantId,
+    system: bool,
+    name: String,
+    admin_name: String,
+) -> Result<Applied, KernelError> {
+    let tenant = Tenant { id, name: name.clone(), system, created_at: tx.at.clone() };
+    tx.w.create_tenant(&tenant).map_err(conflict_as(format!("a tenant named `{name}` already exists")))?;
+    let admin = User {
+        id: UserId::generate(),
+        tenant_id: id,
+        name: admin_name,
+        role: Role::Admin,
+        metadata: json!({}),
+        created_at: tx.at.clone(),
+    };
+    tx.w.create_user(&admin)?;
+    let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
+    let record = key.record(id, Owner::User(admin.id), Some("admin".into()), &tx.at);
+    tx.w.create_key(&record)?;
+    let body = to_value(&TenantCreated {
+        tenant: TenantView::from(&tenant),
+        admin: UserView::from(&admin),
+        admin_key: KeyView::new(&record, Some(&key.plaintext)),
+    });
+    let details = json!({ "name": tenant.name, "admin_user_id": admin.id, "admin_key_prefix": record.prefix });
+    Ok(Applied::new(Action::TenantCreate, 201, body, ("tenant", id.to_string()), details).severity(Severity::Notice))
+}
+
+impl Kernel {
+    /// First start: create the `default` tenant (the system tenant), its admin and the admin's key.
+    /// Returns the admin key, or `None` when the store was bootstrapped already.
+    pub async fn bootstrap(&self) -> Result<Option<String>, KernelError> {
+        if self.system_tenant().await?.is_some() {
+            return Ok(None);
+        }
+        let tenant = TenantId::generate();
+        let key = auth::new_key().await?;
+        let now = self.clock.now();
+        let (admin_key, event) = self
+            .store
+            .write(move |w| -> Result<(String, AuditEvent), KernelError> {
+                let caller = Caller::system(tenant);
+                let at = format_micros(now);
+                let mut tx = Tx { w, caller: &caller, now, at: at.clone(), jitter: 0.5, key: Some(key) };
+                let applied = create_tenant(&mut tx, tenant, true, "default".into(), "admin".into())?;
+                let event = w.append_audit(
+                    tenant,
+                    AuditDraft {
+                        at,
+                        actor_type: ActorType::System,
+                        actor_id: None,
+                        actor_name: Some("system".into()),
+                        action: Action::TenantCreate.name().into(),
+                        target_type: Some("tenant".into()),
+                        target_id: Some(tenant.to_string()),
+                        project: None,
+                        outcome: Outcome::Ok,
+                        severity: Severity::Notice,
+                        details: applied.details,
+                        ip: None,
+                        user_agent: None,
+                        correlation_id: None,
+                    },
+                )?;
+                let key = applied.body["admin_key"]["key"].as_str().unwrap_or_default().to_owned();
+                Ok((key, event))
+            })
+            .await?;
+        let _ = self.events.send(Arc::new(event));
+        Ok(Some(admin_key))
+    }
+
+    /// The caller's own identity.
+    pub async fn whoami(&self, caller: &Caller) -> Result<WhoAmI, KernelError> {
+        let tenant_id = caller.tenant;
+        let tenant = self
+            .store
+            .read(move |r| r.tenant(tenant_id))
+            .await?
+            .ok_or_else(|| KernelError::NotFound("the caller's tenant no longer exists".into()))?;
+        let (principal_type, id, name) = caller.actor();
+        Ok(WhoAmI {
+            tenant: TenantView::from(&tenant),
+            principal_type: principal_type.as_str().into(),
+            id,
+            name: name.unwrap_or_default(),
+            role: caller.role().as_str().into(),
+        })
+    }
+
+    /// Users of the caller's tenant, by id, after a cursor.
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<User>, KernelError> {
+        let tenant = caller.tenant;
+        Ok(self.store.read(move |r| r.list_users(tenant, after, limit)).await?)
+    }
+
+    /// Every tenant; system admins only (a denial is audited).
+    pub async fn list_tenants(&self, caller: &Caller, ctx: &super::RequestCtx) -> Result<Vec<Tenant>, KernelError> {
+        let is_user = matches!(caller.principal, Principal::User { .. });
+        if !(caller.system_tenant && caller.role() == Role::Admin && is_user) {
+            let reason = "listing tenants requires an admin of the system tenant";
+            self.audit_denial(caller, ctx, Action::TenantList, None, reason).await;
+            return Err(KernelError::Forbidden(reason.into()));
+        }
+        Ok(self.store.read(|r| r.list_tenants()).await?)
+    }
+
+    /// A page of the caller's tenant's audit log.
+    pub async fn audit_page(
+        &self,
+        caller: &Caller,
+        filter: AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEvent>, KernelError> {
+        let tenant = caller.tenant;
+        Ok(self.store.read(move |r| r.query_audit(tenant, &filter, page)).await?)
+    }
+}

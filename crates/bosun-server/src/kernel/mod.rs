@@ -1,0 +1,639 @@
+//! The kernel: one road for every change.
+//!
+//! `execute` runs a typed [`Command`] through validate → authorize (the role table in core, then
+//! the facts a rule needs) → prepare (slow work without a transaction, such as hashing a new key)
+//! → one store transaction that checks the idempotency record, applies the change and appends the
+//! audit event → publish after commit. A denied command is audited in its own transaction. Edges
+//! never touch the store for writing.
+
+mod coord;
+mod identity;
+mod scheduler;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome, Severity};
+use bosun_core::clock::format_micros;
+use bosun_core::role::Requirement;
+use bosun_core::{Action, AgentId, Clock, KeyId, Role, TenantId, Timestamp, UserId};
+use bosun_store::{IdempotentReply, Store, StoreError, WriteTx};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tokio::sync::{Notify, broadcast};
+
+pub use coord::{AcquireLocks, ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
+pub use scheduler::TickReport;
+
+use crate::auth::{self, KeyCache, NewKey};
+
+/// How long an `Idempotency-Key` answer is replayed.
+const IDEMPOTENCY_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// Who is acting, as established by authentication. Tenancy lives here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Caller {
+    pub tenant: TenantId,
+    /// The caller's tenant is the system tenant (its admins manage tenants).
+    pub system_tenant: bool,
+    pub principal: Principal,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Principal {
+    User {
+        id: UserId,
+        name: String,
+        role: Role,
+    },
+    Agent {
+        id: AgentId,
+        name: String,
+    },
+    /// Bosun itself (first-start bootstrap, timers, presence).
+    System,
+}
+
+impl Caller {
+    pub fn system(tenant: TenantId) -> Self {
+        Self { tenant, system_tenant: true, principal: Principal::System }
+    }
+
+    /// The role the role table sees: agents act at `developer` level.
+    pub fn role(&self) -> Role {
+        match &self.principal {
+            Principal::User { role, .. } => *role,
+            Principal::Agent { .. } => Role::Developer,
+            Principal::System => Role::Admin,
+        }
+    }
+
+    pub fn actor(&self) -> (ActorType, Option<String>, Option<String>) {
+        match &self.principal {
+            Principal::User { id, name, .. } => (ActorType::User, Some(id.to_string()), Some(name.clone())),
+            Principal::Agent { id, name } => (ActorType::Agent, Some(id.to_string()), Some(name.clone())),
+            Principal::System => (ActorType::System, None, Some("system".into())),
+        }
+    }
+
+    /// The caller as a lock holder or handoff author (system acts as no one).
+    pub fn holder(&self) -> Option<bosun_core::model::Holder> {
+        use bosun_core::model::{Holder, Owner};
+        match &self.principal {
+            Principal::User { id, name, .. } => Some(Holder { owner: Owner::User(*id), name: name.clone() }),
+            Principal::Agent { id, name } => Some(Holder { owner: Owner::Agent(*id), name: name.clone() }),
+            Principal::System => None,
+        }
+    }
+
+    pub fn agent_id(&self) -> Option<AgentId> {
+        match &self.principal {
+            Principal::Agent { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
+    fn principal_key(&self) -> String {
+        match &self.principal {
+            Principal::User { id, .. } => id.to_string(),
+            Principal::Agent { id, .. } => id.to_string(),
+            Principal::System => "system".into(),
+        }
+    }
+}
+
+/// Facts about the request that the audit log records.
+#[derive(Clone, Debug, Default)]
+pub struct RequestCtx {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub correlation_id: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Every change Bosun knows how to make.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    CreateTenant {
+        name: String,
+        admin_name: String,
+    },
+    CreateUser {
+        name: String,
+        role: Role,
+        metadata: Value,
+    },
+    CreateKey {
+        user_id: UserId,
+        label: Option<String>,
+    },
+    RevokeKey {
+        key_id: KeyId,
+    },
+    RegisterAgent(RegisterAgent),
+    AgentHeartbeat {
+        agent_id: AgentId,
+        status: Option<bosun_core::agent::AgentStatus>,
+    },
+    DeregisterAgent {
+        agent_id: AgentId,
+    },
+    SubmitTasks(SubmitTasks),
+    ClaimTask(ClaimTask),
+    TaskHeartbeat(WorkTask),
+    CompleteTask {
+        task: WorkTask,
+        result: Value,
+    },
+    FailTask(FailTask),
+    CancelTask {
+        task_id: bosun_core::TaskId,
+        reason: Option<String>,
+    },
+    RetryTask {
+        task_id: bosun_core::TaskId,
+    },
+    AcquireLocks(AcquireLocks),
+    RenewLock {
+        lock_id: bosun_core::LockId,
+        ttl_seconds: Option<u32>,
+    },
+    ReleaseLock {
+        lock_id: bosun_core::LockId,
+    },
+    WriteHandoff(WriteHandoff),
+    /// Timers and presence, run by Bosun itself.
+    System(scheduler::SystemCommand),
+}
+
+impl Command {
+    pub fn action(&self) -> Action {
+        match self {
+            Command::CreateTenant { .. } => Action::TenantCreate,
+            Command::CreateUser { .. } => Action::UserCreate,
+            Command::CreateKey { .. } => Action::KeyCreate,
+            Command::RevokeKey { .. } => Action::KeyRevoke,
+            Command::RegisterAgent(_) => Action::AgentRegister,
+            Command::AgentHeartbeat { .. } => Action::AgentHeartbeat,
+            Command::DeregisterAgent { .. } => Action::AgentDeregister,
+            Command::SubmitTasks(_) => Action::TaskSubmit,
+            Command::ClaimTask(_) => Action::TaskClaim,
+            Command::TaskHeartbeat(_) => Action::TaskHeartbeat,
+            Command::CompleteTask { .. } => Action::TaskComplete,
+            Command::FailTask(_) => Action::TaskFail,
+            Command::CancelTask { .. } => Action::TaskCancel,
+            Command::RetryTask { .. } => Action::TaskRetry,
+            Command::AcquireLocks(_) => Action::LockAcquire,
+            Command::RenewLock { .. } => Action::LockRenew,
+            Command::ReleaseLock { .. } => Action::LockRelease,
+            Command::WriteHandoff(_) => Action::HandoffWrite,
+            Command::System(s) => s.action(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), KernelError> {
+        match self {
+            Command::CreateTenant { .. }
+            | Command::CreateUser { .. }
+            | Command::CreateKey { .. }
+            | Command::RevokeKey { .. } => identity::validate(self),
+            other => coord::validate(other),
+        }
+    }
+
+    /// Does this command need a freshly made API key?
+    fn needs_key(&self) -> bool {
+        matches!(self, Command::CreateTenant { .. } | Command::CreateKey { .. } | Command::RegisterAgent(_))
+    }
+}
+
+/// The answer to a command: HTTP-shaped because every edge (REST, MCP, CLI) ends up as JSON.
+#[derive(Clone, Debug)]
+pub struct Executed {
+    /// 201 for a creation, 204 when there was nothing to do, 200 otherwise (and for a replay).
+    pub status: u16,
+    pub body: Value,
+    /// True when this is the stored answer to an earlier request with the same key.
+    pub replayed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KernelError {
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller's lease or fence is not the current one.
+    #[error("{0}")]
+    StaleFence(String),
+    /// Some requested lock overlaps another holder's; nothing was granted.
+    #[error("{detail}")]
+    LockConflict { detail: String, conflicts: Vec<Value> },
+    #[error("{0}")]
+    DependencyCycle(String),
+    #[error("the store is unavailable")]
+    Unavailable,
+    /// Details are logged, never answered.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl KernelError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            KernelError::Unauthenticated(_) => "unauthenticated",
+            KernelError::Forbidden(_) => "forbidden",
+            KernelError::NotFound(_) => "not_found",
+            KernelError::Validation(_) => "validation_failed",
+            KernelError::Conflict(_) => "conflict",
+            KernelError::StaleFence(_) => "stale_fence",
+            KernelError::LockConflict { .. } => "lock_conflict",
+            KernelError::DependencyCycle(_) => "dependency_cycle",
+            KernelError::Unavailable => "unavailable",
+            KernelError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for KernelError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // Store conflict texts name SQL columns; commands that expect a conflict say better.
+            StoreError::Conflict(_) => KernelError::Conflict("conflicts with an existing record".into()),
+            StoreError::Unavailable(_) => KernelError::Unavailable,
+            other => KernelError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// An audit event after commit, for the live stream.
+pub type Published = Arc<AuditEvent>;
+
+/// What a command did, for its answer and its audit event.
+pub(crate) struct Applied {
+    action: Action,
+    status: u16,
+    body: Value,
+    target_type: &'static str,
+    target_id: String,
+    project: Option<String>,
+    severity: Severity,
+    details: Value,
+    /// The change made tasks claimable: wake long-polling claimers.
+    wakes_claimers: bool,
+}
+
+impl Applied {
+    fn new(action: Action, status: u16, body: Value, target: (&'static str, String), details: Value) -> Self {
+        Self {
+            action,
+            status,
+            body,
+            target_type: target.0,
+            target_id: target.1,
+            project: None,
+            severity: Severity::Info,
+            details,
+            wakes_claimers: false,
+        }
+    }
+    fn project(mut self, project: &str) -> Self {
+        self.project = Some(project.to_owned());
+        self
+    }
+    fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+    fn wakes(mut self, wakes: bool) -> Self {
+        self.wakes_claimers = wakes;
+        self
+    }
+}
+
+/// What `apply` did.
+pub(crate) enum Done {
+    /// A change: committed with its audit event.
+    Changed(Applied),
+    /// No state change (an idempotent resubmission, nothing to claim), or only a presence
+    /// timestamp: answered without an audit event.
+    Quiet(Executed),
+}
+
+/// Everything `apply` may use inside the transaction.
+pub(crate) struct Tx<'a> {
+    w: &'a mut dyn WriteTx,
+    caller: &'a Caller,
+    now: Timestamp,
+    at: String,
+    /// In [0, 1): spreads retry times.
+    jitter: f64,
+    key: Option<NewKey>,
+}
+
+pub struct Kernel {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    keys: KeyCache,
+    events: broadcast::Sender<Published>,
+    /// Notified after a commit that made tasks claimable.
+    claimable: Notify,
+    /// Last presence write per agent, to write presence at most every few seconds.
+    presence: Mutex<HashMap<AgentId, Timestamp>>,
+}
+
+impl Kernel {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let (events, _) = broadcast::channel(4096);
+        Self {
+            store,
+            clock,
+            keys: KeyCache::default(),
+            events,
+            claimable: Notify::new(),
+            presence: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Audit events as they commit.
+    pub fn subscribe(&self) -> broadcast::Receiver<Published> {
+        self.events.subscribe()
+    }
+
+    fn now(&self) -> String {
+        format_micros(self.clock.now())
+    }
+
+    /// Run a command for a caller. See the module docs for the pipeline.
+    pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Executed, KernelError> {
+        cmd.validate()?;
+        if let Err(denied) = self.authorize(caller, &cmd).await {
+            if let KernelError::Forbidden(reason) = &denied {
+                self.audit_denial(caller, ctx, cmd.action(), coord::target_of(&cmd), reason).await;
+            }
+            return Err(denied);
+        }
+        let request_hash = request_hash(&cmd);
+        let key = if cmd.needs_key() { Some(auth::new_key().await?) } else { None };
+        let (caller2, ctx2, now) = (caller.clone(), ctx.clone(), self.clock.now());
+        let jitter = random_unit();
+        let (executed, event, wakes) = self
+            .store
+            .write(move |w| -> Result<_, KernelError> {
+                let not_before = format_micros(now.checked_sub(IDEMPOTENCY_WINDOW).unwrap_or(now));
+                let at = format_micros(now);
+                let principal = caller2.principal_key();
+                if let Some(key) = &ctx2.idempotency_key
+                    && let Some(reply) = w.idempotent_reply(caller2.tenant, &principal, key, &not_before)?
+                {
+                    if reply.request_hash != request_hash {
+                        return Err(KernelError::Validation(
+                            "this Idempotency-Key was used with a different request; use a new key".into(),
+                        ));
+                    }
+                    let body = serde_json::from_str(&reply.body).map_err(|e| KernelError::Internal(e.to_string()))?;
+                    return Ok((Executed { status: reply.status, body, replayed: true }, None, false));
+                }
+                let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key };
+                let applied = match apply(&mut tx, cmd)? {
+                    Done::Changed(applied) => applied,
+                    Done::Quiet(executed) => return Ok((executed, None, false)),
+                };
+                let (actor_type, actor_id, actor_name) = caller2.actor();
+                let event = w.append_audit(
+                    caller2.tenant,
+                    AuditDraft {
+                        at: at.clone(),
+                        actor_type,
+                        actor_id,
+                        actor_name,
+                        action: applied.action.name().into(),
+                        target_type: Some(applied.target_type.into()),
+                        target_id: Some(applied.target_id),
+                        project: applied.project,
+                        outcome: Outcome::Ok,
+                        severity: applied.severity,
+                        details: applied.details,
+                        ip: ctx2.ip.clone(),
+                        user_agent: ctx2.user_agent.clone(),
+                        correlation_id: ctx2.correlation_id.clone(),
+                    },
+                )?;
+                if let Some(key) = &ctx2.idempotency_key {
+                    // Stored redacted: a key shown once is not replayed from the database.
+                    let mut stored = applied.body.clone();
+                    bosun_core::redact::redact_value(&mut stored);
+                    let reply = IdempotentReply { request_hash, status: applied.status, body: stored.to_string() };
+                    w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
+                }
+                let executed = Executed { status: applied.status, body: applied.body, replayed: false };
+                Ok((executed, Some(event), applied.wakes_claimers))
+            })
+            .await?;
+        if let Some(event) = event {
+            self.after_commit(&event);
+            let _ = self.events.send(Arc::new(event));
+        }
+        if wakes {
+            self.claimable.notify_waiters();
+        }
+        Ok(executed)
+    }
+
+    /// Effects outside the store that follow a committed event.
+    fn after_commit(&self, event: &AuditEvent) {
+        let revoked_key = event.action == Action::KeyRevoke.name();
+        let gone_agent = event.action == Action::AgentDeregister.name();
+        if revoked_key && let Some(id) = event.target_id.as_deref().and_then(KeyId::parse) {
+            self.keys.forget_key(id);
+        }
+        if gone_agent && let Some(id) = event.target_id.as_deref().and_then(AgentId::parse) {
+            self.keys.forget_owner(&id.to_string());
+        }
+    }
+
+    /// Roles first (the table in core), then the facts a rule depends on.
+    async fn authorize(&self, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
+        let action = cmd.action();
+        let role = caller.role();
+        let is_user = matches!(caller.principal, Principal::User { .. });
+        let is_system = matches!(caller.principal, Principal::System);
+        let deny = |why: String| Err(KernelError::Forbidden(why));
+        match action.requirement() {
+            _ if is_system => Ok(()),
+            Requirement::System => deny(format!("{} is done by Bosun itself", action.name())),
+            Requirement::Role(needed) if role >= needed => Ok(()),
+            Requirement::Role(needed) => deny(format!("{} requires the {needed} role; you are {role}", action.name())),
+            Requirement::UserRole(needed) if is_user && role >= needed => Ok(()),
+            Requirement::UserRole(needed) => deny(format!("{} requires a user with the {needed} role", action.name())),
+            Requirement::Agent if caller.agent_id().is_some() => Ok(()),
+            Requirement::Agent => deny(format!("{} is done by agents, with an agent's API key", action.name())),
+            Requirement::SystemAdmin if caller.system_tenant && role == Role::Admin && is_user => Ok(()),
+            Requirement::SystemAdmin => deny(format!("{} requires an admin of the system tenant", action.name())),
+            Requirement::AdminOrSelf if is_user && role == Role::Admin => Ok(()),
+            Requirement::AdminOrSelf => identity::authorize_self(self, caller, cmd).await,
+        }?;
+        coord::authorize_facts(self, caller, cmd).await
+    }
+
+    /// Authenticate a presented `Authorization` header. Failures are audited.
+    pub async fn authenticate(&self, ctx: &RequestCtx, header: Option<&str>) -> Result<Caller, KernelError> {
+        let now = self.clock.now();
+        let failure = match auth::authenticate(&self.store, &self.keys, now, header).await {
+            Ok(auth::Authenticated { caller, presence }) => {
+                if let Some(seen) = presence {
+                    self.presence(&caller, seen, now).await;
+                }
+                return Ok(caller);
+            }
+            Err(auth::AuthError::Kernel(e)) => return Err(e),
+            Err(auth::AuthError::Denied(f)) => f,
+        };
+        let tenant = match failure.tenant {
+            Some(t) => Some(t),
+            None => self.system_tenant().await.ok().flatten(),
+        };
+        if let Some(tenant) = tenant {
+            let draft = AuditDraft {
+                at: format_micros(now),
+                actor_type: ActorType::Anonymous,
+                actor_id: None,
+                actor_name: None,
+                action: Action::AuthFail.name().into(),
+                target_type: failure.key_id.map(|_| "key".into()),
+                target_id: failure.key_id.map(|k| k.to_string()),
+                project: None,
+                outcome: Outcome::Denied,
+                severity: Severity::Warning,
+                details: json!({ "reason": failure.reason }),
+                ip: ctx.ip.clone(),
+                user_agent: ctx.user_agent.clone(),
+                correlation_id: ctx.correlation_id.clone(),
+            };
+            self.append_alone(tenant, draft).await;
+        }
+        Err(KernelError::Unauthenticated(failure.reason.into()))
+    }
+
+    /// Any authenticated call is a sign of life: record it, at most every few seconds per agent,
+    /// and bring a spawning or offline agent to `idle`.
+    async fn presence(&self, caller: &Caller, last_seen: Timestamp, now: Timestamp) {
+        let Some(agent) = caller.agent_id() else { return };
+        const EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(5);
+        {
+            let mut seen = self.presence.lock().unwrap_or_else(|e| e.into_inner());
+            let last = seen.get(&agent).copied().unwrap_or(last_seen).max(last_seen);
+            if now.duration_since(last) < EVERY {
+                return;
+            }
+            seen.insert(agent, now);
+        }
+        let cmd = Command::System(scheduler::SystemCommand::Presence { agent_id: agent });
+        let system = Caller { principal: Principal::System, ..caller.clone() };
+        if let Err(e) = self.execute(&system, &RequestCtx::default(), cmd).await
+            && !matches!(e, KernelError::NotFound(_))
+        {
+            tracing::warn!(error = %e, "presence update failed");
+        }
+    }
+
+    async fn audit_denial(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+        action: Action,
+        target: Option<(&str, String)>,
+        reason: &str,
+    ) {
+        let (actor_type, actor_id, actor_name) = caller.actor();
+        let draft = AuditDraft {
+            at: self.now(),
+            actor_type,
+            actor_id,
+            actor_name,
+            action: action.name().into(),
+            target_type: target.as_ref().map(|t| t.0.to_owned()),
+            target_id: target.map(|t| t.1),
+            project: None,
+            outcome: Outcome::Denied,
+            severity: Severity::Warning,
+            details: json!({ "reason": reason }),
+            ip: ctx.ip.clone(),
+            user_agent: ctx.user_agent.clone(),
+            correlation_id: ctx.correlation_id.clone(),
+        };
+        self.append_alone(caller.tenant, draft).await;
+    }
+
+    /// Append an event in a transaction of its own (denials, failed logins).
+    async fn append_alone(&self, tenant: TenantId, draft: AuditDraft) {
+        match self.store.write(move |w| w.append_audit(tenant, draft)).await {
+            Ok(event) => {
+                let _ = self.events.send(Arc::new(event));
+            }
+            Err(e) => tracing::error!(error = %e, "could not audit a denied attempt"),
+        }
+    }
+
+    /// The system tenant, if the store has been bootstrapped.
+    pub async fn system_tenant(&self) -> Result<Option<TenantId>, KernelError> {
+        let tenants = self.store.read(|r| r.list_tenants()).await?;
+        Ok(tenants.into_iter().find(|t| t.system).map(|t| t.id))
+    }
+}
+
+/// Apply a command inside the write transaction.
+fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> {
+    match cmd {
+        Command::CreateTenant { .. }
+        | Command::CreateUser { .. }
+        | Command::CreateKey { .. }
+        | Command::RevokeKey { .. } => identity::apply(tx, cmd).map(Done::Changed),
+        Command::System(s) => scheduler::apply(tx, s),
+        other => coord::apply(tx, other),
+    }
+}
+
+fn conflict_as(detail: String) -> impl FnOnce(StoreError) -> KernelError {
+    move |e| match e {
+        StoreError::Conflict(_) => KernelError::Conflict(detail),
+        other => other.into(),
+    }
+}
+
+fn request_hash(cmd: &Command) -> String {
+    let canonical = bosun_core::jcs::canonicalize(cmd).unwrap_or_default();
+    bosun_core::audit::encode_hex(&Sha256::digest(&canonical))
+}
+
+/// A random number in [0, 1) for jitter.
+fn random_unit() -> f64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0.5;
+    }
+    (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A random u64 (memorable names).
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    u64::from_le_bytes(bytes)
+}

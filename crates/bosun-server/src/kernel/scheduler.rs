@@ -1,0 +1,284 @@
+//! Timers: leases that run out, retries whose backoff has passed, agents silent for three
+//! heartbeat intervals, locks past their TTL. There is no timer state in memory: each `tick`
+//! asks the store what is due at the clock's `now`, so a restart loses nothing and tests move a
+//! `ManualClock` and call `tick` instead of sleeping. Each due item is a system command through
+//! the same kernel pipeline as everything else, so each is audited and published.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bosun_core::agent::AgentStatus;
+use bosun_core::audit::Severity;
+use bosun_core::task::TaskStatus;
+use bosun_core::{Action, AgentId, LockId, TaskId};
+use jiff::SignedDuration;
+use serde::Serialize;
+use serde_json::json;
+
+use super::coord::{cascade_cancel, release_agent_work};
+use super::{Applied, Caller, Command, Done, Executed, Kernel, KernelError, RequestCtx, Tx};
+use crate::views::{AgentView, LockView, TaskView, to_value};
+
+/// The most items of each kind one tick handles per tenant; the rest wait for the next tick.
+const PER_TICK: u32 = 1000;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SystemCommand {
+    /// An agent was heard from.
+    Presence {
+        agent_id: AgentId,
+    },
+    ExpireLease {
+        task_id: TaskId,
+    },
+    Requeue {
+        task_id: TaskId,
+    },
+    ReapAgent {
+        agent_id: AgentId,
+    },
+    ExpireLock {
+        lock_id: LockId,
+    },
+}
+
+impl SystemCommand {
+    pub fn action(&self) -> Action {
+        match self {
+            SystemCommand::Presence { .. } => Action::AgentStatusChange,
+            SystemCommand::ExpireLease { .. } => Action::TaskLeaseExpire,
+            SystemCommand::Requeue { .. } => Action::TaskRequeue,
+            SystemCommand::ReapAgent { .. } => Action::AgentOffline,
+            SystemCommand::ExpireLock { .. } => Action::LockExpire,
+        }
+    }
+}
+
+fn not_due(what: &str) -> KernelError {
+    KernelError::Conflict(format!("{what} is no longer due"))
+}
+
+fn quiet() -> Done {
+    Done::Quiet(Executed { status: 204, body: serde_json::Value::Null, replayed: false })
+}
+
+pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelError> {
+    let tenant = tx.caller.tenant;
+    match cmd {
+        SystemCommand::Presence { agent_id } => {
+            let Some(mut agent) = tx.w.agent(tenant, agent_id)? else { return Ok(quiet()) };
+            let from = agent.status;
+            agent.last_seen_at = tx.now;
+            let wakes_up = matches!(from, AgentStatus::Spawning | AgentStatus::Offline);
+            if wakes_up {
+                agent.status = AgentStatus::Idle;
+            }
+            tx.w.update_agent(&agent)?;
+            if !wakes_up {
+                // A presence timestamp alone is a liveness signal, not a state change: no event.
+                return Ok(quiet());
+            }
+            let details = json!({ "from": from, "to": agent.status, "reason": "the agent made a call" });
+            Ok(Done::Changed(Applied::new(
+                Action::AgentStatusChange,
+                200,
+                to_value(&AgentView::from(&agent)),
+                ("agent", agent_id.to_string()),
+                details,
+            )))
+        }
+        SystemCommand::ExpireLease { task_id } => {
+            let Some(mut task) = tx.w.task(tenant, task_id)? else { return Err(not_due("the lease")) };
+            if !task.lease_expired(tx.now) {
+                return Err(not_due("the lease"));
+            }
+            let (holder, fence) = (task.assignee, task.fence);
+            task.expire(tx.now).map_err(|e| KernelError::Conflict(e.to_string()))?;
+            tx.w.update_task(&task)?;
+            let mut released = Vec::new();
+            if let Some(holder) = holder {
+                for lock in tx.w.locks_of(tenant, &holder.to_string())? {
+                    if lock.task_id == Some(task_id) {
+                        tx.w.delete_lock(tenant, lock.id)?;
+                        released.push(lock.id);
+                    }
+                }
+                if let Some(mut agent) = tx.w.agent(tenant, holder)?
+                    && agent.status == AgentStatus::Busy
+                    && tx.w.leased_by(tenant, holder)?.is_empty()
+                {
+                    agent.status = AgentStatus::Idle;
+                    tx.w.update_agent(&agent)?;
+                }
+            }
+            let cancelled =
+                if task.status == TaskStatus::Dead { cascade_cancel(tx, task_id, "is dead")? } else { vec![] };
+            let details = json!({
+                "former_holder": holder,
+                "stale_fence": fence,
+                "attempts": task.attempts,
+                "status": task.status,
+                "released_locks": released,
+                "cancelled_dependants": cancelled,
+            });
+            Ok(Done::Changed(
+                Applied::new(
+                    Action::TaskLeaseExpire,
+                    200,
+                    to_value(&TaskView::from(&task)),
+                    ("task", task_id.to_string()),
+                    details,
+                )
+                .project(&task.project)
+                .severity(Severity::Warning)
+                .wakes(task.status == TaskStatus::Ready),
+            ))
+        }
+        SystemCommand::Requeue { task_id } => {
+            let Some(mut task) = tx.w.task(tenant, task_id)? else { return Err(not_due("the retry")) };
+            if !task.retry_due(tx.now) {
+                return Err(not_due("the retry"));
+            }
+            task.promote(tx.now).map_err(|e| KernelError::Conflict(e.to_string()))?;
+            tx.w.update_task(&task)?;
+            let details = json!({ "attempts": task.attempts });
+            Ok(Done::Changed(
+                Applied::new(
+                    Action::TaskRequeue,
+                    200,
+                    to_value(&TaskView::from(&task)),
+                    ("task", task_id.to_string()),
+                    details,
+                )
+                .project(&task.project)
+                .wakes(true),
+            ))
+        }
+        SystemCommand::ReapAgent { agent_id } => {
+            let Some(mut agent) = tx.w.agent(tenant, agent_id)? else { return Err(not_due("the reaping")) };
+            let silent_for = tx.now.duration_since(agent.last_seen_at);
+            if !agent.status.is_live() || silent_for < reap_after(agent.heartbeat_interval) {
+                return Err(not_due("the reaping"));
+            }
+            let (tasks, locks, wakes) = release_agent_work(tx, agent_id)?;
+            let from = agent.status;
+            agent.status = AgentStatus::Offline;
+            tx.w.update_agent(&agent)?;
+            let details = json!({
+                "from": from,
+                "last_seen_at": bosun_core::clock::format_micros(agent.last_seen_at),
+                "released_tasks": tasks,
+                "released_locks": locks,
+            });
+            Ok(Done::Changed(
+                Applied::new(
+                    Action::AgentOffline,
+                    200,
+                    to_value(&AgentView::from(&agent)),
+                    ("agent", agent_id.to_string()),
+                    details,
+                )
+                .severity(Severity::Warning)
+                .wakes(wakes),
+            ))
+        }
+        SystemCommand::ExpireLock { lock_id } => {
+            let Some(lock) = tx.w.lock(tenant, lock_id)? else { return Err(not_due("the lock expiry")) };
+            if lock.expires_at > tx.now {
+                return Err(not_due("the lock expiry"));
+            }
+            tx.w.delete_lock(tenant, lock_id)?;
+            let details = json!({ "key": lock.key, "holder": lock.holder.name, "holder_id": lock.holder.owner.id() });
+            Ok(Done::Changed(
+                Applied::new(
+                    Action::LockExpire,
+                    200,
+                    to_value(&LockView::from(&lock)),
+                    ("lock", lock_id.to_string()),
+                    details,
+                )
+                .project(&lock.project),
+            ))
+        }
+    }
+}
+
+/// An agent silent this long is offline: three heartbeat intervals.
+pub fn reap_after(interval_seconds: u32) -> SignedDuration {
+    SignedDuration::from_secs(3 * i64::from(interval_seconds))
+}
+
+/// What one tick did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TickReport {
+    pub expired_leases: u32,
+    pub requeued: u32,
+    pub reaped_agents: u32,
+    pub expired_locks: u32,
+}
+
+impl Kernel {
+    /// Handle everything due at the clock's now, in every tenant.
+    pub async fn tick(&self) -> Result<TickReport, KernelError> {
+        let now = self.clock.now();
+        let mut report = TickReport::default();
+        let tenants = self.store.read(|r| r.list_tenants()).await?;
+        for tenant in tenants {
+            let t = tenant.id;
+            // The shortest interval is 5 s: anyone quieter than 15 s is a candidate.
+            let quiet_since = now - reap_after(5);
+            let (due, silent, locks) = self
+                .store
+                .read(move |r| {
+                    Ok((
+                        r.due_tasks(t, now, PER_TICK)?,
+                        r.silent_agents(t, quiet_since, PER_TICK)?,
+                        r.expired_locks(t, now, PER_TICK)?,
+                    ))
+                })
+                .await?;
+            let system = Caller::system(t);
+            let run = async |cmd: SystemCommand| -> Result<bool, KernelError> {
+                match self.execute(&system, &RequestCtx::default(), Command::System(cmd)).await {
+                    Ok(_) => Ok(true),
+                    // Someone acted first (completed, heartbeated, released): nothing to do.
+                    Err(KernelError::Conflict(_) | KernelError::NotFound(_)) => Ok(false),
+                    Err(e) => Err(e),
+                }
+            };
+            for task in due {
+                if task.status == TaskStatus::Leased {
+                    report.expired_leases += u32::from(run(SystemCommand::ExpireLease { task_id: task.id }).await?);
+                } else {
+                    report.requeued += u32::from(run(SystemCommand::Requeue { task_id: task.id }).await?);
+                }
+            }
+            for agent in
+                silent.into_iter().filter(|a| now.duration_since(a.last_seen_at) >= reap_after(a.heartbeat_interval))
+            {
+                report.reaped_agents += u32::from(run(SystemCommand::ReapAgent { agent_id: agent.id }).await?);
+            }
+            for lock in locks {
+                report.expired_locks += u32::from(run(SystemCommand::ExpireLock { lock_id: lock.id }).await?);
+            }
+        }
+        Ok(report)
+    }
+
+    /// Run `tick` every `every` until the kernel is dropped.
+    pub fn spawn_scheduler(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
+        let kernel = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                let Some(kernel) = kernel.upgrade() else { return };
+                if let Err(e) = kernel.tick().await {
+                    tracing::warn!(error = %e, "scheduler tick failed");
+                }
+            }
+        })
+    }
+}
