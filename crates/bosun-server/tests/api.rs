@@ -1,67 +1,14 @@
 //! The REST API over real HTTP on loopback, against a real SQLite file in a temp dir.
 
+mod common;
+
 use std::sync::Arc;
 
-use bosun_core::{Clock, ManualClock, SystemClock};
+use bosun_core::{ManualClock, SystemClock};
 use bosun_server::{ServeConfig, Server};
+use common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-struct TestServer {
-    server: Server,
-    client: reqwest::Client,
-    admin: String,
-    _dir: tempfile::TempDir,
-}
-
-impl TestServer {
-    async fn start_with(clock: Arc<dyn Clock>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"));
-        let server = Server::start(&config, clock).await.unwrap();
-        let admin = server.admin_key.clone().expect("first start prints a key");
-        Self { server, client: reqwest::Client::new(), admin, _dir: dir }
-    }
-
-    async fn start() -> Self {
-        Self::start_with(Arc::new(SystemClock)).await
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.url())
-    }
-
-    async fn call(&self, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.client.request(method.parse().unwrap(), self.url(path));
-        if let Some(k) = key {
-            req = req.bearer_auth(k);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn audit(&self, key: &str, query: &str) -> Vec<Value> {
-        let (status, page) = self.call("GET", &format!("/api/v1/audit?limit=1000{query}"), Some(key), None).await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        page["items"].as_array().unwrap().clone()
-    }
-
-    /// Create a user and a key for it; returns (user id, key).
-    async fn user_with_key(&self, admin: &str, name: &str, role: &str) -> (String, String) {
-        let (s, user) =
-            self.call("POST", "/api/v1/users", Some(admin), Some(json!({"name": name, "role": role}))).await;
-        assert_eq!(s, StatusCode::CREATED, "{user}");
-        let id = user["id"].as_str().unwrap().to_owned();
-        let (s, key) = self.call("POST", &format!("/api/v1/users/{id}/keys"), Some(admin), Some(json!({}))).await;
-        assert_eq!(s, StatusCode::CREATED, "{key}");
-        (id, key["key"].as_str().unwrap().to_owned())
-    }
-}
 
 #[tokio::test]
 async fn first_start_bootstraps_an_admin_and_a_restart_does_not() {

@@ -8,7 +8,7 @@ use bosun_core::model::{ApiKey, Tenant, User};
 use bosun_core::{KeyId, Role, TenantId, UserId};
 use serde_json::json;
 
-use crate::{AuditFilter, IdempotentReply, Page, Store, StoreError};
+use crate::{AuditFilter, IdempotentReply, Page, Store, StoreError, TaskFilter};
 
 /// Run every check on a fresh, empty store.
 pub async fn run_all(store: Arc<dyn Store>) {
@@ -17,6 +17,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     a_failed_job_leaves_no_trace(&store).await;
     audit_filters_and_pages(&store).await;
     idempotent_replies(&store).await;
+    tasks_order_cursor_and_timers(&store).await;
+    lock_fences_and_expiry(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
@@ -231,4 +233,122 @@ async fn idempotent_replies(store: &Arc<dyn Store>) {
 fn rand_u64() -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(std::time::SystemTime::now())
+}
+
+fn task(tenant: TenantId, title: &str, priority: u8, at: bosun_core::Timestamp) -> bosun_core::task::Task {
+    bosun_core::task::Task {
+        id: bosun_core::TaskId::generate(),
+        tenant_id: tenant,
+        project: "p".into(),
+        title: title.into(),
+        description: String::new(),
+        payload: json!({}),
+        priority,
+        depends_on: vec![],
+        required_capabilities: vec![],
+        status: bosun_core::task::TaskStatus::Ready,
+        assignee: None,
+        lease_expires_at: None,
+        fence: 0,
+        attempts: 0,
+        max_attempts: 3,
+        idempotency_key: None,
+        result: None,
+        error: None,
+        created_by: "test".into(),
+        created_at: at,
+        updated_at: at,
+        deadline_at: None,
+        retry_at: None,
+        scope: vec![],
+    }
+}
+
+async fn tasks_order_cursor_and_timers(store: &Arc<dyn Store>) {
+    let t = new_tenant(store, "conf-tasks").await;
+    let other = new_tenant(store, "conf-tasks-other").await;
+    let now: bosun_core::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let tasks: Vec<_> =
+        [("low", 1), ("high-1", 9), ("mid", 5), ("high-2", 9)].iter().map(|(n, p)| task(t, n, *p, now)).collect();
+    let mut dependant = task(t, "after-low", 10, now);
+    dependant.depends_on = vec![tasks[0].id];
+    dependant.status = bosun_core::task::TaskStatus::Blocked;
+    let (all, dep) = (tasks.clone(), dependant.clone());
+    store
+        .write(move |w| {
+            for task in &all {
+                w.create_task(task)?;
+            }
+            w.create_task(&dep)
+        })
+        .await
+        .expect("create tasks");
+    let ready: Vec<String> =
+        store.read(move |r| r.ready_tasks(t, "p", 0, 10)).await.unwrap().into_iter().map(|x| x.title).collect();
+    assert_eq!(ready, ["high-1", "high-2", "mid", "low"], "claim order: priority, then submission");
+    let first_two = store.read(move |r| r.list_tasks(t, &TaskFilter::default(), None, 2)).await.unwrap();
+    let cursor = first_two[1].id;
+    let rest: Vec<String> = store
+        .read(move |r| r.list_tasks(t, &TaskFilter::default(), Some(cursor), 10))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.title)
+        .collect();
+    assert_eq!(rest, ["mid", "high-2", "after-low"], "the cursor continues in submission order");
+    let low = tasks[0].id;
+    let deps = store.read(move |r| r.dependants(t, low)).await.unwrap();
+    assert_eq!(deps.len(), 1);
+    assert_eq!(deps[0].depends_on, vec![low], "dependencies read back");
+    assert!(store.read(move |r| r.ready_tasks(other, "p", 0, 10)).await.unwrap().is_empty(), "no task crosses tenants");
+
+    // A lease that ends and a retry that comes due are both found at `now`, not before.
+    let mut leased = tasks[1].clone();
+    leased.claim(bosun_core::AgentId::generate(), jiff::SignedDuration::from_secs(30), vec![], now).unwrap();
+    store.write(move |w| w.update_task(&leased)).await.unwrap();
+    let before = now + jiff::SignedDuration::from_secs(29);
+    let after = now + jiff::SignedDuration::from_secs(30);
+    assert!(store.read(move |r| r.due_tasks(t, before, 10)).await.unwrap().is_empty());
+    let due = store.read(move |r| r.due_tasks(t, after, 10)).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), ["high-1"]);
+}
+
+async fn lock_fences_and_expiry(store: &Arc<dyn Store>) {
+    let t = new_tenant(store, "conf-locks").await;
+    let fences = store
+        .write(move |w| {
+            Ok::<_, StoreError>([
+                w.next_lock_fence(t, "p", "src/**")?,
+                w.next_lock_fence(t, "p", "src/**")?,
+                w.next_lock_fence(t, "q", "src/**")?,
+            ])
+        })
+        .await
+        .unwrap();
+    assert_eq!(fences, [1, 2, 1], "fences grow per project and key");
+    let now: bosun_core::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let holder = bosun_core::model::Holder {
+        owner: bosun_core::model::Owner::Agent(bosun_core::AgentId::generate()),
+        name: "h".into(),
+    };
+    let lock = bosun_core::model::Lock {
+        id: bosun_core::LockId::generate(),
+        tenant_id: t,
+        project: "p".into(),
+        key: "src/**".into(),
+        exclusive: true,
+        holder,
+        task_id: None,
+        reason: None,
+        fence: 3,
+        expires_at: now + jiff::SignedDuration::from_secs(60),
+        created_at: now,
+    };
+    let l = lock.clone();
+    store.write(move |w| w.insert_lock(&l)).await.unwrap();
+    let active = store.read(move |r| r.active_locks(t, Some("p"), now)).await.unwrap();
+    assert_eq!(active, vec![lock.clone()], "a lock reads back as written");
+    let later = now + jiff::SignedDuration::from_secs(60);
+    assert!(store.read(move |r| r.active_locks(t, None, later)).await.unwrap().is_empty(), "expired is invisible");
+    assert_eq!(store.read(move |r| r.expired_locks(t, later, 10)).await.unwrap().len(), 1);
 }

@@ -260,7 +260,11 @@ pub fn list_tasks(
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     if let Some(a) = after {
-        push(" AND t.ord > (SELECT ord FROM tasks WHERE tenant_id = ?1 AND id = ?)", V::Text(a.to_string()));
+        // Correlated on t.tenant_id: a clause passed to `push` holds exactly one `?`.
+        push(
+            " AND t.ord > (SELECT o.ord FROM tasks o WHERE o.tenant_id = t.tenant_id AND o.id = ?)",
+            V::Text(a.to_string()),
+        );
     }
     if let Some(p) = &f.project {
         push(" AND t.project = ?", V::Text(p.clone()));

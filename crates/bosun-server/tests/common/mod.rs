@@ -1,0 +1,156 @@
+//! A real server on a loopback port with a temp SQLite file, and helpers to talk to it.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use bosun_core::{Clock, ManualClock, SystemClock};
+use bosun_server::{ServeConfig, Server};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+pub struct TestServer {
+    pub server: Server,
+    pub client: reqwest::Client,
+    pub admin: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start_with(clock: Arc<dyn Clock>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"));
+        let server = Server::start(&config, clock).await.unwrap();
+        let admin = server.admin_key.clone().expect("first start prints a key");
+        Self { server, client: reqwest::Client::new(), admin, _dir: dir }
+    }
+
+    pub async fn start() -> Self {
+        Self::start_with(Arc::new(SystemClock)).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    pub async fn call(&self, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.client.request(method.parse().unwrap(), self.url(path));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn audit(&self, key: &str, query: &str) -> Vec<Value> {
+        let (status, page) = self.call("GET", &format!("/api/v1/audit?limit=1000{query}"), Some(key), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["items"].as_array().unwrap().clone()
+    }
+
+    /// Create a user and a key for it; returns (user id, key).
+    pub async fn user_with_key(&self, admin: &str, name: &str, role: &str) -> (String, String) {
+        let (s, user) =
+            self.call("POST", "/api/v1/users", Some(admin), Some(json!({"name": name, "role": role}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{user}");
+        let id = user["id"].as_str().unwrap().to_owned();
+        let (s, key) = self.call("POST", &format!("/api/v1/users/{id}/keys"), Some(admin), Some(json!({}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{key}");
+        (id, key["key"].as_str().unwrap().to_owned())
+    }
+}
+
+/// A registered agent and its key.
+pub struct TestAgent {
+    pub id: String,
+    pub name: String,
+    pub key: String,
+}
+
+/// A server on a manual clock with no background scheduler: tests move time and call `tick`.
+pub struct Coord {
+    pub t: TestServer,
+    pub clock: Arc<ManualClock>,
+    /// A developer user's key (submits tasks, registers agents).
+    pub dev: String,
+}
+
+impl Coord {
+    pub async fn start() -> Self {
+        let clock = Arc::new(ManualClock::new("2026-11-21T10:00:00Z".parse().unwrap()));
+        let dir = tempfile::tempdir().unwrap();
+        let config = ServeConfig {
+            tick_every: None,
+            ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"))
+        };
+        let server = Server::start(&config, clock.clone()).await.unwrap();
+        let admin = server.admin_key.clone().unwrap();
+        let t = TestServer { server, client: reqwest::Client::new(), admin, _dir: dir };
+        let (_, dev) = t.user_with_key(&t.admin.clone(), "dev", "developer").await;
+        Self { t, clock, dev }
+    }
+
+    pub async fn agent(&self, name: &str, capabilities: &[&str]) -> TestAgent {
+        self.agent_with(json!({"name": name, "kind": "test", "capabilities": capabilities})).await
+    }
+
+    pub async fn agent_with(&self, body: Value) -> TestAgent {
+        let (s, r) = self.t.call("POST", "/api/v1/agents", Some(&self.dev), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        TestAgent {
+            id: r["agent"]["id"].as_str().unwrap().to_owned(),
+            name: r["agent"]["name"].as_str().unwrap().to_owned(),
+            key: r["key"]["key"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn call(&self, method: &str, path: &str, key: &str, body: Value) -> (StatusCode, Value) {
+        self.t.call(method, path, Some(key), Some(body)).await
+    }
+
+    /// Submit one task as the developer; returns its id.
+    pub async fn submit(&self, body: Value) -> String {
+        let (s, r) = self.call("POST", "/api/v1/tasks", &self.dev, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        r["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Claim as an agent: Some((task id, fence)) or None for 204.
+    pub async fn claim(&self, agent: &TestAgent, body: Value) -> Option<(String, u64)> {
+        let (s, r) = self.call("POST", "/api/v1/tasks/claim", &agent.key, body).await;
+        match s {
+            StatusCode::OK => Some((r["task"]["id"].as_str().unwrap().to_owned(), r["fence"].as_u64().unwrap())),
+            StatusCode::NO_CONTENT => None,
+            other => panic!("claim answered {other}: {r}"),
+        }
+    }
+
+    pub async fn complete(&self, agent: &TestAgent, task: &str, fence: u64) -> (StatusCode, Value) {
+        self.call(
+            "POST",
+            &format!("/api/v1/tasks/{task}/complete"),
+            &agent.key,
+            json!({"fence": fence, "result": {"ok": true}}),
+        )
+        .await
+    }
+
+    pub async fn task(&self, id: &str) -> Value {
+        let (s, r) = self.call("GET", &format!("/api/v1/tasks/{id}"), &self.dev, Value::Null).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        r
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.clock.advance(jiff::SignedDuration::from_secs(seconds));
+    }
+
+    pub async fn tick(&self) -> bosun_server::kernel::TickReport {
+        self.t.server.kernel.tick().await.unwrap()
+    }
+}
