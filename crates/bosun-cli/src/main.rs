@@ -2,6 +2,7 @@
 
 mod client;
 mod config;
+mod coord;
 mod verify;
 
 use std::path::PathBuf;
@@ -40,6 +41,21 @@ enum Cmd {
     /// Manage tenants (system admins)
     #[command(subcommand)]
     Tenant(TenantCmd),
+    /// Register, list and deregister agents
+    #[command(subcommand)]
+    Agent(coord::AgentCmd),
+    /// Submit, claim, complete and manage tasks
+    #[command(subcommand)]
+    Task(coord::TaskCmd),
+    /// Acquire, list and release file/key locks
+    #[command(subcommand)]
+    Lock(coord::LockCmd),
+    /// Write and read session handoffs
+    #[command(subcommand)]
+    Handoff(coord::HandoffCmd),
+    /// Git hooks that respect other agents' locks
+    #[command(subcommand)]
+    Guard(coord::GuardCmd),
     /// Show who the API key belongs to
     #[command(after_help = "Example:\n  BOSUN_API_KEY=bsn_… bosun whoami")]
     Whoami {
@@ -224,6 +240,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::User(cmd) => user(cmd).await,
         Cmd::Key(cmd) => key(cmd).await,
         Cmd::Tenant(cmd) => tenant(cmd).await,
+        Cmd::Agent(cmd) => coord::agent(cmd).await,
+        Cmd::Task(cmd) => coord::task(cmd).await,
+        Cmd::Lock(cmd) => coord::lock(cmd).await,
+        Cmd::Handoff(cmd) => coord::handoff(cmd).await,
+        Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Whoami { client } => {
             let c = Client::new(&client);
             let me = c.get("/api/v1/whoami").await?;

@@ -98,3 +98,117 @@ fn client_verbs_print_tables_json_and_one_line_errors() {
     assert!(text(&out.stdout).starts_with("ok: "), "{}", text(&out.stdout));
     server.stop();
 }
+
+fn json_of(out: &std::process::Output) -> Value {
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn agents_tasks_locks_and_handoffs_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let url = Some(url.as_str());
+
+    let reg = json_of(&bosun(
+        &["agent", "register", "--name", "cli-bot", "--capability", "rust", "--json"],
+        url,
+        Some(&admin),
+    ));
+    let bot = reg["key"]["key"].as_str().unwrap().to_owned();
+    let task = json_of(&bosun(
+        &["task", "submit", "Fix the parser", "--priority", "9", "--capability", "rust", "--json"],
+        url,
+        Some(&admin),
+    ));
+    let listed = bosun(&["task", "list"], url, Some(&admin));
+    assert!(text(&listed.stdout).contains("Fix the parser"), "{}", text(&listed.stdout));
+
+    let claim = json_of(&bosun(&["task", "claim", "--scope", "src/parse.rs", "--json"], url, Some(&bot)));
+    assert_eq!(claim["task"]["id"], task["id"]);
+    let fence = claim["fence"].to_string();
+    let none = bosun(&["task", "claim"], url, Some(&bot));
+    assert_eq!(none.status.code(), Some(3), "nothing left to claim");
+
+    let locks = bosun(&["lock", "list", "--path", "src/parse.rs"], url, Some(&admin));
+    assert!(text(&locks.stdout).contains("cli-bot"), "{}", text(&locks.stdout));
+    let conflict = bosun(&["lock", "acquire", "src/**"], url, Some(&admin));
+    assert_eq!(conflict.status.code(), Some(1));
+    assert!(text(&conflict.stderr).starts_with("error: lock_conflict: "), "{}", text(&conflict.stderr));
+
+    let id = task["id"].as_str().unwrap();
+    let done = json_of(&bosun(
+        &["task", "complete", id, "--fence", &fence, "--result", "{\"ok\":true}", "--json"],
+        url,
+        Some(&bot),
+    ));
+    assert_eq!(done["status"], "succeeded");
+    let stale = bosun(&["task", "complete", id, "--fence", &fence], url, Some(&bot));
+    assert!(text(&stale.stderr).starts_with("error: stale_fence: "), "{}", text(&stale.stderr));
+
+    let h =
+        bosun(&["handoff", "write", "--summary", "parser fixed", "--task", id, "--next", "release"], url, Some(&bot));
+    assert!(h.status.success(), "{}", text(&h.stderr));
+    let read = bosun(&["handoff", "read", "--task", id, "--latest"], url, Some(&admin));
+    assert!(
+        text(&read.stdout).contains("parser fixed") && text(&read.stdout).contains("- release"),
+        "{}",
+        text(&read.stdout)
+    );
+    let agents = bosun(&["agent", "list"], url, Some(&admin));
+    assert!(text(&agents.stdout).contains("cli-bot"));
+    server.stop();
+}
+
+fn git(repo: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git").args(args).current_dir(repo).output().expect("git runs")
+}
+
+#[test]
+fn the_git_guard_refuses_commits_on_files_locked_by_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let owner = json_of(&bosun(&["agent", "register", "--name", "GreenCastle", "--json"], Some(&url), Some(&admin)));
+    let other = json_of(&bosun(&["agent", "register", "--name", "BlueRiver", "--json"], Some(&url), Some(&admin)));
+    let (owner_key, other_key) = (owner["key"]["key"].as_str().unwrap(), other["key"]["key"].as_str().unwrap());
+    assert!(bosun(&["lock", "acquire", "src/**"], Some(&url), Some(owner_key)).status.success());
+
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    std::fs::write(repo.join("src/lib.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(repo.join("README.md"), "hi\n").unwrap();
+    let guard = |key: &str| {
+        std::process::Command::new(BIN)
+            .args(["guard", "pre-commit"])
+            .current_dir(&repo)
+            .env("BOSUN_URL", &url)
+            .env("BOSUN_API_KEY", key)
+            .output()
+            .unwrap()
+    };
+    assert!(git(&repo, &["add", "README.md"]).status.success());
+    assert!(guard(other_key).status.success(), "an unlocked file passes");
+    assert!(git(&repo, &["add", "src/lib.rs"]).status.success());
+    let refused = guard(other_key);
+    assert_eq!(refused.status.code(), Some(1));
+    let msg = text(&refused.stderr);
+    assert!(msg.contains("src/lib.rs") && msg.contains("GreenCastle") && msg.contains("src/**"), "{msg}");
+    assert!(guard(owner_key).status.success(), "the holder may commit its own files");
+
+    // Installed as a hook, it stops `git commit` itself.
+    let install = std::process::Command::new(BIN).args(["guard", "install"]).current_dir(&repo).output().unwrap();
+    assert!(install.status.success(), "{}", text(&install.stderr));
+    let commit = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "touch locked file"])
+        .current_dir(&repo)
+        .env("BOSUN_URL", &url)
+        .env("BOSUN_API_KEY", other_key)
+        .output()
+        .unwrap();
+    assert!(!commit.status.success(), "the hook refused the commit");
+    assert!(text(&commit.stderr).contains("GreenCastle"), "{}", text(&commit.stderr));
+    server.stop();
+}
