@@ -54,6 +54,38 @@ enum Cmd {
         #[arg(long, default_value_t = 50)]
         runs: usize,
     },
+    /// Full task cycles (submit + claim + complete) over HTTP
+    Tasks {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Claim latency with a deep queue
+    ClaimDepth {
+        #[arg(long, default_value_t = 1_000_000)]
+        queued: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Lock acquire + release pairs over HTTP
+    Locks {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// A fleet of agents heartbeating at a steady rate
+    Heartbeats {
+        #[arg(long, default_value_t = 100_000)]
+        agents: usize,
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Time `bosun serve` to ready on an existing database, and its idle RSS
     Startup {
         #[arg(long, default_value = "target/release/bosun")]
@@ -71,6 +103,10 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Verify { events, db } => verify(events, &db).await,
         Cmd::AuditQuery { db, runs } => audit_query(&db, runs).await,
         Cmd::Startup { bin, runs } => startup(&bin, runs).await,
+        Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
+        Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
+        Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,
+        Cmd::Heartbeats { agents, interval, seconds } => heartbeats(agents, interval, seconds).await,
     }
 }
 
@@ -330,5 +366,351 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
     }
     println!("serve ready on an existing database, spawn to /readyz 200 ({runs} runs): ms {}", percentiles(lat));
     println!("idle RSS after ready + 2 s: {:.1} MB", rss_kb as f64 / 1024.0);
+    Ok(())
+}
+
+// ---- coordination (issue 3) ----
+
+/// A server with `agents` registered agents, returned with their keys and a developer key.
+async fn coord_server(agents: usize) -> anyhow::Result<(Server, tempfile::TempDir, Vec<String>, String)> {
+    let dir = tempfile::tempdir()?;
+    let server =
+        Server::start(&ServeConfig::new("127.0.0.1:0".parse()?, dir.path().to_owned()), Arc::new(SystemClock)).await?;
+    let (url, admin) = (server.url(), server.admin_key.clone().expect("fresh"));
+    let client = reqwest::Client::new();
+    let mut keys = Vec::new();
+    for i in 0..agents {
+        let r: serde_json::Value = client
+            .post(format!("{url}/api/v1/agents"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": format!("bench-{i}")}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        keys.push(r["key"]["key"].as_str().unwrap_or_default().to_owned());
+    }
+    Ok((server, dir, keys, admin))
+}
+
+/// Run `work` on `clients` concurrent tasks for `seconds`; each call returns per-op latencies.
+async fn run_clients<F, Fut>(clients: usize, seconds: u64, work: F) -> (Vec<Duration>, u64, Duration)
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<Duration>, String>> + Send,
+{
+    let work = Arc::new(work);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let work = work.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut lat, mut errors, mut i) = (Vec::new(), 0u64, 0u64);
+            while Instant::now() < deadline {
+                match work(c, i).await {
+                    Ok(l) => lat.extend(l),
+                    Err(_) => errors += 1,
+                }
+                i += 1;
+            }
+            (lat, errors)
+        }));
+    }
+    let (mut all, mut errors) = (Vec::new(), 0);
+    for t in tasks {
+        let (l, e) = t.await.expect("client task");
+        all.extend(l);
+        errors += e;
+    }
+    (all, errors, started.elapsed())
+}
+
+/// Full task cycles (submit + claim + complete) by 32 agents.
+async fn task_cycles(clients: usize, seconds: u64) -> anyhow::Result<()> {
+    let (server, _dir, keys, _) = coord_server(clients).await?;
+    let url = server.url();
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
+    let claims = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let claims2 = claims.clone();
+    let (lat, errors, elapsed) = run_clients(clients, seconds, move |c, i| {
+        let (http, url, key, claims) = (http.clone(), url.clone(), keys[c].clone(), claims2.clone());
+        async move {
+            let t0 = Instant::now();
+            http.post(format!("{url}/api/v1/tasks"))
+                .bearer_auth(&key)
+                .json(&json!({"title": format!("c{c}-{i}")}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?;
+            let t1 = Instant::now();
+            let claim = http
+                .post(format!("{url}/api/v1/tasks/claim"))
+                .bearer_auth(&key)
+                .json(&json!({}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let claim_lat = t1.elapsed();
+            claims.lock().unwrap().push(claim_lat);
+            if claim.status() == 204 {
+                return Err("nothing to claim".into());
+            }
+            let claim: serde_json::Value = claim.json().await.map_err(|e| e.to_string())?;
+            let id = claim["task"]["id"].as_str().unwrap_or_default().to_owned();
+            http.post(format!("{url}/api/v1/tasks/{id}/complete"))
+                .bearer_auth(&key)
+                .json(&json!({"fence": claim["fence"]}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?;
+            Ok(vec![t0.elapsed()])
+        }
+    })
+    .await;
+    report(&format!("task cycles submit+claim+complete ({clients} agents)"), lat, elapsed);
+    println!("  claim latency ms {}; errors {errors}", percentiles(std::mem::take(&mut claims.lock().unwrap())));
+    server.shutdown().await?;
+    Ok(())
+}
+
+/// Claim latency with a deep queue: `queued` ready tasks written through the store first.
+async fn claim_depth(queued: usize, clients: usize, seconds: u64) -> anyhow::Result<()> {
+    let (server, _dir, keys, admin) = coord_server(clients).await?;
+    let url = server.url();
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
+    let me: serde_json::Value =
+        http.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await?.json().await?;
+    let tenant = TenantId::parse(me["tenant"]["id"].as_str().unwrap_or_default()).expect("tenant id");
+    // Setup shortcut: the queue is filled straight through the store (no audit events), which is
+    // not how users submit, but is how to get a million rows in seconds.
+    let started = Instant::now();
+    let store = server.kernel.store().clone();
+    for chunk in 0..queued.div_ceil(5000) {
+        let n = 5000.min(queued - chunk * 5000);
+        store
+            .write(move |w| {
+                let now = jiff::Timestamp::now();
+                for i in 0..n {
+                    let mut t = bench_task(tenant, now);
+                    t.priority = ((chunk * 5000 + i) % 11) as u8;
+                    w.create_task(&t)?;
+                }
+                Ok::<_, bosun_store::StoreError>(())
+            })
+            .await?;
+    }
+    println!("queued {queued} tasks in {:.1} s", started.elapsed().as_secs_f64());
+    let (lat, errors, elapsed) = run_clients(clients, seconds, move |c, _| {
+        let (http, url, key) = (http.clone(), url.clone(), keys[c].clone());
+        async move {
+            let t0 = Instant::now();
+            let claim = http
+                .post(format!("{url}/api/v1/tasks/claim"))
+                .bearer_auth(&key)
+                .json(&json!({}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let lat = t0.elapsed();
+            let claim: serde_json::Value = claim.json().await.map_err(|e| e.to_string())?;
+            let id = claim["task"]["id"].as_str().unwrap_or_default().to_owned();
+            http.post(format!("{url}/api/v1/tasks/{id}/complete"))
+                .bearer_auth(&key)
+                .json(&json!({"fence": claim["fence"]}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?;
+            Ok(vec![lat])
+        }
+    })
+    .await;
+    report(&format!("claim with {queued} queued ({clients} agents claiming and completing)"), lat, elapsed);
+    println!("  errors: {errors}");
+    server.shutdown().await?;
+    Ok(())
+}
+
+fn bench_task(tenant: TenantId, now: jiff::Timestamp) -> bosun_core::task::Task {
+    bosun_core::task::Task {
+        id: bosun_core::TaskId::generate(),
+        tenant_id: tenant,
+        project: "default".into(),
+        title: "queued".into(),
+        description: String::new(),
+        payload: json!({}),
+        priority: 5,
+        depends_on: vec![],
+        required_capabilities: vec![],
+        status: bosun_core::task::TaskStatus::Ready,
+        assignee: None,
+        lease_expires_at: None,
+        fence: 0,
+        attempts: 0,
+        max_attempts: 3,
+        idempotency_key: None,
+        result: None,
+        error: None,
+        created_by: "bench".into(),
+        created_at: now,
+        updated_at: now,
+        deadline_at: None,
+        retry_at: None,
+        scope: vec![],
+    }
+}
+
+/// Lock acquire + release pairs, each client on its own path.
+async fn lock_pairs(clients: usize, seconds: u64) -> anyhow::Result<()> {
+    let (server, _dir, keys, _) = coord_server(clients).await?;
+    let url = server.url();
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
+    let (lat, errors, elapsed) = run_clients(clients, seconds, move |c, i| {
+        let (http, url, key) = (http.clone(), url.clone(), keys[c].clone());
+        async move {
+            let t0 = Instant::now();
+            let r: serde_json::Value = http
+                .post(format!("{url}/api/v1/locks"))
+                .bearer_auth(&key)
+                .json(&json!({"paths": [format!("src/c{c}/f{}.rs", i % 100)]}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?
+                .json()
+                .await
+                .map_err(|e| e.to_string())?;
+            let id = r["locks"][0]["id"].as_str().unwrap_or_default().to_owned();
+            http.delete(format!("{url}/api/v1/locks/{id}"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?;
+            Ok(vec![t0.elapsed()])
+        }
+    })
+    .await;
+    report(&format!("lock acquire+release pairs ({clients} clients)"), lat, elapsed);
+    println!("  errors: {errors}");
+    server.shutdown().await?;
+    Ok(())
+}
+
+/// `agents` agents each heartbeating every `interval` seconds, for `seconds`.
+async fn heartbeats(agents: usize, interval: u64, seconds: u64) -> anyhow::Result<()> {
+    use argon2::password_hash::PasswordHasher;
+    let dir = tempfile::tempdir()?;
+    let server =
+        Server::start(&ServeConfig::new("127.0.0.1:0".parse()?, dir.path().to_owned()), Arc::new(SystemClock)).await?;
+    let (url, admin) = (server.url(), server.admin_key.clone().expect("fresh"));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(512).build()?;
+    let me: serde_json::Value =
+        http.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await?.json().await?;
+    let tenant = TenantId::parse(me["tenant"]["id"].as_str().unwrap_or_default()).expect("tenant id");
+    // Setup shortcut: agents and keys go straight into the store, hashed with cheap argon2
+    // parameters (verification reads them from each hash). Registering 100k agents through the
+    // API would spend 100k full argon2id hashes first.
+    let cheap = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(8, 1, 1, None).expect("params"),
+    );
+    let started = Instant::now();
+    let mut fleet = Vec::with_capacity(agents);
+    for chunk in 0..agents.div_ceil(2000) {
+        let mut batch = Vec::new();
+        for i in chunk * 2000..agents.min((chunk + 1) * 2000) {
+            let mut random = [0u8; 30];
+            random[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            random[8..16].copy_from_slice(&started.elapsed().as_nanos().to_le_bytes()[..8]);
+            let (key, prefix) = bosun_core::apikey::compose(&random);
+            let hash = cheap.hash_password(key.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?.to_string();
+            let now = jiff::Timestamp::now();
+            let agent = bosun_core::model::Agent {
+                id: bosun_core::AgentId::generate(),
+                tenant_id: tenant,
+                name: format!("hb-{i}"),
+                kind: "bench".into(),
+                capabilities: vec![],
+                profile: "worker".into(),
+                status: bosun_core::agent::AgentStatus::Idle,
+                metadata: json!({}),
+                heartbeat_interval: interval as u32,
+                last_seen_at: now,
+                created_at: bosun_core::clock::format_micros(now),
+            };
+            let record = bosun_core::model::ApiKey {
+                id: bosun_core::KeyId::generate(),
+                tenant_id: tenant,
+                owner: bosun_core::model::Owner::Agent(agent.id),
+                prefix,
+                label: None,
+                created_at: agent.created_at.clone(),
+                revoked_at: None,
+                hash,
+            };
+            fleet.push((agent.id.to_string(), key));
+            batch.push((agent, record));
+        }
+        server
+            .kernel
+            .store()
+            .write(move |w| {
+                for (agent, key) in &batch {
+                    w.create_agent(agent)?;
+                    w.create_key(key)?;
+                }
+                Ok::<_, bosun_store::StoreError>(())
+            })
+            .await?;
+    }
+    println!("seeded {agents} agents in {:.1} s", started.elapsed().as_secs_f64());
+    // Each agent heartbeats at its own offset within the interval.
+    let fleet = Arc::new(fleet);
+    let rate = agents as f64 / interval as f64;
+    let total = (rate * seconds as f64) as usize;
+    let lat = Arc::new(std::sync::Mutex::new(Vec::with_capacity(total)));
+    let errors = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let started = Instant::now();
+    let mut handles = Vec::with_capacity(total);
+    for n in 0..total {
+        let due = started + Duration::from_secs_f64(n as f64 / rate);
+        tokio::time::sleep_until(due.into()).await;
+        let (http, url, fleet, lat, errors) = (http.clone(), url.clone(), fleet.clone(), lat.clone(), errors.clone());
+        handles.push(tokio::spawn(async move {
+            let (id, key) = &fleet[n % fleet.len()];
+            let t0 = Instant::now();
+            let ok = http
+                .post(format!("{url}/api/v1/agents/{id}/heartbeat"))
+                .bearer_auth(key)
+                .json(&json!({}))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
+                lat.lock().unwrap().push(t0.elapsed());
+            } else {
+                errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
+    }
+    for h in handles {
+        h.await?;
+    }
+    let elapsed = started.elapsed();
+    let lat = std::mem::take(&mut *lat.lock().unwrap());
+    report(&format!("heartbeats: {agents} agents every {interval} s (offered {rate:.0}/s)"), lat, elapsed);
+    println!("  errors: {}", errors.load(std::sync::atomic::Ordering::Relaxed));
+    server.shutdown().await?;
     Ok(())
 }

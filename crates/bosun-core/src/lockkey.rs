@@ -282,8 +282,22 @@ fn compile(glob: &str) -> Result<Nfa, String> {
     Ok(nfa)
 }
 
-/// A path matched by both globs, or `None`. Breadth-first over the product automaton.
+/// The literal text before a glob's first wildcard.
+fn literal_prefix(glob: &str) -> &str {
+    glob.find(['*', '?', '[', '\\']).map_or(glob, |i| &glob[..i])
+}
+
+/// A path matched by both globs, or `None`. Breadth-first over the product automaton, after two
+/// exact shortcuts: every path a glob matches starts with its literal prefix, so globs whose
+/// prefixes are not prefix-related cannot meet; and two plain paths meet only when equal.
 fn glob_overlap(a: &str, b: &str) -> Option<String> {
+    let (pa, pb) = (literal_prefix(a), literal_prefix(b));
+    if !(pa.starts_with(pb) || pb.starts_with(pa)) {
+        return None;
+    }
+    if pa.len() == a.len() && pb.len() == b.len() {
+        return (a == b).then(|| a.to_owned());
+    }
     let (Ok(na), Ok(nb)) = (compile(a), compile(b)) else {
         return None;
     };

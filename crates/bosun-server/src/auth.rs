@@ -19,7 +19,8 @@ use crate::kernel::{Caller, KernelError, Principal};
 
 /// How stale a cached verification may be before the key's record is read again.
 pub const RECHECK: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
-const CACHE_CAP: usize = 10_000;
+/// Enough for a large fleet (one entry per key in use, ~300 bytes each).
+const CACHE_CAP: usize = 200_000;
 
 /// A freshly made key: the plaintext (shown once) and what is stored.
 pub struct NewKey {
