@@ -497,7 +497,7 @@ async fn claim_depth(queued: usize, clients: usize, seconds: u64) -> anyhow::Res
             .write(move |w| {
                 let now = jiff::Timestamp::now();
                 for i in 0..n {
-                    let mut t = bench_task(tenant, now);
+                    let mut t = bosun_core::task::Task::new(tenant, "default", "queued", "bench", now);
                     t.priority = ((chunk * 5000 + i) % 11) as u8;
                     w.create_task(&t)?;
                 }
@@ -536,35 +536,6 @@ async fn claim_depth(queued: usize, clients: usize, seconds: u64) -> anyhow::Res
     println!("  errors: {errors}");
     server.shutdown().await?;
     Ok(())
-}
-
-fn bench_task(tenant: TenantId, now: jiff::Timestamp) -> bosun_core::task::Task {
-    bosun_core::task::Task {
-        id: bosun_core::TaskId::generate(),
-        tenant_id: tenant,
-        project: "default".into(),
-        title: "queued".into(),
-        description: String::new(),
-        payload: json!({}),
-        priority: 5,
-        depends_on: vec![],
-        required_capabilities: vec![],
-        status: bosun_core::task::TaskStatus::Ready,
-        assignee: None,
-        lease_expires_at: None,
-        fence: 0,
-        attempts: 0,
-        max_attempts: 3,
-        idempotency_key: None,
-        result: None,
-        error: None,
-        created_by: "bench".into(),
-        created_at: now,
-        updated_at: now,
-        deadline_at: None,
-        retry_at: None,
-        scope: vec![],
-    }
 }
 
 /// Lock acquire + release pairs, each client on its own path.

@@ -132,6 +132,36 @@ pub struct Task {
 }
 
 impl Task {
+    /// A new ready task with the defaults of the spec (priority 5, 3 attempts, no dependencies).
+    pub fn new(tenant: TenantId, project: &str, title: &str, created_by: &str, now: Timestamp) -> Task {
+        Task {
+            id: TaskId::generate(),
+            tenant_id: tenant,
+            project: project.to_owned(),
+            title: title.to_owned(),
+            description: String::new(),
+            payload: Value::Object(Default::default()),
+            priority: DEFAULT_PRIORITY,
+            depends_on: Vec::new(),
+            required_capabilities: Vec::new(),
+            status: Ready,
+            assignee: None,
+            lease_expires_at: None,
+            fence: 0,
+            attempts: 0,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            idempotency_key: None,
+            result: None,
+            error: None,
+            created_by: created_by.to_owned(),
+            created_at: now,
+            updated_at: now,
+            deadline_at: None,
+            retry_at: None,
+            scope: Vec::new(),
+        }
+    }
+
     fn go(&mut self, to: TaskStatus, now: Timestamp) -> Result<(), TaskError> {
         if !TRANSITIONS.contains(&(self.status, to)) {
             return Err(TaskError::Transition { from: self.status, to });
@@ -344,32 +374,7 @@ mod tests {
     }
 
     fn task() -> Task {
-        Task {
-            id: TaskId::generate(),
-            tenant_id: TenantId::generate(),
-            project: "default".into(),
-            title: "t".into(),
-            description: String::new(),
-            payload: Value::Null,
-            priority: DEFAULT_PRIORITY,
-            depends_on: vec![],
-            required_capabilities: vec![],
-            status: Ready,
-            assignee: None,
-            lease_expires_at: None,
-            fence: 0,
-            attempts: 0,
-            max_attempts: 3,
-            idempotency_key: None,
-            result: None,
-            error: None,
-            created_by: "u".into(),
-            created_at: t0(),
-            updated_at: t0(),
-            deadline_at: None,
-            retry_at: None,
-            scope: vec![],
-        }
+        Task::new(TenantId::generate(), "default", "t", "u", t0())
     }
 
     #[test]

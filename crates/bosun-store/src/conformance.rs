@@ -236,32 +236,7 @@ fn rand_u64() -> u64 {
 }
 
 fn task(tenant: TenantId, title: &str, priority: u8, at: bosun_core::Timestamp) -> bosun_core::task::Task {
-    bosun_core::task::Task {
-        id: bosun_core::TaskId::generate(),
-        tenant_id: tenant,
-        project: "p".into(),
-        title: title.into(),
-        description: String::new(),
-        payload: json!({}),
-        priority,
-        depends_on: vec![],
-        required_capabilities: vec![],
-        status: bosun_core::task::TaskStatus::Ready,
-        assignee: None,
-        lease_expires_at: None,
-        fence: 0,
-        attempts: 0,
-        max_attempts: 3,
-        idempotency_key: None,
-        result: None,
-        error: None,
-        created_by: "test".into(),
-        created_at: at,
-        updated_at: at,
-        deadline_at: None,
-        retry_at: None,
-        scope: vec![],
-    }
+    bosun_core::task::Task { priority, ..bosun_core::task::Task::new(tenant, "p", title, "test", at) }
 }
 
 async fn tasks_order_cursor_and_timers(store: &Arc<dyn Store>) {

@@ -546,31 +546,18 @@ fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelError> {
         depends_on.dedup();
         let mut payload = t.payload.clone();
         bosun_core::redact::redact_value(&mut payload);
+        let created_by = tx.caller.actor().2.unwrap_or_default();
         let task = Task {
-            id: TaskId::generate(),
-            tenant_id: tenant,
-            project: t.project.clone(),
-            title: t.title.clone(),
             description: t.description.clone(),
             payload,
             priority: t.priority,
             depends_on,
             required_capabilities: t.required_capabilities.clone(),
             status: if all_done { TaskStatus::Ready } else { TaskStatus::Blocked },
-            assignee: None,
-            lease_expires_at: None,
-            fence: 0,
-            attempts: 0,
             max_attempts: t.max_attempts,
             idempotency_key: t.idempotency_key.clone(),
-            result: None,
-            error: None,
-            created_by: tx.caller.actor().2.unwrap_or_default(),
-            created_at: tx.now,
-            updated_at: tx.now,
             deadline_at: t.deadline_at.as_deref().and_then(|d| d.parse().ok()),
-            retry_at: None,
-            scope: Vec::new(),
+            ..Task::new(tenant, &t.project, &t.title, &created_by, tx.now)
         };
         tx.w.create_task(&task)
             .map_err(conflict_as("a task with this idempotency_key was submitted at the same time; retry".into()))?;
