@@ -522,3 +522,91 @@ async fn idempotent_submission_long_poll_and_handoffs() {
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
     assert_eq!(all["items"][1]["files"], json!(["src/parse.rs"]));
 }
+
+#[tokio::test]
+async fn every_coordination_operation_is_audited_with_its_actor_and_target() {
+    let c = Coord::start().await;
+    let (s, reg) =
+        c.call("POST", "/api/v1/agents", &c.dev, json!({"name": "auditee", "heartbeat_interval_seconds": 5})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let agent = TestAgent {
+        id: reg["agent"]["id"].as_str().unwrap().to_owned(),
+        name: "auditee".into(),
+        key: reg["key"]["key"].as_str().unwrap().to_owned(),
+    };
+    let hb = c.call("POST", &format!("/api/v1/agents/{}/heartbeat", agent.id), &agent.key, json!({})).await;
+    assert_eq!(hb.0, StatusCode::OK);
+    let t1 = c.submit(json!({"title": "one"})).await;
+    let t2 = c.submit(json!({"title": "two", "priority": 0})).await;
+    let (task, fence) = c.claim(&agent, json!({})).await.unwrap();
+    assert_eq!(task, t1);
+    assert_eq!(
+        c.call("POST", &format!("/api/v1/tasks/{t1}/heartbeat"), &agent.key, json!({"fence": fence})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(c.complete(&agent, &t1, fence).await.0, StatusCode::OK);
+    let (_, locks) = c.call("POST", "/api/v1/locks", &agent.key, json!({"paths": ["src/**"]})).await;
+    let lock = locks["locks"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(c.call("POST", &format!("/api/v1/locks/{lock}/renew"), &agent.key, json!({})).await.0, StatusCode::OK);
+    assert_eq!(c.call("DELETE", &format!("/api/v1/locks/{lock}"), &agent.key, Value::Null).await.0, StatusCode::OK);
+    let (_, h) = c.call("POST", "/api/v1/handoffs", &agent.key, json!({"summary": "s", "task_id": t1})).await;
+    let handoff = h["id"].as_str().unwrap().to_owned();
+    let (claimed, _) = c.claim(&agent, json!({"lease_seconds": 10})).await.unwrap();
+    assert_eq!(claimed, t2);
+    c.advance(11);
+    assert_eq!(c.tick().await.expired_leases, 1);
+    assert_eq!(
+        c.call("POST", &format!("/api/v1/tasks/{t2}/cancel"), &c.dev, json!({"reason": "done"})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        c.call("DELETE", &format!("/api/v1/agents/{}", agent.id), &agent.key, Value::Null).await.0,
+        StatusCode::OK
+    );
+
+    let events = c.t.audit(&c.t.admin, "").await;
+    let find = |action: &str, target: &str| {
+        events
+            .iter()
+            .find(|e| e["action"] == action && e["target_id"] == target)
+            .unwrap_or_else(|| panic!("no {action} on {target}"))
+            .clone()
+    };
+    let expect = [
+        ("agent.registered", agent.id.as_str(), "dev"),
+        ("agent.heartbeat", agent.id.as_str(), "auditee"),
+        ("task.submitted", t1.as_str(), "dev"),
+        ("task.claimed", t1.as_str(), "auditee"),
+        ("task.heartbeat", t1.as_str(), "auditee"),
+        ("task.completed", t1.as_str(), "auditee"),
+        ("lock.acquired", lock.as_str(), "auditee"),
+        ("lock.renewed", lock.as_str(), "auditee"),
+        ("lock.released", lock.as_str(), "auditee"),
+        ("handoff.written", handoff.as_str(), "auditee"),
+        ("task.lease_expired", t2.as_str(), "system"),
+        ("task.cancelled", t2.as_str(), "dev"),
+        ("agent.deregistered", agent.id.as_str(), "auditee"),
+    ];
+    for (action, target, actor) in expect {
+        let e = find(action, target);
+        assert_eq!(e["actor_name"], actor, "{action}");
+        assert_eq!(e["outcome"], "ok", "{action}");
+        assert_eq!(e["ip"], if actor == "system" { Value::Null } else { json!("127.0.0.1") }, "{action}");
+    }
+    assert_eq!(find("task.claimed", &t1)["actor_type"], "agent");
+    assert_eq!(find("task.claimed", &t1)["project"], "default");
+    // The chain over all of it verifies.
+    let jsonl =
+        c.t.client
+            .get(c.t.url("/api/v1/audit?format=jsonl"))
+            .bearer_auth(&c.t.admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    let lines: Vec<String> = jsonl.lines().map(str::to_owned).collect();
+    let mut v = bosun_core::audit::ChainVerifier::new();
+    v.feed_lines(&lines).expect("verifies");
+}
