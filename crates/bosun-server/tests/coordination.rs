@@ -108,7 +108,7 @@ async fn stalled_claimers_are_fenced_off_and_tasks_still_end_exactly_once() {
                 let mut n = 0u64;
                 while let Some((task, fence)) = c.claim(&agent, json!({"lease_seconds": 60})).await {
                     n += 1;
-                    if (n * 7 + i as u64 + round) % 8 == 0 {
+                    if (n * 7 + i as u64 + round).is_multiple_of(8) {
                         mine.push((agent.clone(), task, fence)); // stalls: holds the lease, does nothing
                         continue;
                     }
