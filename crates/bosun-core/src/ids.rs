@@ -69,6 +69,11 @@ ulid_id!(
     HandoffId
 );
 
+ulid_id!(
+    /// A message (also the id of the thread it starts).
+    MessageId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

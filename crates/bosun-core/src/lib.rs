@@ -11,6 +11,7 @@ pub mod clock;
 pub mod ids;
 pub mod jcs;
 pub mod lockkey;
+pub mod message;
 pub mod model;
 pub mod redact;
 pub mod role;
@@ -18,5 +19,5 @@ pub mod task;
 pub mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use ids::{AgentId, HandoffId, KeyId, LockId, TaskId, TenantId, UserId};
+pub use ids::{AgentId, HandoffId, KeyId, LockId, MessageId, TaskId, TenantId, UserId};
 pub use role::{Action, Role};

@@ -6,7 +6,8 @@ use serde_json::Value;
 use jiff::Timestamp;
 
 use crate::agent::AgentStatus;
-use crate::{AgentId, HandoffId, KeyId, LockId, Role, TaskId, TenantId, UserId};
+use crate::message::{Delivery, Importance, MessageType};
+use crate::{AgentId, HandoffId, KeyId, LockId, MessageId, Role, TaskId, TenantId, UserId};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tenant {
@@ -122,4 +123,36 @@ pub struct Handoff {
     /// `summary`, `completed`, `in_progress`, `next_steps`, `decisions`, `files`.
     pub document: Value,
     pub created_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub id: MessageId,
+    pub tenant_id: TenantId,
+    /// The first message of the thread (its own id when it starts one).
+    pub thread_id: MessageId,
+    pub reply_to: Option<MessageId>,
+    pub project: String,
+    pub sender: Holder,
+    pub kind: MessageType,
+    pub subject: String,
+    pub body: String,
+    pub payload: Value,
+    pub importance: Importance,
+    pub ack_required: bool,
+    /// Set when the message went to a topic (every agent of the tenant) rather than named agents.
+    pub topic: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// One recipient's copy of a message: where it stands, and when each step happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recipient {
+    pub message_id: MessageId,
+    pub agent_id: AgentId,
+    pub agent_name: String,
+    pub state: Delivery,
+    pub delivered_at: Option<Timestamp>,
+    pub read_at: Option<Timestamp>,
+    pub acked_at: Option<Timestamp>,
 }

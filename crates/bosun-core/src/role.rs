@@ -87,6 +87,11 @@ pub enum Action {
     LockRelease,
     LockExpire,
     HandoffWrite,
+    MessageSend,
+    MessageDeliver,
+    MessageRead,
+    MessageAck,
+    AllowlistUpdate,
 }
 
 /// The one table: each action, its name, and who may do it.
@@ -116,6 +121,11 @@ const TABLE: &[(Action, &str, Requirement)] = &[
     (Action::LockRelease, "lock.released", Requirement::Role(Role::Developer)),
     (Action::LockExpire, "lock.expired", Requirement::System),
     (Action::HandoffWrite, "handoff.written", Requirement::Role(Role::Developer)),
+    (Action::MessageSend, "message.sent", Requirement::Role(Role::Developer)),
+    (Action::MessageDeliver, "message.delivered", Requirement::Agent),
+    (Action::MessageRead, "message.read", Requirement::Agent),
+    (Action::MessageAck, "message.acked", Requirement::Agent),
+    (Action::AllowlistUpdate, "allowlist.updated", Requirement::UserRole(Role::Admin)),
 ];
 
 impl Action {

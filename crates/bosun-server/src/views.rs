@@ -4,7 +4,7 @@
 use bosun_core::agent::AgentStatus;
 use bosun_core::audit::AuditEvent;
 use bosun_core::clock::format_micros;
-use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Tenant, User};
+use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Message, Recipient, Tenant, User};
 use bosun_core::task::{Task, TaskStatus};
 use bosun_core::{AgentId, KeyId, LockId, Role, TaskId, TenantId, UserId};
 use serde::Serialize;
@@ -358,4 +358,138 @@ impl From<&Handoff> for HandoffView {
 #[derive(Serialize, ToSchema)]
 pub struct HandoffList {
     pub items: Vec<HandoffView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecipientView {
+    pub agent: String,
+    pub agent_id: String,
+    /// queued, delivered, read or acked.
+    pub state: String,
+    pub delivered_at: Option<String>,
+    pub read_at: Option<String>,
+    pub acked_at: Option<String>,
+}
+
+impl From<&Recipient> for RecipientView {
+    fn from(r: &Recipient) -> Self {
+        Self {
+            agent: r.agent_name.clone(),
+            agent_id: r.agent_id.to_string(),
+            state: r.state.as_str().into(),
+            delivered_at: r.delivered_at.map(format_micros),
+            read_at: r.read_at.map(format_micros),
+            acked_at: r.acked_at.map(format_micros),
+        }
+    }
+}
+
+/// A message as its sender and users see it: every recipient's delivery state.
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    pub id: String,
+    pub thread_id: String,
+    pub reply_to: Option<String>,
+    pub project: String,
+    pub from: String,
+    pub from_id: String,
+    pub from_type: String,
+    /// task_handoff, status_update, data_request, data_response, escalation, notification, chat.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub subject: String,
+    /// Markdown.
+    pub body: String,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    /// low, normal, high or urgent.
+    pub importance: String,
+    pub ack_required: bool,
+    pub topic: Option<String>,
+    pub created_at: String,
+    pub recipients: Vec<RecipientView>,
+}
+
+impl MessageView {
+    pub fn new(m: &Message, recipients: &[Recipient]) -> Self {
+        Self {
+            id: m.id.to_string(),
+            thread_id: m.thread_id.to_string(),
+            reply_to: m.reply_to.map(|r| r.to_string()),
+            project: m.project.clone(),
+            from: m.sender.name.clone(),
+            from_id: m.sender.owner.id(),
+            from_type: m.sender.owner.kind().into(),
+            kind: m.kind.as_str().into(),
+            subject: m.subject.clone(),
+            body: m.body.clone(),
+            payload: m.payload.clone(),
+            importance: m.importance.as_str().into(),
+            ack_required: m.ack_required,
+            topic: m.topic.clone(),
+            created_at: format_micros(m.created_at),
+            recipients: recipients.iter().map(RecipientView::from).collect(),
+        }
+    }
+}
+
+/// A message as one recipient sees it: its own copy's state.
+#[derive(Serialize, ToSchema)]
+pub struct InboxItem {
+    pub id: String,
+    pub thread_id: String,
+    pub reply_to: Option<String>,
+    pub project: String,
+    pub from: String,
+    pub from_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    pub importance: String,
+    pub ack_required: bool,
+    pub topic: Option<String>,
+    pub created_at: String,
+    /// This recipient's state: queued, delivered, read or acked.
+    pub state: String,
+    pub delivered_at: Option<String>,
+    pub read_at: Option<String>,
+    pub acked_at: Option<String>,
+}
+
+impl InboxItem {
+    pub fn new(m: &Message, r: &Recipient) -> Self {
+        Self {
+            id: m.id.to_string(),
+            thread_id: m.thread_id.to_string(),
+            reply_to: m.reply_to.map(|r| r.to_string()),
+            project: m.project.clone(),
+            from: m.sender.name.clone(),
+            from_id: m.sender.owner.id(),
+            kind: m.kind.as_str().into(),
+            subject: m.subject.clone(),
+            body: m.body.clone(),
+            payload: m.payload.clone(),
+            importance: m.importance.as_str().into(),
+            ack_required: m.ack_required,
+            topic: m.topic.clone(),
+            created_at: format_micros(m.created_at),
+            state: r.state.as_str().into(),
+            delivered_at: r.delivered_at.map(format_micros),
+            read_at: r.read_at.map(format_micros),
+            acked_at: r.acked_at.map(format_micros),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Inbox {
+    pub messages: Vec<InboxItem>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageList {
+    pub messages: Vec<MessageView>,
 }

@@ -11,30 +11,30 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::sqlite::{bad_column, internal, parse_id, write_err};
 use crate::{AgentFilter, HandoffFilter, Result, TaskFilter};
 
-fn us(t: Timestamp) -> i64 {
+pub(crate) fn us(t: Timestamp) -> i64 {
     t.as_microsecond()
 }
 
-fn ts(r: &Row<'_>, i: usize) -> rusqlite::Result<Timestamp> {
+pub(crate) fn ts(r: &Row<'_>, i: usize) -> rusqlite::Result<Timestamp> {
     Timestamp::from_microsecond(r.get(i)?).map_err(|_| bad_column(i, "time"))
 }
 
-fn ts_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Timestamp>> {
+pub(crate) fn ts_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Timestamp>> {
     let v: Option<i64> = r.get(i)?;
     v.map(|v| Timestamp::from_microsecond(v).map_err(|_| bad_column(i, "time"))).transpose()
 }
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let text: String = r.get(i)?;
     serde_json::from_str(&text).map_err(|_| bad_column(i, "json"))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serializes")
 }
 
 /// Run a query and map every row.
-fn rows<T>(
+pub(crate) fn rows<T>(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
@@ -44,7 +44,7 @@ fn rows<T>(
     stmt.query_map(params, map).map_err(internal)?.collect::<rusqlite::Result<Vec<T>>>().map_err(internal)
 }
 
-fn one<T>(
+pub(crate) fn one<T>(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,

@@ -9,6 +9,7 @@
 
 pub mod conformance;
 mod coord;
+mod messages;
 pub mod sqlite;
 pub mod verify;
 
@@ -17,9 +18,9 @@ use std::pin::Pin;
 
 use bosun_core::agent::AgentStatus;
 use bosun_core::audit::{AuditDraft, AuditEvent, Outcome, Severity};
-use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Owner, Tenant, User};
+use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Message, Owner, Recipient, Tenant, User};
 use bosun_core::task::{Task, TaskStatus};
-use bosun_core::{AgentId, KeyId, LockId, TaskId, TenantId, Timestamp, UserId};
+use bosun_core::{AgentId, KeyId, LockId, MessageId, TaskId, TenantId, Timestamp, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -88,6 +89,15 @@ pub struct HandoffFilter {
     pub author: Option<String>,
 }
 
+#[derive(Clone, Debug, Default)]
+pub struct InboxFilter {
+    /// Only messages not yet read.
+    pub unread_only: bool,
+    /// Only messages sent at or after this time.
+    pub since: Option<Timestamp>,
+    pub limit: u32,
+}
+
 /// A page position: newest first below `before_seq`, or oldest first above `after_seq`.
 #[derive(Clone, Copy, Debug)]
 pub enum Page {
@@ -154,6 +164,30 @@ pub trait ReadTx {
 
     /// Handoffs, newest first.
     fn handoffs(&mut self, tenant: TenantId, filter: &HandoffFilter, limit: u32) -> Result<Vec<Handoff>>;
+
+    /// A message, if it exists and (when `viewer` is an agent) that agent sent or received it.
+    fn message(&mut self, tenant: TenantId, id: MessageId, viewer: Option<AgentId>) -> Result<Option<Message>>;
+    fn recipients(&mut self, tenant: TenantId, id: MessageId) -> Result<Vec<Recipient>>;
+    /// An agent's messages, oldest first, with its copy of each.
+    fn inbox(&mut self, tenant: TenantId, agent: AgentId, filter: &InboxFilter) -> Result<Vec<(Message, Recipient)>>;
+    /// A thread, oldest first, limited to what `viewer` (an agent) sent or received.
+    fn thread(
+        &mut self,
+        tenant: TenantId,
+        thread: MessageId,
+        viewer: Option<AgentId>,
+        limit: u32,
+    ) -> Result<Vec<Message>>;
+    /// Full-text search (an FTS5 query) over subject and body, newest first.
+    fn search_messages(
+        &mut self,
+        tenant: TenantId,
+        query: &str,
+        viewer: Option<AgentId>,
+        limit: u32,
+    ) -> Result<Vec<Message>>;
+    /// The tenant's allowlist document (JSON), if one was set.
+    fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>>;
 }
 
 /// Writes, inside one transaction. Reads inside a write see its uncommitted changes.
@@ -177,6 +211,10 @@ pub trait WriteTx: ReadTx {
     /// The next fence of a lock key (starts at 1; never decreases).
     fn next_lock_fence(&mut self, tenant: TenantId, project: &str, key: &str) -> Result<u64>;
     fn insert_handoff(&mut self, handoff: &Handoff) -> Result<()>;
+    /// Store a message, its recipients' copies and its search entry.
+    fn insert_message(&mut self, message: &Message, recipients: &[Recipient]) -> Result<()>;
+    fn update_recipient(&mut self, tenant: TenantId, recipient: &Recipient) -> Result<()>;
+    fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     /// Seal the draft into the tenant's chain (next seq, linked to the head) and store it.
     fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent>;
     /// A stored answer for this key if one was written at or after `not_before`.
@@ -226,6 +264,20 @@ impl dyn Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
     {
+        self.write_then(f, |_| {})
+    }
+
+    /// Like [`write`](Self::write), and once the transaction has committed, call `on_commit`
+    /// with the result before answering. Backends call it in commit order (on SQLite, on the
+    /// writer thread, job by job), so it is where events are published: subscribers see changes
+    /// in the order they were committed. It must be quick and must not block.
+    pub fn write_then<R, E, F, H>(&self, f: F, on_commit: H) -> Pin<Box<dyn Future<Output = Result<R, E>> + Send + '_>>
+    where
+        R: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
+        H: FnOnce(&R) + Send + 'static,
+    {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let submitted = self.submit(Box::new(move |w| {
             let result = f(w);
@@ -234,7 +286,10 @@ impl dyn Store {
                 reply: Box::new(move |commit| {
                     let answer = match (result, commit) {
                         (Err(e), _) => Err(e),
-                        (Ok(r), Ok(())) => Ok(r),
+                        (Ok(r), Ok(())) => {
+                            on_commit(&r);
+                            Ok(r)
+                        }
                         (Ok(_), Err(e)) => Err(e.into()),
                     };
                     let _ = tx.send(answer);

@@ -10,21 +10,22 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 
 use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, GENESIS, Outcome, Severity};
-use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Owner, Tenant, User};
+use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Message, Owner, Recipient, Tenant, User};
 use bosun_core::task::Task;
-use bosun_core::{AgentId, KeyId, LockId, Role, TaskId, TenantId, Timestamp, UserId};
+use bosun_core::{AgentId, KeyId, LockId, MessageId, Role, TaskId, TenantId, Timestamp, UserId};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, ToSql, params};
 use serde_json::Value;
 
 use crate::{
-    AgentFilter, AuditFilter, Finish, HandoffFilter, IdempotentReply, Page, ReadTx, Result, Store, StoreError,
-    TaskFilter, WriteJob, WriteTx, coord,
+    AgentFilter, AuditFilter, Finish, HandoffFilter, IdempotentReply, InboxFilter, Page, ReadTx, Result, Store,
+    StoreError, TaskFilter, WriteJob, WriteTx, coord, messages,
 };
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_identity_and_audit.sql")),
     (2, include_str!("../migrations/sqlite/0002_coordination.sql")),
+    (3, include_str!("../migrations/sqlite/0003_messages.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -564,6 +565,37 @@ impl ReadTx for Tx<'_> {
     fn handoffs(&mut self, tenant: TenantId, f: &HandoffFilter, limit: u32) -> Result<Vec<Handoff>> {
         coord::handoffs(self.conn, tenant, f, limit)
     }
+
+    fn message(&mut self, tenant: TenantId, id: MessageId, viewer: Option<AgentId>) -> Result<Option<Message>> {
+        messages::message(self.conn, tenant, id, viewer)
+    }
+    fn recipients(&mut self, tenant: TenantId, id: MessageId) -> Result<Vec<Recipient>> {
+        messages::recipients(self.conn, tenant, id)
+    }
+    fn inbox(&mut self, tenant: TenantId, agent: AgentId, filter: &InboxFilter) -> Result<Vec<(Message, Recipient)>> {
+        messages::inbox(self.conn, tenant, agent, filter)
+    }
+    fn thread(
+        &mut self,
+        tenant: TenantId,
+        thread: MessageId,
+        viewer: Option<AgentId>,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        messages::thread(self.conn, tenant, thread, viewer, limit)
+    }
+    fn search_messages(
+        &mut self,
+        tenant: TenantId,
+        query: &str,
+        viewer: Option<AgentId>,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        messages::search(self.conn, tenant, query, viewer, limit)
+    }
+    fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>> {
+        messages::allowlist(self.conn, tenant)
+    }
 }
 
 impl WriteTx for Tx<'_> {
@@ -742,5 +774,15 @@ impl WriteTx for Tx<'_> {
     }
     fn insert_handoff(&mut self, handoff: &Handoff) -> Result<()> {
         coord::insert_handoff(self.conn, handoff)
+    }
+
+    fn insert_message(&mut self, message: &Message, recipients: &[Recipient]) -> Result<()> {
+        messages::insert_message(self.conn, message, recipients)
+    }
+    fn update_recipient(&mut self, tenant: TenantId, recipient: &Recipient) -> Result<()> {
+        messages::update_recipient(self.conn, tenant, recipient)
+    }
+    fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+        messages::put_allowlist(self.conn, tenant, document, at)
     }
 }

@@ -4,7 +4,9 @@
 
 mod audit;
 mod coord;
+pub mod events;
 mod identity;
+mod messages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -88,6 +90,15 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .routes(routes!(coord::release_lock))
         .routes(routes!(coord::renew_lock))
         .routes(routes!(coord::write_handoff, coord::read_handoffs))
+        .routes(routes!(messages::send))
+        .routes(routes!(messages::get))
+        .routes(routes!(messages::read))
+        .routes(routes!(messages::ack))
+        .routes(routes!(messages::search))
+        .routes(routes!(messages::inbox))
+        .routes(routes!(messages::thread))
+        .routes(routes!(messages::get_allowlist, messages::put_allowlist))
+        .routes(routes!(events::events))
         .split_for_parts();
     let openapi = openapi.to_json().expect("the OpenAPI document serializes");
     let state = Arc::new(AppState { kernel, metrics, openapi });
@@ -184,7 +195,7 @@ impl IntoResponse for ApiError {
         let e = self.0;
         let status = match &e {
             KernelError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            KernelError::Forbidden(_) => StatusCode::FORBIDDEN,
+            KernelError::Forbidden(_) | KernelError::MessageBlocked(_) => StatusCode::FORBIDDEN,
             KernelError::NotFound(_) => StatusCode::NOT_FOUND,
             KernelError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             KernelError::Conflict(_) | KernelError::StaleFence(_) | KernelError::LockConflict { .. } => {

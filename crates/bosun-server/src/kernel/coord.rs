@@ -293,6 +293,7 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::FailTask(FailTask { task: w, .. }) => ("task", w.task_id.to_string()),
         Command::CancelTask { task_id, .. } | Command::RetryTask { task_id } => ("task", task_id.to_string()),
         Command::RenewLock { lock_id, .. } | Command::ReleaseLock { lock_id } => ("lock", lock_id.to_string()),
+        Command::MarkRead { message_id } | Command::AckMessage { message_id } => ("message", message_id.to_string()),
         _ => return None,
     })
 }

@@ -188,7 +188,7 @@ impl Kernel {
                 Ok((key, event))
             })
             .await?;
-        let _ = self.events.send(Arc::new(event));
+        let _ = self.events.send(Arc::new(event)); // nothing else runs before the first start
         Ok(Some(admin_key))
     }
 

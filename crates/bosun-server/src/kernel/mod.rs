@@ -8,6 +8,7 @@
 
 mod coord;
 mod identity;
+mod messages;
 mod scheduler;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, broadcast};
 
 pub use coord::{AcquireLocks, ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
+pub use messages::{FetchInbox, SendMessage};
 pub use scheduler::TickReport;
 
 use crate::auth::{self, KeyCache, NewKey};
@@ -164,6 +166,15 @@ pub enum Command {
         lock_id: bosun_core::LockId,
     },
     WriteHandoff(WriteHandoff),
+    SendMessage(SendMessage),
+    FetchInbox(FetchInbox),
+    MarkRead {
+        message_id: bosun_core::MessageId,
+    },
+    AckMessage {
+        message_id: bosun_core::MessageId,
+    },
+    PutAllowlist(bosun_core::message::Allowlist),
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -189,6 +200,11 @@ impl Command {
             Command::RenewLock { .. } => Action::LockRenew,
             Command::ReleaseLock { .. } => Action::LockRelease,
             Command::WriteHandoff(_) => Action::HandoffWrite,
+            Command::SendMessage(_) => Action::MessageSend,
+            Command::FetchInbox(_) => Action::MessageDeliver,
+            Command::MarkRead { .. } => Action::MessageRead,
+            Command::AckMessage { .. } => Action::MessageAck,
+            Command::PutAllowlist(_) => Action::AllowlistUpdate,
             Command::System(s) => s.action(),
         }
     }
@@ -199,6 +215,11 @@ impl Command {
             | Command::CreateUser { .. }
             | Command::CreateKey { .. }
             | Command::RevokeKey { .. } => identity::validate(self),
+            Command::SendMessage(m) => messages::validate(m),
+            Command::PutAllowlist(list) => list.validate().map_err(KernelError::Validation),
+            Command::FetchInbox(f) if !(1..=500).contains(&f.limit) => {
+                Err(KernelError::Validation("`limit` must be between 1 and 500".into()))
+            }
             other => coord::validate(other),
         }
     }
@@ -239,6 +260,9 @@ pub enum KernelError {
     LockConflict { detail: String, conflicts: Vec<Value> },
     #[error("{0}")]
     DependencyCycle(String),
+    /// The allowlist forbids this message; the text names the rule.
+    #[error("{0}")]
+    MessageBlocked(String),
     #[error("the store is unavailable")]
     Unavailable,
     /// Details are logged, never answered.
@@ -257,6 +281,7 @@ impl KernelError {
             KernelError::StaleFence(_) => "stale_fence",
             KernelError::LockConflict { .. } => "lock_conflict",
             KernelError::DependencyCycle(_) => "dependency_cycle",
+            KernelError::MessageBlocked(_) => "message_blocked",
             KernelError::Unavailable => "unavailable",
             KernelError::Internal(_) => "internal",
         }
@@ -348,6 +373,8 @@ pub struct Kernel {
     claimable: Notify,
     /// Last presence write per agent, to write presence at most every few seconds.
     presence: Mutex<HashMap<AgentId, Timestamp>>,
+    /// Long-polling inboxes to wake when a message arrives.
+    inboxes: messages::Inboxes,
 }
 
 impl Kernel {
@@ -360,6 +387,7 @@ impl Kernel {
             events,
             claimable: Notify::new(),
             presence: Mutex::new(HashMap::new()),
+            inboxes: messages::Inboxes::default(),
         }
     }
 
@@ -384,7 +412,7 @@ impl Kernel {
     pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Executed, KernelError> {
         cmd.validate()?;
         if let Err(denied) = self.authorize(caller, &cmd).await {
-            if let KernelError::Forbidden(reason) = &denied {
+            if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &denied {
                 self.audit_denial(caller, ctx, cmd.action(), coord::target_of(&cmd), reason).await;
             }
             return Err(denied);
@@ -393,62 +421,71 @@ impl Kernel {
         let key = if cmd.needs_key() { Some(auth::new_key().await?) } else { None };
         let (caller2, ctx2, now) = (caller.clone(), ctx.clone(), self.clock.now());
         let jitter = random_unit();
+        let events = self.events.clone();
         let (executed, event, wakes) = self
             .store
-            .write(move |w| -> Result<_, KernelError> {
-                let not_before = format_micros(now.checked_sub(IDEMPOTENCY_WINDOW).unwrap_or(now));
-                let at = format_micros(now);
-                let principal = caller2.principal_key();
-                if let Some(key) = &ctx2.idempotency_key
-                    && let Some(reply) = w.idempotent_reply(caller2.tenant, &principal, key, &not_before)?
-                {
-                    if reply.request_hash != request_hash {
-                        return Err(KernelError::Validation(
-                            "this Idempotency-Key was used with a different request; use a new key".into(),
-                        ));
+            .write_then(
+                move |w| -> Result<_, KernelError> {
+                    let not_before = format_micros(now.checked_sub(IDEMPOTENCY_WINDOW).unwrap_or(now));
+                    let at = format_micros(now);
+                    let principal = caller2.principal_key();
+                    if let Some(key) = &ctx2.idempotency_key
+                        && let Some(reply) = w.idempotent_reply(caller2.tenant, &principal, key, &not_before)?
+                    {
+                        if reply.request_hash != request_hash {
+                            return Err(KernelError::Validation(
+                                "this Idempotency-Key was used with a different request; use a new key".into(),
+                            ));
+                        }
+                        let body =
+                            serde_json::from_str(&reply.body).map_err(|e| KernelError::Internal(e.to_string()))?;
+                        return Ok((Executed { status: reply.status, body, replayed: true }, None, false));
                     }
-                    let body = serde_json::from_str(&reply.body).map_err(|e| KernelError::Internal(e.to_string()))?;
-                    return Ok((Executed { status: reply.status, body, replayed: true }, None, false));
-                }
-                let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key };
-                let applied = match apply(&mut tx, cmd)? {
-                    Done::Changed(applied) => applied,
-                    Done::Quiet(executed) => return Ok((executed, None, false)),
-                };
-                let (actor_type, actor_id, actor_name) = caller2.actor();
-                let event = w.append_audit(
-                    caller2.tenant,
-                    AuditDraft {
-                        at: at.clone(),
-                        actor_type,
-                        actor_id,
-                        actor_name,
-                        action: applied.action.name().into(),
-                        target_type: Some(applied.target_type.into()),
-                        target_id: Some(applied.target_id),
-                        project: applied.project,
-                        outcome: Outcome::Ok,
-                        severity: applied.severity,
-                        details: applied.details,
-                        ip: ctx2.ip.clone(),
-                        user_agent: ctx2.user_agent.clone(),
-                        correlation_id: ctx2.correlation_id.clone(),
-                    },
-                )?;
-                if let Some(key) = &ctx2.idempotency_key {
-                    // Stored redacted: a key shown once is not replayed from the database.
-                    let mut stored = applied.body.clone();
-                    bosun_core::redact::redact_value(&mut stored);
-                    let reply = IdempotentReply { request_hash, status: applied.status, body: stored.to_string() };
-                    w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
-                }
-                let executed = Executed { status: applied.status, body: applied.body, replayed: false };
-                Ok((executed, Some(event), applied.wakes_claimers))
-            })
+                    let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key };
+                    let applied = match apply(&mut tx, cmd)? {
+                        Done::Changed(applied) => applied,
+                        Done::Quiet(executed) => return Ok((executed, None, false)),
+                    };
+                    let (actor_type, actor_id, actor_name) = caller2.actor();
+                    let event = w.append_audit(
+                        caller2.tenant,
+                        AuditDraft {
+                            at: at.clone(),
+                            actor_type,
+                            actor_id,
+                            actor_name,
+                            action: applied.action.name().into(),
+                            target_type: Some(applied.target_type.into()),
+                            target_id: Some(applied.target_id),
+                            project: applied.project,
+                            outcome: Outcome::Ok,
+                            severity: applied.severity,
+                            details: applied.details,
+                            ip: ctx2.ip.clone(),
+                            user_agent: ctx2.user_agent.clone(),
+                            correlation_id: ctx2.correlation_id.clone(),
+                        },
+                    )?;
+                    if let Some(key) = &ctx2.idempotency_key {
+                        // Stored redacted: a key shown once is not replayed from the database.
+                        let mut stored = applied.body.clone();
+                        bosun_core::redact::redact_value(&mut stored);
+                        let reply = IdempotentReply { request_hash, status: applied.status, body: stored.to_string() };
+                        w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
+                    }
+                    let executed = Executed { status: applied.status, body: applied.body, replayed: false };
+                    Ok((executed, Some(Arc::new(event)), applied.wakes_claimers))
+                },
+                move |(_, event, _)| {
+                    // On the writer, in commit order: subscribers see changes as they were committed.
+                    if let Some(event) = event {
+                        let _ = events.send(event.clone());
+                    }
+                },
+            )
             .await?;
         if let Some(event) = event {
             self.after_commit(&event);
-            let _ = self.events.send(Arc::new(event));
         }
         if wakes {
             self.claimable.notify_waiters();
@@ -465,6 +502,15 @@ impl Kernel {
         }
         if gone_agent && let Some(id) = event.target_id.as_deref().and_then(AgentId::parse) {
             self.keys.forget_owner(&id.to_string());
+        }
+        if event.action == Action::MessageSend.name() {
+            let to: Vec<AgentId> = event.details["to_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().and_then(AgentId::parse))
+                .collect();
+            self.inboxes.wake(&to);
         }
     }
 
@@ -489,7 +535,17 @@ impl Kernel {
             Requirement::AdminOrSelf if is_user && role == Role::Admin => Ok(()),
             Requirement::AdminOrSelf => identity::authorize_self(self, caller, cmd).await,
         }?;
-        coord::authorize_facts(self, caller, cmd).await
+        coord::authorize_facts(self, caller, cmd).await?;
+        match cmd {
+            Command::SendMessage(m) => messages::authorize_send(self, caller, m).await,
+            Command::MarkRead { message_id } => {
+                messages::authorize_receipt(self, caller, *message_id, "mark as read").await
+            }
+            Command::AckMessage { message_id } => {
+                messages::authorize_receipt(self, caller, *message_id, "acknowledge").await
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Authenticate a presented `Authorization` header. Failures are audited.
@@ -583,11 +639,18 @@ impl Kernel {
 
     /// Append an event in a transaction of its own (denials, failed logins).
     async fn append_alone(&self, tenant: TenantId, draft: AuditDraft) {
-        match self.store.write(move |w| w.append_audit(tenant, draft)).await {
-            Ok(event) => {
-                let _ = self.events.send(Arc::new(event));
-            }
-            Err(e) => tracing::error!(error = %e, "could not audit a denied attempt"),
+        let events = self.events.clone();
+        let appended = self
+            .store
+            .write_then(
+                move |w| w.append_audit(tenant, draft).map(Arc::new),
+                move |event: &Arc<AuditEvent>| {
+                    let _ = events.send(event.clone());
+                },
+            )
+            .await;
+        if let Err(e) = appended {
+            tracing::error!(error = %e, "could not audit a denied attempt");
         }
     }
 
@@ -606,6 +669,11 @@ fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> {
         | Command::CreateKey { .. }
         | Command::RevokeKey { .. } => identity::apply(tx, cmd).map(Done::Changed),
         Command::System(s) => scheduler::apply(tx, s),
+        Command::SendMessage(_)
+        | Command::FetchInbox(_)
+        | Command::MarkRead { .. }
+        | Command::AckMessage { .. }
+        | Command::PutAllowlist(_) => messages::apply(tx, cmd),
         other => coord::apply(tx, other),
     }
 }

@@ -1,0 +1,219 @@
+//! `GET /api/v1/events`: committed changes, live, as WebSocket messages or Server-Sent Events.
+//!
+//! Each subscriber reads the kernel's broadcast channel (published in commit order) and sees only
+//! its tenant's events that its principal may see, filtered by type globs and project. A
+//! subscriber that falls behind is cut off (WebSocket close 1008) rather than slowing anyone.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use bosun_core::audit::AuditEvent;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{App, Auth};
+use crate::kernel::{Caller, KernelError, Principal};
+
+/// A subscriber whose socket takes longer than this to accept one event is too slow.
+const SEND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What a subscriber wants: type globs (`task.*`, `message.sent`, `*`) and a project.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subscription {
+    #[serde(default)]
+    pub types: Vec<String>,
+    pub project: Option<String>,
+}
+
+impl Subscription {
+    fn wants(&self, e: &AuditEvent) -> bool {
+        let type_ok = self.types.is_empty()
+            || self.types.iter().any(|t| match t.strip_suffix('*') {
+                Some(prefix) => e.action.starts_with(prefix),
+                None => *t == e.action,
+            });
+        type_ok && self.project.as_ref().is_none_or(|p| e.project.as_deref() == Some(p))
+    }
+}
+
+/// Whether a caller may see an event: users see their tenant's events; agents see coordination
+/// (tasks, locks, agents, handoffs) and the messages they sent or received.
+pub fn visible(caller: &Caller, e: &AuditEvent) -> bool {
+    if e.tenant != caller.tenant.to_string() {
+        return false;
+    }
+    match &caller.principal {
+        Principal::User { .. } | Principal::System => true,
+        Principal::Agent { id, .. } => {
+            let me = id.to_string();
+            match e.action.split('.').next().unwrap_or_default() {
+                "task" | "lock" | "agent" | "handoff" => true,
+                "message" => {
+                    e.actor_id.as_deref() == Some(me.as_str())
+                        || e.target_id.as_deref() == Some(me.as_str())
+                        || e.details["to_ids"].as_array().is_some_and(|ids| ids.iter().any(|i| i == me.as_str()))
+                }
+                _ => false,
+            }
+        }
+    }
+}
+
+/// The wire form of an event (SPEC §3.7).
+pub fn wire(e: &AuditEvent) -> Value {
+    json!({
+        "type": e.action,
+        "tenant": e.tenant,
+        "project": e.project,
+        "id": e.target_id,
+        "at": e.at,
+        "seq": e.seq,
+        "actor": { "type": e.actor_type, "id": e.actor_id, "name": e.actor_name },
+        "outcome": e.outcome,
+        "data": e.details,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SseParams {
+    /// Comma-separated type globs.
+    types: Option<String>,
+    project: Option<String>,
+}
+
+/// Live events: a WebSocket (send `{"subscribe": {"types": [...], "project": "..."}}` to filter)
+/// or, with `Accept: text/event-stream`, Server-Sent Events filtered by `?types=&project=`.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+    params(("types" = Option<String>, Query, description = "SSE: comma-separated type globs, e.g. task.*,lock.*"),
+        ("project" = Option<String>, Query)),
+    responses((status = 101, description = "WebSocket"), (status = 200, description = "text/event-stream")))]
+pub async fn events(State(app): State<App>, auth: Auth, req: Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let is_ws = parts
+        .headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if is_ws {
+        return match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+            Ok(upgrade) => upgrade.on_upgrade(move |socket| stream_ws(app, auth.caller, socket)),
+            Err(rejection) => rejection.into_response(),
+        };
+    }
+    let wants_sse = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"));
+    if !wants_sse {
+        return super::ApiError(KernelError::Validation(
+            "open a WebSocket, or ask for `Accept: text/event-stream`".into(),
+        ))
+        .into_response();
+    }
+    let query = parts.uri.query().unwrap_or("");
+    let params: SseParams = match axum::extract::Query::try_from_uri(&format!("/?{query}").parse().unwrap_or_default())
+    {
+        Ok(q) => q.0,
+        Err(e) => {
+            return super::ApiError(KernelError::Validation(format!("invalid query: {}", e.body_text())))
+                .into_response();
+        }
+    };
+    let sub = Subscription {
+        types: params
+            .types
+            .map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default(),
+        project: params.project,
+    };
+    let rx = app.kernel.subscribe();
+    let caller = auth.caller;
+    let stream = futures_util::stream::unfold((rx, caller, sub, false), |(mut rx, caller, sub, done)| async move {
+        if done {
+            return None;
+        }
+        loop {
+            match rx.recv().await {
+                Ok(e) if visible(&caller, &e) && sub.wants(&e) => {
+                    let ev = Event::default().event(e.action.clone()).id(e.seq.to_string()).data(wire(&e).to_string());
+                    return Some((Ok::<_, std::convert::Infallible>(ev), (rx, caller, sub, false)));
+                }
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => {
+                    let ev = Event::default().event("error").data("too slow: events were dropped; reconnect");
+                    return Some((Ok(ev), (rx, caller, sub, true)));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame { code, reason: reason.into() };
+    let _ = tokio::time::timeout(Duration::from_millis(500), socket.send(Message::Close(Some(frame)))).await;
+}
+
+async fn stream_ws(app: App, caller: Caller, mut socket: WebSocket) {
+    let mut rx = app.kernel.subscribe();
+    let mut sub = Subscription::default();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    #[derive(Deserialize)]
+                    #[serde(deny_unknown_fields)]
+                    struct Control { subscribe: Subscription }
+                    match serde_json::from_str::<Control>(&text) {
+                        Ok(c) => {
+                            sub = c.subscribe;
+                            let ack = json!({"subscribed": {"types": sub.types, "project": sub.project}});
+                            if socket.send(Message::Text(ack.to_string().into())).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let detail = format!("expected {{\"subscribe\": {{\"types\": [...], \"project\": ...}}}}: {e}");
+                            let err = json!({"error": "validation_failed", "detail": detail});
+                            let _ = socket.send(Message::Text(err.to_string().into())).await;
+                        }
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+            event = rx.recv() => match event {
+                Ok(e) => {
+                    if !(visible(&caller, &e) && sub.wants(&e)) {
+                        continue;
+                    }
+                    let text = wire(&e).to_string();
+                    match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => return,
+                        Err(_) => {
+                            metrics::counter!("bosun_event_subscribers_dropped_total").increment(1);
+                            close(&mut socket, close_code::POLICY, "too slow: not reading events").await;
+                            return;
+                        }
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    metrics::counter!("bosun_event_subscribers_dropped_total").increment(1);
+                    close(&mut socket, close_code::POLICY, "too slow: events were dropped").await;
+                    return;
+                }
+                Err(RecvError::Closed) => return,
+            },
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Messages, the inbox, threads, search and the allowlist over REST.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use bosun_core::MessageId;
+use bosun_core::message::{Allowlist, Importance, MessageType};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::identity::parse_id;
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
+use crate::kernel::{Command, FetchInbox, KernelError, SendMessage};
+use crate::views::{Inbox, InboxItem, MessageList, MessageView};
+
+fn invalid(detail: impl Into<String>) -> ApiError {
+    ApiError(KernelError::Validation(detail.into()))
+}
+
+fn default_project() -> String {
+    "default".into()
+}
+fn default_kind() -> String {
+    "chat".into()
+}
+fn default_importance() -> String {
+    "normal".into()
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendBody {
+    #[serde(default = "default_project")]
+    pub project: String,
+    /// Agent names or ids.
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// Instead of `to`: every live agent of the tenant but you.
+    pub topic: Option<String>,
+    /// task_handoff, status_update, data_request, data_response, escalation, notification, chat.
+    #[serde(rename = "type", default = "default_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub subject: String,
+    /// Markdown.
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    /// low, normal (default), high or urgent.
+    #[serde(default = "default_importance")]
+    pub importance: String,
+    #[serde(default)]
+    pub ack_required: bool,
+    /// Reply to a message: joins its thread.
+    #[schema(value_type = Option<String>)]
+    pub reply_to: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub thread_id: Option<String>,
+}
+
+/// Send a message to agents (or a topic). 403 `message_blocked` names the allowlist rule.
+#[utoipa::path(post, path = "/api/v1/messages", tag = "messages", request_body = SendBody,
+    responses((status = 201, body = MessageView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn send(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SendBody>) -> Response {
+    let cmd = (|| {
+        let kind =
+            MessageType::parse(&b.kind).ok_or_else(|| invalid(format!("`type` `{}` is not a message type", b.kind)))?;
+        let importance = Importance::parse(&b.importance)
+            .ok_or_else(|| invalid("`importance` must be low, normal, high or urgent"))?;
+        let reply_to = b.reply_to.as_deref().map(|r| parse_id("reply_to", r, MessageId::parse)).transpose()?;
+        let thread_id = b.thread_id.as_deref().map(|t| parse_id("thread_id", t, MessageId::parse)).transpose()?;
+        Ok::<_, ApiError>(Command::SendMessage(SendMessage {
+            project: b.project,
+            to: b.to,
+            topic: b.topic,
+            kind,
+            subject: b.subject,
+            body: b.body,
+            payload: b.payload,
+            importance,
+            ack_required: b.ack_required,
+            reply_to,
+            thread_id,
+        }))
+    })();
+    match cmd {
+        Ok(cmd) => executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxParams {
+    /// Only messages not yet read.
+    #[serde(default)]
+    pub unread_only: bool,
+    /// RFC 3339: only messages sent since then.
+    pub since: Option<String>,
+    /// 1–500 (default 100).
+    pub limit: Option<u32>,
+    /// Wait up to this long (max 60 s) until the answer holds a message.
+    #[serde(default)]
+    pub wait_seconds: u32,
+}
+
+/// The calling agent's inbox, oldest first. Fetching marks messages `delivered`, never `read`.
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "messages", params(InboxParams),
+    responses((status = 200, body = Inbox), (status = 403, body = Problem)))]
+pub async fn inbox(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<InboxParams>) -> Response {
+    if p.wait_seconds > 60 {
+        return invalid("`wait_seconds` must be at most 60").into_response();
+    }
+    let fetch = FetchInbox { unread_only: p.unread_only, since: p.since, limit: p.limit.unwrap_or(100) };
+    let wait = Duration::from_secs(u64::from(p.wait_seconds));
+    executed(app.kernel.inbox(&auth.caller, &auth.ctx, fetch, wait).await)
+}
+
+fn message_id(raw: &str) -> Result<MessageId, ApiError> {
+    parse_id("id", raw, MessageId::parse)
+}
+
+/// A message with each recipient's delivery state (its sender, its recipients, users).
+#[utoipa::path(get, path = "/api/v1/messages/{id}", tag = "messages", params(("id" = String, Path)),
+    responses((status = 200, body = MessageView), (status = 404, body = Problem)))]
+pub async fn get(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    let found = async { Ok::<_, ApiError>(app.kernel.message(&auth.caller, message_id(&id)?).await?) }.await;
+    match found {
+        Ok(m) => axum::Json(m).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Mark a message read (a recipient).
+#[utoipa::path(post, path = "/api/v1/messages/{id}/read", tag = "messages", params(("id" = String, Path)),
+    responses((status = 200, body = InboxItem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn read(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    match message_id(&id) {
+        Ok(message_id) => executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::MarkRead { message_id }).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Acknowledge a message (a recipient).
+#[utoipa::path(post, path = "/api/v1/messages/{id}/ack", tag = "messages", params(("id" = String, Path)),
+    responses((status = 200, body = InboxItem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn ack(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    match message_id(&id) {
+        Ok(message_id) => {
+            executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::AckMessage { message_id }).await)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A thread, oldest first.
+#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "messages", params(("id" = String, Path)),
+    responses((status = 200, body = MessageList), (status = 404, body = Problem)))]
+pub async fn thread(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+    let found =
+        async { Ok::<_, ApiError>(app.kernel.thread(&auth.caller, parse_id("id", &id, MessageId::parse)?).await?) }
+            .await;
+    match found {
+        Ok(messages) => axum::Json(MessageList { messages }).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// Words, all required, searched in subject and body.
+    pub q: String,
+    pub limit: Option<u32>,
+}
+
+/// Full-text search over the messages you may see, newest first.
+#[utoipa::path(get, path = "/api/v1/messages/search", tag = "messages", params(SearchParams),
+    responses((status = 200, body = MessageList), (status = 422, body = Problem)))]
+pub async fn search(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<SearchParams>) -> Response {
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return invalid("`limit` must be between 1 and 500").into_response();
+    }
+    match app.kernel.search(&auth.caller, &p.q, limit).await {
+        Ok(messages) => axum::Json(MessageList { messages }).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// The tenant's allowlist: `{default: open|closed, rules: [{from, to, action: allow|deny}]}`.
+#[utoipa::path(get, path = "/api/v1/allowlist", tag = "messages",
+    responses((status = 200, description = "The allowlist")))]
+pub async fn get_allowlist(State(app): State<App>, auth: Auth) -> Response {
+    match app.kernel.allowlist(&auth.caller).await {
+        Ok(list) => axum::Json(list).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// Replace the allowlist (admins). Rules are checked in order; the first match decides.
+#[utoipa::path(put, path = "/api/v1/allowlist", tag = "messages",
+    responses((status = 200, description = "The new allowlist"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_allowlist(State(app): State<App>, auth: Auth, ApiJson(list): ApiJson<Allowlist>) -> Response {
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::PutAllowlist(list)).await)
+}

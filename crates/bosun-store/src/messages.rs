@@ -1,0 +1,217 @@
+//! SQLite queries for messages, recipients, search and the allowlist.
+
+use bosun_core::message::{Delivery, Importance, MessageType};
+use bosun_core::model::{Holder, Message, Owner, Recipient};
+use bosun_core::{AgentId, MessageId, TenantId, Timestamp};
+use rusqlite::{Connection, Row, params};
+
+use crate::coord::{exec, json_col, one, rows, ts, ts_opt, us};
+use crate::sqlite::{bad_column, parse_id};
+use crate::{InboxFilter, Result};
+
+const MESSAGE_COLUMNS: &str = "m.tenant_id, m.id, m.thread_id, m.reply_to, m.project, m.sender_type, m.sender_id, \
+    m.sender_name, m.type, m.subject, m.body, m.payload, m.importance, m.ack_required, m.topic, m.created_us";
+
+/// `m` is visible to the viewer (an agent) when it sent or received it; users see everything.
+const VISIBLE: &str = "(?V IS NULL OR m.sender_id = ?V OR EXISTS (SELECT 1 FROM message_recipients v \
+    WHERE v.tenant_id = m.tenant_id AND v.message_id = m.id AND v.agent_id = ?V))";
+
+fn visible(n: usize) -> String {
+    VISIBLE.replace("?V", &format!("?{n}"))
+}
+
+fn message_row(r: &Row<'_>) -> rusqlite::Result<Message> {
+    let (kind, sender): (String, String) = (r.get(5)?, r.get(6)?);
+    let reply_to: Option<String> = r.get(3)?;
+    let mtype: String = r.get(8)?;
+    let importance: String = r.get(12)?;
+    Ok(Message {
+        tenant_id: parse_id(r, 0, TenantId::parse)?,
+        id: parse_id(r, 1, MessageId::parse)?,
+        thread_id: parse_id(r, 2, MessageId::parse)?,
+        reply_to: reply_to.map(|m| MessageId::parse(&m).ok_or_else(|| bad_column(3, "reply_to"))).transpose()?,
+        project: r.get(4)?,
+        sender: Holder { owner: Owner::parse(&kind, &sender).ok_or_else(|| bad_column(6, "sender"))?, name: r.get(7)? },
+        kind: MessageType::parse(&mtype).ok_or_else(|| bad_column(8, "type"))?,
+        subject: r.get(9)?,
+        body: r.get(10)?,
+        payload: json_col(r, 11)?,
+        importance: Importance::parse(&importance).ok_or_else(|| bad_column(12, "importance"))?,
+        ack_required: r.get(13)?,
+        topic: r.get(14)?,
+        created_at: ts(r, 15)?,
+    })
+}
+
+/// Recipient columns starting at `at`.
+fn recipient_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Recipient> {
+    let state: String = r.get(at + 3)?;
+    Ok(Recipient {
+        message_id: parse_id(r, at, MessageId::parse)?,
+        agent_id: parse_id(r, at + 1, AgentId::parse)?,
+        agent_name: r.get(at + 2)?,
+        state: Delivery::parse(&state).ok_or_else(|| bad_column(at + 3, "state"))?,
+        delivered_at: ts_opt(r, at + 4)?,
+        read_at: ts_opt(r, at + 5)?,
+        acked_at: ts_opt(r, at + 6)?,
+    })
+}
+
+const RECIPIENT_COLUMNS: &str =
+    "r.message_id, r.agent_id, r.agent_name, r.state, r.delivered_us, r.read_us, r.acked_us";
+
+pub fn message(c: &Connection, tenant: TenantId, id: MessageId, viewer: Option<AgentId>) -> Result<Option<Message>> {
+    one(
+        c,
+        &format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = ?1 AND m.id = ?2 AND {}", visible(3)),
+        params![tenant.to_string(), id.to_string(), viewer.map(|v| v.to_string())],
+        message_row,
+    )
+}
+
+pub fn recipients(c: &Connection, tenant: TenantId, id: MessageId) -> Result<Vec<Recipient>> {
+    rows(
+        c,
+        &format!(
+            "SELECT {RECIPIENT_COLUMNS} FROM message_recipients r WHERE r.tenant_id = ?1 AND r.message_id = ?2 ORDER BY r.agent_name"
+        ),
+        params![tenant.to_string(), id.to_string()],
+        |r| recipient_at(r, 0),
+    )
+}
+
+pub fn inbox(c: &Connection, tenant: TenantId, agent: AgentId, f: &InboxFilter) -> Result<Vec<(Message, Recipient)>> {
+    let unread = if f.unread_only { " AND r.state IN ('queued', 'delivered')" } else { "" };
+    rows(
+        c,
+        &format!(
+            "SELECT {MESSAGE_COLUMNS}, {RECIPIENT_COLUMNS} FROM message_recipients r
+             JOIN messages m ON m.tenant_id = r.tenant_id AND m.id = r.message_id
+             WHERE r.tenant_id = ?1 AND r.agent_id = ?2 AND r.created_us >= ?3{unread}
+             ORDER BY r.created_us, r.message_id LIMIT ?4"
+        ),
+        params![tenant.to_string(), agent.to_string(), f.since.map_or(i64::MIN, us), f.limit],
+        |r| Ok((message_row(r)?, recipient_at(r, 16)?)),
+    )
+}
+
+pub fn thread(
+    c: &Connection,
+    tenant: TenantId,
+    thread: MessageId,
+    viewer: Option<AgentId>,
+    limit: u32,
+) -> Result<Vec<Message>> {
+    rows(
+        c,
+        &format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = ?1 AND m.thread_id = ?2 AND {}
+             ORDER BY m.created_us, m.id LIMIT ?4",
+            visible(3)
+        ),
+        params![tenant.to_string(), thread.to_string(), viewer.map(|v| v.to_string()), limit],
+        message_row,
+    )
+}
+
+pub fn search(
+    c: &Connection,
+    tenant: TenantId,
+    query: &str,
+    viewer: Option<AgentId>,
+    limit: u32,
+) -> Result<Vec<Message>> {
+    rows(
+        c,
+        &format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages_fts f
+             JOIN messages m ON m.tenant_id = f.tenant_id AND m.id = f.message_id
+             WHERE messages_fts MATCH ?1 AND f.tenant_id = ?2 AND {}
+             ORDER BY m.created_us DESC LIMIT ?4",
+            visible(3)
+        ),
+        params![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit],
+        message_row,
+    )
+}
+
+pub fn allowlist(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
+    one(c, "SELECT document FROM allowlists WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
+}
+
+pub fn insert_message(c: &Connection, m: &Message, recipients: &[Recipient]) -> Result<()> {
+    exec(
+        c,
+        &format!(
+            "INSERT INTO messages ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            MESSAGE_COLUMNS.replace("m.", "")
+        ),
+        params![
+            m.tenant_id.to_string(),
+            m.id.to_string(),
+            m.thread_id.to_string(),
+            m.reply_to.map(|r| r.to_string()),
+            m.project,
+            m.sender.owner.kind(),
+            m.sender.owner.id(),
+            m.sender.name,
+            m.kind.as_str(),
+            m.subject,
+            m.body,
+            m.payload.to_string(),
+            m.importance.as_str(),
+            m.ack_required,
+            m.topic,
+            us(m.created_at)
+        ],
+    )?;
+    for r in recipients {
+        exec(
+            c,
+            "INSERT INTO message_recipients (tenant_id, message_id, agent_id, agent_name, state, created_us)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                m.tenant_id.to_string(),
+                m.id.to_string(),
+                r.agent_id.to_string(),
+                r.agent_name,
+                r.state.as_str(),
+                us(m.created_at)
+            ],
+        )?;
+    }
+    exec(
+        c,
+        "INSERT INTO messages_fts (subject, body, tenant_id, message_id) VALUES (?1, ?2, ?3, ?4)",
+        params![m.subject, m.body, m.tenant_id.to_string(), m.id.to_string()],
+    )?;
+    Ok(())
+}
+
+pub fn update_recipient(c: &Connection, tenant: TenantId, r: &Recipient) -> Result<()> {
+    exec(
+        c,
+        "UPDATE message_recipients SET state = ?4, delivered_us = ?5, read_us = ?6, acked_us = ?7
+         WHERE tenant_id = ?1 AND message_id = ?2 AND agent_id = ?3",
+        params![
+            tenant.to_string(),
+            r.message_id.to_string(),
+            r.agent_id.to_string(),
+            r.state.as_str(),
+            r.delivered_at.map(us),
+            r.read_at.map(us),
+            r.acked_at.map(us)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn put_allowlist(c: &Connection, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO allowlists (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
+         ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
+        params![tenant.to_string(), document, us(at)],
+    )?;
+    Ok(())
+}
