@@ -3,6 +3,7 @@
 mod client;
 mod config;
 mod coord;
+mod messages;
 mod verify;
 
 use std::path::PathBuf;
@@ -53,6 +54,12 @@ enum Cmd {
     /// Write and read session handoffs
     #[command(subcommand)]
     Handoff(coord::HandoffCmd),
+    /// Send, read and search messages
+    #[command(subcommand)]
+    Msg(messages::MsgCmd),
+    /// Follow live events (tasks, locks, messages, …)
+    #[command(after_help = "Example:\n  bosun events --types 'task.*' --types 'lock.*' --json")]
+    Events(messages::EventsArgs),
     /// Git hooks that respect other agents' locks
     #[command(subcommand)]
     Guard(coord::GuardCmd),
@@ -245,6 +252,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Lock(cmd) => coord::lock(cmd).await,
         Cmd::Handoff(cmd) => coord::handoff(cmd).await,
         Cmd::Guard(cmd) => coord::guard(cmd).await,
+        Cmd::Msg(cmd) => messages::msg(cmd).await,
+        Cmd::Events(args) => messages::events(args).await,
         Cmd::Whoami { client } => {
             let c = Client::new(&client);
             let me = c.get("/api/v1/whoami").await?;

@@ -212,3 +212,58 @@ fn the_git_guard_refuses_commits_on_files_locked_by_others() {
     assert!(text(&commit.stderr).contains("GreenCastle"), "{}", text(&commit.stderr));
     server.stop();
 }
+
+#[test]
+fn messages_and_events_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let url = Some(url.as_str());
+    let bot = json_of(&bosun(&["agent", "register", "--name", "mailbot", "--json"], url, Some(&admin)));
+    let bot_key = bot["key"]["key"].as_str().unwrap().to_owned();
+    // Follow the stream in the background until the first message event. The follower may
+    // subscribe after a send, so keep sending (bounded) until it has seen one and exited.
+    let mut follower = std::process::Command::new(BIN)
+        .args(["events", "--types", "message.*", "--limit", "1", "--json"])
+        .env("BOSUN_URL", url.unwrap())
+        .env("BOSUN_API_KEY", &admin)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let send = || {
+        json_of(&bosun(
+            &["msg", "send", "--to", "mailbot", "--subject", "Nightly build", "--body", "red again", "--ack", "--json"],
+            url,
+            Some(&admin),
+        ))
+    };
+    let sent = send();
+    let mut sends = 1;
+    while follower.try_wait().unwrap().is_none() {
+        assert!(sends < 500, "the follower never saw a message event");
+        send();
+        sends += 1;
+    }
+    let id = sent["id"].as_str().unwrap().to_owned();
+    let inbox = bosun(&["msg", "inbox", "--unread", "--json"], url, Some(&bot_key));
+    let listed: Value = serde_json::from_slice(&inbox.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), sends);
+    let inbox = bosun(&["msg", "inbox", "--unread"], url, Some(&bot_key));
+    assert!(
+        text(&inbox.stdout).contains("Nightly build") && text(&inbox.stdout).contains("delivered"),
+        "{}",
+        text(&inbox.stdout)
+    );
+    assert!(bosun(&["msg", "ack", &id], url, Some(&bot_key)).status.success());
+    let found = bosun(&["msg", "search", "build red", "--json"], url, Some(&admin));
+    let found: Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert!(!found.as_array().unwrap().is_empty(), "search finds the words");
+    let thread = bosun(&["msg", "thread", &id, "--json"], url, Some(&admin));
+    let thread: Value = serde_json::from_slice(&thread.stdout).unwrap();
+    assert_eq!(thread[0]["recipients"][0]["state"], "acked");
+    let followed = follower.wait_with_output().unwrap();
+    assert!(followed.status.success());
+    let first: Value = serde_json::from_str(text(&followed.stdout).lines().next().unwrap_or("{}")).unwrap();
+    assert_eq!(first["type"], "message.sent", "{}", text(&followed.stdout));
+    server.stop();
+}
