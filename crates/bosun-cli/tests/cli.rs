@@ -217,15 +217,15 @@ fn the_git_guard_refuses_commits_on_files_locked_by_others() {
 fn messages_and_events_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let server = Spawned::start(&dir.path().join("data"));
-    let (url, admin) = (server.url.clone(), server.admin_key());
-    let url = Some(url.as_str());
+    let (server_url, admin) = (server.url.clone(), server.admin_key());
+    let url = Some(server_url.as_str());
     let bot = json_of(&bosun(&["agent", "register", "--name", "mailbot", "--json"], url, Some(&admin)));
     let bot_key = bot["key"]["key"].as_str().unwrap().to_owned();
     // Follow the stream in the background until the first message event. The follower may
     // subscribe after a send, so keep sending (bounded) until it has seen one and exited.
     let mut follower = std::process::Command::new(BIN)
         .args(["events", "--types", "message.*", "--limit", "1", "--json"])
-        .env("BOSUN_URL", url.unwrap())
+        .env("BOSUN_URL", &server_url)
         .env("BOSUN_API_KEY", &admin)
         .stdout(std::process::Stdio::piped())
         .spawn()
