@@ -127,7 +127,7 @@ pub fn search(
             "SELECT {MESSAGE_COLUMNS} FROM messages_fts f
              JOIN messages m ON m.tenant_id = f.tenant_id AND m.id = f.message_id
              WHERE messages_fts MATCH ?1 AND f.tenant_id = ?2 AND {}
-             ORDER BY m.created_us DESC LIMIT ?4",
+             ORDER BY f.rowid DESC LIMIT ?4",
             visible(3)
         ),
         params![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit],

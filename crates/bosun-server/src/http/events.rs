@@ -76,6 +76,7 @@ pub fn wire(e: &AuditEvent) -> Value {
         "seq": e.seq,
         "actor": { "type": e.actor_type, "id": e.actor_id, "name": e.actor_name },
         "outcome": e.outcome,
+        "correlation_id": e.correlation_id,
         "data": e.details,
     })
 }
