@@ -906,6 +906,31 @@ async fn message_store(total: usize) -> anyhow::Result<()> {
         anyhow::ensure!(r["messages"].as_array().map_or(0, Vec::len) == 200, "inbox holds 200");
     }
     println!("inbox fetch of 200 messages over HTTP (first marks delivered): ms {}", percentiles(inbox));
+    // Long-poll: a waiting inbox answered by a send (send start → answer).
+    let mut woken = Vec::new();
+    for n in 0..50 {
+        let (http2, url2, key) = (http.clone(), url.clone(), keys[1].clone());
+        let since = bosun_core::clock::format_micros(jiff::Timestamp::now());
+        let waiter = tokio::spawn(async move {
+            http2
+                .get(format!("{url2}/api/v1/inbox?wait_seconds=30&since={since}"))
+                .bearer_auth(&key)
+                .send()
+                .await?
+                .json::<serde_json::Value>()
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await; // let the waiter park
+        let t0 = Instant::now();
+        http.post(format!("{url}/api/v1/messages"))
+            .bearer_auth(&keys[0])
+            .json(&json!({"to": [agents["items"][1]["name"]], "body": format!("poke {n}")}))
+            .send()
+            .await?;
+        waiter.await??;
+        woken.push(t0.elapsed());
+    }
+    println!("long-polling inbox answered after a send (send start → answer): ms {}", percentiles(woken));
     for q in ["zebra", "migration%20rollback", "deploy"] {
         let mut lat = Vec::new();
         let mut hits = 0;
