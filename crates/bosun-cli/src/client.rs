@@ -55,6 +55,11 @@ impl Client {
         Self { http: reqwest::Client::new(), base: args.url.trim_end_matches('/').to_owned(), key, json: args.json }
     }
 
+    /// The API key in use, if any.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let req = self
             .http

@@ -3,6 +3,7 @@
 mod client;
 mod config;
 mod coord;
+mod mcp;
 mod messages;
 mod verify;
 
@@ -60,6 +61,11 @@ enum Cmd {
     /// Follow live events (tasks, locks, messages, …)
     #[command(after_help = "Example:\n  bosun events --types 'task.*' --types 'lock.*' --json")]
     Events(messages::EventsArgs),
+    /// Speak MCP over stdio, forwarding to a running Bosun (for clients that launch a command)
+    #[command(
+        after_help = "Example (Codex, Claude Code stdio form):\n  BOSUN_API_KEY=bsn_… bosun mcp --url http://127.0.0.1:7311 --tools worker"
+    )]
+    Mcp(mcp::McpArgs),
     /// Git hooks that respect other agents' locks
     #[command(subcommand)]
     Guard(coord::GuardCmd),
@@ -254,6 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Events(args) => messages::events(args).await,
+        Cmd::Mcp(args) => mcp::run(args).await,
         Cmd::Whoami { client } => {
             let c = Client::new(&client);
             let me = c.get("/api/v1/whoami").await?;

@@ -146,6 +146,8 @@ impl Server {
 
     /// Stop accepting, finish in-flight requests, flush the store.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
+        // End long-lived streams first (event subscribers, MCP sessions), or they hold the door.
+        self.kernel.shutdown_token().cancel();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -137,22 +137,31 @@ pub async fn events(State(app): State<App>, auth: Auth, req: Request) -> Respons
     };
     let rx = app.kernel.subscribe();
     let caller = auth.caller;
-    let stream = futures_util::stream::unfold((rx, caller, sub, false), |(mut rx, caller, sub, done)| async move {
-        if done {
-            return None;
-        }
-        loop {
-            match rx.recv().await {
-                Ok(e) if visible(&caller, &e) && sub.wants(&e) => {
-                    let ev = Event::default().event(e.action.clone()).id(e.seq.to_string()).data(wire(&e).to_string());
-                    return Some((Ok::<_, std::convert::Infallible>(ev), (rx, caller, sub, false)));
+    let shutdown = app.kernel.shutdown_token().clone();
+    let stream = futures_util::stream::unfold((rx, caller, sub, false), move |(mut rx, caller, sub, done)| {
+        let shutdown = shutdown.clone();
+        async move {
+            if done {
+                return None;
+            }
+            loop {
+                let next = tokio::select! {
+                    next = rx.recv() => next,
+                    () = shutdown.cancelled() => return None,
+                };
+                match next {
+                    Ok(e) if visible(&caller, &e) && sub.wants(&e) => {
+                        let ev =
+                            Event::default().event(e.action.clone()).id(e.seq.to_string()).data(wire(&e).to_string());
+                        return Some((Ok::<_, std::convert::Infallible>(ev), (rx, caller, sub, false)));
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        let ev = Event::default().event("error").data("too slow: events were dropped; reconnect");
+                        return Some((Ok(ev), (rx, caller, sub, true)));
+                    }
+                    Err(RecvError::Closed) => return None,
                 }
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => {
-                    let ev = Event::default().event("error").data("too slow: events were dropped; reconnect");
-                    return Some((Ok(ev), (rx, caller, sub, true)));
-                }
-                Err(RecvError::Closed) => return None,
             }
         }
     });
@@ -167,8 +176,13 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
 async fn stream_ws(app: App, caller: Caller, mut socket: WebSocket) {
     let mut rx = app.kernel.subscribe();
     let mut sub = Subscription::default();
+    let shutdown = app.kernel.shutdown_token().clone();
     loop {
         tokio::select! {
+            () = shutdown.cancelled() => {
+                close(&mut socket, close_code::AWAY, "the server is shutting down").await;
+                return;
+            }
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     #[derive(Deserialize)]

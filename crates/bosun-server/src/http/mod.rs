@@ -101,8 +101,10 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .routes(routes!(events::events))
         .split_for_parts();
     let openapi = openapi.to_json().expect("the OpenAPI document serializes");
+    let openapi_value: Arc<Value> = Arc::new(serde_json::from_str(&openapi).expect("the OpenAPI document parses"));
+    let shutdown = kernel.shutdown_token().clone();
     let state = Arc::new(AppState { kernel, metrics, openapi });
-    Router::new()
+    let rest: Router = Router::new()
         .merge(api)
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/healthz", get(healthz))
@@ -111,7 +113,80 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .fallback(|| async { ApiError(KernelError::NotFound("no such route".into())) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(observe))
-        .with_state(state)
+        .with_state(state);
+    // MCP tools are REST calls through this same router (see `crate::mcp`).
+    let backend: Arc<dyn crate::mcp::Backend> = Arc::new(InProcess(rest.clone()));
+    let mcp = rmcp::transport::streamable_http_server::StreamableHttpService::new(
+        move || Ok(crate::mcp::Session::new(backend.clone(), openapi_value.clone(), None, None)),
+        Arc::new(rmcp::transport::streamable_http_server::session::local::LocalSessionManager::default()),
+        rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default()
+            .with_cancellation_token(shutdown),
+    );
+    let mcp: Router = Router::new()
+        .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn(require_bearer))
+        .layer(middleware::from_fn(observe));
+    rest.merge(mcp)
+}
+
+/// An MCP session must present a key on every request (validated by the REST layer per call).
+async fn require_bearer(req: Request, next: Next) -> Response {
+    if req.headers().contains_key(axum::http::header::AUTHORIZATION) {
+        next.run(req).await
+    } else {
+        ApiError(KernelError::Unauthenticated(
+            "missing credential: connect with `Authorization: Bearer <agent or enrolment key>`".into(),
+        ))
+        .into_response()
+    }
+}
+
+/// The MCP backend that calls the REST router in-process.
+struct InProcess(Router);
+
+impl crate::mcp::Backend for InProcess {
+    fn call(&self, req: crate::mcp::ApiRequest) -> crate::mcp::BoxFuture<'_, crate::mcp::ApiResponse> {
+        use tower::ServiceExt;
+        let router = self.0.clone();
+        Box::pin(async move {
+            let mut builder = Request::builder().method(req.method).uri(&req.path);
+            if let Some(key) = &req.bearer {
+                builder = builder.header(axum::http::header::AUTHORIZATION, format!("Bearer {key}"));
+            }
+            if let Some(parts) = &req.parts {
+                for name in [axum::http::header::USER_AGENT, axum::http::HeaderName::from_static("x-request-id")] {
+                    if let Some(v) = parts.headers.get(&name) {
+                        builder = builder.header(name, v);
+                    }
+                }
+            }
+            let body = match &req.body {
+                Some(b) => {
+                    builder = builder.header(CONTENT_TYPE, "application/json");
+                    Body::from(b.to_string())
+                }
+                None => Body::empty(),
+            };
+            let mut request = match builder.body(body) {
+                Ok(r) => r,
+                Err(e) => {
+                    return crate::mcp::ApiResponse {
+                        status: 422,
+                        body: json!({"code": "validation_failed", "detail": format!("bad request: {e}")}),
+                    };
+                }
+            };
+            if let Some(info) = req.parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()) {
+                request.extensions_mut().insert(*info);
+            }
+            let response = router.oneshot(request).await.unwrap_or_else(|never| match never {});
+            let status = response.status().as_u16();
+            let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await.unwrap_or_default();
+            let body =
+                if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+            crate::mcp::ApiResponse { status, body }
+        })
+    }
 }
 
 async fn openapi_json(State(app): State<App>) -> Response {

@@ -375,6 +375,8 @@ pub struct Kernel {
     presence: Mutex<HashMap<AgentId, Timestamp>>,
     /// Long-polling inboxes to wake when a message arrives.
     inboxes: messages::Inboxes,
+    /// Cancelled when the server shuts down: long-lived streams (events, MCP sessions) end on it.
+    shutdown: tokio_util::sync::CancellationToken,
 }
 
 impl Kernel {
@@ -388,6 +390,7 @@ impl Kernel {
             claimable: Notify::new(),
             presence: Mutex::new(HashMap::new()),
             inboxes: messages::Inboxes::default(),
+            shutdown: tokio_util::sync::CancellationToken::new(),
         }
     }
 
@@ -397,6 +400,11 @@ impl Kernel {
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    /// Cancelled when the server shuts down.
+    pub fn shutdown_token(&self) -> &tokio_util::sync::CancellationToken {
+        &self.shutdown
     }
 
     /// Audit events as they commit.

@@ -1,0 +1,604 @@
+//! The MCP edge: Bosun's operations as MCP tools (SPEC §6), over streamable HTTP at `/mcp` and,
+//! through `bosun mcp`, over stdio.
+//!
+//! Tools have no logic of their own. Each is a row of [`TOOLS`]: a name, the REST operation it
+//! is, the profiles that list it, and a description written for a model. Its input schema is
+//! generated from that operation in the OpenAPI document (path and query parameters and the
+//! request body's type), and a call is forwarded as that REST request through a [`Backend`]: the
+//! server's own router in-process, or a remote server over HTTP. Authentication, validation,
+//! idempotency, the audit trail and error codes are therefore exactly the REST API's.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use axum::http::Method;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use serde_json::{Map, Value, json};
+
+/// A REST request on behalf of an MCP session.
+#[derive(Clone, Debug)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// Path and query, e.g. `/api/v1/tasks?status=ready`.
+    pub path: String,
+    pub body: Option<Value>,
+    /// The session's API key.
+    pub bearer: Option<String>,
+    /// The MCP client's HTTP request, when there is one (for ip, user agent, request id).
+    pub parts: Option<axum::http::request::Parts>,
+}
+
+/// The REST answer: status and JSON body (`null` for 204).
+#[derive(Clone, Debug)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where tool calls go: the REST API, in-process or remote.
+pub trait Backend: Send + Sync + 'static {
+    fn call(&self, req: ApiRequest) -> BoxFuture<'_, ApiResponse>;
+}
+
+/// Tool sets: the compact default, or a role's, or everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Core,
+    Worker,
+    Orchestrator,
+    Ops,
+    All,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        Some(match s {
+            "" | "core" | "default" => Profile::Core,
+            "worker" => Profile::Worker,
+            "orchestrator" => Profile::Orchestrator,
+            "ops" => Profile::Ops,
+            "all" => Profile::All,
+            _ => return None,
+        })
+    }
+
+    pub const NAMED: [(&'static str, Profile); 5] = [
+        ("core", Profile::Core),
+        ("worker", Profile::Worker),
+        ("orchestrator", Profile::Orchestrator),
+        ("ops", Profile::Ops),
+        ("all", Profile::All),
+    ];
+}
+
+use Profile::{Core as C, Ops as P, Orchestrator as O, Worker as W};
+
+/// One tool: a REST operation with a name and a description for a model.
+pub struct ToolSpec {
+    pub name: &'static str,
+    pub method: Method,
+    /// The OpenAPI path template.
+    pub path: &'static str,
+    pub profiles: &'static [Profile],
+    pub description: &'static str,
+}
+
+macro_rules! tool {
+    ($name:literal, $method:ident, $path:literal, [$($p:ident),*], $desc:expr) => {
+        ToolSpec { name: $name, method: Method::$method, path: $path, profiles: &[$($p),*], description: $desc }
+    };
+}
+
+/// Every tool, in the order clients list them.
+pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(|| {
+    vec![
+        tool!(
+            "whoami",
+            GET,
+            "/api/v1/whoami",
+            [C, W, O, P],
+            "Who this session acts as: tenant, principal (agent or user), name and role. Call it first if you are \
+             unsure which agent you are. Example: whoami {}"
+        ),
+        tool!(
+            "register_agent",
+            POST,
+            "/api/v1/agents",
+            [C, O],
+            "Register yourself (or a worker) as an agent of the fleet. Call once at the start of a session, with a \
+             user or enrolment key; afterwards this MCP session acts as the new agent. Give your kind and \
+             capabilities so tasks that need them reach you. Example: register_agent {\"kind\": \"claude-code\", \
+             \"capabilities\": [\"rust\", \"git\"]}"
+        ),
+        tool!(
+            "heartbeat",
+            POST,
+            "/api/v1/agents/{id}/heartbeat",
+            [W, O],
+            "Say you are alive (and optionally your status: idle, busy, terminating, failed). Any call already counts \
+             as presence; heartbeat during long silent work. With task_id and fence it instead extends that task's \
+             lease. Example: heartbeat {\"task_id\": \"01J…\", \"fence\": 3}"
+        ),
+        tool!(
+            "list_agents",
+            GET,
+            "/api/v1/agents",
+            [O, P],
+            "List the fleet's agents, filtered by status, capability or kind, to see who can take work or whom to \
+             message. Example: list_agents {\"status\": \"idle\", \"capability\": \"rust\"}"
+        ),
+        tool!(
+            "submit_task",
+            POST,
+            "/api/v1/tasks",
+            [C, O],
+            "Add a task to the queue for some agent to claim. Use priority (0–10, 10 first), depends_on for tasks \
+             that must succeed first, required_capabilities to target agents, and idempotency_key so a retry never \
+             queues it twice. Example: submit_task {\"title\": \"Add pagination to /users\", \"priority\": 8, \
+             \"required_capabilities\": [\"rust\"]}"
+        ),
+        tool!(
+            "claim_task",
+            POST,
+            "/api/v1/tasks/claim",
+            [C, W],
+            "Take the best ready task you can do. You get the task, a lease and a fence: pass the fence to \
+             complete_task, fail_task and heartbeat. Put the files you will edit in scope to lock them with the claim \
+             (all or nothing). Returns no task when none is ready; pass wait_seconds to wait. Example: claim_task \
+             {\"scope\": [\"src/api/**\"], \"wait_seconds\": 30}"
+        ),
+        tool!(
+            "complete_task",
+            POST,
+            "/api/v1/tasks/{id}/complete",
+            [C, W],
+            "Finish a task you claimed, with its result. Needs the fence from claim_task; a stale_fence error means \
+             your lease expired and someone else has the task: stop working on it. Example: complete_task \
+             {\"id\": \"01J…\", \"fence\": 1, \"result\": {\"pr\": 42}}"
+        ),
+        tool!(
+            "fail_task",
+            POST,
+            "/api/v1/tasks/{id}/fail",
+            [C, W],
+            "Give up a task you claimed, saying why. retryable=true (default) retries it later with backoff; false \
+             sends it to the dead-letter queue. Example: fail_task {\"id\": \"01J…\", \"fence\": 1, \"error\": \
+             \"tests fail on main\", \"retryable\": false}"
+        ),
+        tool!(
+            "list_tasks",
+            GET,
+            "/api/v1/tasks",
+            [W, O, P],
+            "List tasks by project, status (blocked, ready, leased, succeeded, failed, dead, cancelled), assignee or \
+             priority, in submission order. Example: list_tasks {\"status\": \"ready\"}"
+        ),
+        tool!(
+            "acquire_lock",
+            POST,
+            "/api/v1/locks",
+            [C, W],
+            "Reserve files before editing them so other agents don't: path globs (src/**/*.rs) or logical keys \
+             (db:migrations). All or nothing: a lock_conflict error names who holds what until when; pick other \
+             files or wait. Release when done. Example: acquire_lock {\"paths\": [\"src/api/users.rs\"], \
+             \"ttl_seconds\": 1800, \"reason\": \"pagination\"}"
+        ),
+        tool!(
+            "release_lock",
+            DELETE,
+            "/api/v1/locks/{id}",
+            [C, W],
+            "Release a lock you hold (by its id from acquire_lock) as soon as you are done with the files. Example: \
+             release_lock {\"id\": \"01J…\"}"
+        ),
+        tool!(
+            "renew_lock",
+            POST,
+            "/api/v1/locks/{id}/renew",
+            [W],
+            "Extend a lock you hold before it expires (ttl_seconds from now). Example: renew_lock {\"id\": \"01J…\", \
+             \"ttl_seconds\": 1800}"
+        ),
+        tool!(
+            "check_locks",
+            GET,
+            "/api/v1/locks",
+            [W, O],
+            "See active locks, optionally only those covering a path, before you plan edits. Example: check_locks \
+             {\"path\": \"src/lib.rs\"}"
+        ),
+        tool!(
+            "send_message",
+            POST,
+            "/api/v1/messages",
+            [C, W, O],
+            "Message other agents by name (or a topic): ask for data, hand over, report status, escalate. Set \
+             ack_required when you need confirmation, and reply_to to answer a message in its thread. Example: \
+             send_message {\"to\": [\"GreenCastle\"], \"type\": \"data_request\", \"subject\": \"schema?\", \"body\": \
+             \"Which users table version?\"}"
+        ),
+        tool!(
+            "fetch_inbox",
+            GET,
+            "/api/v1/inbox",
+            [C, W, O],
+            "Read your inbox (oldest first). Fetching marks messages delivered, not read; pass unread_only=true to \
+             skip what you have read and wait_seconds to wait for something new. Example: fetch_inbox \
+             {\"unread_only\": true, \"wait_seconds\": 20}"
+        ),
+        tool!(
+            "ack_message",
+            POST,
+            "/api/v1/messages/{id}/ack",
+            [W, O],
+            "Acknowledge a message sent to you (needed when it says ack_required). Example: ack_message {\"id\": \
+             \"01J…\"}"
+        ),
+        tool!(
+            "read_thread",
+            GET,
+            "/api/v1/threads/{id}",
+            [W, O],
+            "Read a whole conversation, oldest first, by its thread_id. Example: read_thread {\"id\": \"01J…\"}"
+        ),
+        tool!(
+            "search_messages",
+            GET,
+            "/api/v1/messages/search",
+            [O, P],
+            "Find past messages by words in subject and body (all words required). Example: search_messages \
+             {\"q\": \"migration failed\"}"
+        ),
+        tool!(
+            "write_handoff",
+            POST,
+            "/api/v1/handoffs",
+            [C, W],
+            "Before you stop, leave a handoff for whoever continues: summary, completed, in_progress, next_steps, \
+             decisions, files. Example: write_handoff {\"task_id\": \"01J…\", \"summary\": \"parser done\", \
+             \"next_steps\": [\"write tests\"], \"files\": [\"src/parse.rs\"]}"
+        ),
+        tool!(
+            "read_handoff",
+            GET,
+            "/api/v1/handoffs",
+            [C, W],
+            "When you pick up work, read the latest handoff for the task or project first. Example: read_handoff \
+             {\"task_id\": \"01J…\", \"latest\": true}"
+        ),
+        tool!(
+            "query_audit",
+            GET,
+            "/api/v1/audit",
+            [P],
+            "Look up what happened: the audit log filtered by actor, action prefix (task., lock., …), target, \
+             outcome, severity or time. Example: query_audit {\"action\": \"lock.\", \"actor\": \"GreenCastle\"}"
+        ),
+    ]
+});
+
+/// Tool definitions with input schemas generated from the OpenAPI document.
+pub fn tool_definitions(openapi: &Value) -> Vec<(Tool, &'static [Profile])> {
+    TOOLS
+        .iter()
+        .map(|spec| {
+            let mut tool = Tool::default();
+            tool.name = Cow::Borrowed(spec.name);
+            tool.description = Some(Cow::Borrowed(spec.description));
+            tool.input_schema = Arc::new(input_schema(openapi, spec));
+            (tool, spec.profiles)
+        })
+        .collect()
+}
+
+/// Inline `$ref`s to `#/components/schemas/…` (the MCP client gets one self-contained schema).
+fn resolve(openapi: &Value, v: &Value, depth: u8) -> Value {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref")
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+                && depth < 8
+            {
+                return resolve(openapi, &openapi["components"]["schemas"][name], depth + 1);
+            }
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(openapi, v, depth))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| resolve(openapi, i, depth)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn input_schema(openapi: &Value, spec: &ToolSpec) -> JsonObject {
+    let op = &openapi["paths"][spec.path][spec.method.as_str().to_lowercase()];
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    for p in op["parameters"].as_array().into_iter().flatten() {
+        let place = p["in"].as_str().unwrap_or_default();
+        if place != "path" && place != "query" {
+            continue;
+        }
+        let name = p["name"].as_str().unwrap_or_default().to_owned();
+        let mut schema = resolve(openapi, &p["schema"], 0);
+        if let Some(d) = p["description"].as_str() {
+            schema["description"] = Value::String(d.to_owned());
+        }
+        // The agent's own heartbeat needs no id: the session knows who it is.
+        let optional_self = spec.name == "heartbeat" && name == "id";
+        if p["required"] == true && !optional_self {
+            required.push(Value::String(name.clone()));
+        }
+        properties.insert(name, schema);
+    }
+    let body = resolve(openapi, &op["requestBody"]["content"]["application/json"]["schema"], 0);
+    if let Some(props) = body["properties"].as_object() {
+        for (k, v) in props {
+            properties.insert(k.clone(), v.clone());
+        }
+        for r in body["required"].as_array().into_iter().flatten() {
+            required.push(r.clone());
+        }
+    }
+    if spec.name == "heartbeat" {
+        properties
+            .insert("task_id".into(), json!({"type": "string", "description": "Extend this task's lease instead."}));
+        properties
+            .insert("fence".into(), json!({"type": "integer", "description": "The task's fence (with task_id)."}));
+        properties.insert(
+            "lease_seconds".into(),
+            json!({"type": "integer", "description": "New lease from now (with task_id)."}),
+        );
+    }
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required));
+    }
+    schema
+}
+
+fn esc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+fn query_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(query_value).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// A tool error carrying the stable code and a sentence on what to do next.
+fn tool_error(problem: Value) -> CallToolResult {
+    let code = problem["code"].as_str().unwrap_or("internal");
+    let detail = problem["detail"].as_str().unwrap_or("the call failed");
+    let next = match code {
+        "validation_failed" => "Fix the argument named above and call again.",
+        "unauthenticated" => "This session has no valid API key; connect with `Authorization: Bearer <agent key>`.",
+        "forbidden" => "You are not allowed to do this; ask a human with the right role.",
+        "not_found" => "Check the id or name; it does not exist in your tenant.",
+        "conflict" => "The state changed; read it again before retrying.",
+        "stale_fence" => "Your lease on this task is gone: stop working on it and claim another task.",
+        "lock_conflict" => "Pick other files, or wait until the holder releases or the lock expires.",
+        "dependency_cycle" => "Break the cycle in depends_on.",
+        "message_blocked" => "The allowlist forbids this message; choose another recipient or ask an admin.",
+        "unavailable" => "Bosun is busy or its database is down; retry shortly.",
+        _ => "Retry later; if it persists, report the correlation_id to an operator.",
+    };
+    let mut result = CallToolResult::error(vec![ContentBlock::text(format!("{code}: {detail}. {next}"))]);
+    result.structured_content = Some(problem);
+    result
+}
+
+/// A short sentence for the model, beside the structured result.
+fn summary(tool: &str, status: u16, body: &Value) -> String {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    match tool {
+        "claim_task" if status == 204 => "No task is ready for you now; try later or pass wait_seconds.".into(),
+        "claim_task" => format!(
+            "Claimed task {} \"{}\" with fence {} until {}. Pass the fence to complete_task or fail_task.",
+            s(&body["task"]["id"]),
+            s(&body["task"]["title"]),
+            body["fence"],
+            s(&body["lease_expires_at"])
+        ),
+        "register_agent" => {
+            format!("Registered as {}; this session now acts as that agent.", s(&body["agent"]["name"]))
+        }
+        "acquire_lock" => format!(
+            "Locked {}.",
+            body["locks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| format!("{} (id {})", s(&l["key"]), s(&l["id"])))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        "fetch_inbox" => format!("{} message(s).", body["messages"].as_array().map_or(0, Vec::len)),
+        "submit_task" => format!("Task {} is {}.", s(&body["id"]), s(&body["status"])),
+        "complete_task" | "fail_task" => format!("Task {} is now {}.", s(&body["id"]), s(&body["status"])),
+        "send_message" => format!("Message {} sent.", s(&body["id"])),
+        _ => {
+            let text = body.to_string();
+            if text.len() > 300 { format!("{}…", &text[..text.floor_char_boundary(300)]) } else { text }
+        }
+    }
+}
+
+/// An MCP session: its backend, its key (bound to a new agent after `register_agent`), its profile.
+pub struct Session {
+    backend: Arc<dyn Backend>,
+    openapi: Arc<Value>,
+    /// The key given when the session was opened (stdio), used when a request carries none.
+    key: Option<String>,
+    /// The key of the agent this session registered, once it has.
+    bound: Mutex<Option<String>>,
+    /// Fixed for stdio; over HTTP read from `?tools=` on each request.
+    profile: Option<Profile>,
+}
+
+impl Session {
+    pub fn new(backend: Arc<dyn Backend>, openapi: Arc<Value>, key: Option<String>, profile: Option<Profile>) -> Self {
+        Self { backend, openapi, key, bound: Mutex::new(None), profile }
+    }
+
+    fn parts(ctx: &RequestContext<RoleServer>) -> Option<axum::http::request::Parts> {
+        ctx.extensions.get::<axum::http::request::Parts>().cloned()
+    }
+
+    fn bearer(&self, parts: Option<&axum::http::request::Parts>) -> Option<String> {
+        if let Some(k) = self.bound.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Some(k);
+        }
+        let header = parts
+            .and_then(|p| p.headers.get(axum::http::header::AUTHORIZATION))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(|k| k.trim().to_owned());
+        header.or_else(|| self.key.clone())
+    }
+
+    fn profile(&self, parts: Option<&axum::http::request::Parts>) -> Profile {
+        self.profile.unwrap_or_else(|| {
+            let query = parts.and_then(|p| p.uri.query()).unwrap_or("");
+            let wanted = query.split('&').find_map(|kv| kv.strip_prefix("tools=")).unwrap_or("");
+            Profile::parse(wanted).unwrap_or(Profile::Core)
+        })
+    }
+
+    /// Run one tool call as REST requests.
+    pub async fn call(
+        &self,
+        name: &str,
+        args: Option<JsonObject>,
+        parts: Option<axum::http::request::Parts>,
+    ) -> CallToolResult {
+        let Some(spec) = TOOLS.iter().find(|t| t.name == name) else {
+            return tool_error(json!({"code": "not_found", "detail": format!("no tool named `{name}`")}));
+        };
+        let mut args = args.unwrap_or_default();
+        let bearer = self.bearer(parts.as_ref());
+        let request = |method: Method, path: String, body: Option<Value>| ApiRequest {
+            method,
+            path,
+            body,
+            bearer: bearer.clone(),
+            parts: parts.clone(),
+        };
+        // heartbeat: a task's lease when task_id is given, else the session's own agent.
+        let (method, mut path) = (spec.method.clone(), spec.path.to_owned());
+        let (method, template) = if spec.name == "heartbeat" && args.contains_key("task_id") {
+            (Method::POST, "/api/v1/tasks/{task_id}/heartbeat".to_owned())
+        } else {
+            (method, std::mem::take(&mut path))
+        };
+        if spec.name == "heartbeat" && !args.contains_key("task_id") && !args.contains_key("id") {
+            let me = self.backend.call(request(Method::GET, "/api/v1/whoami".into(), None)).await;
+            if me.status >= 400 {
+                return tool_error(me.body);
+            }
+            args.insert("id".into(), me.body["id"].clone());
+        }
+        let mut path = String::new();
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            path.push_str(&rest[..open]);
+            let param = &rest[open + 1..close];
+            match args.remove(param) {
+                Some(Value::String(v)) => path.push_str(&esc(&v)),
+                Some(other) if !other.is_null() => path.push_str(&esc(&query_value(&other))),
+                _ => {
+                    return tool_error(json!({"code": "validation_failed", "detail": format!("missing `{param}`")}));
+                }
+            }
+            rest = &rest[(close + 1).min(rest.len())..];
+        }
+        path.push_str(rest);
+        let body = if method == Method::GET || method == Method::DELETE {
+            let query: Vec<String> = args
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{}={}", esc(k), esc(&query_value(v))))
+                .collect();
+            if !query.is_empty() {
+                path.push('?');
+                path.push_str(&query.join("&"));
+            }
+            None
+        } else {
+            Some(Value::Object(args))
+        };
+        let answer = self.backend.call(request(method, path, body)).await;
+        if answer.status >= 400 {
+            return tool_error(answer.body);
+        }
+        if spec.name == "register_agent"
+            && let Some(key) = answer.body["key"]["key"].as_str()
+        {
+            *self.bound.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.to_owned());
+        }
+        let structured = if answer.status == 204 { json!({"task": null}) } else { answer.body };
+        let mut result = CallToolResult::structured(structured.clone());
+        result.content = vec![ContentBlock::text(summary(spec.name, answer.status, &structured))];
+        result
+    }
+
+    pub fn list(&self, profile: Profile) -> Vec<Tool> {
+        tool_definitions(&self.openapi)
+            .into_iter()
+            .filter(|(_, profiles)| profile == Profile::All || profiles.contains(&profile))
+            .map(|(t, _)| t)
+            .collect()
+    }
+}
+
+impl ServerHandler for Session {
+    fn get_info(&self) -> ServerConfig {
+        let mut implementation = Implementation::default();
+        implementation.name = "bosun".into();
+        implementation.version = env!("CARGO_PKG_VERSION").into();
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(implementation)
+            .with_instructions(
+                "Bosun coordinates a fleet of agents. Typical flow: whoami (or register_agent) → read_handoff → \
+                 claim_task (with the files you will edit in scope) → work → complete_task or fail_task with the \
+                 fence → write_handoff. Lock files with acquire_lock before editing outside a claim's scope. Check \
+                 fetch_inbox now and then.",
+            )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        let parts = Self::parts(&ctx);
+        Ok(ListToolsResult { tools: self.list(self.profile(parts.as_ref())), ..Default::default() })
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let parts = Self::parts(&ctx);
+        Ok(self.call(&request.name, request.arguments, parts).await.into())
+    }
+}
