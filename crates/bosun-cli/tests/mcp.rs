@@ -234,3 +234,36 @@ async fn bad_arguments_are_tool_errors_naming_the_field() {
     }
     server.stop();
 }
+
+async fn resource(client: &Client, uri: &str) -> Value {
+    let read = client.read_resource(rmcp::model::ReadResourceRequestParams::new(uri)).await.expect(uri);
+    match &read.contents[0] {
+        rmcp::model::ResourceContents::TextResourceContents { text, .. } => serde_json::from_str(text).unwrap(),
+        other => panic!("{uri}: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resources_show_inbox_ready_tasks_locks_and_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let (a, b) = (over_http(&url, &admin, "core").await, over_http(&url, &admin, "core").await);
+    ok(call(&a, "register_agent", json!({"name": "Reader"})).await, "register a");
+    ok(call(&b, "register_agent", json!({"name": "Writer"})).await, "register b");
+    let uris: Vec<String> = a.list_all_resources().await.unwrap().into_iter().map(|r| r.uri.clone()).collect();
+    assert_eq!(uris, ["bosun://inbox", "bosun://tasks/ready", "bosun://locks", "bosun://profile"]);
+
+    ok(call(&b, "submit_task", json!({"title": "visible in the queue"})).await, "submit");
+    ok(call(&b, "acquire_lock", json!({"paths": ["docs/**"]})).await, "lock");
+    ok(call(&b, "send_message", json!({"to": ["Reader"], "body": "see the queue"})).await, "send");
+    assert_eq!(resource(&a, "bosun://tasks/ready").await["items"][0]["title"], "visible in the queue");
+    assert_eq!(resource(&a, "bosun://locks").await["locks"][0]["holder"], "Writer");
+    assert_eq!(resource(&a, "bosun://inbox").await["messages"][0]["body"], "see the queue");
+    let profile = resource(&a, "bosun://profile").await;
+    assert_eq!((profile["whoami"]["name"].as_str(), profile["agent"]["status"].is_string()), (Some("Reader"), true));
+    assert!(a.read_resource(rmcp::model::ReadResourceRequestParams::new("bosun://nope")).await.is_err());
+    a.cancel().await.ok();
+    b.cancel().await.ok();
+    server.stop();
+}

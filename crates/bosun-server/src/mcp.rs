@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -285,6 +286,24 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
         ),
     ]
 });
+
+/// Resources: read-only views, each a REST read (uri, name, path, description).
+pub const RESOURCES: [(&str, &str, &str, &str); 4] = [
+    (
+        "bosun://inbox",
+        "inbox",
+        "/api/v1/inbox?unread_only=true",
+        "Your unread messages, oldest first (reading marks them delivered).",
+    ),
+    (
+        "bosun://tasks/ready",
+        "ready tasks",
+        "/api/v1/tasks?status=ready",
+        "Tasks waiting to be claimed, in submission order.",
+    ),
+    ("bosun://locks", "locks", "/api/v1/locks", "Active locks: who holds which files and keys, until when."),
+    ("bosun://profile", "profile", "/api/v1/whoami", "Who this session acts as (and, for an agent, its record)."),
+];
 
 /// Tool definitions with input schemas generated from the OpenAPI document.
 pub fn tool_definitions(openapi: &Value) -> Vec<(Tool, &'static [Profile])> {
@@ -560,6 +579,35 @@ impl Session {
         result
     }
 
+    /// Read a resource by its uri.
+    pub async fn read(&self, uri: &str, parts: Option<axum::http::request::Parts>) -> Result<Value, McpError> {
+        let Some((_, _, path, _)) = RESOURCES.iter().find(|r| r.0 == uri) else {
+            return Err(McpError::resource_not_found(format!("no resource `{uri}`"), None));
+        };
+        let get = |path: String| ApiRequest {
+            method: Method::GET,
+            path,
+            body: None,
+            bearer: self.bearer(parts.as_ref()),
+            parts: parts.clone(),
+        };
+        let answer = self.backend.call(get((*path).to_owned())).await;
+        if answer.status >= 400 {
+            let detail = format!(
+                "{}: {}",
+                answer.body["code"].as_str().unwrap_or("error"),
+                answer.body["detail"].as_str().unwrap_or("")
+            );
+            return Err(McpError::invalid_request(detail, Some(answer.body)));
+        }
+        if uri == "bosun://profile" && answer.body["principal_type"] == "agent" {
+            let id = answer.body["id"].as_str().unwrap_or_default();
+            let agent = self.backend.call(get(format!("/api/v1/agents/{}", esc(id)))).await;
+            return Ok(json!({ "whoami": answer.body, "agent": agent.body }));
+        }
+        Ok(answer.body)
+    }
+
     pub fn list(&self, profile: Profile) -> Vec<Tool> {
         tool_definitions(&self.openapi)
             .into_iter()
@@ -574,7 +622,7 @@ impl ServerHandler for Session {
         let mut implementation = Implementation::default();
         implementation.name = "bosun".into();
         implementation.version = env!("CARGO_PKG_VERSION").into();
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().build())
             .with_server_info(implementation)
             .with_instructions(
                 "Bosun coordinates a fleet of agents. Typical flow: whoami (or register_agent) → read_handoff → \
@@ -600,5 +648,31 @@ impl ServerHandler for Session {
     ) -> Result<CallToolResponse, McpError> {
         let parts = Self::parts(&ctx);
         Ok(self.call(&request.name, request.arguments, parts).await.into())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _ctx: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let resources = RESOURCES
+            .iter()
+            .map(|(uri, name, _, description)| {
+                let mut r = Resource::new(*uri, *name).with_description(*description);
+                r.mime_type = Some("application/json".into());
+                r
+            })
+            .collect();
+        Ok(ListResourcesResult { resources, ..Default::default() })
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let value = self.read(&request.uri, Self::parts(&ctx)).await?;
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(text, request.uri)]).into())
     }
 }
