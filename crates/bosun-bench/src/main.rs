@@ -661,6 +661,7 @@ async fn heartbeats(agents: usize, interval: u64, seconds: u64) -> anyhow::Resul
                 created_at: agent.created_at.clone(),
                 revoked_at: None,
                 hash,
+                enrolment: false,
             };
             fleet.push((agent.id.to_string(), key));
             batch.push((agent, record));

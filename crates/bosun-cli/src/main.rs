@@ -196,6 +196,9 @@ enum KeyCmd {
         user_id: String,
         #[arg(long)]
         label: Option<String>,
+        /// An enrolment key: it may only register agents (give it to agents that register themselves)
+        #[arg(long)]
+        enrolment: bool,
         #[command(flatten)]
         client: ClientArgs,
     },
@@ -488,9 +491,11 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
 
 async fn key(cmd: KeyCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        KeyCmd::Create { user_id, label, client } => {
+        KeyCmd::Create { user_id, label, enrolment, client } => {
             let c = Client::new(&client);
-            let key = c.post(&format!("/api/v1/users/{user_id}/keys"), &json!({"label": label})).await?;
+            let key = c
+                .post(&format!("/api/v1/users/{user_id}/keys"), &json!({"label": label, "enrolment": enrolment}))
+                .await?;
             if c.json {
                 say!("{}", serde_json::to_string_pretty(&key)?);
             } else {

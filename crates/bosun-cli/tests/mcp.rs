@@ -267,3 +267,38 @@ async fn resources_show_inbox_ready_tasks_locks_and_profile() {
     b.cancel().await.ok();
     server.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrolment_key_session_may_only_register_then_acts_as_the_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let http = reqwest::Client::new();
+    let me: Value =
+        http.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let key: Value = http
+        .post(format!("{url}/api/v1/users/{}/keys", me["id"].as_str().unwrap()))
+        .bearer_auth(&admin)
+        .json(&json!({"enrolment": true, "label": "enrol agents"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = over_http(&url, key["key"].as_str().unwrap(), "core").await;
+    let refused = call(&c, "claim_task", json!({})).await;
+    assert_eq!(refused.is_error, Some(true));
+    assert!(
+        text(&refused).starts_with("forbidden: ") && text(&refused).contains("enrolment key"),
+        "{}",
+        text(&refused)
+    );
+    ok(call(&c, "register_agent", json!({"name": "Enrollee"})).await, "register");
+    let me = ok(call(&c, "whoami", json!({})).await, "whoami");
+    assert_eq!(me["name"], "Enrollee", "bound to the new agent");
+    let claimed = call(&c, "claim_task", json!({})).await;
+    assert_ne!(claimed.is_error, Some(true), "{}", text(&claimed));
+    c.cancel().await.ok();
+    server.stop();
+}

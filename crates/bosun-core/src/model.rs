@@ -70,6 +70,8 @@ pub struct ApiKey {
     pub created_at: String,
     pub revoked_at: Option<String>,
     pub hash: String,
+    /// An enrolment key may only register an agent (SPEC §6).
+    pub enrolment: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -92,6 +92,8 @@ pub enum Action {
     MessageRead,
     MessageAck,
     AllowlistUpdate,
+    /// An enrolment key used for anything but registering an agent; only ever a denial.
+    EnrolmentMisuse,
 }
 
 /// The one table: each action, its name, and who may do it.
@@ -126,6 +128,7 @@ const TABLE: &[(Action, &str, Requirement)] = &[
     (Action::MessageRead, "message.read", Requirement::Agent),
     (Action::MessageAck, "message.acked", Requirement::Agent),
     (Action::AllowlistUpdate, "allowlist.updated", Requirement::UserRole(Role::Admin)),
+    (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System),
 ];
 
 impl Action {

@@ -41,6 +41,7 @@ impl NewKey {
             created_at: at.to_owned(),
             revoked_at: None,
             hash: self.hash.clone(),
+            enrolment: false,
         }
     }
 }
@@ -195,7 +196,7 @@ pub async fn authenticate(
         cache.forget_key(key.id);
         return Err(deny(Some(key.tenant_id), Some(key.id), "the key's owner no longer exists or was deregistered"));
     };
-    let caller = Caller { tenant: tenant.id, system_tenant: tenant.system, principal };
+    let caller = Caller { tenant: tenant.id, system_tenant: tenant.system, principal, enrolment: key.enrolment };
     let entry = Entry { caller: caller.clone(), key_id: key.id, owner_id: key.owner.id(), last_seen, checked_at: now };
     cache.put(digest, entry);
     Ok(Authenticated { caller, presence: last_seen })

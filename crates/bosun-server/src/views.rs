@@ -67,6 +67,8 @@ pub struct KeyView {
     pub label: Option<String>,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// An enrolment key may only register an agent.
+    pub enrolment: bool,
     /// The key itself: present only in the answer that created it, shown once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -82,6 +84,7 @@ impl KeyView {
             label: k.label.clone(),
             created_at: k.created_at.clone(),
             revoked_at: k.revoked_at.clone(),
+            enrolment: k.enrolment,
             key: plaintext.map(str::to_owned),
         }
     }

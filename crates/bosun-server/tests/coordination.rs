@@ -610,3 +610,32 @@ async fn every_coordination_operation_is_audited_with_its_actor_and_target() {
     let mut v = bosun_core::audit::ChainVerifier::new();
     v.feed_lines(&lines).expect("verifies");
 }
+
+#[tokio::test]
+async fn an_enrolment_key_may_only_register_an_agent() {
+    let c = Coord::start().await;
+    let (_, me) = c.call("GET", "/api/v1/whoami", &c.dev, Value::Null).await;
+    let dev_id = me["id"].as_str().unwrap().to_owned();
+    let (s, key) =
+        c.call("POST", &format!("/api/v1/users/{dev_id}/keys"), &c.t.admin, json!({"enrolment": true})).await;
+    assert_eq!((s, key["enrolment"].as_bool()), (StatusCode::CREATED, Some(true)));
+    let enrol = key["key"].as_str().unwrap().to_owned();
+    for (method, path, body) in [
+        ("GET", "/api/v1/whoami", Value::Null),
+        ("POST", "/api/v1/tasks", json!({"title": "sneaky"})),
+        ("GET", "/api/v1/tasks", Value::Null),
+    ] {
+        let (s, r) = c.call(method, path, &enrol, body).await;
+        assert_eq!((s, r["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{method} {path}");
+        assert!(r["detail"].as_str().unwrap().contains("enrolment key"), "{r}");
+    }
+    let (s, reg) = c.call("POST", "/api/v1/agents", &enrol, json!({"name": "enrolled"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{reg}");
+    let agent_key = reg["key"]["key"].as_str().unwrap();
+    assert_eq!(reg["key"]["enrolment"], false, "the agent's own key is a full key");
+    let (s, who) = c.call("GET", "/api/v1/whoami", agent_key, Value::Null).await;
+    assert_eq!((s, who["name"].as_str()), (StatusCode::OK, Some("enrolled")));
+    let misuse = c.t.audit(&c.t.admin, "&action=key.enrolment_misused").await;
+    assert_eq!(misuse.len(), 3, "every misuse is audited");
+    assert_eq!(misuse[0]["outcome"], "denied");
+}

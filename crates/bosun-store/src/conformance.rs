@@ -76,6 +76,7 @@ async fn identity_round_trip_and_tenant_scoping(store: &Arc<dyn Store>) {
         created_at: "2026-01-01T00:00:00.000000Z".into(),
         revoked_at: None,
         hash: "$argon2id$fake".into(),
+        enrolment: false,
     };
     let (u, k) = (user.clone(), key.clone());
     store

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_identity_and_audit.sql")),
     (2, include_str!("../migrations/sqlite/0002_coordination.sql")),
     (3, include_str!("../migrations/sqlite/0003_messages.sql")),
+    (4, include_str!("../migrations/sqlite/0004_enrolment_keys.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -304,7 +305,7 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-const KEY_COLUMNS: &str = "tenant_id, id, owner_type, owner_id, prefix, hash, label, created_at, revoked_at";
+const KEY_COLUMNS: &str = "tenant_id, id, owner_type, owner_id, prefix, hash, label, created_at, revoked_at, enrolment";
 
 fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     let (kind, id): (String, String) = (r.get(2)?, r.get(3)?);
@@ -317,6 +318,7 @@ fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
         label: r.get(6)?,
         created_at: r.get(7)?,
         revoked_at: r.get(8)?,
+        enrolment: r.get(9)?,
     })
 }
 
@@ -629,7 +631,7 @@ impl WriteTx for Tx<'_> {
     fn create_key(&mut self, k: &ApiKey) -> Result<()> {
         coord::exec(
             self.conn,
-            &format!("INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            &format!("INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
             params![
                 k.tenant_id.to_string(),
                 k.id.to_string(),
@@ -639,7 +641,8 @@ impl WriteTx for Tx<'_> {
                 k.hash,
                 k.label,
                 k.created_at,
-                k.revoked_at
+                k.revoked_at,
+                k.enrolment
             ],
         )?;
         Ok(())

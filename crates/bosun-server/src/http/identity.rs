@@ -129,6 +129,9 @@ pub struct CreateKeyBody {
     /// What the key is for (at most 100 characters).
     #[schema(example = "ci")]
     pub label: Option<String>,
+    /// An enrolment key: it may only register agents (`POST /api/v1/agents`, MCP `register_agent`).
+    #[serde(default)]
+    pub enrolment: bool,
 }
 
 /// Create an API key for a user; the answer carries the key once. Admins, or the user itself.
@@ -146,7 +149,8 @@ pub async fn create_key(
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::CreateKey { user_id, label: body.label }).await)
+    let cmd = Command::CreateKey { user_id, label: body.label, enrolment: body.enrolment };
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
 
 /// Revoke an API key; it stops working within one second everywhere. Admins, or the key's owner.

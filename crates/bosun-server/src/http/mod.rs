@@ -411,6 +411,11 @@ impl FromRequestParts<App> for Auth {
         let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let caller = app.kernel.authenticate(&ctx, header).await.map_err(|e| ApiError(e).into_response())?;
+        let registering = parts.method == axum::http::Method::POST && parts.uri.path() == "/api/v1/agents";
+        if caller.enrolment && !registering {
+            let what = format!("{} {}", parts.method, parts.uri.path());
+            return Err(ApiError(app.kernel.refuse_enrolment(&caller, &ctx, &what).await).into_response());
+        }
         Ok(Auth { caller, ctx })
     }
 }

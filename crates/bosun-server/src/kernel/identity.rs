@@ -82,14 +82,15 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Applied, KernelErro
             )
             .severity(Severity::Notice))
         }
-        Command::CreateKey { user_id, label } => {
+        Command::CreateKey { user_id, label, enrolment } => {
             let user =
                 tx.w.user(tx.caller.tenant, user_id)?
                     .ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
             let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
-            let record = key.record(tx.caller.tenant, Owner::User(user.id), label, &tx.at);
+            let record = ApiKey { enrolment, ..key.record(tx.caller.tenant, Owner::User(user.id), label, &tx.at) };
             tx.w.create_key(&record)?;
-            let details = json!({ "user_id": user.id, "prefix": record.prefix, "label": record.label });
+            let details =
+                json!({ "user_id": user.id, "prefix": record.prefix, "label": record.label, "enrolment": enrolment });
             let body = to_value(&KeyView::new(&record, Some(&key.plaintext)));
             Ok(Applied::new(Action::KeyCreate, 201, body, ("key", record.id.to_string()), details)
                 .severity(Severity::Notice))

@@ -40,6 +40,8 @@ pub struct Caller {
     /// The caller's tenant is the system tenant (its admins manage tenants).
     pub system_tenant: bool,
     pub principal: Principal,
+    /// Authenticated with an enrolment key: may only register an agent.
+    pub enrolment: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +61,7 @@ pub enum Principal {
 
 impl Caller {
     pub fn system(tenant: TenantId) -> Self {
-        Self { tenant, system_tenant: true, principal: Principal::System }
+        Self { tenant, system_tenant: true, principal: Principal::System, enrolment: false }
     }
 
     /// The role the role table sees: agents act at `developer` level.
@@ -130,6 +132,7 @@ pub enum Command {
     CreateKey {
         user_id: UserId,
         label: Option<String>,
+        enrolment: bool,
     },
     RevokeKey {
         key_id: KeyId,
@@ -529,6 +532,9 @@ impl Kernel {
         let is_user = matches!(caller.principal, Principal::User { .. });
         let is_system = matches!(caller.principal, Principal::System);
         let deny = |why: String| Err(KernelError::Forbidden(why));
+        if caller.enrolment && action != Action::AgentRegister {
+            return deny(format!("{} is refused: an enrolment key may only register an agent", action.name()));
+        }
         match action.requirement() {
             _ if is_system => Ok(()),
             Requirement::System => deny(format!("{} is done by Bosun itself", action.name())),
@@ -615,6 +621,13 @@ impl Kernel {
         {
             tracing::warn!(error = %e, "presence update failed");
         }
+    }
+
+    /// Refuse (and audit) an enrolment key used for anything but registering an agent.
+    pub async fn refuse_enrolment(&self, caller: &Caller, ctx: &RequestCtx, what: &str) -> KernelError {
+        let reason = format!("an enrolment key may only register an agent, not {what}");
+        self.audit_denial(caller, ctx, Action::EnrolmentMisuse, None, &reason).await;
+        KernelError::Forbidden(reason)
     }
 
     async fn audit_denial(
