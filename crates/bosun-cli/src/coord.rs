@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use bosun_core::lockkey::LockKey;
+use bosun_core::uri::encode_component;
 use clap::Subcommand;
 use serde_json::{Value, json};
 
@@ -284,17 +285,8 @@ fn json_arg(flag: &str, raw: Option<String>) -> anyhow::Result<Value> {
 
 fn query(pairs: &[(&str, Option<String>)]) -> String {
     let parts: Vec<String> =
-        pairs.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", url_escape(v)))).collect();
+        pairs.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode_component(v)))).collect();
     if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 const AGENT_COLUMNS: [&str; 6] = ["id", "name", "kind", "status", "capabilities", "last_heartbeat_at"];
@@ -321,7 +313,7 @@ pub async fn agent(cmd: AgentCmd) -> anyhow::Result<ExitCode> {
         }
         AgentCmd::Show { id, client } => {
             let c = Client::new(&client);
-            let a = c.get(&format!("/api/v1/agents/{}", url_escape(&id))).await?;
+            let a = c.get(&format!("/api/v1/agents/{}", encode_component(&id))).await?;
             c.show(&a, std::slice::from_ref(&a), &AGENT_COLUMNS);
         }
         AgentCmd::Register { name, kind, capabilities, profile, heartbeat_interval, client } => {
@@ -342,7 +334,7 @@ pub async fn agent(cmd: AgentCmd) -> anyhow::Result<ExitCode> {
         }
         AgentCmd::Deregister { id, client } => {
             let c = Client::new(&client);
-            let a = c.delete(&format!("/api/v1/agents/{}", url_escape(&id))).await?;
+            let a = c.delete(&format!("/api/v1/agents/{}", encode_component(&id))).await?;
             c.show(&a, std::slice::from_ref(&a), &AGENT_COLUMNS);
         }
     }
@@ -393,7 +385,7 @@ pub async fn task(cmd: TaskCmd) -> anyhow::Result<ExitCode> {
         }
         TaskCmd::Show { id, client } => {
             let c = Client::new(&client);
-            let t = c.get(&format!("/api/v1/tasks/{}", url_escape(&id))).await?;
+            let t = c.get(&format!("/api/v1/tasks/{}", encode_component(&id))).await?;
             if c.json {
                 say!("{}", serde_json::to_string_pretty(&t)?);
             } else {
@@ -404,12 +396,13 @@ pub async fn task(cmd: TaskCmd) -> anyhow::Result<ExitCode> {
         }
         TaskCmd::Cancel { id, reason, client } => {
             let c = Client::new(&client);
-            let t = c.post(&format!("/api/v1/tasks/{}/cancel", url_escape(&id)), &json!({"reason": reason})).await?;
+            let t =
+                c.post(&format!("/api/v1/tasks/{}/cancel", encode_component(&id)), &json!({"reason": reason})).await?;
             c.show(&t, std::slice::from_ref(&t), &TASK_COLUMNS);
         }
         TaskCmd::Retry { id, client } => {
             let c = Client::new(&client);
-            let t = c.post(&format!("/api/v1/tasks/{}/retry", url_escape(&id)), &json!({})).await?;
+            let t = c.post(&format!("/api/v1/tasks/{}/retry", encode_component(&id)), &json!({})).await?;
             c.show(&t, std::slice::from_ref(&t), &TASK_COLUMNS);
         }
         TaskCmd::Claim { project, lease, wait, scope, client } => {
@@ -439,13 +432,13 @@ pub async fn task(cmd: TaskCmd) -> anyhow::Result<ExitCode> {
         TaskCmd::Complete { id, fence, result, client } => {
             let c = Client::new(&client);
             let body = json!({"fence": fence, "result": json_arg("--result", result)?});
-            let t = c.post(&format!("/api/v1/tasks/{}/complete", url_escape(&id)), &body).await?;
+            let t = c.post(&format!("/api/v1/tasks/{}/complete", encode_component(&id)), &body).await?;
             c.show(&t, std::slice::from_ref(&t), &TASK_COLUMNS);
         }
         TaskCmd::Fail { id, fence, error, no_retry, client } => {
             let c = Client::new(&client);
             let body = json!({"fence": fence, "error": error, "retryable": !no_retry});
-            let t = c.post(&format!("/api/v1/tasks/{}/fail", url_escape(&id)), &body).await?;
+            let t = c.post(&format!("/api/v1/tasks/{}/fail", encode_component(&id)), &body).await?;
             c.show(&t, std::slice::from_ref(&t), &TASK_COLUMNS);
         }
     }
@@ -470,7 +463,7 @@ pub async fn lock(cmd: LockCmd) -> anyhow::Result<ExitCode> {
         }
         LockCmd::Release { id, client } => {
             let c = Client::new(&client);
-            let l = c.delete(&format!("/api/v1/locks/{}", url_escape(&id))).await?;
+            let l = c.delete(&format!("/api/v1/locks/{}", encode_component(&id))).await?;
             c.show(&l, std::slice::from_ref(&l), &LOCK_COLUMNS);
         }
     }

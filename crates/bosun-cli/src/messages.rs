@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use bosun_core::uri::encode_component;
 use clap::Subcommand;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -86,15 +87,6 @@ pub enum MsgCmd {
 
 const COLUMNS: [&str; 6] = ["id", "created_at", "from", "type", "subject", "state"];
 
-fn esc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 fn show_messages(c: &Client, list: &Value) {
     let rows = list.as_array().cloned().unwrap_or_default();
     if c.json {
@@ -152,22 +144,22 @@ pub async fn msg(cmd: MsgCmd) -> anyhow::Result<ExitCode> {
         }
         MsgCmd::Read { id, client } => {
             let c = Client::new(&client);
-            let m = c.post(&format!("/api/v1/messages/{}/read", esc(&id)), &json!({})).await?;
+            let m = c.post(&format!("/api/v1/messages/{}/read", encode_component(&id)), &json!({})).await?;
             c.show(&m, std::slice::from_ref(&m), &COLUMNS);
         }
         MsgCmd::Ack { id, client } => {
             let c = Client::new(&client);
-            let m = c.post(&format!("/api/v1/messages/{}/ack", esc(&id)), &json!({})).await?;
+            let m = c.post(&format!("/api/v1/messages/{}/ack", encode_component(&id)), &json!({})).await?;
             c.show(&m, std::slice::from_ref(&m), &COLUMNS);
         }
         MsgCmd::Thread { id, client } => {
             let c = Client::new(&client);
-            let r = c.get(&format!("/api/v1/threads/{}", esc(&id))).await?;
+            let r = c.get(&format!("/api/v1/threads/{}", encode_component(&id))).await?;
             show_messages(&c, &r["messages"]);
         }
         MsgCmd::Search { words, client } => {
             let c = Client::new(&client);
-            let r = c.get(&format!("/api/v1/messages/search?q={}", esc(&words))).await?;
+            let r = c.get(&format!("/api/v1/messages/search?q={}", encode_component(&words))).await?;
             show_messages(&c, &r["messages"]);
         }
     }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod redact;
 pub mod role;
 pub mod task;
+pub mod uri;
 pub mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

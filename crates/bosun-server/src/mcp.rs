@@ -14,6 +14,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
+use bosun_core::uri::encode_component;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject,
     ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
@@ -385,15 +386,6 @@ fn input_schema(openapi: &Value, spec: &ToolSpec) -> JsonObject {
     schema
 }
 
-fn esc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 fn query_value(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -541,8 +533,8 @@ impl Session {
             path.push_str(&rest[..open]);
             let param = &rest[open + 1..close];
             match args.remove(param) {
-                Some(Value::String(v)) => path.push_str(&esc(&v)),
-                Some(other) if !other.is_null() => path.push_str(&esc(&query_value(&other))),
+                Some(Value::String(v)) => path.push_str(&encode_component(&v)),
+                Some(other) if !other.is_null() => path.push_str(&encode_component(&query_value(&other))),
                 _ => {
                     return tool_error(json!({"code": "validation_failed", "detail": format!("missing `{param}`")}));
                 }
@@ -554,7 +546,7 @@ impl Session {
             let query: Vec<String> = args
                 .iter()
                 .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| format!("{}={}", esc(k), esc(&query_value(v))))
+                .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(&query_value(v))))
                 .collect();
             if !query.is_empty() {
                 path.push('?');
@@ -602,7 +594,7 @@ impl Session {
         }
         if uri == "bosun://profile" && answer.body["principal_type"] == "agent" {
             let id = answer.body["id"].as_str().unwrap_or_default();
-            let agent = self.backend.call(get(format!("/api/v1/agents/{}", esc(id)))).await;
+            let agent = self.backend.call(get(format!("/api/v1/agents/{}", encode_component(id)))).await;
             return Ok(json!({ "whoami": answer.body, "agent": agent.body }));
         }
         Ok(answer.body)
