@@ -387,9 +387,9 @@ impl From<&Recipient> for RecipientView {
     }
 }
 
-/// A message as its sender and users see it: every recipient's delivery state.
+/// The fields of a message every view shares.
 #[derive(Serialize, ToSchema)]
-pub struct MessageView {
+pub struct MessageFields {
     pub id: String,
     pub thread_id: String,
     pub reply_to: Option<String>,
@@ -410,11 +410,10 @@ pub struct MessageView {
     pub ack_required: bool,
     pub topic: Option<String>,
     pub created_at: String,
-    pub recipients: Vec<RecipientView>,
 }
 
-impl MessageView {
-    pub fn new(m: &Message, recipients: &[Recipient]) -> Self {
+impl From<&Message> for MessageFields {
+    fn from(m: &Message) -> Self {
         Self {
             id: m.id.to_string(),
             thread_id: m.thread_id.to_string(),
@@ -431,30 +430,29 @@ impl MessageView {
             ack_required: m.ack_required,
             topic: m.topic.clone(),
             created_at: format_micros(m.created_at),
-            recipients: recipients.iter().map(RecipientView::from).collect(),
         }
+    }
+}
+
+/// A message as its sender and users see it: every recipient's delivery state.
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    #[serde(flatten)]
+    pub message: MessageFields,
+    pub recipients: Vec<RecipientView>,
+}
+
+impl MessageView {
+    pub fn new(m: &Message, recipients: &[Recipient]) -> Self {
+        Self { message: MessageFields::from(m), recipients: recipients.iter().map(RecipientView::from).collect() }
     }
 }
 
 /// A message as one recipient sees it: its own copy's state.
 #[derive(Serialize, ToSchema)]
 pub struct InboxItem {
-    pub id: String,
-    pub thread_id: String,
-    pub reply_to: Option<String>,
-    pub project: String,
-    pub from: String,
-    pub from_id: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub subject: String,
-    pub body: String,
-    #[schema(value_type = Object)]
-    pub payload: Value,
-    pub importance: String,
-    pub ack_required: bool,
-    pub topic: Option<String>,
-    pub created_at: String,
+    #[serde(flatten)]
+    pub message: MessageFields,
     /// This recipient's state: queued, delivered, read or acked.
     pub state: String,
     pub delivered_at: Option<String>,
@@ -464,25 +462,13 @@ pub struct InboxItem {
 
 impl InboxItem {
     pub fn new(m: &Message, r: &Recipient) -> Self {
+        let copy = RecipientView::from(r);
         Self {
-            id: m.id.to_string(),
-            thread_id: m.thread_id.to_string(),
-            reply_to: m.reply_to.map(|r| r.to_string()),
-            project: m.project.clone(),
-            from: m.sender.name.clone(),
-            from_id: m.sender.owner.id(),
-            kind: m.kind.as_str().into(),
-            subject: m.subject.clone(),
-            body: m.body.clone(),
-            payload: m.payload.clone(),
-            importance: m.importance.as_str().into(),
-            ack_required: m.ack_required,
-            topic: m.topic.clone(),
-            created_at: format_micros(m.created_at),
-            state: r.state.as_str().into(),
-            delivered_at: r.delivered_at.map(format_micros),
-            read_at: r.read_at.map(format_micros),
-            acked_at: r.acked_at.map(format_micros),
+            message: MessageFields::from(m),
+            state: copy.state,
+            delivered_at: copy.delivered_at,
+            read_at: copy.read_at,
+            acked_at: copy.acked_at,
         }
     }
 }
