@@ -302,3 +302,55 @@ async fn an_enrolment_key_session_may_only_register_then_acts_as_the_agent() {
     c.cancel().await.ok();
     server.stop();
 }
+
+/// A client that reports `notifications/resources/updated`.
+#[derive(Clone)]
+struct Notified(tokio::sync::mpsc::UnboundedSender<String>);
+
+impl rmcp::ClientHandler for Notified {
+    async fn on_resource_updated(
+        &self,
+        params: rmcp::model::ResourceUpdatedNotificationParam,
+        _ctx: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        let _ = self.0.send(params.uri);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_session_is_notified_of_new_inbox_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    // The listener connects with its own agent key.
+    let reg: Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/agents"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Listener"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let config = StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp"))
+        .auth_header(reg["key"]["key"].as_str().unwrap());
+    let listener = Notified(tx).serve(StreamableHttpClientTransport::from_config(config)).await.expect("session");
+    let talker = over_http(&url, &admin, "core").await;
+    ok(call(&talker, "register_agent", json!({"name": "Talker"})).await, "register");
+    // Keep sending until the listener's subscription is live and its notification arrives
+    // (which messages notify whom is unit-tested in bosun-server's mcp module).
+    let mut got = None;
+    for _ in 0..20 {
+        ok(call(&talker, "send_message", json!({"to": ["Listener"], "body": "ping"})).await, "send");
+        if let Ok(Some(uri)) = tokio::time::timeout(std::time::Duration::from_secs(1), rx.recv()).await {
+            got = Some(uri);
+            break;
+        }
+    }
+    assert_eq!(got.as_deref(), Some("bosun://inbox"), "the listener was notified");
+    listener.cancel().await.ok();
+    talker.cancel().await.ok();
+    server.stop();
+}

@@ -14,15 +14,19 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
+use bosun_core::audit::AuditEvent;
 use bosun_core::uri::encode_component;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject,
     ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    ReadResourceResult, Resource, ResourceContents, ServerCapabilities, ServerConfig, Tool,
+    ReadResourceResult, Resource, ResourceContents, ResourceUpdatedNotificationParam, ServerCapabilities, ServerConfig,
+    SubscribeRequestParams, Tool, UnsubscribeRequestParams,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
+use tokio::sync::broadcast::error::RecvError;
+use tokio_util::sync::CancellationToken;
 
 /// A REST request on behalf of an MCP session.
 #[derive(Clone, Debug)]
@@ -452,6 +456,18 @@ fn summary(tool: &str, status: u16, body: &Value) -> String {
     }
 }
 
+/// Committed events and the server's shutdown, for sessions that push inbox notifications.
+#[derive(Clone)]
+pub struct Events {
+    pub subscribe: Arc<dyn Fn() -> tokio::sync::broadcast::Receiver<Arc<AuditEvent>> + Send + Sync>,
+    pub shutdown: CancellationToken,
+}
+
+/// Does this committed event put a new message in `agent`'s inbox?
+pub fn new_mail_for(agent: &str, e: &AuditEvent) -> bool {
+    e.action == "message.sent" && e.details["to_ids"].as_array().is_some_and(|ids| ids.iter().any(|i| *i == agent))
+}
+
 /// An MCP session: its backend, its key (bound to a new agent after `register_agent`), its profile.
 pub struct Session {
     backend: Arc<dyn Backend>,
@@ -462,11 +478,22 @@ pub struct Session {
     bound: Mutex<Option<String>>,
     /// Fixed for stdio; over HTTP read from `?tools=` on each request.
     profile: Option<Profile>,
+    /// In-process sessions get committed events, to notify the agent of new inbox messages.
+    events: Option<Events>,
+    /// The agent this session acts as, once known.
+    agent: Arc<Mutex<Option<String>>>,
 }
 
 impl Session {
     pub fn new(backend: Arc<dyn Backend>, openapi: Arc<Value>, key: Option<String>, profile: Option<Profile>) -> Self {
-        Self { backend, openapi, key, bound: Mutex::new(None), profile }
+        Self { backend, openapi, key, bound: Mutex::new(None), profile, events: None, agent: Arc::default() }
+    }
+
+    /// Push `notifications/resources/updated` for `bosun://inbox` when a message to this
+    /// session's agent commits.
+    pub fn with_events(mut self, events: Events) -> Self {
+        self.events = Some(events);
+        self
     }
 
     fn parts(ctx: &RequestContext<RoleServer>) -> Option<axum::http::request::Parts> {
@@ -564,6 +591,8 @@ impl Session {
             && let Some(key) = answer.body["key"]["key"].as_str()
         {
             *self.bound.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.to_owned());
+            *self.agent.lock().unwrap_or_else(|e| e.into_inner()) =
+                answer.body["agent"]["id"].as_str().map(str::to_owned);
         }
         let structured = if answer.status == 204 { json!({"task": null}) } else { answer.body };
         let mut result = CallToolResult::structured(structured.clone());
@@ -614,14 +643,16 @@ impl ServerHandler for Session {
         let mut implementation = Implementation::default();
         implementation.name = "bosun".into();
         implementation.version = env!("CARGO_PKG_VERSION").into();
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().build())
-            .with_server_info(implementation)
-            .with_instructions(
-                "Bosun coordinates a fleet of agents. Typical flow: whoami (or register_agent) → read_handoff → \
+        ServerConfig::new(
+            ServerCapabilities::builder().enable_tools().enable_resources().enable_resources_subscribe().build(),
+        )
+        .with_server_info(implementation)
+        .with_instructions(
+            "Bosun coordinates a fleet of agents. Typical flow: whoami (or register_agent) → read_handoff → \
                  claim_task (with the files you will edit in scope) → work → complete_task or fail_task with the \
                  fence → write_handoff. Lock files with acquire_lock before editing outside a claim's scope. Check \
                  fetch_inbox now and then.",
-            )
+        )
     }
 
     async fn list_tools(
@@ -640,6 +671,65 @@ impl ServerHandler for Session {
     ) -> Result<CallToolResponse, McpError> {
         let parts = Self::parts(&ctx);
         Ok(self.call(&request.name, request.arguments, parts).await.into())
+    }
+
+    async fn on_initialized(&self, ctx: NotificationContext<RoleServer>) {
+        let Some(events) = self.events.clone() else { return };
+        let parts = ctx.extensions.get::<axum::http::request::Parts>().cloned();
+        if self.agent.lock().unwrap_or_else(|e| e.into_inner()).is_none() {
+            let who = ApiRequest {
+                method: Method::GET,
+                path: "/api/v1/whoami".into(),
+                body: None,
+                bearer: self.bearer(parts.as_ref()),
+                parts,
+            };
+            let me = self.backend.call(who).await;
+            if me.body["principal_type"] == "agent" {
+                *self.agent.lock().unwrap_or_else(|e| e.into_inner()) = me.body["id"].as_str().map(str::to_owned);
+            }
+        }
+        let (agent, peer, mut rx) = (self.agent.clone(), ctx.peer.clone(), (events.subscribe)());
+        tokio::spawn(async move {
+            loop {
+                let event = tokio::select! {
+                    event = rx.recv() => event,
+                    () = events.shutdown.cancelled() => return,
+                };
+                match event {
+                    Ok(e) => {
+                        let me = agent.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                        let mine = me.is_some_and(|me| new_mail_for(&me, &e));
+                        if mine
+                            && peer
+                                .notify_resource_updated(ResourceUpdatedNotificationParam::new("bosun://inbox"))
+                                .await
+                                .is_err()
+                        {
+                            return; // the session is gone
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
+    }
+
+    async fn subscribe(
+        &self,
+        _request: SubscribeRequestParams,
+        _ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        Ok(()) // bosun://inbox updates are pushed to every session that acts as an agent
+    }
+
+    async fn unsubscribe(
+        &self,
+        _request: UnsubscribeRequestParams,
+        _ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        Ok(())
     }
 
     async fn list_resources(
@@ -666,5 +756,39 @@ impl ServerHandler for Session {
         let value = self.read(&request.uri, Self::parts(&ctx)).await?;
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
         Ok(ReadResourceResult::new(vec![ResourceContents::text(text, request.uri)]).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bosun_core::audit::{ActorType, AuditDraft, GENESIS, Outcome, Severity};
+    use serde_json::json;
+
+    fn event(action: &str, details: serde_json::Value) -> bosun_core::audit::AuditEvent {
+        AuditDraft {
+            at: "2026-11-21T10:00:00.000000Z".into(),
+            actor_type: ActorType::Agent,
+            actor_id: Some("A".into()),
+            actor_name: Some("a".into()),
+            action: action.into(),
+            target_type: None,
+            target_id: None,
+            project: None,
+            outcome: Outcome::Ok,
+            severity: Severity::Info,
+            details,
+            ip: None,
+            user_agent: None,
+            correlation_id: None,
+        }
+        .seal("T", 1, GENESIS)
+    }
+
+    #[test]
+    fn only_messages_to_the_agent_are_new_mail() {
+        assert!(super::new_mail_for("B", &event("message.sent", json!({"to_ids": ["B", "C"]}))));
+        assert!(!super::new_mail_for("B", &event("message.sent", json!({"to_ids": ["C"]}))));
+        assert!(!super::new_mail_for("B", &event("message.read", json!({"to_ids": ["B"]}))));
+        assert!(!super::new_mail_for("B", &event("task.claimed", json!({}))));
     }
 }

@@ -103,6 +103,10 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     let openapi = openapi.to_json().expect("the OpenAPI document serializes");
     let openapi_value: Arc<Value> = Arc::new(serde_json::from_str(&openapi).expect("the OpenAPI document parses"));
     let shutdown = kernel.shutdown_token().clone();
+    let events = {
+        let kernel = kernel.clone();
+        crate::mcp::Events { subscribe: Arc::new(move || kernel.subscribe()), shutdown: shutdown.clone() }
+    };
     let state = Arc::new(AppState { kernel, metrics, openapi });
     let rest: Router = Router::new()
         .merge(api)
@@ -117,7 +121,9 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     // MCP tools are REST calls through this same router (see `crate::mcp`).
     let backend: Arc<dyn crate::mcp::Backend> = Arc::new(InProcess(rest.clone()));
     let mcp = rmcp::transport::streamable_http_server::StreamableHttpService::new(
-        move || Ok(crate::mcp::Session::new(backend.clone(), openapi_value.clone(), None, None)),
+        move || {
+            Ok(crate::mcp::Session::new(backend.clone(), openapi_value.clone(), None, None).with_events(events.clone()))
+        },
         Arc::new(rmcp::transport::streamable_http_server::session::local::LocalSessionManager::default()),
         rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default()
             .with_cancellation_token(shutdown),
