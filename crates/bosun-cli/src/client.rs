@@ -97,6 +97,24 @@ impl Client {
         self.json_of(self.request(reqwest::Method::GET, path)).await
     }
 
+    /// Every item of a cursor-paginated list (`{items, next_cursor}`, continued with `after=`).
+    /// `path` already holds its query string (at least `?`-free paths get one added).
+    pub async fn all_pages(&self, path: &str) -> anyhow::Result<Vec<Value>> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let (mut all, mut after) = (Vec::new(), None::<String>);
+        loop {
+            let page = match &after {
+                Some(a) => self.get(&format!("{path}{sep}limit=500&after={a}")).await?,
+                None => self.get(&format!("{path}{sep}limit=500")).await?,
+            };
+            all.extend(page["items"].as_array().cloned().unwrap_or_default());
+            match page["next_cursor"].as_str() {
+                Some(next) => after = Some(next.to_owned()),
+                None => return Ok(all),
+            }
+        }
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
         self.json_of(self.request(reqwest::Method::POST, path).json(body)).await
     }

@@ -364,23 +364,13 @@ pub async fn task(cmd: TaskCmd) -> anyhow::Result<ExitCode> {
         }
         TaskCmd::List { project, status, assignee, priority, client } => {
             let c = Client::new(&client);
-            let (mut all, mut after) = (Vec::new(), None::<String>);
-            loop {
-                let q = query(&[
-                    ("project", project.clone()),
-                    ("status", status.clone()),
-                    ("assignee", assignee.clone()),
-                    ("priority", priority.map(|p| p.to_string())),
-                    ("after", after.clone()),
-                    ("limit", Some("500".into())),
-                ]);
-                let page = c.get(&format!("/api/v1/tasks{q}")).await?;
-                all.extend(page["items"].as_array().cloned().unwrap_or_default());
-                match page["next_cursor"].as_str() {
-                    Some(next) => after = Some(next.to_owned()),
-                    None => break,
-                }
-            }
+            let q = query(&[
+                ("project", project),
+                ("status", status),
+                ("assignee", assignee),
+                ("priority", priority.map(|p| p.to_string())),
+            ]);
+            let all = c.all_pages(&format!("/api/v1/tasks{q}")).await?;
             c.show(&Value::Array(all.clone()), &all, &TASK_COLUMNS);
         }
         TaskCmd::Show { id, client } => {

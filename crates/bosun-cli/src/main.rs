@@ -470,19 +470,7 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
         }
         UserCmd::List { client } => {
             let c = Client::new(&client);
-            let (mut all, mut after) = (Vec::new(), None::<String>);
-            loop {
-                let path = match &after {
-                    Some(a) => format!("/api/v1/users?limit=500&after={a}"),
-                    None => "/api/v1/users?limit=500".into(),
-                };
-                let page = c.get(&path).await?;
-                all.extend(page["items"].as_array().cloned().unwrap_or_default());
-                match page["next_cursor"].as_str() {
-                    Some(next) => after = Some(next.to_owned()),
-                    None => break,
-                }
-            }
+            let all = c.all_pages("/api/v1/users").await?;
             c.show(&Value::Array(all.clone()), &all, &["id", "name", "role", "created_at"]);
         }
     }

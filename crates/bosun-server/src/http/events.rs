@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{App, Auth};
+use super::{ApiQuery, App, Auth};
 use crate::kernel::{Caller, KernelError, Principal};
 
 /// A subscriber whose socket takes longer than this to accept one event is too slow.
@@ -83,7 +83,7 @@ pub fn wire(e: &AuditEvent) -> Value {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SseParams {
+pub struct SseParams {
     /// Comma-separated type globs.
     types: Option<String>,
     project: Option<String>,
@@ -95,7 +95,12 @@ struct SseParams {
     params(("types" = Option<String>, Query, description = "SSE: comma-separated type globs, e.g. task.*,lock.*"),
         ("project" = Option<String>, Query)),
     responses((status = 101, description = "WebSocket"), (status = 200, description = "text/event-stream")))]
-pub async fn events(State(app): State<App>, auth: Auth, req: Request) -> Response {
+pub async fn events(
+    State(app): State<App>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<SseParams>,
+    req: Request,
+) -> Response {
     let (mut parts, _) = req.into_parts();
     let is_ws = parts
         .headers
@@ -119,15 +124,6 @@ pub async fn events(State(app): State<App>, auth: Auth, req: Request) -> Respons
         ))
         .into_response();
     }
-    let query = parts.uri.query().unwrap_or("");
-    let params: SseParams = match axum::extract::Query::try_from_uri(&format!("/?{query}").parse().unwrap_or_default())
-    {
-        Ok(q) => q.0,
-        Err(e) => {
-            return super::ApiError(KernelError::Validation(format!("invalid query: {}", e.body_text())))
-                .into_response();
-        }
-    };
     let sub = Subscription {
         types: params
             .types

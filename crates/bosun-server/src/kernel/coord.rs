@@ -467,7 +467,7 @@ fn deregister(tx: &mut Tx<'_>, id: AgentId) -> Result<Applied, KernelError> {
 }
 
 /// After a lease ends: an agent with no lease left is idle again.
-fn settle_agent(tx: &mut Tx<'_>, agent: Option<AgentId>) -> Result<(), KernelError> {
+pub(super) fn settle_agent(tx: &mut Tx<'_>, agent: Option<AgentId>) -> Result<(), KernelError> {
     let Some(id) = agent else { return Ok(()) };
     let Some(mut agent) = tx.w.agent(tx.caller.tenant, id)? else { return Ok(()) };
     if agent.status == AgentStatus::Busy && tx.w.leased_by(tx.caller.tenant, id)?.is_empty() {
@@ -677,7 +677,8 @@ fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
     let mut found = None;
     let mut skip = 0;
     'pages: loop {
-        let page = tx.w.ready_tasks(tenant, &c.project, skip, 64)?;
+        // The best ready task usually fits the agent: read a few first, more only when it does not.
+        let page = tx.w.ready_tasks(tenant, &c.project, skip, if skip == 0 { 8 } else { 64 })?;
         if page.is_empty() {
             break;
         }
@@ -728,7 +729,7 @@ fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
 }
 
 /// Drop the locks a task's lease took.
-fn release_scope(tx: &mut Tx<'_>, task: &Task, holder: Option<AgentId>) -> Result<Vec<LockId>, KernelError> {
+pub(super) fn release_scope(tx: &mut Tx<'_>, task: &Task, holder: Option<AgentId>) -> Result<Vec<LockId>, KernelError> {
     let Some(holder) = holder else { return Ok(Vec::new()) };
     let mut released = Vec::new();
     for lock in tx.w.locks_of(tx.caller.tenant, &holder.to_string())? {

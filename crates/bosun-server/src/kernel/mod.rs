@@ -428,7 +428,8 @@ impl Kernel {
             }
             return Err(denied);
         }
-        let request_hash = request_hash(&cmd);
+        // Only an idempotent request needs its canonical hash.
+        let request_hash = if ctx.idempotency_key.is_some() { request_hash(&cmd) } else { String::new() };
         let key = if cmd.needs_key() { Some(auth::new_key().await?) } else { None };
         let (caller2, ctx2, now) = (caller.clone(), ctx.clone(), self.clock.now());
         let jitter = random_unit();

@@ -15,7 +15,7 @@ use jiff::SignedDuration;
 use serde::Serialize;
 use serde_json::json;
 
-use super::coord::{cascade_cancel, release_agent_work};
+use super::coord::{cascade_cancel, release_agent_work, release_scope, settle_agent};
 use super::{Applied, Caller, Command, Done, Executed, Kernel, KernelError, RequestCtx, Tx};
 use crate::views::{AgentView, LockView, TaskView, to_value};
 
@@ -96,22 +96,8 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             let (holder, fence) = (task.assignee, task.fence);
             task.expire(tx.now).map_err(|e| KernelError::Conflict(e.to_string()))?;
             tx.w.update_task(&task)?;
-            let mut released = Vec::new();
-            if let Some(holder) = holder {
-                for lock in tx.w.locks_of(tenant, &holder.to_string())? {
-                    if lock.task_id == Some(task_id) {
-                        tx.w.delete_lock(tenant, lock.id)?;
-                        released.push(lock.id);
-                    }
-                }
-                if let Some(mut agent) = tx.w.agent(tenant, holder)?
-                    && agent.status == AgentStatus::Busy
-                    && tx.w.leased_by(tenant, holder)?.is_empty()
-                {
-                    agent.status = AgentStatus::Idle;
-                    tx.w.update_agent(&agent)?;
-                }
-            }
+            let released = release_scope(tx, &task, holder)?;
+            settle_agent(tx, holder)?;
             let cancelled =
                 if task.status == TaskStatus::Dead { cascade_cancel(tx, task_id, "is dead")? } else { vec![] };
             let details = json!({
