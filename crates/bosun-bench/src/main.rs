@@ -152,6 +152,17 @@ fn percentiles(mut latencies: Vec<Duration>) -> String {
     format!("p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}", pct(0.50), pct(0.95), pct(0.99), pct(1.0))
 }
 
+/// A request that must succeed: sent, and any error or non-2xx answer as a string.
+trait Checked {
+    async fn checked(self) -> Result<reqwest::Response, String>;
+}
+
+impl Checked for reqwest::RequestBuilder {
+    async fn checked(self) -> Result<reqwest::Response, String> {
+        self.send().await.and_then(reqwest::Response::error_for_status).map_err(|e| e.to_string())
+    }
+}
+
 /// Print count, rate and latency percentiles.
 fn report(name: &str, latencies: Vec<Duration>, elapsed: Duration) {
     let n = latencies.len();
@@ -473,11 +484,8 @@ async fn task_cycles(clients: usize, seconds: u64) -> anyhow::Result<()> {
             http.post(format!("{url}/api/v1/tasks"))
                 .bearer_auth(&key)
                 .json(&json!({"title": format!("c{c}-{i}")}))
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?;
+                .checked()
+                .await?;
             let t1 = Instant::now();
             let claim = http
                 .post(format!("{url}/api/v1/tasks/claim"))
@@ -496,11 +504,8 @@ async fn task_cycles(clients: usize, seconds: u64) -> anyhow::Result<()> {
             http.post(format!("{url}/api/v1/tasks/{id}/complete"))
                 .bearer_auth(&key)
                 .json(&json!({"fence": claim["fence"]}))
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?;
+                .checked()
+                .await?;
             Ok(vec![t0.elapsed()])
         }
     })
@@ -555,11 +560,8 @@ async fn claim_depth(queued: usize, clients: usize, seconds: u64) -> anyhow::Res
             http.post(format!("{url}/api/v1/tasks/{id}/complete"))
                 .bearer_auth(&key)
                 .json(&json!({"fence": claim["fence"]}))
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?;
+                .checked()
+                .await?;
             Ok(vec![lat])
         }
     })
@@ -583,22 +585,13 @@ async fn lock_pairs(clients: usize, seconds: u64) -> anyhow::Result<()> {
                 .post(format!("{url}/api/v1/locks"))
                 .bearer_auth(&key)
                 .json(&json!({"paths": [format!("src/c{c}/f{}.rs", i % 100)]}))
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?
+                .checked()
+                .await?
                 .json()
                 .await
                 .map_err(|e| e.to_string())?;
             let id = r["locks"][0]["id"].as_str().unwrap_or_default().to_owned();
-            http.delete(format!("{url}/api/v1/locks/{id}"))
-                .bearer_auth(&key)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?;
+            http.delete(format!("{url}/api/v1/locks/{id}")).bearer_auth(&key).checked().await?;
             Ok(vec![t0.elapsed()])
         }
     })
@@ -734,11 +727,8 @@ async fn message_rate(clients: usize, seconds: u64) -> anyhow::Result<()> {
             http.post(format!("{url}/api/v1/messages"))
                 .bearer_auth(&key)
                 .json(&json!({"to": [to], "subject": format!("m{i}"), "body": "status: all green"}))
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?;
+                .checked()
+                .await?;
             Ok(vec![t0.elapsed()])
         }
     })
