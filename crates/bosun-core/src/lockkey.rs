@@ -11,7 +11,6 @@
 //! Logical keys conflict on exact match, or on prefix when either ends in `*`. A path and a
 //! logical key never conflict.
 
-use std::collections::VecDeque;
 use std::fmt;
 
 /// A parsed lock key. A value of this type has been validated.
@@ -37,6 +36,9 @@ impl LockKey {
         let raw = raw.trim();
         if raw.is_empty() || raw.len() > 512 {
             return Err("a lock key must be 1 to 512 characters".into());
+        }
+        if raw.chars().any(|c| c.is_control() || is_format_control(c)) {
+            return Err("a lock key must not contain control or bidirectional-formatting characters".into());
         }
         if let Some((ns, name)) = raw.split_once(':') {
             let ns_ok = !ns.is_empty()
@@ -64,14 +66,28 @@ impl LockKey {
             return Err(format!("path `{raw}` must not contain `..`"));
         }
         let path = segments.join("/");
+        if wildcards(&path) > MAX_WILDCARDS {
+            return Err(format!("a path glob may have at most {MAX_WILDCARDS} wildcards (`*`, `**`, `?`, `[…]`)"));
+        }
         compile(&path).map_err(|e| format!("path `{raw}`: {e}"))?;
         Ok(LockKey::Path(path))
     }
 
     /// A path both keys cover (an example for messages), or `None` when they cannot conflict.
+    /// One pair at a time; a request checking many pairs compiles its keys and shares a budget
+    /// (see [`CompiledKey::overlap`]). An undecided pair counts as overlapping.
     pub fn overlap(&self, other: &LockKey) -> Option<String> {
+        let mut budget = PAIR_BUDGET;
+        match self.compile().overlap(&other.compile(), &mut budget) {
+            Overlap::Disjoint => None,
+            Overlap::Overlaps(example) => Some(example),
+            Overlap::Undecided => Some(String::new()),
+        }
+    }
+
+    /// Logical keys (and mixed pairs, which never conflict).
+    fn overlap_exact(&self, other: &LockKey) -> Option<String> {
         match (self, other) {
-            (LockKey::Path(a), LockKey::Path(b)) => glob_overlap(a, b),
             (LockKey::Logical { namespace: na, name: a }, LockKey::Logical { namespace: nb, name: b }) => {
                 if na != nb {
                     return None;
@@ -97,6 +113,16 @@ impl LockKey {
             _ => false,
         }
     }
+}
+
+/// Wildcards a path glob may have: enough for any real layout, and a bound on the work of
+/// deciding overlap (which grows with the wildcards of both keys).
+pub const MAX_WILDCARDS: usize = 16;
+
+/// Invisible characters that make a key display as something it is not (bidi overrides,
+/// zero-width characters).
+fn is_format_control(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
 }
 
 fn is_pattern(s: &str) -> bool {
@@ -130,35 +156,31 @@ impl Chars {
         }
     }
 
-    /// Characters at which membership can change: enough candidates to find a common member of
-    /// two interval unions whenever one exists.
-    fn boundaries(&self, out: &mut Vec<char>) {
-        let mut push = |c: u32| {
-            if let Some(c) = char::from_u32(c) {
-                out.push(c);
-            }
-        };
-        match self {
-            Chars::One(c) => push(*c as u32),
-            Chars::Class { ranges, .. } => {
-                for (lo, hi) in ranges {
-                    for c in [*lo as u32, *hi as u32] {
-                        push(c);
-                        push(c.wrapping_sub(1));
-                        push(c + 1);
-                    }
-                }
-            }
-            Chars::Any | Chars::NotSlash => {}
-        }
-    }
-
-    /// A character in both sets, if any.
+    /// A character in both sets, if any, without allocating: for classes, the characters at
+    /// which membership can change are enough candidates to find a common member of two
+    /// interval unions whenever one exists.
     fn common(&self, other: &Chars) -> Option<char> {
-        let mut candidates = vec!['a', 'z', 'A', '0', '.', '_', '-', '/', '\u{80}', '\u{10FFFF}'];
-        self.boundaries(&mut candidates);
-        other.boundaries(&mut candidates);
-        candidates.into_iter().find(|c| self.contains(*c) && other.contains(*c))
+        match (self, other) {
+            (Chars::One(c), x) | (x, Chars::One(c)) => x.contains(*c).then_some(*c),
+            (Chars::Any | Chars::NotSlash, Chars::Any | Chars::NotSlash) => Some('a'),
+            _ => {
+                const FIXED: [char; 10] = ['a', 'z', 'A', '0', '.', '_', '-', '/', '\u{80}', '\u{10FFFF}'];
+                let both = |c: char| self.contains(c) && other.contains(c);
+                if let Some(c) = FIXED.into_iter().find(|c| both(*c)) {
+                    return Some(c);
+                }
+                [self, other].into_iter().find_map(|set| match set {
+                    Chars::Class { ranges, .. } => ranges.iter().find_map(|(lo, hi)| {
+                        [*lo as u32, *hi as u32]
+                            .into_iter()
+                            .flat_map(|c| [c, c.wrapping_sub(1), c + 1])
+                            .filter_map(char::from_u32)
+                            .find(|c| both(*c))
+                    }),
+                    _ => None,
+                })
+            }
+        }
     }
 }
 
@@ -287,62 +309,159 @@ fn literal_prefix(glob: &str) -> &str {
     glob.find(['*', '?', '[', '\\']).map_or(glob, |i| &glob[..i])
 }
 
-/// A path matched by both globs, or `None`. Breadth-first over the product automaton, after two
-/// exact shortcuts: every path a glob matches starts with its literal prefix, so globs whose
-/// prefixes are not prefix-related cannot meet; and two plain paths meet only when equal.
-fn glob_overlap(a: &str, b: &str) -> Option<String> {
-    let (pa, pb) = (literal_prefix(a), literal_prefix(b));
-    if !(pa.starts_with(pb) || pb.starts_with(pa)) {
-        return None;
+/// Text every path the glob matches ends with: what follows the last wildcard (a `**/` before
+/// it may match nothing, so the suffix then starts after that `/`). Empty when unsure.
+fn literal_suffix(glob: &str) -> &str {
+    if glob.contains(['[', '\\']) {
+        return "";
     }
-    if pa.len() == a.len() && pb.len() == b.len() {
-        return (a == b).then(|| a.to_owned());
-    }
-    let (Ok(na), Ok(nb)) = (compile(a), compile(b)) else {
-        return None;
-    };
-    let width = nb.edges.len();
-    let idx = |p: usize, q: usize| p * width + q;
-    // parent[state] = (previous state, character consumed or None for epsilon)
-    let mut parent: Vec<Option<(usize, Option<char>)>> = vec![None; na.edges.len() * width];
-    let start = idx(0, 0);
-    parent[start] = Some((start, None));
-    let mut queue = VecDeque::from([(0usize, 0usize)]);
-    while let Some((p, q)) = queue.pop_front() {
-        if p == na.accept() && q == nb.accept() {
-            let mut path = Vec::new();
-            let mut at = idx(p, q);
-            while at != start {
-                let (prev, c) = parent[at].expect("visited");
-                if let Some(c) = c {
-                    path.push(c);
+    let Some(last) = glob.rfind(['*', '?']) else { return glob };
+    let suffix = &glob[last + 1..];
+    if glob[..=last].ends_with("**") { suffix.strip_prefix('/').unwrap_or(suffix) } else { suffix }
+}
+
+/// Wildcards in a glob: each `?`, `[…]` class and run of `*` (escaped characters excluded).
+fn wildcards(glob: &str) -> usize {
+    let mut count = 0;
+    let mut chars = glob.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '?' | '[' => count += 1,
+            '*' => {
+                count += 1;
+                while chars.peek() == Some(&'*') {
+                    chars.next();
                 }
-                at = prev;
+            }
+            _ => {}
+        }
+    }
+    count
+}
+
+/// The answer of a bounded overlap decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlap {
+    Disjoint,
+    /// They overlap; the example is a path (or logical key) both cover.
+    Overlaps(String),
+    /// The work budget ran out before a decision: callers treat this as a conflict.
+    Undecided,
+}
+
+/// A key ready for many overlap decisions: parsed once, its automaton built once.
+#[derive(Debug)]
+pub struct CompiledKey {
+    pub key: LockKey,
+    nfa: Option<Nfa>,
+}
+
+impl LockKey {
+    pub fn compile(&self) -> CompiledKey {
+        let nfa = match self {
+            LockKey::Path(p) if is_pattern(p) || p.contains('\\') => compile(p).ok(),
+            _ => None,
+        };
+        CompiledKey { key: self.clone(), nfa }
+    }
+}
+
+impl CompiledKey {
+    /// Decide overlap spending at most `budget` steps (product states visited); the budget is
+    /// shared, so a request's whole check is bounded however many pairs it has.
+    pub fn overlap(&self, other: &CompiledKey, budget: &mut u64) -> Overlap {
+        let (LockKey::Path(a), LockKey::Path(b)) = (&self.key, &other.key) else {
+            return self.key.overlap_exact(&other.key).map_or(Overlap::Disjoint, Overlap::Overlaps);
+        };
+        let (pa, pb) = (literal_prefix(a), literal_prefix(b));
+        if !(pa.starts_with(pb) || pb.starts_with(pa)) {
+            return Overlap::Disjoint;
+        }
+        let (sa, sb) = (literal_suffix(a), literal_suffix(b));
+        if !(sa.ends_with(sb) || sb.ends_with(sa)) {
+            return Overlap::Disjoint;
+        }
+        match (&self.nfa, &other.nfa) {
+            (None, None) => {
+                if a == b {
+                    Overlap::Overlaps(a.clone())
+                } else {
+                    Overlap::Disjoint
+                }
+            }
+            (Some(na), Some(nb)) => product_overlap(na, nb, budget),
+            // A plain path against a pattern: build the path's (linear) automaton on the fly.
+            (Some(na), None) => compile(b).map_or(Overlap::Disjoint, |nb| product_overlap(na, &nb, budget)),
+            (None, Some(nb)) => compile(a).map_or(Overlap::Disjoint, |na| product_overlap(&na, nb, budget)),
+        }
+    }
+}
+
+/// Enough for any pair of legal keys but pathological ones (see `MAX_WILDCARDS`).
+pub const PAIR_BUDGET: u64 = 4_000_000;
+
+/// Breadth-first over the product automaton, marking visited pairs in a bitset and keeping
+/// parents only for visited pairs (so the work and memory follow what is reachable, not the
+/// product's full size), stopping at the first accepting pair or when the budget runs out.
+fn product_overlap(a: &Nfa, b: &Nfa, budget: &mut u64) -> Overlap {
+    let width = b.edges.len();
+    let mut seen = vec![0u64; (a.edges.len() * width).div_ceil(64)];
+    let mut mark = |p: usize, q: usize| {
+        let i = p * width + q;
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let fresh = seen[word] & bit == 0;
+        seen[word] |= bit;
+        fresh
+    };
+    // (state of a, state of b, index of the parent node, character consumed to get here)
+    let mut nodes: Vec<(u32, u32, u32, Option<char>)> = vec![(0, 0, u32::MAX, None)];
+    mark(0, 0);
+    let (accept_a, accept_b) = (a.accept(), b.accept());
+    let mut head = 0;
+    while head < nodes.len() {
+        if *budget == 0 {
+            return Overlap::Undecided;
+        }
+        *budget -= 1;
+        let (p, q, _, _) = nodes[head];
+        let (p, q) = (p as usize, q as usize);
+        if p == accept_a && q == accept_b {
+            let mut path = Vec::new();
+            let mut at = head;
+            while at != 0 {
+                let (_, _, parent, c) = nodes[at];
+                path.extend(c);
+                at = parent as usize;
             }
             path.reverse();
-            return Some(path.into_iter().collect());
+            return Overlap::Overlaps(path.into_iter().collect());
         }
-        let mut visit = |p2: usize, q2: usize, c: Option<char>, queue: &mut VecDeque<(usize, usize)>| {
-            if parent[idx(p2, q2)].is_none() {
-                parent[idx(p2, q2)] = Some((idx(p, q), c));
-                queue.push_back((p2, q2));
+        let parent = head as u32;
+        for &p2 in &a.eps[p] {
+            if mark(p2, q) {
+                nodes.push((p2 as u32, q as u32, parent, None));
             }
-        };
-        for &p2 in &na.eps[p] {
-            visit(p2, q, None, &mut queue);
         }
-        for &q2 in &nb.eps[q] {
-            visit(p, q2, None, &mut queue);
+        for &q2 in &b.eps[q] {
+            if mark(p, q2) {
+                nodes.push((p as u32, q2 as u32, parent, None));
+            }
         }
-        for (ca, p2) in &na.edges[p] {
-            for (cb, q2) in &nb.edges[q] {
-                if let Some(c) = ca.common(cb) {
-                    visit(*p2, *q2, Some(c), &mut queue);
+        for (ca, p2) in &a.edges[p] {
+            for (cb, q2) in &b.edges[q] {
+                if let Some(c) = ca.common(cb)
+                    && mark(*p2, *q2)
+                {
+                    nodes.push((*p2 as u32, *q2 as u32, parent, Some(c)));
                 }
             }
         }
+        head += 1;
     }
-    None
+    Overlap::Disjoint
 }
 
 #[cfg(test)]
@@ -412,6 +531,52 @@ mod tests {
             assert!(LockKey::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(key("./a//b/"), LockKey::Path("a/b".into()));
+    }
+
+    #[test]
+    fn keys_that_would_hide_or_cost_are_refused() {
+        for bad in ["src/a\u{0}b", "src/\u{202E}sr.exe", "a\tb", "db:mig\u{200B}rations"] {
+            assert!(LockKey::parse(bad).is_err(), "{bad:?}");
+        }
+        let many = "*a".repeat(MAX_WILDCARDS + 1);
+        assert!(LockKey::parse(&many).unwrap_err().contains("at most 16 wildcards"));
+        assert!(LockKey::parse(&"*a".repeat(MAX_WILDCARDS)).is_ok());
+        assert!(LockKey::parse("src/**/x/**/*.rs").is_ok());
+    }
+
+    #[test]
+    fn suffixes_rule_out_overlap_exactly() {
+        assert_eq!(literal_suffix("**/x.rs"), "x.rs");
+        assert_eq!(literal_suffix("src/*.rs"), ".rs");
+        assert_eq!(literal_suffix("a/**"), "");
+        assert!(overlaps("**/x.rs", "x.rs"));
+        assert!(overlaps("a/**/b/c", "a/b/c"));
+        assert!(!overlaps("*a*a*ab", "*a*a*ac"));
+    }
+
+    /// The probe's worst case, at the legal limit: every pair is decided (no budget runs out)
+    /// and a request's whole check stays small.
+    #[test]
+    fn worst_legal_pairs_are_decided_within_budget() {
+        let half = MAX_WILDCARDS / 2;
+        let held: Vec<CompiledKey> = (0..30)
+            .map(|i| LockKey::parse(&format!("{}{}{i:03}b", "*a".repeat(half), "a".repeat(200))).unwrap().compile())
+            .collect();
+        let wanted: Vec<CompiledKey> = (0..30)
+            .map(|i| LockKey::parse(&format!("{}{}{i:03}c", "*a".repeat(half), "a".repeat(200))).unwrap().compile())
+            .collect();
+        let mut budget = 30 * 30 * PAIR_BUDGET;
+        for w in &wanted {
+            for h in &held {
+                assert_eq!(w.overlap(h, &mut budget), Overlap::Disjoint);
+            }
+        }
+        // A pair that really overlaps, found through the product search.
+        let a = LockKey::parse(&format!("{}x", "*a".repeat(half))).unwrap().compile();
+        let b = LockKey::parse(&format!("a{}*", "a*".repeat(half - 1))).unwrap().compile();
+        let mut budget = PAIR_BUDGET;
+        let Overlap::Overlaps(example) = a.overlap(&b, &mut budget) else { panic!("should overlap") };
+        assert!(globset(&a.key.to_string()).is_match(&example) && globset(&b.key.to_string()).is_match(&example));
     }
 
     #[test]

@@ -203,8 +203,9 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
             DELETE,
             "/api/v1/locks/{id}",
             [C, W],
-            "Release a lock you hold (by its id from acquire_lock) as soon as you are done with the files. Example: \
-             release_lock {\"id\": \"01J…\"}"
+            "Release locks you hold as soon as you are done with the files: by id (from acquire_lock) or by the \
+             paths you locked. Example: release_lock {\"id\": \"01J…\"} or release_lock {\"paths\": \
+             [\"src/api/users.rs\"]}"
         ),
         tool!(
             "renew_lock",
@@ -355,8 +356,9 @@ fn input_schema(openapi: &Value, spec: &ToolSpec) -> JsonObject {
         if let Some(d) = p["description"].as_str() {
             schema["description"] = Value::String(d.to_owned());
         }
-        // The agent's own heartbeat needs no id: the session knows who it is.
-        let optional_self = spec.name == "heartbeat" && name == "id";
+        // The agent's own heartbeat needs no id: the session knows who it is; a release may name
+        // paths instead of an id.
+        let optional_self = (spec.name == "heartbeat" || spec.name == "release_lock") && name == "id";
         if p["required"] == true && !optional_self {
             required.push(Value::String(name.clone()));
         }
@@ -379,6 +381,16 @@ fn input_schema(openapi: &Value, spec: &ToolSpec) -> JsonObject {
         properties.insert(
             "lease_seconds".into(),
             json!({"type": "integer", "description": "New lease from now (with task_id)."}),
+        );
+    }
+    if spec.name == "release_lock" {
+        properties.insert(
+            "paths".into(),
+            json!({"type": "array", "items": {"type": "string"}, "description": "Release your locks on these keys instead of by id."}),
+        );
+        properties.insert(
+            "project".into(),
+            json!({"type": "string", "description": "The project of the locks (with paths)."}),
         );
     }
     let mut schema = Map::new();
@@ -543,6 +555,8 @@ impl Session {
         let (method, mut path) = (spec.method.clone(), spec.path.to_owned());
         let (method, template) = if spec.name == "heartbeat" && args.contains_key("task_id") {
             (Method::POST, "/api/v1/tasks/{task_id}/heartbeat".to_owned())
+        } else if spec.name == "release_lock" && args.contains_key("paths") {
+            (Method::POST, "/api/v1/locks/release".to_owned())
         } else {
             (method, std::mem::take(&mut path))
         };

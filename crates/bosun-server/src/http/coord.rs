@@ -535,6 +535,24 @@ pub async fn release_lock(State(app): State<App>, auth: Auth, Path(id): Path<Str
     run(&app, &auth, cmd).await
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseBody {
+    #[serde(default = "default_project")]
+    pub project: String,
+    /// The keys you locked (as given to acquire; `./a//b` and `a/b` are the same key).
+    pub paths: Vec<String>,
+}
+
+/// Release your own locks by key instead of by id: a client that lost the ids (a retry after a
+/// timeout, a restarted agent) can still let go. 404 when you hold none of them.
+#[utoipa::path(post, path = "/api/v1/locks/release", tag = "locks", request_body = ReleaseBody,
+    responses((status = 200, body = LockList), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn release_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ReleaseBody>) -> Response {
+    let cmd = Command::ReleaseLocksByKey { project: b.project, paths: b.paths };
+    executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
+}
+
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RenewBody {

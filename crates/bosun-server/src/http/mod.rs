@@ -88,6 +88,7 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .routes(routes!(coord::retry_task))
         .routes(routes!(coord::acquire_locks, coord::list_locks))
         .routes(routes!(coord::release_lock))
+        .routes(routes!(coord::release_locks))
         .routes(routes!(coord::renew_lock))
         .routes(routes!(coord::write_handoff, coord::read_handoffs))
         .routes(routes!(messages::send))

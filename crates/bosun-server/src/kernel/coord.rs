@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bosun_core::agent::{AgentStatus, has_capabilities, memorable_name};
 use bosun_core::audit::Severity;
-use bosun_core::lockkey::LockKey;
+use bosun_core::lockkey::{LockKey, Overlap};
 use bosun_core::model::{Agent, Handoff, Holder, Lock, Owner};
 use bosun_core::task::{DEFAULT_LEASE, Task, TaskError, TaskStatus, find_cycle};
 use bosun_core::{Action, AgentId, HandoffId, LockId, Role, TaskId, Timestamp, validate};
@@ -230,6 +230,14 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
             }
         }
         Command::RenewLock { ttl_seconds: Some(t), .. } => check_seconds("ttl_seconds", *t, 7 * 86_400),
+        Command::ReleaseLocksByKey { project, paths } => {
+            check_project(project)?;
+            if paths.is_empty() {
+                return Err(invalid("`paths` must name at least one lock key"));
+            }
+            check_list("paths", paths, 100, 512)?;
+            parse_keys("paths", paths).map(drop)
+        }
         Command::WriteHandoff(h) => {
             check_project(&h.project)?;
             check_text("summary", &h.summary, 1, 20_000)?;
@@ -313,6 +321,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::AcquireLocks(a) => acquire(tx, a).map(Done::Changed),
         Command::RenewLock { lock_id, ttl_seconds } => renew(tx, lock_id, ttl_seconds).map(Done::Changed),
         Command::ReleaseLock { lock_id } => release(tx, lock_id).map(Done::Changed),
+        Command::ReleaseLocksByKey { project, paths } => release_keys(tx, &project, &paths).map(Done::Changed),
         Command::WriteHandoff(h) => handoff(tx, h).map(Done::Changed),
         _ => Err(KernelError::Internal("coord::apply called with another command".into())),
     }
@@ -588,6 +597,14 @@ fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelError> {
     ))
 }
 
+/// Work one lock request may spend deciding overlaps (product-automaton steps, ~10 ns each in
+/// a release build): it runs inside the write transaction, so it bounds how long one request can
+/// hold up every other writer. Pairs left undecided when it runs out count as conflicts.
+pub const REQUEST_OVERLAP_BUDGET: u64 = 2_000_000;
+
+/// Locks one holder may have at once in a tenant (each is checked by every later request).
+pub const MAX_LOCKS_PER_HOLDER: usize = 256;
+
 /// Locks of other holders that a request would collide with, as JSON for the 409.
 fn lock_conflicts(
     tx: &mut Tx<'_>,
@@ -596,26 +613,34 @@ fn lock_conflicts(
     exclusive: bool,
     me: Owner,
 ) -> Result<Vec<Value>, KernelError> {
+    let wanted: Vec<_> = wanted.iter().map(LockKey::compile).collect();
+    let mut budget = REQUEST_OVERLAP_BUDGET;
     let mut conflicts = Vec::new();
     for lock in tx.w.active_locks(tx.caller.tenant, Some(project), tx.now)? {
         if lock.holder.owner == me || !(exclusive || lock.exclusive) {
             continue;
         }
         let Ok(held) = LockKey::parse(&lock.key) else { continue };
-        for want in wanted {
-            if let Some(example) = want.overlap(&held) {
-                conflicts.push(json!({
-                    "lock_id": lock.id,
-                    "key": lock.key,
-                    "exclusive": lock.exclusive,
-                    "holder": lock.holder.name,
-                    "holder_id": lock.holder.owner.id(),
-                    "holder_type": lock.holder.owner.kind(),
-                    "expires_at": bosun_core::clock::format_micros(lock.expires_at),
-                    "requested": want.to_string(),
-                    "example": example,
-                }));
-            }
+        let held = held.compile();
+        for want in &wanted {
+            let example = match want.overlap(&held, &mut budget) {
+                Overlap::Disjoint => continue,
+                Overlap::Overlaps(example) => Some(example),
+                Overlap::Undecided => None,
+            };
+            conflicts.push(json!({
+                "lock_id": lock.id,
+                "key": lock.key,
+                "exclusive": lock.exclusive,
+                "holder": lock.holder.name,
+                "holder_id": lock.holder.owner.id(),
+                "holder_type": lock.holder.owner.kind(),
+                "expires_at": bosun_core::clock::format_micros(lock.expires_at),
+                "requested": want.key.to_string(),
+                "example": example,
+            }));
+            // One conflict refuses the request: stop at the first, the answer names it.
+            return Ok(conflicts);
         }
     }
     Ok(conflicts)
@@ -623,9 +648,10 @@ fn lock_conflicts(
 
 fn conflict_error(conflicts: Vec<Value>) -> KernelError {
     let c = &conflicts[0];
-    let more = if conflicts.len() > 1 { format!(" (and {} more)", conflicts.len() - 1) } else { String::new() };
+    let verb =
+        if c["example"].is_null() { "could not be shown (within the work limit) not to overlap" } else { "overlaps" };
     let detail = format!(
-        "{} overlaps `{}`, held {}by {} until {}; pick other files or wait{more}",
+        "{} {verb} `{}`, held {}by {} until {}; pick other files (or a simpler pattern) or wait",
         c["requested"].as_str().unwrap_or_default(),
         c["key"].as_str().unwrap_or_default(),
         if c["exclusive"] == true { "exclusively " } else { "" },
@@ -892,6 +918,37 @@ fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
         return Err(conflict_error(conflicts));
     }
     let ttl = SignedDuration::from_secs(i64::from(a.ttl_seconds));
+    // Asking again for a key you hold renews that lock (a client retrying after a timeout must
+    // not leak a second lock for the TTL); only the keys you do not hold yet are granted.
+    let mine = tx.w.locks_of(tx.caller.tenant, &holder.owner.id())?;
+    let active = |l: &&Lock| l.expires_at > tx.now && l.project == a.project && l.task_id.is_none();
+    let mut renewed = Vec::new();
+    let mut fresh = Vec::new();
+    for key in keys {
+        let text = key.to_string();
+        match mine.iter().filter(active).find(|l| l.key == text && l.exclusive == a.exclusive) {
+            Some(held) if !renewed.iter().any(|r: &Lock| r.id == held.id) => {
+                let mut lock = held.clone();
+                lock.expires_at = tx.now + ttl;
+                if a.reason.is_some() {
+                    lock.reason = a.reason.clone();
+                }
+                tx.w.update_lock(&lock)?;
+                renewed.push(lock);
+            }
+            Some(_) => {}
+            None if fresh.contains(&key) => {}
+            None => fresh.push(key),
+        }
+    }
+    let held_now = mine.iter().filter(|l| l.expires_at > tx.now).count();
+    if held_now + fresh.len() > MAX_LOCKS_PER_HOLDER {
+        return Err(invalid(format!(
+            "you hold {held_now} locks and asked for {} more; a holder may have at most {MAX_LOCKS_PER_HOLDER} \
+             (release some, or lock a directory with a glob instead of each file)",
+            fresh.len()
+        )));
+    }
     let g = Grant {
         project: &a.project,
         exclusive: a.exclusive,
@@ -900,13 +957,16 @@ fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
         ttl,
         reason: a.reason.clone(),
     };
-    let locks = grant(tx, &keys, g)?;
+    let mut locks = grant(tx, &fresh, g)?;
+    let renewed_ids: Vec<LockId> = renewed.iter().map(|l| l.id).collect();
+    locks.extend(renewed);
     let details = json!({
         "keys": locks.iter().map(|l| l.key.as_str()).collect::<Vec<_>>(),
         "exclusive": a.exclusive,
         "ttl_seconds": a.ttl_seconds,
         "fences": locks.iter().map(|l| l.fence).collect::<Vec<_>>(),
         "lock_ids": locks.iter().map(|l| l.id).collect::<Vec<_>>(),
+        "renewed": renewed_ids,
         "reason": a.reason,
     });
     let body = json!({ "locks": locks.iter().map(LockView::from).collect::<Vec<_>>() });
@@ -940,6 +1000,34 @@ fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
     Ok(Applied::new(Action::LockRelease, 200, to_value(&LockView::from(&lock)), ("lock", id.to_string()), details)
         .project(&lock.project)
         .severity(severity))
+}
+
+/// Release the caller's own active locks whose keys are among `paths` (after normalising).
+fn release_keys(tx: &mut Tx<'_>, project: &str, paths: &[String]) -> Result<Applied, KernelError> {
+    let holder = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself holds no locks".into()))?;
+    let keys: Vec<String> = parse_keys("paths", paths)?.iter().map(ToString::to_string).collect();
+    let mut released = Vec::new();
+    for lock in tx.w.locks_of(tx.caller.tenant, &holder.owner.id())? {
+        if lock.expires_at > tx.now && lock.project == project && keys.contains(&lock.key) {
+            tx.w.delete_lock(tx.caller.tenant, lock.id)?;
+            released.push(lock);
+        }
+    }
+    let Some(first) = released.first() else {
+        return Err(KernelError::NotFound(format!(
+            "you hold no active lock on {} in project `{project}`",
+            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        )));
+    };
+    let target = ("lock", first.id.to_string());
+    let details = json!({
+        "keys": released.iter().map(|l| l.key.as_str()).collect::<Vec<_>>(),
+        "lock_ids": released.iter().map(|l| l.id).collect::<Vec<_>>(),
+        "holder": holder.name,
+        "forced": false,
+    });
+    let body = json!({ "locks": released.iter().map(LockView::from).collect::<Vec<_>>() });
+    Ok(Applied::new(Action::LockRelease, 200, body, target, details).project(project))
 }
 
 // ---- handoffs ----
@@ -1056,10 +1144,15 @@ impl Kernel {
         Ok(match path {
             None => locks,
             Some(path) => {
-                let probe = LockKey::parse(&path).map_err(|e| invalid(format!("`path`: {e}")))?;
+                let probe = LockKey::parse(&path).map_err(|e| invalid(format!("`path`: {e}")))?.compile();
+                // The same bounded work as a request; an undecided lock is listed (it may cover).
+                let mut budget = REQUEST_OVERLAP_BUDGET;
                 locks
                     .into_iter()
-                    .filter(|l| LockKey::parse(&l.key).is_ok_and(|k| k.overlap(&probe).is_some()))
+                    .filter(|l| {
+                        LockKey::parse(&l.key)
+                            .is_ok_and(|k| probe.overlap(&k.compile(), &mut budget) != Overlap::Disjoint)
+                    })
                     .collect()
             }
         })

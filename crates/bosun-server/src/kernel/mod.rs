@@ -168,6 +168,11 @@ pub enum Command {
     ReleaseLock {
         lock_id: bosun_core::LockId,
     },
+    /// Release the caller's own locks on these keys (as given to acquire, normalised).
+    ReleaseLocksByKey {
+        project: String,
+        paths: Vec<String>,
+    },
     WriteHandoff(WriteHandoff),
     SendMessage(SendMessage),
     FetchInbox(FetchInbox),
@@ -201,7 +206,7 @@ impl Command {
             Command::RetryTask { .. } => Action::TaskRetry,
             Command::AcquireLocks(_) => Action::LockAcquire,
             Command::RenewLock { .. } => Action::LockRenew,
-            Command::ReleaseLock { .. } => Action::LockRelease,
+            Command::ReleaseLock { .. } | Command::ReleaseLocksByKey { .. } => Action::LockRelease,
             Command::WriteHandoff(_) => Action::HandoffWrite,
             Command::SendMessage(_) => Action::MessageSend,
             Command::FetchInbox(_) => Action::MessageDeliver,

@@ -1,0 +1,111 @@
+//! Defects a hostile probe found (issue 8), each kept as a test over real HTTP on loopback.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::Coord;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// One lock request used to stall every writer for 19 s (~21 ms per pair of long globs, inside
+/// the write transaction). Now keys beyond the wildcard limit are refused, overlap work per
+/// request is bounded, and other writers are not held up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_lock_request_cannot_stall_other_writers() {
+    let c = Arc::new(Coord::start().await);
+    let (a, b) = (c.agent("holder", &[]).await, c.agent("asker", &[]).await);
+
+    // The probe's keys: 250 wildcards each. Refused, naming the limit.
+    let probe = format!("{}001b", "*a".repeat(250));
+    let (s, r) = c.call("POST", "/api/v1/locks", &a.key, json!({"paths": [probe], "exclusive": false})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r["detail"].as_str().unwrap().contains("at most 16 wildcards"), "{r}");
+
+    // The costliest legal shape: long literal runs between wildcards, so no prefix or suffix rules
+    // the pair out and the product search has to walk. 30 held, 30 asked for.
+    let key = |i: usize, end: char| format!("*{}{i:03}{end}/*", "a".repeat(470));
+    let held: Vec<String> = (0..30).map(|i| key(i, 'b')).collect();
+    let (s, r) = c.call("POST", "/api/v1/locks", &a.key, json!({"paths": held, "exclusive": false})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+
+    // Another writer keeps submitting tasks while the lock request runs.
+    let running = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let (c, running) = (c.clone(), running.clone());
+        tokio::spawn(async move {
+            let mut worst = Duration::ZERO;
+            let mut n = 0;
+            while running.load(std::sync::atomic::Ordering::Relaxed) || n < 3 {
+                let started = Instant::now();
+                let (s, r) = c
+                    .call("POST", "/api/v1/tasks", &c.dev, json!({"title": format!("t{n}"), "project": "other"}))
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{r}");
+                worst = worst.max(started.elapsed());
+                n += 1;
+            }
+            worst
+        })
+    };
+    let asked: Vec<String> = (0..30).map(|i| key(i, 'c')).collect();
+    let started = Instant::now();
+    let (s, r) = c.call("POST", "/api/v1/locks", &b.key, json!({"paths": asked, "exclusive": true})).await;
+    let took = started.elapsed();
+    running.store(false, std::sync::atomic::Ordering::Relaxed);
+    let worst_other = writer.await.unwrap();
+    // Either decided (granted), or refused as undecided once the request's work budget ran out:
+    // never minutes of work. (Release builds take ~25 ms at most; this is a debug build.)
+    assert!(s == StatusCode::CREATED || s == StatusCode::CONFLICT, "{s} {r}");
+    eprintln!("lock request: {s} in {took:?}; other writer worst {worst_other:?}");
+    if s == StatusCode::CONFLICT {
+        assert!(r["conflicts"][0]["example"].is_null() && r["detail"].as_str().unwrap().contains("work limit"), "{r}");
+    }
+    assert!(took < Duration::from_secs(5), "the lock request took {took:?}");
+    assert!(worst_other < Duration::from_secs(3), "another writer waited {worst_other:?}");
+
+    // Listing with a glob filter is bounded the same way.
+    let started = Instant::now();
+    let path = format!("/api/v1/locks?path={}", bosun_core::uri::encode_component(&key(7, 'c')));
+    let (s, _) = c.call("GET", &path, &b.key, Value::Null).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+/// A retry after a timeout used to leak a second lock row (new fence) for the whole TTL.
+#[tokio::test]
+async fn reacquiring_your_own_lock_renews_it_and_locks_release_by_path() {
+    let c = Coord::start().await;
+    let a = c.agent("again", &[]).await;
+    let body = json!({"paths": ["./src//lib.rs", "db:migrations"], "ttl_seconds": 60});
+    let (s, first) = c.call("POST", "/api/v1/locks", &a.key, body.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    c.advance(30);
+    let (s, second) = c
+        .call("POST", "/api/v1/locks", &a.key, json!({"paths": ["src/lib.rs", "db:migrations"], "ttl_seconds": 60}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{second}");
+    let ids = |v: &Value| {
+        let mut ids: Vec<String> =
+            v["locks"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&first), ids(&second), "the same locks, renewed");
+    let (_, list) = c.call("GET", "/api/v1/locks", &a.key, Value::Null).await;
+    assert_eq!(list["locks"].as_array().unwrap().len(), 2, "{list}");
+    assert!(second["locks"].as_array().unwrap().iter().all(|l| l["fence"] == 1), "fences unchanged: {second}");
+    let expiry = |v: &Value| v["locks"][0]["expires_at"].as_str().unwrap().to_owned();
+    assert!(expiry(&second) > expiry(&first), "renewed: {second}");
+
+    // Release by path: only your own, and only what you name.
+    let other = c.agent("other", &[]).await;
+    let (s, r) = c.call("POST", "/api/v1/locks/release", &other.key, json!({"paths": ["src/lib.rs"]})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{r}");
+    let (s, r) = c.call("POST", "/api/v1/locks/release", &a.key, json!({"paths": ["src/./lib.rs"]})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["locks"][0]["key"], "src/lib.rs");
+    let (_, list) = c.call("GET", "/api/v1/locks", &a.key, Value::Null).await;
+    assert_eq!(list["locks"].as_array().unwrap().len(), 1, "db:migrations is still held: {list}");
+}
