@@ -16,8 +16,11 @@ macro_rules! ulid_id {
             pub fn generate() -> Self {
                 Self(ulid::Ulid::generate())
             }
+            /// A canonical ULID (either case). Values past 128 bits, which the decoder would
+            /// silently wrap into another id, are refused.
             pub fn parse(s: &str) -> Option<Self> {
-                ulid::Ulid::from_string(s).ok().map(Self)
+                let id = ulid::Ulid::from_string(s).ok()?;
+                id.to_string().eq_ignore_ascii_case(s).then_some(Self(id))
             }
         }
         impl fmt::Display for $name {
@@ -77,6 +80,14 @@ ulid_id!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_ulids_are_refused() {
+        // 26 base-32 digits hold 130 bits; a ULID is 128, so a first digit above 7 overflows.
+        assert!(TaskId::parse("ZZZZZZZZZZZZZZZZZZZZZZZZZZ").is_none());
+        assert!(TaskId::parse("8ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_none());
+        assert!(TaskId::parse("7ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_some());
+    }
 
     #[test]
     fn ids_round_trip_and_reject_garbage() {

@@ -77,6 +77,9 @@ pub enum TaskError {
     /// The caller does not hold the current lease (its lease expired and was granted again, or it
     /// never held it).
     StaleFence { presented: u64, current: u64 },
+    /// The caller presented the current fence of a leased task that is not leased to it: it
+    /// never held this lease.
+    NotHolder,
 }
 
 impl fmt::Display for TaskError {
@@ -89,6 +92,11 @@ impl fmt::Display for TaskError {
                 f,
                 "fence {presented} is stale (current fence {current}): your lease expired or was never yours; \
                  stop working on this task"
+            ),
+            TaskError::NotHolder => write!(
+                f,
+                "you do not hold the lease on this task (another agent claimed it); only the agent that \
+                 claimed it may heartbeat, complete or fail it"
             ),
         }
     }
@@ -198,6 +206,8 @@ impl Task {
     pub fn check_holder(&self, agent: AgentId, fence: u64) -> Result<(), TaskError> {
         if self.status == Leased && self.assignee == Some(agent) && self.fence == fence {
             Ok(())
+        } else if self.fence == fence && self.status == Leased {
+            Err(TaskError::NotHolder)
         } else {
             Err(TaskError::StaleFence { presented: fence, current: self.fence })
         }
@@ -399,7 +409,7 @@ mod tests {
         let f1 = t.claim(a, DEFAULT_LEASE, vec![], t0()).unwrap();
         assert_eq!((t.status, f1, t.assignee), (Leased, 1, Some(a)));
         assert!(t.claim(b, DEFAULT_LEASE, vec![], t0()).is_err(), "a leased task cannot be claimed again");
-        assert_eq!(t.complete(b, f1, Value::Null, t0()), Err(TaskError::StaleFence { presented: 1, current: 1 }));
+        assert_eq!(t.complete(b, f1, Value::Null, t0()), Err(TaskError::NotHolder), "b never held the lease");
         // The lease lapses and b gets the task: a's fence is now stale.
         let later = t0() + SignedDuration::from_secs(301);
         assert!(t.lease_expired(later));

@@ -109,3 +109,92 @@ async fn reacquiring_your_own_lock_renews_it_and_locks_release_by_path() {
     let (_, list) = c.call("GET", "/api/v1/locks", &a.key, Value::Null).await;
     assert_eq!(list["locks"].as_array().unwrap().len(), 1, "db:migrations is still held: {list}");
 }
+
+/// `q=%00` was the probe's only 500.
+#[tokio::test]
+async fn control_characters_in_search_are_a_422_not_a_500() {
+    let c = Coord::start().await;
+    for q in ["%00", "a%00b", "x%1Fy", "%0A"] {
+        let (s, r) = c.call("GET", &format!("/api/v1/messages/search?q={q}"), &c.dev, Value::Null).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {r}");
+        assert_eq!(r["code"], "validation_failed");
+    }
+    // FTS operators and odd punctuation are words, never a server error.
+    for q in ["NEAR(", "%22", "*", "a%20OR%20", "%5E"] {
+        let (s, r) = c.call("GET", &format!("/api/v1/messages/search?q={q}"), &c.dev, Value::Null).await;
+        assert!(s == StatusCode::OK || s == StatusCode::UNPROCESSABLE_ENTITY, "{q}: {s} {r}");
+    }
+}
+
+/// A non-ASCII `Idempotency-Key` was silently ignored, so a retry created a second task.
+#[tokio::test]
+async fn a_non_ascii_idempotency_key_is_refused_not_ignored() {
+    let c = Coord::start().await;
+    for _ in 0..2 {
+        let resp =
+            c.t.client
+                .post(c.t.url("/api/v1/tasks"))
+                .bearer_auth(&c.dev)
+                .header("idempotency-key", reqwest::header::HeaderValue::from_bytes("clé-1".as_bytes()).unwrap())
+                .json(&json!({"title": "once"}))
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = resp.json().await.unwrap();
+        assert!(body["detail"].as_str().unwrap().contains("Idempotency-Key"), "{body}");
+    }
+    let (_, tasks) = c.call("GET", "/api/v1/tasks", &c.dev, Value::Null).await;
+    assert_eq!(tasks["items"].as_array().unwrap().len(), 0, "nothing was created: {tasks}");
+}
+
+#[tokio::test]
+async fn only_json_media_types_are_accepted() {
+    let c = Coord::start().await;
+    for (ctype, ok) in [
+        ("application/jsonx", false),
+        ("application/json-patch", false),
+        ("text/json", false),
+        ("application/+json", false),
+        ("application/json", true),
+        ("application/json; charset=utf-8", true),
+        ("Application/JSON", true),
+        ("application/merge-patch+json", true),
+    ] {
+        let resp =
+            c.t.client
+                .post(c.t.url("/api/v1/tasks"))
+                .bearer_auth(&c.dev)
+                .header("content-type", ctype)
+                .body(json!({"title": "typed"}).to_string())
+                .send()
+                .await
+                .unwrap();
+        let expected = if ok { StatusCode::CREATED } else { StatusCode::UNSUPPORTED_MEDIA_TYPE };
+        assert_eq!(resp.status(), expected, "{ctype}");
+    }
+}
+
+/// A ULID past 128 bits used to wrap into some other id (404); it is malformed (422).
+#[tokio::test]
+async fn out_of_range_ids_are_malformed() {
+    let c = Coord::start().await;
+    for id in ["ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "8ZZZZZZZZZZZZZZZZZZZZZZZZZ"] {
+        let (s, r) = c.call("GET", &format!("/api/v1/tasks/{id}"), &c.dev, Value::Null).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{id}: {r}");
+        assert!(!r["detail"].as_str().unwrap().contains(id), "the rejected value is not echoed: {r}");
+    }
+}
+
+/// Completing another agent's task said "fence 1 is stale (current fence 1)".
+#[tokio::test]
+async fn completing_someone_elses_task_says_so() {
+    let c = Coord::start().await;
+    let (a, b) = (c.agent("owner", &[]).await, c.agent("intruder", &[]).await);
+    let task = c.submit(json!({"title": "mine"})).await;
+    let (_, fence) = c.claim(&a, json!({})).await.unwrap();
+    let (s, r) = c.complete(&b, &task, fence).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{r}");
+    let detail = r["detail"].as_str().unwrap();
+    assert!(detail.contains("do not hold the lease") && !detail.contains("is stale"), "{detail}");
+}

@@ -30,6 +30,10 @@ pub enum StoreError {
     /// The store cannot serve (writer stopped, database unreachable).
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The database refused what a caller asked for (a search query it cannot parse): the
+    /// caller's mistake, answered as such.
+    #[error("{0}")]
+    Invalid(String),
     /// Anything else; the text is for logs, never for answers.
     #[error("store error: {0}")]
     Internal(String),

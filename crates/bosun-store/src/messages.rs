@@ -7,7 +7,7 @@ use rusqlite::{Connection, Row, params};
 
 use crate::coord::{exec, json_col, one, rows, ts, ts_opt, us};
 use crate::sqlite::{bad_column, parse_id};
-use crate::{InboxFilter, Result};
+use crate::{InboxFilter, Result, StoreError};
 
 const MESSAGE_COLUMNS: &str = "m.tenant_id, m.id, m.thread_id, m.reply_to, m.project, m.sender_type, m.sender_id, \
     m.sender_name, m.type, m.subject, m.body, m.payload, m.importance, m.ack_required, m.topic, m.created_us";
@@ -133,6 +133,13 @@ pub fn search(
         params![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit],
         message_row,
     )
+    .map_err(|e| match e {
+        // FTS5 rejects some queries it cannot parse; that is the searcher's input, not a fault.
+        StoreError::Internal(text) if text.contains("fts5") => {
+            StoreError::Invalid("the search words cannot be parsed; use plain words".into())
+        }
+        other => other,
+    })
 }
 
 pub fn allowlist(c: &Connection, tenant: TenantId) -> Result<Option<String>> {

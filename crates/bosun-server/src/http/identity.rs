@@ -12,7 +12,12 @@ use crate::kernel::{Command, KernelError};
 use crate::views::{KeyView, TenantCreated, TenantList, TenantView, UserPage, UserView, WhoAmI};
 
 pub(super) fn parse_id<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, ApiError> {
-    parse(raw).ok_or_else(|| ApiError(KernelError::Validation(format!("`{field}` is not a valid id: `{raw}`"))))
+    // The rejected value is not echoed: ids come from a URL, and a pasted secret must not bounce.
+    parse(raw).ok_or_else(|| {
+        ApiError(KernelError::Validation(format!(
+            "`{field}` is not a valid id: expected a ULID (26 characters of Crockford base32, first digit 0–7)"
+        )))
+    })
 }
 
 /// Who am I: the caller's tenant, identity and role.

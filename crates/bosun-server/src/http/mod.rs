@@ -349,11 +349,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
-        let json_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        let json_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(is_json_media_type);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -380,6 +376,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
         })
     }
+}
+
+/// `application/json` or `application/<something>+json`, with any parameters (`; charset=utf-8`).
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json"
+        || essence.strip_prefix("application/").is_some_and(|sub| sub.len() > 5 && sub.ends_with("+json"))
 }
 
 /// Query-string extractor answering 422 with the serde message (unknown parameters included).
@@ -429,14 +432,19 @@ impl FromRequestParts<App> for Auth {
 
 fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let idempotency_key = header("idempotency-key");
-    if let Some(k) = &idempotency_key
-        && (k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()))
-    {
-        return Err(ApiError(KernelError::Validation(
-            "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
-        )));
-    }
+    // Checked on the raw bytes: a key that is not visible ASCII is refused, never ignored (which
+    // would run a retried request twice).
+    let idempotency_key = match parts.headers.get("idempotency-key").map(HeaderValue::as_bytes) {
+        None => None,
+        Some(k) if !k.is_empty() && k.len() <= 255 && k.iter().all(u8::is_ascii_graphic) => {
+            Some(String::from_utf8_lossy(k).into_owned())
+        }
+        Some(_) => {
+            return Err(ApiError(KernelError::Validation(
+                "`Idempotency-Key` must be 1 to 255 visible ASCII characters".into(),
+            )));
+        }
+    };
     Ok(RequestCtx {
         ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
         user_agent: header("user-agent").map(|ua| ua.chars().take(256).collect()),

@@ -329,7 +329,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
 
 fn task_error(e: TaskError) -> KernelError {
     match e {
-        TaskError::StaleFence { .. } => KernelError::StaleFence(e.to_string()),
+        TaskError::StaleFence { .. } | TaskError::NotHolder => KernelError::StaleFence(e.to_string()),
         TaskError::Transition { .. } => KernelError::Conflict(e.to_string()),
     }
 }

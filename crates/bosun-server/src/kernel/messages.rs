@@ -386,6 +386,9 @@ impl Kernel {
     }
 
     pub async fn search(&self, caller: &Caller, words: &str, limit: u32) -> Result<Vec<MessageView>, KernelError> {
+        if words.chars().count() > 1000 || words.chars().any(char::is_control) {
+            return Err(invalid("`q` must be at most 1000 characters, without control characters"));
+        }
         let query = fts_query(words).ok_or_else(|| invalid("`q` must contain at least one word"))?;
         let (tenant, viewer) = (caller.tenant, caller.agent_id());
         let found = self

@@ -302,6 +302,7 @@ impl From<StoreError> for KernelError {
             // Store conflict texts name SQL columns; commands that expect a conflict say better.
             StoreError::Conflict(_) => KernelError::Conflict("conflicts with an existing record".into()),
             StoreError::Unavailable(_) => KernelError::Unavailable,
+            StoreError::Invalid(detail) => KernelError::Validation(detail),
             other => KernelError::Internal(other.to_string()),
         }
     }
