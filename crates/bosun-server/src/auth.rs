@@ -1,18 +1,26 @@
-//! API keys: creation (argon2id, off the async executor), verification, and a small cache so a
-//! request does not pay argon2 each time.
+//! API keys: creation, verification, and a small cache so a request does not read the key's
+//! record each time.
+//!
+//! A key carries 192 random bits, so a slow password hash buys nothing: it is stored as
+//! HMAC-SHA256 under a server secret kept in the data directory (`key.secret`, 0600), and
+//! verified in constant time in about a microsecond, as large API providers do. A stolen
+//! database alone does not let anyone test guesses offline. Keys made before this scheme carry an
+//! argon2id hash: those are still verified, one at a time (a semaphore bounds the memory argon2
+//! takes to one 19 MiB block), and a successful verification is cached like any other.
 //!
 //! The cache is keyed by SHA-256 of the whole presented key, so a hit proves possession of a
-//! key that argon2 verified before. A hit older than [`RECHECK`] re-reads the key's record (cheap,
-//! no argon2) so that a revocation takes effect within one second on every node.
+//! key verified before. A hit older than [`RECHECK`] re-reads the key's record so that a
+//! revocation takes effect within one second on every node.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordVerifier;
 use bosun_core::model::{ApiKey, Owner};
 use bosun_core::{KeyId, TenantId, Timestamp, apikey};
 use bosun_store::Store;
+use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::kernel::{Caller, KernelError, Principal};
@@ -46,20 +54,95 @@ impl NewKey {
     }
 }
 
-/// Make a new random key and its argon2id hash.
-pub async fn new_key() -> Result<NewKey, KernelError> {
-    tokio::task::spawn_blocking(|| {
-        let mut random = [0u8; 30];
-        getrandom::fill(&mut random).map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
-        let (plaintext, prefix) = apikey::compose(&random);
-        let hash = Argon2::default()
-            .hash_password(plaintext.as_bytes())
-            .map_err(|e| KernelError::Internal(format!("argon2: {e}")))?
-            .to_string();
-        Ok(NewKey { id: KeyId::generate(), plaintext, prefix, hash })
-    })
-    .await
-    .map_err(|e| KernelError::Internal(e.to_string()))?
+/// How a stored key hash made with [`KeySecret`] starts.
+const HMAC_SCHEME: &str = "hmac-sha256$";
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// The server's secret for key hashes. Every node serving one database needs the same one.
+#[derive(Clone)]
+pub struct KeySecret([u8; 32]);
+
+impl std::fmt::Debug for KeySecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeySecret([REDACTED])")
+    }
+}
+
+impl KeySecret {
+    pub fn random() -> Result<Self, KernelError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
+        Ok(Self(bytes))
+    }
+
+    /// Read the secret from `path` (64 hex digits), or create it there (mode 0600) when absent.
+    pub fn load_or_create(path: &std::path::Path) -> Result<Self, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let text = text.trim();
+                let bytes: Vec<u8> = (0..text.len())
+                    .step_by(2)
+                    .filter_map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                    .collect();
+                let bytes: [u8; 32] = bytes
+                    .try_into()
+                    .map_err(|_| format!("{} must hold 64 hex digits (the key-hash secret)", path.display()))?;
+                Ok(Self(bytes))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                use std::io::Write;
+                let secret = Self::random().map_err(|e| e.to_string())?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                file.write_all(format!("{}\n", bosun_core::audit::encode_hex(&secret.0)).as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Ok(secret)
+            }
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    fn mac(&self, key: &str) -> HmacSha256 {
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(key.as_bytes());
+        mac
+    }
+
+    /// The stored form of a key.
+    pub fn hash(&self, key: &str) -> String {
+        format!("{HMAC_SCHEME}{}", bosun_core::audit::encode_hex(&self.mac(key).finalize().into_bytes()))
+    }
+
+    /// Does `key` match a stored `hmac-sha256$…` hash? Compared in constant time.
+    fn verify(&self, key: &str, stored_hex: &str) -> bool {
+        let expected: Vec<u8> = (0..stored_hex.len())
+            .step_by(2)
+            .filter_map(|i| stored_hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect();
+        expected.len() == 32 && self.mac(key).verify_slice(&expected).is_ok()
+    }
+}
+
+/// Make a new random key and its stored hash (microseconds: no need to leave the executor).
+pub fn new_key(secret: &KeySecret) -> Result<NewKey, KernelError> {
+    let mut random = [0u8; 30];
+    getrandom::fill(&mut random).map_err(|e| KernelError::Internal(format!("no randomness: {e}")))?;
+    let (plaintext, prefix) = apikey::compose(&random);
+    let hash = secret.hash(&plaintext);
+    Ok(NewKey { id: KeyId::generate(), plaintext, prefix, hash })
+}
+
+/// Keys hashed with argon2id before the HMAC scheme: verified one at a time.
+async fn verify_legacy(hash: String, presented: String) -> Result<bool, KernelError> {
+    static ONE_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let _permit = ONE_AT_A_TIME.acquire().await.map_err(|e| KernelError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .map_err(|e| KernelError::Internal(e.to_string()))
 }
 
 /// Why authentication failed, and where to audit it.
@@ -137,6 +220,7 @@ fn deny(tenant: Option<TenantId>, key_id: Option<KeyId>, reason: &'static str) -
 pub async fn authenticate(
     store: &Arc<dyn Store>,
     cache: &KeyCache,
+    secret: &KeySecret,
     now: Timestamp,
     header: Option<&str>,
 ) -> Result<Authenticated, AuthError> {
@@ -182,12 +266,10 @@ pub async fn authenticate(
         return Err(deny(Some(key.tenant_id), Some(key.id), "API key revoked"));
     }
     if cached.is_none() {
-        let (hash, presented) = (key.hash.clone(), parsed.full.to_owned());
-        let ok = tokio::task::spawn_blocking(move || {
-            Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok()
-        })
-        .await
-        .map_err(|e| KernelError::Internal(e.to_string()))?;
+        let ok = match key.hash.strip_prefix(HMAC_SCHEME) {
+            Some(stored) => secret.verify(parsed.full, stored),
+            None => verify_legacy(key.hash.clone(), parsed.full.to_owned()).await?,
+        };
         if !ok {
             return Err(deny(Some(key.tenant_id), Some(key.id), "wrong API key"));
         }

@@ -113,6 +113,7 @@ impl Server {
         if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;
         }
+        create_private_file(&db)?;
         let store: Arc<dyn Store> = {
             let db = db.clone();
             Arc::new(
@@ -121,7 +122,10 @@ impl Server {
                     .map_err(|e| StartError::Io(e.to_string()))??,
             )
         };
-        let kernel = Arc::new(Kernel::new(store, clock));
+        create_private_dir(&config.data_dir)?;
+        let secret = crate::auth::KeySecret::load_or_create(&config.data_dir.join("key.secret"))
+            .map_err(|e| StartError::Io(format!("data_dir: {e}")))?;
+        let kernel = Arc::new(Kernel::new(store, clock).with_key_secret(secret));
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {
             create_private_dir(&config.data_dir)?;
@@ -166,12 +170,42 @@ impl Server {
     }
 }
 
+/// The data directory holds keys and the database: 0700, also when it already existed.
 fn create_private_dir(dir: &Path) -> Result<(), StartError> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| StartError::Io(format!("data_dir: cannot create {}: {e}", dir.display())))
+    let fail = |e: std::io::Error| StartError::Io(format!("data_dir: cannot create {}: {e}", dir.display()));
+    builder.create(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Create the database file 0600 before SQLite does (it would use the umask, often 0644); its
+/// `-wal` and `-shm` files copy the database file's mode.
+fn create_private_file(path: &Path) -> Result<(), StartError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| StartError::Io(format!("cannot create {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| StartError::Io(format!("cannot restrict {}: {e}", file.display())))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_secret(path: &Path, secret: &str) -> Result<(), StartError> {

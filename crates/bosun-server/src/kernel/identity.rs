@@ -157,7 +157,7 @@ impl Kernel {
             return Ok(None);
         }
         let tenant = TenantId::generate();
-        let key = auth::new_key().await?;
+        let key = auth::new_key(&self.key_secret)?;
         let now = self.clock.now();
         let (admin_key, event) = self
             .store

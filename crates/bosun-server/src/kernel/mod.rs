@@ -28,6 +28,7 @@ pub use coord::{AcquireLocks, ClaimTask, FailTask, NewTask, RegisterAgent, Submi
 pub use messages::{FetchInbox, SendMessage};
 pub use scheduler::TickReport;
 
+pub use crate::auth::KeySecret;
 use crate::auth::{self, KeyCache, NewKey};
 
 /// How long an `Idempotency-Key` answer is replayed.
@@ -377,6 +378,8 @@ pub struct Kernel {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     keys: KeyCache,
+    /// The secret API keys are hashed under (see `auth`).
+    key_secret: auth::KeySecret,
     events: broadcast::Sender<Published>,
     /// Notified after a commit that made tasks claimable.
     claimable: Notify,
@@ -395,12 +398,20 @@ impl Kernel {
             store,
             clock,
             keys: KeyCache::default(),
+            key_secret: auth::KeySecret::random().expect("the OS provides randomness"),
             events,
             claimable: Notify::new(),
             presence: Mutex::new(HashMap::new()),
             inboxes: messages::Inboxes::default(),
             shutdown: tokio_util::sync::CancellationToken::new(),
         }
+    }
+
+    /// Hash API keys under this secret (the data directory's `key.secret`) instead of a random
+    /// one that dies with the process.
+    pub fn with_key_secret(mut self, secret: auth::KeySecret) -> Self {
+        self.key_secret = secret;
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -436,7 +447,7 @@ impl Kernel {
         }
         // Only an idempotent request needs its canonical hash.
         let request_hash = if ctx.idempotency_key.is_some() { request_hash(&cmd) } else { String::new() };
-        let key = if cmd.needs_key() { Some(auth::new_key().await?) } else { None };
+        let key = if cmd.needs_key() { Some(auth::new_key(&self.key_secret)?) } else { None };
         let (caller2, ctx2, now) = (caller.clone(), ctx.clone(), self.clock.now());
         let jitter = random_unit();
         let events = self.events.clone();
@@ -572,7 +583,7 @@ impl Kernel {
     /// Authenticate a presented `Authorization` header. Failures are audited.
     pub async fn authenticate(&self, ctx: &RequestCtx, header: Option<&str>) -> Result<Caller, KernelError> {
         let now = self.clock.now();
-        let failure = match auth::authenticate(&self.store, &self.keys, now, header).await {
+        let failure = match auth::authenticate(&self.store, &self.keys, &self.key_secret, now, header).await {
             Ok(auth::Authenticated { caller, presence }) => {
                 if let Some(seen) = presence {
                     self.presence(&caller, seen, now).await;
