@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log
+    /// A TOML file with any of: bind, data_dir, database_url, log, and a [rate_limits] table
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -34,6 +34,8 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     log: Option<String>,
+    #[serde(default)]
+    rate_limits: bosun_server::limits::RateLimits,
 }
 
 /// A configuration error: one line for the user.
@@ -67,8 +69,11 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
     if data_dir.as_os_str().is_empty() {
         return Err(ConfigError("data_dir: must not be empty".into()));
     }
-    let serve =
-        ServeConfig { database_url: args.database_url.or(file.database_url), ..ServeConfig::new(bind, data_dir) };
+    let serve = ServeConfig {
+        database_url: args.database_url.or(file.database_url),
+        rate_limits: file.rate_limits,
+        ..ServeConfig::new(bind, data_dir)
+    };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
     let log = args.log.or(file.log).unwrap_or_else(|| "info".into());
     tracing_subscriber::EnvFilter::try_new(&log)
@@ -99,6 +104,17 @@ mod tests {
         let r = resolve(ServeArgs::default()).unwrap();
         assert_eq!(r.serve.bind.to_string(), "127.0.0.1:7311");
         assert_eq!(r.serve.data_dir, PathBuf::from(".bosun"));
+    }
+
+    #[test]
+    fn rate_limits_come_from_the_file() {
+        let (_d, path) = write("[rate_limits]\nper_key = 5\nper_ip = 0\n");
+        let r = resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap();
+        assert_eq!((r.serve.rate_limits.per_key, r.serve.rate_limits.per_ip), (5, 0));
+        assert_eq!(r.serve.rate_limits.per_key_burst, bosun_server::limits::RateLimits::default().per_key_burst);
+        let (_d, path) = write("[rate_limits]\nper_kye = 5\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.contains("unknown field `per_kye`"), "{}", err.0);
     }
 
     #[test]

@@ -278,7 +278,13 @@ pub async fn authenticate(
         cache.forget_key(key.id);
         return Err(deny(Some(key.tenant_id), Some(key.id), "the key's owner no longer exists or was deregistered"));
     };
-    let caller = Caller { tenant: tenant.id, system_tenant: tenant.system, principal, enrolment: key.enrolment };
+    let caller = Caller {
+        tenant: tenant.id,
+        system_tenant: tenant.system,
+        principal,
+        enrolment: key.enrolment,
+        key: Some(key.id),
+    };
     let entry = Entry { caller: caller.clone(), key_id: key.id, owner_id: key.owner.id(), last_seen, checked_at: now };
     cache.put(digest, entry);
     Ok(Authenticated { caller, presence: last_seen })

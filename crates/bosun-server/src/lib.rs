@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod http;
 pub mod kernel;
+pub mod limits;
 pub mod mcp;
 pub mod serve;
 pub mod views;

@@ -425,6 +425,7 @@ fn tool_error(problem: Value) -> CallToolResult {
         "dependency_cycle" => "Break the cycle in depends_on.",
         "message_blocked" => "The allowlist forbids this message; choose another recipient or ask an admin.",
         "unavailable" => "Bosun is busy or its database is down; retry shortly.",
+        "rate_limited" => "You are calling too fast; wait the time named above, then retry.",
         _ => "Retry later; if it persists, report the correlation_id to an operator.",
     };
     let mut result = CallToolResult::error(vec![ContentBlock::text(format!("{code}: {detail}. {next}"))]);
@@ -468,11 +469,11 @@ fn summary(tool: &str, status: u16, body: &Value) -> String {
     }
 }
 
-/// Committed events and the server's shutdown, for sessions that push inbox notifications.
+/// The kernel, for in-process sessions: committed events (inbox notifications) and the
+/// credential watches that end a session when its key is revoked.
 #[derive(Clone)]
 pub struct Events {
-    pub subscribe: Arc<dyn Fn() -> tokio::sync::broadcast::Receiver<Arc<AuditEvent>> + Send + Sync>,
-    pub shutdown: CancellationToken,
+    pub kernel: Arc<crate::kernel::Kernel>,
 }
 
 /// Does this committed event put a new message in `agent`'s inbox?
@@ -486,42 +487,83 @@ pub struct Session {
     openapi: Arc<Value>,
     /// The key given when the session was opened (stdio), used when a request carries none.
     key: Option<String>,
-    /// The key of the agent this session registered, once it has.
-    bound: Mutex<Option<String>>,
+    /// The agent this session registered, once it has: the SHA-256 of the key that registered it
+    /// and the agent's key. Used only for requests that present that same registering key.
+    bound: Mutex<Option<([u8; 32], String)>>,
     /// Fixed for stdio; over HTTP read from `?tools=` on each request.
     profile: Option<Profile>,
     /// In-process sessions get committed events, to notify the agent of new inbox messages.
     events: Option<Events>,
     /// The agent this session acts as, once known.
     agent: Arc<Mutex<Option<String>>>,
+    /// Cancelled when the session ends (dropped by the transport, deleted, timed out), when the
+    /// server shuts down, or when a credential it was opened or bound with is revoked: its
+    /// background work stops with it.
+    ended: CancellationToken,
+    /// Registrations of `ended` under those credentials.
+    watches: Mutex<Vec<crate::kernel::streams::Watch>>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.ended.cancel();
+    }
+}
+
+fn digest(key: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(key.as_bytes()).into()
 }
 
 impl Session {
     pub fn new(backend: Arc<dyn Backend>, openapi: Arc<Value>, key: Option<String>, profile: Option<Profile>) -> Self {
-        Self { backend, openapi, key, bound: Mutex::new(None), profile, events: None, agent: Arc::default() }
+        Self {
+            backend,
+            openapi,
+            key,
+            bound: Mutex::new(None),
+            profile,
+            events: None,
+            agent: Arc::default(),
+            ended: CancellationToken::new(),
+            watches: Mutex::default(),
+        }
     }
 
     /// Push `notifications/resources/updated` for `bosun://inbox` when a message to this
     /// session's agent commits.
     pub fn with_events(mut self, events: Events) -> Self {
+        self.ended = events.kernel.shutdown_token().child_token();
         self.events = Some(events);
         self
+    }
+
+    /// End this session's background work when `caller`'s key is revoked.
+    fn watch(&self, key: Option<bosun_core::KeyId>, owner: Option<String>) {
+        if let Some(events) = &self.events {
+            let watch = events.kernel.watch_ids(key, owner, self.ended.clone());
+            self.watches.lock().unwrap_or_else(|e| e.into_inner()).push(watch);
+        }
     }
 
     fn parts(ctx: &RequestContext<RoleServer>) -> Option<axum::http::request::Parts> {
         ctx.extensions.get::<axum::http::request::Parts>().cloned()
     }
 
+    /// The key a call runs with: what the request presents (over HTTP, authenticated by the
+    /// `/mcp` gate), or the session's key on stdio. The session id is never a credential: only a
+    /// request presenting the very key that registered this session's agent acts as that agent.
     fn bearer(&self, parts: Option<&axum::http::request::Parts>) -> Option<String> {
-        if let Some(k) = self.bound.lock().unwrap_or_else(|e| e.into_inner()).clone() {
-            return Some(k);
-        }
         let header = parts
             .and_then(|p| p.headers.get(axum::http::header::AUTHORIZATION))
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(|k| k.trim().to_owned());
-        header.or_else(|| self.key.clone())
+        let presented = header.or_else(|| self.key.clone())?;
+        match &*self.bound.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((opener, agent_key)) if *opener == digest(&presented) => Some(agent_key.clone()),
+            _ => Some(presented),
+        }
     }
 
     fn profile(&self, parts: Option<&axum::http::request::Parts>) -> Profile {
@@ -603,10 +645,13 @@ impl Session {
         }
         if spec.name == "register_agent"
             && let Some(key) = answer.body["key"]["key"].as_str()
+            && let Some(opener) = bearer.as_deref()
         {
-            *self.bound.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.to_owned());
-            *self.agent.lock().unwrap_or_else(|e| e.into_inner()) =
-                answer.body["agent"]["id"].as_str().map(str::to_owned);
+            *self.bound.lock().unwrap_or_else(|e| e.into_inner()) = Some((digest(opener), key.to_owned()));
+            let agent = answer.body["agent"]["id"].as_str().map(str::to_owned);
+            let key_id = answer.body["key"]["id"].as_str().and_then(bosun_core::KeyId::parse);
+            self.watch(key_id, agent.clone());
+            *self.agent.lock().unwrap_or_else(|e| e.into_inner()) = agent;
         }
         let structured = if answer.status == 204 { json!({"task": null}) } else { answer.body };
         let mut result = CallToolResult::structured(structured.clone());
@@ -690,6 +735,10 @@ impl ServerHandler for Session {
     async fn on_initialized(&self, ctx: NotificationContext<RoleServer>) {
         let Some(events) = self.events.clone() else { return };
         let parts = ctx.extensions.get::<axum::http::request::Parts>().cloned();
+        // The gate authenticated the request and left the caller: the session ends with its key.
+        if let Some(caller) = parts.as_ref().and_then(|p| p.extensions.get::<crate::kernel::Caller>()) {
+            self.watch(caller.key, caller.agent_id().map(|a| a.to_string()));
+        }
         if self.agent.lock().unwrap_or_else(|e| e.into_inner()).is_none() {
             let who = ApiRequest {
                 method: Method::GET,
@@ -703,12 +752,13 @@ impl ServerHandler for Session {
                 *self.agent.lock().unwrap_or_else(|e| e.into_inner()) = me.body["id"].as_str().map(str::to_owned);
             }
         }
-        let (agent, peer, mut rx) = (self.agent.clone(), ctx.peer.clone(), (events.subscribe)());
+        let (agent, peer, mut rx) = (self.agent.clone(), ctx.peer.clone(), events.kernel.subscribe());
+        let ended = self.ended.clone();
         tokio::spawn(async move {
             loop {
                 let event = tokio::select! {
                     event = rx.recv() => event,
-                    () = events.shutdown.cancelled() => return,
+                    () = ended.cancelled() => return,
                 };
                 match event {
                     Ok(e) => {

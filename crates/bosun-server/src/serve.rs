@@ -24,12 +24,20 @@ pub struct ServeConfig {
     /// How often timers (lease expiry, retries, the reaper, lock expiry) run; `None` disables the
     /// background scheduler (tests that drive `Kernel::tick` with a manual clock).
     pub tick_every: Option<std::time::Duration>,
+    /// Rate limits (the config file's `[rate_limits]` table).
+    pub rate_limits: crate::limits::RateLimits,
 }
 
 impl ServeConfig {
     /// Defaults for a bind address and data directory.
     pub fn new(bind: SocketAddr, data_dir: PathBuf) -> Self {
-        Self { bind, data_dir, database_url: None, tick_every: Some(std::time::Duration::from_secs(1)) }
+        Self {
+            bind,
+            data_dir,
+            database_url: None,
+            tick_every: Some(std::time::Duration::from_secs(1)),
+            rate_limits: crate::limits::RateLimits::default(),
+        }
     }
 }
 
@@ -125,7 +133,7 @@ impl Server {
         create_private_dir(&config.data_dir)?;
         let secret = crate::auth::KeySecret::load_or_create(&config.data_dir.join("key.secret"))
             .map_err(|e| StartError::Io(format!("data_dir: {e}")))?;
-        let kernel = Arc::new(Kernel::new(store, clock).with_key_secret(secret));
+        let kernel = Arc::new(Kernel::new(store, clock).with_key_secret(secret).with_rate_limits(&config.rate_limits));
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {
             create_private_dir(&config.data_dir)?;
@@ -159,6 +167,7 @@ impl Server {
         if let Some(scheduler) = self.scheduler.take() {
             scheduler.abort();
         }
+        self.kernel.flush_auth_failures(true).await;
         let store = self.kernel.store().clone();
         tokio::task::spawn_blocking(move || store.shutdown()).await.map_err(std::io::Error::other)?;
         served

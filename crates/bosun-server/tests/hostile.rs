@@ -278,7 +278,9 @@ async fn api_keys_are_hmac_hashed_fast_to_check_and_old_argon2_keys_still_work()
     // Simulates a database written by an older Bosun (the only way such a row can exist now).
     server.kernel.store().write(move |w| w.create_key(&legacy)).await.unwrap();
     assert_eq!(whoami(plaintext.clone()).await, StatusCode::OK);
-    assert_eq!(whoami(format!("{}ffffff", &plaintext[..plaintext.len() - 6])).await, StatusCode::UNAUTHORIZED);
+    // A wrong secret is refused (429 here: the flood above spent this address's failure budget).
+    let refused = whoami(format!("{}ffffff", &plaintext[..plaintext.len() - 6])).await;
+    assert!(refused == StatusCode::UNAUTHORIZED || refused == StatusCode::TOO_MANY_REQUESTS, "{refused}");
 
     // The secret lives in the data directory: keys survive a restart.
     server.shutdown().await.unwrap();
@@ -286,5 +288,315 @@ async fn api_keys_are_hmac_hashed_fast_to_check_and_old_argon2_keys_still_work()
     let status =
         reqwest::Client::new().get(format!("{}/api/v1/whoami", server.url())).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(status.status(), StatusCode::OK);
+    server.shutdown().await.unwrap();
+}
+
+/// A raw MCP client over streamable HTTP (JSON-RPC POSTs, answers as SSE), enough to test the
+/// gate without trusting any client library's behaviour.
+struct RawMcp {
+    client: reqwest::Client,
+    url: String,
+}
+
+impl RawMcp {
+    fn new(c: &Coord) -> Self {
+        Self { client: reqwest::Client::new(), url: c.t.url("/mcp?tools=all") }
+    }
+
+    /// POST one JSON-RPC message; returns the status, the session id header and the JSON answer.
+    async fn post(&self, key: &str, session: Option<&str>, body: Value) -> (StatusCode, Option<String>, Value) {
+        let mut req = self
+            .client
+            .post(&self.url)
+            .header("authorization", format!("Bearer {key}"))
+            .header("accept", "application/json, text/event-stream")
+            .json(&body);
+        if let Some(s) = session {
+            req = req.header("mcp-session-id", s);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let session = resp.headers().get("mcp-session-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let text = resp.text().await.unwrap();
+        let answer = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+            .find(|v| v.get("id").is_some())
+            .or_else(|| serde_json::from_str(&text).ok())
+            .unwrap_or(Value::Null);
+        (status, session, answer)
+    }
+
+    /// initialize + initialized: a session id.
+    async fn open(&self, key: &str) -> String {
+        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
+        let (s, session, answer) = self.post(key, None, init).await;
+        assert_eq!(s, StatusCode::OK, "{answer}");
+        let session = session.expect("a session id");
+        let (s, _, _) =
+            self.post(key, Some(&session), json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
+        assert!(s.is_success(), "{s}");
+        session
+    }
+
+    async fn tool(&self, key: &str, session: &str, name: &str, args: Value) -> (StatusCode, Value) {
+        let call =
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": args}});
+        let (s, _, answer) = self.post(key, Some(session), call).await;
+        (s, answer)
+    }
+
+    async fn delete(&self, key: &str, session: &str) -> StatusCode {
+        let req = self.client.delete(&self.url).header("authorization", format!("Bearer {key}"));
+        req.header("mcp-session-id", session).send().await.unwrap().status()
+    }
+}
+
+/// Wait (bounded) until the server has `n` open streams: background work ends asynchronously
+/// after the event that ends it, so this waits for that event's effect, not for time to pass.
+async fn streams_settle(c: &Coord, n: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let open = c.t.server.kernel.open_streams();
+        if open == n || Instant::now() > deadline {
+            return open;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// `/mcp` opened sessions for `Bearer garbage`, and each session's background task outlived
+/// `DELETE /mcp` (2,000 of them tripled the CPU cost of every write).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_refuses_bad_keys_at_initialize_and_sessions_leave_nothing_behind() {
+    let c = Coord::start().await;
+    let mcp = RawMcp::new(&c);
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
+    for bad in ["garbage", "bsn_000000000000_000000000000000000000000000000000000000000000000"] {
+        let (s, session, answer) = mcp.post(bad, None, init.clone()).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{bad}: {answer}");
+        assert!(session.is_none());
+    }
+    let agent = c.agent("mcp-user", &[]).await;
+    assert_eq!(streams_settle(&c, 0).await, 0);
+    for _ in 0..20 {
+        let session = mcp.open(&agent.key).await;
+        let (s, answer) = mcp.tool(&agent.key, &session, "whoami", json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{answer}");
+        assert!(c.t.server.kernel.open_streams() >= 1, "a live session is watched");
+        assert!(mcp.delete(&agent.key, &session).await.is_success());
+    }
+    assert_eq!(streams_settle(&c, 0).await, 0, "every session's background work ended with it");
+
+    // Malformed JSON-RPC is a 400, not a 415; a foreign Host is `forbidden`.
+    let resp = mcp
+        .client
+        .post(&mcp.url)
+        .header("authorization", format!("Bearer {}", agent.key))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = mcp
+        .client
+        .post(&mcp.url)
+        .header("authorization", format!("Bearer {}", agent.key))
+        .header("host", "evil.example")
+        .header("accept", "application/json, text/event-stream")
+        .json(&init)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{body}");
+}
+
+/// After `register_agent`, requests carrying the session id acted as the new agent whatever key
+/// they sent. Now each request is what its own key says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mcp_session_id_is_never_a_credential() {
+    let c = Coord::start().await;
+    let mcp = RawMcp::new(&c);
+    let session = mcp.open(&c.dev).await;
+    let (s, reg) = mcp.tool(&c.dev, &session, "register_agent", json!({"name": "bound", "kind": "test"})).await;
+    assert_eq!(s, StatusCode::OK, "{reg}");
+    let (_, me) = mcp.tool(&c.dev, &session, "whoami", json!({})).await;
+    assert_eq!(me["result"]["structuredContent"]["name"], "bound", "the registering key acts as the agent: {me}");
+
+    // Garbage with the same session id: refused before the session is touched.
+    let (s, _) = mcp.tool("garbage", &session, "whoami", json!({})).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Another valid key with the same session id acts as itself, not as the bound agent.
+    let (_, other) = c.t.user_with_key(&c.t.admin, "someone-else", "viewer").await;
+    let (s, me) = mcp.tool(&other, &session, "whoami", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+    assert_eq!(me["result"]["structuredContent"]["name"], "someone-else", "{me}");
+}
+
+/// Revoking a key or deregistering an agent left its WebSocket and SSE streams delivering events
+/// while REST already answered 401. Now every stream and MCP session of it ends within 1 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocation_ends_every_stream_of_the_credential() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
+    let c = Coord::start().await;
+    let agent = c.agent("leaving", &[]).await;
+    let mut req = c.t.url("/api/v1/events").replace("http://", "ws://").into_client_request().unwrap();
+    req.headers_mut().insert("authorization", format!("Bearer {}", agent.key).parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket");
+    let sse =
+        c.t.client
+            .get(c.t.url("/api/v1/events"))
+            .bearer_auth(&agent.key)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(sse.status(), StatusCode::OK);
+    let mut sse = sse.bytes_stream();
+    let mcp = RawMcp::new(&c);
+    let session = mcp.open(&agent.key).await;
+    assert_eq!(streams_settle(&c, 3).await, 3, "WebSocket, SSE and the MCP session are watched");
+
+    let (s, r) = c.call("DELETE", &format!("/api/v1/agents/{}", agent.id), &c.dev, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let started = Instant::now();
+    // The WebSocket gets a 1008 close frame.
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(1), ws.next()).await.expect("closed within 1 s") {
+            Some(Ok(tungstenite::Message::Close(frame))) => break frame,
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(close.map(|f| u16::from(f.code)), Some(1008));
+    // The SSE stream ends.
+    loop {
+        match tokio::time::timeout(Duration::from_secs(1), sse.next()).await.expect("SSE ended within 1 s") {
+            None | Some(Err(_)) => break,
+            Some(Ok(_)) => continue, // events up to the revocation, keep-alives
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(streams_settle(&c, 0).await, 0, "the MCP session's work ended too");
+    let (s, _) = mcp.tool(&agent.key, &session, "whoami", json!({})).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // Revoking a user's key ends that user's stream the same way.
+    let (user, _) = c.t.user_with_key(&c.t.admin, "watcher", "viewer").await;
+    let (s, created) = c.call("POST", &format!("/api/v1/users/{user}/keys"), &c.t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let (key, key_id) = (created["key"].as_str().unwrap().to_owned(), created["id"].as_str().unwrap().to_owned());
+    let sse =
+        c.t.client
+            .get(c.t.url("/api/v1/events"))
+            .bearer_auth(&key)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .unwrap();
+    let mut sse = sse.bytes_stream();
+    assert_eq!(streams_settle(&c, 1).await, 1);
+    let (s, r) = c.call("DELETE", &format!("/api/v1/keys/{key_id}"), &c.t.admin, Value::Null).await;
+    assert!(s.is_success(), "{r}");
+    loop {
+        match tokio::time::timeout(Duration::from_secs(1), sse.next()).await.expect("SSE ended within 1 s") {
+            None | Some(Err(_)) => break,
+            Some(Ok(_)) => continue,
+        }
+    }
+    assert_eq!(streams_settle(&c, 0).await, 0);
+}
+
+async fn server_with_limits(limits: bosun_server::limits::RateLimits) -> (tempfile::TempDir, bosun_server::Server) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = bosun_server::ServeConfig {
+        rate_limits: limits,
+        ..bosun_server::ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"))
+    };
+    let server = bosun_server::Server::start(&config, Arc::new(bosun_core::SystemClock)).await.unwrap();
+    (dir, server)
+}
+
+fn assert_rate_limited(resp: &reqwest::Response, limit: u32) {
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    assert!(header("retry-after").is_some_and(|s| s >= 1), "Retry-After");
+    assert_eq!(header("ratelimit-limit"), Some(u64::from(limit)));
+    assert_eq!(header("ratelimit-remaining"), Some(0));
+    assert!(header("ratelimit-reset").is_some());
+}
+
+/// Every failed login was a database write (~1,000 audit rows/s from one anonymous client, made
+/// permanent by the triggers). Now a flood is throttled to 429s and written as two events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_login_flood_is_throttled_and_audited_as_a_count() {
+    let c = Coord::start().await;
+    let wrong = format!("{}{}", &c.dev[..c.dev.len() - 6], "000000");
+    let (mut unauthorized, mut limited) = (0, 0);
+    for _ in 0..300 {
+        let resp = c.t.client.get(c.t.url("/api/v1/whoami")).bearer_auth(&wrong).send().await.unwrap();
+        match resp.status() {
+            StatusCode::UNAUTHORIZED => unauthorized += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_rate_limited(&resp, 60);
+                let body: Value = resp.json().await.unwrap();
+                assert_eq!(body["code"], "rate_limited");
+                limited += 1;
+            }
+            other => panic!("{other}"),
+        }
+    }
+    // The default budget is 60 a minute with a burst of 20 (the test runs in well under a minute).
+    assert!((20..=40).contains(&unauthorized), "{unauthorized} answered 401 before the throttle");
+    assert_eq!(unauthorized + limited, 300);
+    let failed = |audit: &[Value]| audit.iter().filter(|e| e["action"] == "auth.failed").cloned().collect::<Vec<_>>();
+    let rows = failed(&c.t.audit(&c.t.admin, "&action=auth.").await);
+    assert_eq!(rows.len(), 1, "only the window's first failure is written at once: {rows:?}");
+    assert_eq!(rows[0]["details"]["count"], 1);
+
+    // When the window closes, one event carries the count of the rest.
+    c.advance(61);
+    c.tick().await;
+    let rows = failed(&c.t.audit(&c.t.admin, "&action=auth.").await);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let summary = rows.iter().find(|e| e["details"]["aggregated"] == true).expect("a summary event");
+    assert_eq!(summary["details"]["count"], 299);
+    assert_eq!(summary["ip"], "127.0.0.1");
+
+    // The right key still works from that address: only failures spend the failure budget.
+    let (s, _) = c.t.call("GET", "/api/v1/whoami", Some(&c.dev), None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_key_and_per_ip_token_buckets_answer_429_with_headers() {
+    use bosun_server::limits::RateLimits;
+    let (_dir, server) = server_with_limits(RateLimits { per_key: 1, per_key_burst: 5, ..RateLimits::default() }).await;
+    let admin = server.admin_key.clone().unwrap();
+    let client = reqwest::Client::new();
+    let get = |key: &str| client.get(format!("{}/api/v1/whoami", server.url())).bearer_auth(key.to_owned()).send();
+    for _ in 0..5 {
+        assert_eq!(get(&admin).await.unwrap().status(), StatusCode::OK);
+    }
+    assert_rate_limited(&get(&admin).await.unwrap(), 1);
+    server.shutdown().await.unwrap();
+
+    let (_dir, server) = server_with_limits(RateLimits { per_ip: 1, per_ip_burst: 3, ..RateLimits::default() }).await;
+    let url = format!("{}/api/v1/whoami", server.url());
+    for _ in 0..3 {
+        assert_eq!(client.get(&url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_rate_limited(&client.get(&url).send().await.unwrap(), 1);
+    // Health probes are never limited.
+    assert_eq!(client.get(format!("{}/healthz", server.url())).send().await.unwrap().status(), StatusCode::OK);
     server.shutdown().await.unwrap();
 }

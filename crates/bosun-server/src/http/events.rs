@@ -133,9 +133,11 @@ pub async fn events(
     };
     let rx = app.kernel.subscribe();
     let caller = auth.caller;
-    let shutdown = app.kernel.shutdown_token().clone();
+    // Ends on shutdown, and when the caller's key is revoked or its agent deregistered.
+    let (ended, watch) = app.kernel.stream_token(&caller);
+    let watch = std::sync::Arc::new(watch);
     let stream = futures_util::stream::unfold((rx, caller, sub, false), move |(mut rx, caller, sub, done)| {
-        let shutdown = shutdown.clone();
+        let (ended, _watch) = (ended.clone(), watch.clone());
         async move {
             if done {
                 return None;
@@ -143,7 +145,7 @@ pub async fn events(
             loop {
                 let next = tokio::select! {
                     next = rx.recv() => next,
-                    () = shutdown.cancelled() => return None,
+                    () = ended.cancelled() => return None,
                 };
                 match next {
                     Ok(e) if visible(&caller, &e) && sub.wants(&e) => {
@@ -173,10 +175,15 @@ async fn stream_ws(app: App, caller: Caller, mut socket: WebSocket) {
     let mut rx = app.kernel.subscribe();
     let mut sub = Subscription::default();
     let shutdown = app.kernel.shutdown_token().clone();
+    let (ended, _watch) = app.kernel.stream_token(&caller);
     loop {
         tokio::select! {
-            () = shutdown.cancelled() => {
-                close(&mut socket, close_code::AWAY, "the server is shutting down").await;
+            () = ended.cancelled() => {
+                if shutdown.is_cancelled() {
+                    close(&mut socket, close_code::AWAY, "the server is shutting down").await;
+                } else {
+                    close(&mut socket, close_code::POLICY, "credential revoked").await;
+                }
                 return;
             }
             incoming = socket.recv() => match incoming {

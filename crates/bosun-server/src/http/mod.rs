@@ -104,11 +104,9 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     let openapi = openapi.to_json().expect("the OpenAPI document serializes");
     let openapi_value: Arc<Value> = Arc::new(serde_json::from_str(&openapi).expect("the OpenAPI document parses"));
     let shutdown = kernel.shutdown_token().clone();
-    let events = {
-        let kernel = kernel.clone();
-        crate::mcp::Events { subscribe: Arc::new(move || kernel.subscribe()), shutdown: shutdown.clone() }
-    };
+    let events = crate::mcp::Events { kernel: kernel.clone() };
     let state = Arc::new(AppState { kernel, metrics, openapi });
+    let gate_state = state.clone();
     let rest: Router = Router::new()
         .merge(api)
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -117,6 +115,7 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .route("/metrics", get(metrics_text))
         .fallback(|| async { ApiError(KernelError::NotFound("no such route".into())) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), admit))
         .layer(middleware::from_fn(observe))
         .with_state(state);
     // MCP tools are REST calls through this same router (see `crate::mcp`).
@@ -131,21 +130,64 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     );
     let mcp: Router = Router::new()
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn(require_bearer))
+        .layer(middleware::from_fn_with_state(gate_state.clone(), mcp_gate))
+        .layer(middleware::from_fn_with_state(gate_state, admit))
         .layer(middleware::from_fn(observe));
     rest.merge(mcp)
 }
 
-/// An MCP session must present a key on every request (validated by the REST layer per call).
-async fn require_bearer(req: Request, next: Next) -> Response {
-    if req.headers().contains_key(axum::http::header::AUTHORIZATION) {
-        next.run(req).await
-    } else {
-        ApiError(KernelError::Unauthenticated(
+/// Every `/mcp` request is authenticated by the key it presents, before a session is opened or
+/// used: a bad or revoked key is 401 at `initialize` and on every later request (the session
+/// id is never a credential). A POST body must be JSON. The response (for streamable HTTP, a
+/// stream) ends when the key is revoked or its agent deregistered.
+async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response {
+    use futures_util::StreamExt;
+    let (mut parts, body) = req.into_parts();
+    let ctx = match request_ctx(&parts) {
+        Ok(ctx) => ctx,
+        Err(e) => return e.into_response(),
+    };
+    let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+        return ApiError(KernelError::Unauthenticated(
             "missing credential: connect with `Authorization: Bearer <agent or enrolment key>`".into(),
         ))
-        .into_response()
+        .into_response();
+    };
+    let caller = match app.kernel.authenticate(&ctx, header.to_str().ok()).await {
+        Ok(caller) => caller,
+        Err(e) => return ApiError(e).into_response(),
+    };
+    if let Err(limited) = app.kernel.limits().check_key(caller.key) {
+        return ApiError(KernelError::RateLimited(limited)).into_response();
     }
+    let body = if parts.method == axum::http::Method::POST {
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+            return client_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("request bodies are limited to {MAX_BODY} bytes"),
+            );
+        };
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
+            return client_error(
+                StatusCode::BAD_REQUEST,
+                "validation_failed",
+                "malformed JSON-RPC: the body is not a JSON document (JSON-RPC parse error -32700)",
+            );
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+    parts.extensions.insert(caller.clone());
+    let (ended, watch) = app.kernel.stream_token(&caller);
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let (parts, body) = response.into_parts();
+    let stream = body.into_data_stream().take_until(ended.cancelled_owned()).map(move |chunk| {
+        let _alive = &watch;
+        chunk
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 /// The MCP backend that calls the REST router in-process.
@@ -186,6 +228,7 @@ impl crate::mcp::Backend for InProcess {
             if let Some(info) = req.parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()) {
                 request.extensions_mut().insert(*info);
             }
+            request.extensions_mut().insert(Internal);
             let response = router.oneshot(request).await.unwrap_or_else(|never| match never {});
             let status = response.status().as_u16();
             let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await.unwrap_or_default();
@@ -285,6 +328,7 @@ impl IntoResponse for ApiError {
             }
             KernelError::DependencyCycle(_) => StatusCode::UNPROCESSABLE_ENTITY,
             KernelError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            KernelError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let detail = match &e {
@@ -298,6 +342,20 @@ impl IntoResponse for ApiError {
             KernelError::Internal(d) => {
                 let mut response = problem(status, "internal", &detail);
                 response.extensions_mut().insert(InternalDetail(d));
+                response
+            }
+            KernelError::RateLimited(limited) => {
+                let mut response = problem(status, "rate_limited", &detail);
+                let wait = limited.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+                let headers = response.headers_mut();
+                for (name, value) in [
+                    ("retry-after", wait),
+                    ("ratelimit-limit", u64::from(limited.limit)),
+                    ("ratelimit-remaining", 0),
+                    ("ratelimit-reset", wait),
+                ] {
+                    headers.insert(name, HeaderValue::from(value));
+                }
                 response
             }
             KernelError::LockConflict { conflicts, .. } => {
@@ -414,6 +472,26 @@ pub struct Auth {
 #[derive(Clone)]
 struct CorrelationId(String);
 
+/// Marks a request the server made to itself (an MCP tool call through the router): limits were
+/// applied at the `/mcp` gate already. Only server code can set an extension.
+#[derive(Clone, Copy)]
+struct Internal;
+
+/// Every request from an address spends from its bucket first (health probes and metrics
+/// excepted, so monitoring never trips it).
+async fn admit(State(app): State<App>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let exempt = matches!(path, "/healthz" | "/readyz" | "/metrics") || req.extensions().get::<Internal>().is_some();
+    if !exempt {
+        let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        if let Err(limited) = app.kernel.limits().check_ip(ip) {
+            metrics::counter!("bosun_rate_limited_total", "scope" => limited.scope).increment(1);
+            return ApiError(KernelError::RateLimited(limited)).into_response();
+        }
+    }
+    next.run(req).await
+}
+
 impl FromRequestParts<App> for Auth {
     type Rejection = Response;
 
@@ -421,6 +499,13 @@ impl FromRequestParts<App> for Auth {
         let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let caller = app.kernel.authenticate(&ctx, header).await.map_err(|e| ApiError(e).into_response())?;
+        // An MCP tool call was counted once, at the `/mcp` gate.
+        if parts.extensions.get::<Internal>().is_none() {
+            app.kernel
+                .limits()
+                .check_key(caller.key)
+                .map_err(|l| ApiError(KernelError::RateLimited(l)).into_response())?;
+        }
         let registering = parts.method == axum::http::Method::POST && parts.uri.path() == "/api/v1/agents";
         if caller.enrolment && !registering {
             let what = format!("{} {}", parts.method, parts.uri.path());
@@ -503,6 +588,8 @@ async fn finish_problem(response: Response, correlation: &str) -> Response {
         serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({}))
     } else {
         let code = match parts.status {
+            StatusCode::UNAUTHORIZED => "unauthenticated",
+            StatusCode::FORBIDDEN => "forbidden",
             StatusCode::NOT_FOUND => "not_found",
             StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",

@@ -7,9 +7,11 @@
 //! never touch the store for writing.
 
 mod coord;
+mod failures;
 mod identity;
 mod messages;
 mod scheduler;
+pub mod streams;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,6 +45,8 @@ pub struct Caller {
     pub principal: Principal,
     /// Authenticated with an enrolment key: may only register an agent.
     pub enrolment: bool,
+    /// The API key presented (none for Bosun itself): revoking it ends the caller's streams.
+    pub key: Option<KeyId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +66,7 @@ pub enum Principal {
 
 impl Caller {
     pub fn system(tenant: TenantId) -> Self {
-        Self { tenant, system_tenant: true, principal: Principal::System, enrolment: false }
+        Self { tenant, system_tenant: true, principal: Principal::System, enrolment: false, key: None }
     }
 
     /// The role the role table sees: agents act at `developer` level.
@@ -274,6 +278,9 @@ pub enum KernelError {
     MessageBlocked(String),
     #[error("the store is unavailable")]
     Unavailable,
+    /// A rate limit refused the request; retry after the given time.
+    #[error("too many requests ({} limit); retry in {} s", .0.scope, .0.retry_after.as_secs().max(1))]
+    RateLimited(crate::limits::Limited),
     /// Details are logged, never answered.
     #[error("internal error")]
     Internal(String),
@@ -292,6 +299,7 @@ impl KernelError {
             KernelError::DependencyCycle(_) => "dependency_cycle",
             KernelError::MessageBlocked(_) => "message_blocked",
             KernelError::Unavailable => "unavailable",
+            KernelError::RateLimited(_) => "rate_limited",
             KernelError::Internal(_) => "internal",
         }
     }
@@ -389,6 +397,12 @@ pub struct Kernel {
     inboxes: messages::Inboxes,
     /// Cancelled when the server shuts down: long-lived streams (events, MCP sessions) end on it.
     shutdown: tokio_util::sync::CancellationToken,
+    /// Long-lived streams by the credential they opened with, ended when it is revoked.
+    streams: Arc<streams::Streams>,
+    /// Rate limits (the edges check IP and key; the kernel checks failed authentications).
+    limits: crate::limits::Limiter,
+    /// Failed authentications being counted instead of audited one by one.
+    failures: Mutex<failures::Windows>,
 }
 
 impl Kernel {
@@ -404,6 +418,9 @@ impl Kernel {
             presence: Mutex::new(HashMap::new()),
             inboxes: messages::Inboxes::default(),
             shutdown: tokio_util::sync::CancellationToken::new(),
+            streams: Arc::default(),
+            limits: crate::limits::Limiter::new(&crate::limits::RateLimits::default()),
+            failures: Mutex::default(),
         }
     }
 
@@ -412,6 +429,15 @@ impl Kernel {
     pub fn with_key_secret(mut self, secret: auth::KeySecret) -> Self {
         self.key_secret = secret;
         self
+    }
+
+    pub fn with_rate_limits(mut self, limits: &crate::limits::RateLimits) -> Self {
+        self.limits = crate::limits::Limiter::new(limits);
+        self
+    }
+
+    pub fn limits(&self) -> &crate::limits::Limiter {
+        &self.limits
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -425,6 +451,40 @@ impl Kernel {
     /// Cancelled when the server shuts down.
     pub fn shutdown_token(&self) -> &tokio_util::sync::CancellationToken {
         &self.shutdown
+    }
+
+    /// A token for a long-lived stream (WebSocket, SSE, an MCP session or response) opened by
+    /// `caller`: cancelled when the server shuts down, or when the caller's key is revoked or its
+    /// agent deregistered. Keep the returned watch for as long as the stream lives.
+    pub fn stream_token(&self, caller: &Caller) -> (tokio_util::sync::CancellationToken, streams::Watch) {
+        let token = self.shutdown.child_token();
+        let watch = self.watch_credential(caller, token.clone());
+        (token, watch)
+    }
+
+    /// Cancel `token` when `caller`'s key is revoked or its agent deregistered.
+    pub fn watch_credential(&self, caller: &Caller, token: tokio_util::sync::CancellationToken) -> streams::Watch {
+        let owner = match &caller.principal {
+            Principal::User { id, .. } => Some(id.to_string()),
+            Principal::Agent { id, .. } => Some(id.to_string()),
+            Principal::System => None,
+        };
+        self.watch_ids(caller.key, owner, token)
+    }
+
+    /// Cancel `token` when this key is revoked or this principal (an agent) deregistered.
+    pub fn watch_ids(
+        &self,
+        key: Option<KeyId>,
+        owner: Option<String>,
+        token: tokio_util::sync::CancellationToken,
+    ) -> streams::Watch {
+        streams::Streams::watch(&self.streams, key, owner, token)
+    }
+
+    /// How many streams are open (a gauge for operators, and for tests that check nothing leaks).
+    pub fn open_streams(&self) -> usize {
+        self.streams.len()
     }
 
     /// Audit events as they commit.
@@ -528,9 +588,11 @@ impl Kernel {
         let gone_agent = event.action == Action::AgentDeregister.name();
         if revoked_key && let Some(id) = event.target_id.as_deref().and_then(KeyId::parse) {
             self.keys.forget_key(id);
+            self.streams.end_key(id);
         }
         if gone_agent && let Some(id) = event.target_id.as_deref().and_then(AgentId::parse) {
             self.keys.forget_owner(&id.to_string());
+            self.streams.end_owner(&id.to_string());
         }
         if event.action == Action::MessageSend.name() {
             let to: Vec<AgentId> = event.details["to_ids"]
@@ -580,7 +642,10 @@ impl Kernel {
         }
     }
 
-    /// Authenticate a presented `Authorization` header. Failures are audited.
+    /// Authenticate a presented `Authorization` header. Failures are audited, but not one row
+    /// per attempt: the first failure of a kind (address, reason, key named) in a window is
+    /// audited at once, the rest of the window are counted into one `auth.failed` event (written
+    /// when the window closes, by `tick`). Past the failure budget (per IP and per key prefix) a failure is a 429.
     pub async fn authenticate(&self, ctx: &RequestCtx, header: Option<&str>) -> Result<Caller, KernelError> {
         let now = self.clock.now();
         let failure = match auth::authenticate(&self.store, &self.keys, &self.key_secret, now, header).await {
@@ -593,6 +658,13 @@ impl Kernel {
             Err(auth::AuthError::Kernel(e)) => return Err(e),
             Err(auth::AuthError::Denied(f)) => f,
         };
+        metrics::counter!("bosun_auth_failures_total").increment(1);
+        let ip: Option<std::net::IpAddr> = ctx.ip.as_deref().and_then(|ip| ip.parse().ok());
+        let prefix = header
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .and_then(|k| bosun_core::apikey::parse(k.trim()))
+            .map(|k| k.prefix);
+        let throttled = self.limits.failed_auth(ip, prefix);
         let tenant = match failure.tenant {
             Some(t) => Some(t),
             None => self.system_tenant().await.ok().flatten(),
@@ -609,14 +681,38 @@ impl Kernel {
                 project: None,
                 outcome: Outcome::Denied,
                 severity: Severity::Warning,
-                details: json!({ "reason": failure.reason }),
+                details: json!({ "reason": failure.reason, "count": 1 }),
                 ip: ctx.ip.clone(),
                 user_agent: ctx.user_agent.clone(),
                 correlation_id: ctx.correlation_id.clone(),
             };
-            self.append_alone(tenant, draft).await;
+            let (now_audit, closed) = {
+                let mut windows = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+                windows.record((tenant, ctx.ip.clone(), failure.reason, failure.key_id), now, draft)
+            };
+            for (tenant, summary) in closed {
+                self.append_alone(tenant, summary).await;
+            }
+            if let Some(draft) = now_audit {
+                self.append_alone(tenant, draft).await;
+            }
+        }
+        if let Err(limited) = throttled {
+            metrics::counter!("bosun_rate_limited_total", "scope" => limited.scope).increment(1);
+            return Err(KernelError::RateLimited(limited));
         }
         Err(KernelError::Unauthenticated(failure.reason.into()))
+    }
+
+    /// Write the summaries of failed-authentication windows that have closed.
+    pub async fn flush_auth_failures(&self, all: bool) {
+        let closed = {
+            let mut windows = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+            windows.close_due(self.clock.now(), all)
+        };
+        for (tenant, summary) in closed {
+            self.append_alone(tenant, summary).await;
+        }
     }
 
     /// Any authenticated call is a sign of life: record it, at most every few seconds per agent,
@@ -633,7 +729,7 @@ impl Kernel {
             seen.insert(agent, now);
         }
         let cmd = Command::System(scheduler::SystemCommand::Presence { agent_id: agent });
-        let system = Caller { principal: Principal::System, ..caller.clone() };
+        let system = Caller { principal: Principal::System, key: None, ..caller.clone() };
         if let Err(e) = self.execute(&system, &RequestCtx::default(), cmd).await
             && !matches!(e, KernelError::NotFound(_))
         {

@@ -209,6 +209,8 @@ impl Kernel {
     pub async fn tick(&self) -> Result<TickReport, KernelError> {
         let now = self.clock.now();
         let mut report = TickReport::default();
+        self.flush_auth_failures(false).await;
+        self.limits().shrink();
         let tenants = self.store.read(|r| r.list_tenants()).await?;
         for tenant in tenants {
             let t = tenant.id;
