@@ -26,7 +26,8 @@ static SECRET_VALUE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i:bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*",
         r"|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
         r"|(?s:-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\z))",
-        r"|\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b",
+        // No word boundaries: `uAKIA…` or `AKIA…x` must not slip through.
+        r"|(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}",
         r"|\bgh[pousr]_[A-Za-z0-9]{20,}",
         r"|\bgithub_pat_[A-Za-z0-9_]{20,}",
         r"|\bglpat-[A-Za-z0-9_-]{20,}",
@@ -39,9 +40,64 @@ static SECRET_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("secret patterns compile")
 });
 
+/// `password=hunter2`, `token: abc`, `AWS_SECRET_ACCESS_KEY="…"` in free text: a name ending in
+/// a secret word, `=` or `:`, and a value (quoted, or up to a space, comma, semicolon or `&`).
+/// The name stays readable; the value goes. (`max_tokens: 5` keeps its value: the name must end
+/// in the secret word.)
+static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)(?P<name>\b[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|",
+        r"(?:access|secret|private|client|signing)[_-]?key|credentials?|authorization|auth|cookie))",
+        r#"(?P<sep>["']?\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&"']+)"#,
+    ))
+    .expect("secret pair pattern compiles")
+});
+
+/// Candidates for AWS secret access keys: 40 characters of base64 alphabet standing alone.
+static FORTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9/+]{40,}").expect("forty pattern compiles"));
+
+/// An AWS secret access key is 40 characters of `A-Za-z0-9/+` mixing cases and digits; a git
+/// commit id (lowercase hex) or a word is not.
+fn is_aws_secret(s: &str) -> bool {
+    s.len() == 40
+        && s.bytes().any(|b| b.is_ascii_uppercase())
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+        && s.bytes().any(|b| b.is_ascii_digit() || b == b'/' || b == b'+')
+}
+
 /// Replace every secret-looking part of a text with `[REDACTED]`.
 pub fn redact_text(text: &str) -> Cow<'_, str> {
-    SECRET_VALUE.replace_all(text, REDACTED)
+    let mut out = SECRET_VALUE.replace_all(text, REDACTED);
+    if let Cow::Owned(o) = SECRET_PAIR.replace_all(&out, |c: &regex::Captures<'_>| {
+        if &c["value"] == REDACTED { c[0].to_owned() } else { format!("{}{}{REDACTED}", &c["name"], &c["sep"]) }
+    }) {
+        out = Cow::Owned(o);
+    }
+    if FORTY.find_iter(&out).any(|m| is_aws_secret(m.as_str())) {
+        let o = FORTY.replace_all(
+            &out,
+            |c: &regex::Captures<'_>| {
+                if is_aws_secret(&c[0]) { REDACTED.to_owned() } else { c[0].to_owned() }
+            },
+        );
+        out = Cow::Owned(o.into_owned());
+    }
+    out
+}
+
+/// A parser's error message without the rejected values in it: quoted strings become `"…"` and
+/// an unknown variant is not repeated. Errors say what was expected, never echo what was sent.
+pub fn without_values(message: &str) -> String {
+    static QUOTED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""(?:[^"\\]|\\.)*"|unknown variant `[^`]*`"#).expect("quoted pattern compiles"));
+    QUOTED
+        .replace_all(
+            message,
+            |c: &regex::Captures<'_>| {
+                if c[0].starts_with('"') { "\"…\"".to_owned() } else { "unknown variant".to_owned() }
+            },
+        )
+        .into_owned()
 }
 
 /// Redact a JSON value in place: secret keys lose their value, secret-looking strings are masked.
@@ -114,6 +170,45 @@ mod tests {
             assert_eq!(out, format!("before {REDACTED} after"), "{secret}");
         }
         assert_eq!(redact_text("nothing to see here"), "nothing to see here");
+    }
+
+    #[test]
+    fn free_text_secrets_and_embedded_keys() {
+        let cases = [
+            ("uAKIAIOSFODNN7EXAMPLE", "u[REDACTED]"),
+            ("AKIAIOSFODNN7EXAMPLEx", "[REDACTED]x"),
+            ("login with password=hunter2 now", "login with password=[REDACTED] now"),
+            ("token: abc123, next", "token: [REDACTED], next"),
+            ("db_password = 'x y z'", "db_password = [REDACTED]"),
+            ("AWS_SECRET_ACCESS_KEY=\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"", "AWS_SECRET_ACCESS_KEY=[REDACTED]"),
+            ("key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY here", "key [REDACTED] here"),
+            ("{\"client_secret\": \"s3cr3t\"}", "{\"client_secret\": [REDACTED]}"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(redact_text(text), want, "{text}");
+        }
+        // Not secrets: counts, commit ids, words.
+        for text in [
+            "max_tokens: 500",
+            "tokens_used=12",
+            "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "the password policy",
+            "keyword=value",
+        ] {
+            assert_eq!(redact_text(text), text);
+        }
+    }
+
+    #[test]
+    fn parser_errors_lose_the_values() {
+        assert_eq!(
+            without_values("invalid type: string \"password=hunter2\", expected u32 at line 1 column 9"),
+            "invalid type: string \"…\", expected u32 at line 1 column 9"
+        );
+        assert_eq!(
+            without_values("unknown variant `AKIAIOSFODNN7EXAMPLE`, expected one of `admin`, `viewer`"),
+            "unknown variant, expected one of `admin`, `viewer`"
+        );
     }
 
     #[test]

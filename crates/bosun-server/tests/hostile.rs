@@ -600,3 +600,67 @@ async fn per_key_and_per_ip_token_buckets_answer_429_with_headers() {
     assert_eq!(client.get(format!("{}/healthz", server.url())).send().await.unwrap().status(), StatusCode::OK);
     server.shutdown().await.unwrap();
 }
+
+/// Free-text `password=…`/`token: …` pairs and AWS secret keys reached the audit log through
+/// titles, reasons, errors, metadata and the User-Agent; `uAKIA…` passed the name check; a 422
+/// echoed the rejected value.
+#[tokio::test]
+async fn secrets_in_free_text_never_reach_the_audit_log_or_an_error() {
+    let c = Coord::start().await;
+    let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let agent = c.agent_with(json!({"kind": "test", "metadata": {"note": "password=hunter2"}})).await;
+    let task = c.submit(json!({"title": format!("deploy with token: tok-123 and {aws}")})).await;
+    let (_, fence) = c.claim(&agent, json!({})).await.unwrap();
+    let (s, _) = c
+        .call(
+            "POST",
+            &format!("/api/v1/tasks/{task}/fail"),
+            &agent.key,
+            json!({"fence": fence, "error": "login failed: password=hunter2", "retryable": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) =
+        c.call("POST", "/api/v1/locks", &agent.key, json!({"paths": ["x.rs"], "reason": "secret=s3cr3t-value"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let other = c.submit(json!({"title": "to cancel"})).await;
+    let (s, _) =
+        c.call("POST", &format!("/api/v1/tasks/{other}/cancel"), &c.dev, json!({"reason": "api_key=k-999"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let resp =
+        c.t.client
+            .get(c.t.url("/api/v1/whoami"))
+            .bearer_auth(&c.dev)
+            .header("user-agent", "bot/1 token=ua-secret")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp =
+        c.t.client
+            .post(c.t.url("/api/v1/tasks"))
+            .bearer_auth(&c.dev)
+            .header("user-agent", "bot/1 token=ua-secret")
+            .json(&json!({"title": "with agent string"}))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+
+    let audit = serde_json::to_string(&c.t.audit(&c.t.admin, "").await).unwrap();
+    for secret in ["hunter2", "tok-123", aws, "s3cr3t-value", "k-999", "ua-secret"] {
+        assert!(!audit.contains(secret), "{secret} reached the audit log");
+    }
+    assert!(audit.contains("password=[REDACTED]"), "the name stays readable");
+
+    // Names shaped like keys, even glued to a letter, are refused.
+    let (s, r) = c.call("POST", "/api/v1/users", &c.t.admin, json!({"name": "uAKIAIOSFODNN7EXAMPLE"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    // A rejected value is not echoed.
+    let (s, r) = c.call("POST", "/api/v1/users", &c.t.admin, json!({"name": "bob", "role": "password=hunter2"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(!r.to_string().contains("hunter2"), "{r}");
+    let (s, r) = c.call("POST", "/api/v1/tasks", &c.dev, json!({"title": "t", "priority": "secret-sauce-77"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(!r.to_string().contains("secret-sauce-77"), "{r}");
+}

@@ -430,7 +430,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 Category::Syntax | Category::Eof | Category::Io => {
                     client_error(StatusCode::BAD_REQUEST, "validation_failed", format!("malformed JSON: {e}"))
                 }
-                Category::Data => ApiError(KernelError::Validation(format!("invalid body: {e}"))).into_response(),
+                Category::Data => ApiError(KernelError::Validation(format!(
+                    "invalid body: {}",
+                    bosun_core::redact::without_values(&e.to_string())
+                )))
+                .into_response(),
             }
         })
     }
@@ -451,9 +455,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded_from_str(query)
-            .map(ApiQuery)
-            .map_err(|e| ApiError(KernelError::Validation(format!("invalid query: {e}"))).into_response())
+        serde_urlencoded_from_str(query).map(ApiQuery).map_err(|e| {
+            let detail = format!("invalid query: {}", bosun_core::redact::without_values(&e));
+            ApiError(KernelError::Validation(detail)).into_response()
+        })
     }
 }
 
