@@ -146,6 +146,13 @@ impl Server {
         let scheduler = config.tick_every.map(|every| kernel.spawn_scheduler(every));
         let app = crate::http::router(kernel.clone(), metrics_handle());
         let (stop, stopped) = oneshot::channel::<()>();
+        // Small request/response exchanges (an MCP call is a POST answered by a short SSE stream
+        // written in pieces) must not wait for the peer's delayed ACK: ~40 ms per call otherwise.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async {

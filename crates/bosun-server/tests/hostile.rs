@@ -664,3 +664,25 @@ async fn secrets_in_free_text_never_reach_the_audit_log_or_an_error() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert!(!r.to_string().contains("secret-sauce-77"), "{r}");
 }
+
+/// A client that does not tune its socket paid the peer's delayed ACK on every MCP call
+/// (88 ms p50 per claim+complete cycle against 8 ms): the server now sets TCP_NODELAY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_calls_do_not_wait_for_delayed_acks() {
+    let c = Coord::start().await;
+    let agent = c.agent("untuned", &[]).await;
+    let mut mcp = RawMcp::new(&c);
+    mcp.client = reqwest::Client::builder().tcp_nodelay(false).build().unwrap();
+    let session = mcp.open(&agent.key).await;
+    let mut took = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let (s, r) = mcp.tool(&agent.key, &session, "whoami", json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        took.push(started.elapsed());
+    }
+    took.sort();
+    let median = took[took.len() / 2];
+    // Delayed ACKs cost 40 ms a call; a debug build answers in a few milliseconds.
+    assert!(median < Duration::from_millis(25), "median MCP call {median:?}");
+}
