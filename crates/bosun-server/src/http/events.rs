@@ -81,6 +81,17 @@ pub fn wire(e: &AuditEvent) -> Value {
     })
 }
 
+/// The wire text of a committed event, serialised once and shared by every subscriber.
+pub fn wire_text(e: &crate::kernel::Committed) -> String {
+    metrics::counter!("bosun_event_deliveries_total").increment(1);
+    e.wire
+        .get_or_init(|| {
+            metrics::counter!("bosun_event_serialisations_total").increment(1);
+            wire(e).to_string()
+        })
+        .clone()
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SseParams {
@@ -149,8 +160,7 @@ pub async fn events(
                 };
                 match next {
                     Ok(e) if visible(&caller, &e) && sub.wants(&e) => {
-                        let ev =
-                            Event::default().event(e.action.clone()).id(e.seq.to_string()).data(wire(&e).to_string());
+                        let ev = Event::default().event(e.action.clone()).id(e.seq.to_string()).data(wire_text(&e));
                         return Some((Ok::<_, std::convert::Infallible>(ev), (rx, caller, sub, false)));
                     }
                     Ok(_) => continue,
@@ -169,6 +179,24 @@ pub async fn events(
 async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let frame = CloseFrame { code, reason: reason.into() };
     let _ = tokio::time::timeout(Duration::from_millis(500), socket.send(Message::Close(Some(frame)))).await;
+}
+
+/// How long a stalled subscriber's socket is kept to deliver its close frame.
+const LINGER: Duration = Duration::from_secs(30);
+
+/// Cut off a subscriber that stopped reading, still telling it why: the 1008 close frame is
+/// queued behind the events already written and the socket is kept (no longer fed) until the
+/// peer reads down to it or [`LINGER`] passes. Dropping the socket at once, as before, lost the
+/// frame: the peer saw the connection vanish without a reason.
+fn close_stalled(mut socket: WebSocket, reason: &'static str, shutdown: tokio_util::sync::CancellationToken) {
+    metrics::counter!("bosun_event_subscribers_dropped_total").increment(1);
+    tokio::spawn(async move {
+        let frame = CloseFrame { code: close_code::POLICY, reason: reason.into() };
+        tokio::select! {
+            _ = tokio::time::timeout(LINGER, socket.send(Message::Close(Some(frame)))) => {}
+            () = shutdown.cancelled() => {}
+        }
+    });
 }
 
 async fn stream_ws(app: App, caller: Caller, mut socket: WebSocket) {
@@ -214,22 +242,14 @@ async fn stream_ws(app: App, caller: Caller, mut socket: WebSocket) {
                     if !(visible(&caller, &e) && sub.wants(&e)) {
                         continue;
                     }
-                    let text = wire(&e).to_string();
+                    let text = wire_text(&e);
                     match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await {
                         Ok(Ok(())) => {}
                         Ok(Err(_)) => return,
-                        Err(_) => {
-                            metrics::counter!("bosun_event_subscribers_dropped_total").increment(1);
-                            close(&mut socket, close_code::POLICY, "too slow: not reading events").await;
-                            return;
-                        }
+                        Err(_) => return close_stalled(socket, "too slow: not reading events", shutdown),
                     }
                 }
-                Err(RecvError::Lagged(_)) => {
-                    metrics::counter!("bosun_event_subscribers_dropped_total").increment(1);
-                    close(&mut socket, close_code::POLICY, "too slow: events were dropped").await;
-                    return;
-                }
+                Err(RecvError::Lagged(_)) => return close_stalled(socket, "too slow: events were dropped", shutdown),
                 Err(RecvError::Closed) => return,
             },
         }

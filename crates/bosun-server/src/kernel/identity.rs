@@ -1,7 +1,5 @@
 //! Tenants, users and API keys: validation, the "self" rule for keys, and their changes.
 
-use std::sync::Arc;
-
 use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome, Severity};
 use bosun_core::clock::format_micros;
 use bosun_core::model::{ApiKey, Owner, Tenant, User};
@@ -189,7 +187,7 @@ impl Kernel {
                 Ok((key, event))
             })
             .await?;
-        let _ = self.events.send(Arc::new(event)); // nothing else runs before the first start
+        let _ = self.events.send(super::Committed::new(event)); // nothing else runs before the first start
         Ok(Some(admin_key))
     }
 

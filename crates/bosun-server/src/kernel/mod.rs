@@ -317,8 +317,28 @@ impl From<StoreError> for KernelError {
     }
 }
 
-/// An audit event after commit, for the live stream.
-pub type Published = Arc<AuditEvent>;
+/// An audit event after commit, for the live stream: shared by every subscriber, with room for
+/// the edge to cache its wire form so it is serialised once per event, not once per subscriber.
+pub type Published = Arc<Committed>;
+
+pub struct Committed {
+    pub event: AuditEvent,
+    /// The event's wire text, made by the first subscriber that sends it.
+    pub wire: std::sync::OnceLock<String>,
+}
+
+impl Committed {
+    pub fn new(event: AuditEvent) -> Published {
+        Arc::new(Committed { event, wire: std::sync::OnceLock::new() })
+    }
+}
+
+impl std::ops::Deref for Committed {
+    type Target = AuditEvent;
+    fn deref(&self) -> &AuditEvent {
+        &self.event
+    }
+}
 
 /// What a command did, for its answer and its audit event.
 pub(crate) struct Applied {
@@ -563,7 +583,7 @@ impl Kernel {
                         w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
                     }
                     let executed = Executed { status: applied.status, body: applied.body, replayed: false };
-                    Ok((executed, Some(Arc::new(event)), applied.wakes_claimers))
+                    Ok((executed, Some(Committed::new(event)), applied.wakes_claimers))
                 },
                 move |(_, event, _)| {
                     // On the writer, in commit order: subscribers see changes as they were committed.
@@ -778,8 +798,8 @@ impl Kernel {
         let appended = self
             .store
             .write_then(
-                move |w| w.append_audit(tenant, draft).map(Arc::new),
-                move |event: &Arc<AuditEvent>| {
+                move |w| w.append_audit(tenant, draft).map(Committed::new),
+                move |event: &Published| {
                     let _ = events.send(event.clone());
                 },
             )
