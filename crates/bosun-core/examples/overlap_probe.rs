@@ -1,6 +1,7 @@
 use bosun_core::lockkey::{LockKey, Overlap, PAIR_BUDGET};
 fn main() {
     let shapes: Vec<(String, String)> = vec![
+        (format!("**/*{}001b*", "a".repeat(470)), format!("**/*{}001c*", "a".repeat(470))),
         (format!("*{}b/*", "a".repeat(480)), format!("*{}c/*", "a".repeat(480))),
         (format!("{}{}b/*", "*a".repeat(14), "a".repeat(440)), format!("{}{}c/*", "*a".repeat(14), "a".repeat(440))),
         (

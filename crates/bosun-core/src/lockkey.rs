@@ -357,16 +357,51 @@ pub enum Overlap {
 pub struct CompiledKey {
     pub key: LockKey,
     nfa: Option<Nfa>,
+    /// Without `**`, a glob matches only paths of exactly its segment count, segment by
+    /// segment: the text and automaton of each segment, so a pair is decided segment by
+    /// segment (a sum of small products instead of one large one).
+    segments: Option<Vec<(String, Nfa)>>,
 }
 
 impl LockKey {
     pub fn compile(&self) -> CompiledKey {
-        let nfa = match self {
-            LockKey::Path(p) if is_pattern(p) || p.contains('\\') => compile(p).ok(),
-            _ => None,
+        let (nfa, segments) = match self {
+            LockKey::Path(p) if is_pattern(p) || p.contains('\\') => {
+                let segments = (!p.split('/').any(|s| s == "**"))
+                    .then(|| {
+                        p.split('/').map(|s| compile(s).map(|n| (s.to_owned(), n))).collect::<Result<Vec<_>, _>>().ok()
+                    })
+                    .flatten();
+                (compile(p).ok(), segments)
+            }
+            _ => (None, None),
         };
-        CompiledKey { key: self.clone(), nfa }
+        CompiledKey { key: self.clone(), nfa, segments }
     }
+}
+
+/// Two globs without `**`, segment by segment: disjoint if the counts differ or any pair of
+/// segments is disjoint; otherwise the witness is the segments' witnesses joined by `/`.
+fn segmentwise(a: &[(String, Nfa)], b: &[(String, Nfa)], budget: &mut u64) -> Overlap {
+    if a.len() != b.len() {
+        return Overlap::Disjoint;
+    }
+    // Cheap rules for every pair first: one disjoint pair settles it without any search.
+    for ((sa, _), (sb, _)) in a.iter().zip(b) {
+        let (pa, pb) = (literal_prefix(sa), literal_prefix(sb));
+        let (xa, xb) = (literal_suffix(sa), literal_suffix(sb));
+        if !(pa.starts_with(pb) || pb.starts_with(pa)) || !(xa.ends_with(xb) || xb.ends_with(xa)) {
+            return Overlap::Disjoint;
+        }
+    }
+    let mut witness = Vec::with_capacity(a.len());
+    for ((_, na), (_, nb)) in a.iter().zip(b) {
+        match product_overlap(na, nb, budget) {
+            Overlap::Overlaps(part) => witness.push(part),
+            other => return other,
+        }
+    }
+    Overlap::Overlaps(witness.join("/"))
 }
 
 impl CompiledKey {
@@ -383,6 +418,9 @@ impl CompiledKey {
         let (sa, sb) = (literal_suffix(a), literal_suffix(b));
         if !(sa.ends_with(sb) || sb.ends_with(sa)) {
             return Overlap::Disjoint;
+        }
+        if let (Some(sa), Some(sb)) = (&self.segments, &other.segments) {
+            return segmentwise(sa, sb, budget);
         }
         match (&self.nfa, &other.nfa) {
             (None, None) => {

@@ -23,9 +23,10 @@ async fn one_lock_request_cannot_stall_other_writers() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert!(r["detail"].as_str().unwrap().contains("at most 16 wildcards"), "{r}");
 
-    // The costliest legal shape: long literal runs between wildcards, so no prefix or suffix rules
-    // the pair out and the product search has to walk. 30 held, 30 asked for.
-    let key = |i: usize, end: char| format!("*{}{i:03}{end}/*", "a".repeat(470));
+    // The costliest legal shape: long literal runs between wildcards and a `**`, so no prefix,
+    // suffix or segment rule settles the pair and the product search has to walk. 30 held, 30
+    // asked for.
+    let key = |i: usize, end: char| format!("**/*{}{i:03}{end}/x*", "a".repeat(470));
     let held: Vec<String> = (0..30).map(|i| key(i, 'b')).collect();
     let (s, r) = c.call("POST", "/api/v1/locks", &a.key, json!({"paths": held, "exclusive": false})).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
@@ -782,4 +783,24 @@ async fn an_event_is_serialised_once_for_all_subscribers() {
     }
     let shared = event.wire.get().expect("the wire text was cached on the shared event");
     assert!(received.iter().all(|t| t == shared), "every subscriber sent the one shared text");
+}
+
+/// `release_lock {paths}` over MCP: an agent that lost its lock ids can still let go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_release_lock_by_paths() {
+    let c = Coord::start().await;
+    let agent = c.agent("mcp-locker", &[]).await;
+    let mcp = RawMcp::new(&c);
+    let session = mcp.open(&agent.key).await;
+    let (_, r) = mcp.tool(&agent.key, &session, "acquire_lock", json!({"paths": ["src/a.rs", "src/b.rs"]})).await;
+    assert_eq!(r["result"]["isError"], false, "{r}");
+    let (_, r) = mcp.tool(&agent.key, &session, "release_lock", json!({"paths": ["src/a.rs"]})).await;
+    assert_eq!(r["result"]["isError"], false, "{r}");
+    assert_eq!(r["result"]["structuredContent"]["locks"][0]["key"], "src/a.rs", "{r}");
+    let (_, list) = c.call("GET", "/api/v1/locks", &agent.key, Value::Null).await;
+    let keys: Vec<&str> = list["locks"].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["src/b.rs"]);
+    let (_, r) = mcp.tool(&agent.key, &session, "release_lock", json!({"paths": ["src/a.rs"]})).await;
+    assert_eq!(r["result"]["isError"], true, "{r}");
+    assert!(r["result"]["content"][0]["text"].as_str().unwrap().starts_with("not_found"), "{r}");
 }
