@@ -200,10 +200,18 @@ pub enum LockCmd {
         #[command(flatten)]
         client: ClientArgs,
     },
-    /// Release a lock
-    #[command(after_help = "Example:\n  bosun lock release 01JDX3Q2V9Z8K7M6N5P4R3S2T1")]
+    /// Release a lock by id, or your own locks by the keys you locked
+    #[command(
+        after_help = "Examples:\n  bosun lock release 01JDX3Q2V9Z8K7M6N5P4R3S2T1\n  bosun lock release --path 'src/api/**' --path db:migrations"
+    )]
     Release {
-        id: String,
+        #[arg(required_unless_present = "paths", conflicts_with = "paths")]
+        id: Option<String>,
+        /// A key you hold (repeatable), instead of an id
+        #[arg(long = "path")]
+        paths: Vec<String>,
+        #[arg(long, default_value = "default")]
+        project: String,
         #[command(flatten)]
         client: ClientArgs,
     },
@@ -451,10 +459,16 @@ pub async fn lock(cmd: LockCmd) -> anyhow::Result<ExitCode> {
             let rows = r["locks"].as_array().cloned().unwrap_or_default();
             c.show(&r["locks"], &rows, &LOCK_COLUMNS);
         }
-        LockCmd::Release { id, client } => {
+        LockCmd::Release { id: Some(id), client, .. } => {
             let c = Client::new(&client);
             let l = c.delete(&format!("/api/v1/locks/{}", encode_component(&id))).await?;
             c.show(&l, std::slice::from_ref(&l), &LOCK_COLUMNS);
+        }
+        LockCmd::Release { id: None, paths, project, client } => {
+            let c = Client::new(&client);
+            let r = c.post("/api/v1/locks/release", &json!({"project": project, "paths": paths})).await?;
+            let rows = r["locks"].as_array().cloned().unwrap_or_default();
+            c.show(&r["locks"], &rows, &LOCK_COLUMNS);
         }
     }
     Ok(ExitCode::SUCCESS)

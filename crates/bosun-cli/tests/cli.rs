@@ -136,6 +136,12 @@ fn agents_tasks_locks_and_handoffs_from_the_command_line() {
     let conflict = bosun(&["lock", "acquire", "src/**"], url, Some(&admin));
     assert_eq!(conflict.status.code(), Some(1));
     assert!(text(&conflict.stderr).starts_with("error: lock_conflict: "), "{}", text(&conflict.stderr));
+    // Release by key instead of id: your own locks only.
+    assert!(bosun(&["lock", "acquire", "docs/notes.md"], url, Some(&admin)).status.success());
+    let released = json_of(&bosun(&["lock", "release", "--path", "./docs//notes.md", "--json"], url, Some(&admin)));
+    assert_eq!(released[0]["key"], "docs/notes.md", "{released}");
+    let none = bosun(&["lock", "release", "--path", "docs/notes.md"], url, Some(&admin));
+    assert!(text(&none.stderr).starts_with("error: not_found: "), "{}", text(&none.stderr));
 
     let id = task["id"].as_str().unwrap();
     let done = json_of(&bosun(
