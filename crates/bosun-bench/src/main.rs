@@ -394,31 +394,13 @@ async fn audit_query(db: &Path, runs: usize) -> anyhow::Result<()> {
 }
 
 async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    anyhow::ensure!(bin.exists(), "build it first: cargo build --release (looked for {})", bin.display());
     let dir = tempfile::tempdir()?;
     let client = reqwest::Client::new();
     let mut lat = Vec::new();
     let mut rss_kb = 0u64;
     for run in 0..=runs {
         let started = Instant::now();
-        let mut child = Command::new(bin)
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .env("BOSUN_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let stdout = child.stdout.take().expect("piped");
-        let mut url = String::new();
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            if let Some(u) = line.strip_prefix("Bosun listening on ") {
-                url = u.trim().to_owned();
-                break;
-            }
-        }
+        let (mut child, url) = probe::spawn_serve(bin, dir.path())?;
         loop {
             if client.get(format!("{url}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
                 break;
@@ -431,15 +413,9 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
         }
         if run == runs {
             tokio::time::sleep(Duration::from_secs(2)).await; // idle, then measure
-            let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
-            rss_kb = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
+            rss_kb = probe::proc_status(child.id(), "VmRSS:");
         }
-        Command::new("kill").arg("-TERM").arg(child.id().to_string()).status()?;
+        std::process::Command::new("kill").arg("-TERM").arg(child.id().to_string()).status()?;
         child.wait()?;
     }
     println!("serve ready on an existing database, spawn to /readyz 200 ({runs} runs): ms {}", percentiles(lat));
@@ -457,18 +433,23 @@ async fn coord_server(agents: usize) -> anyhow::Result<(Server, tempfile::TempDi
     let client = reqwest::Client::new();
     let mut keys = Vec::new();
     for i in 0..agents {
-        let r: serde_json::Value = client
-            .post(format!("{url}/api/v1/agents"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": format!("bench-{i}")}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        keys.push(r["key"]["key"].as_str().unwrap_or_default().to_owned());
+        keys.push(register(&client, &url, &admin, &format!("bench-{i}")).await?);
     }
     Ok((server, dir, keys, admin))
+}
+
+/// Register an agent through the API; its key.
+pub(crate) async fn register(client: &reqwest::Client, url: &str, admin: &str, name: &str) -> anyhow::Result<String> {
+    let r: serde_json::Value = client
+        .post(format!("{url}/api/v1/agents"))
+        .bearer_auth(admin)
+        .json(&json!({ "name": name }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(r["key"]["key"].as_str().unwrap_or_default().to_owned())
 }
 
 /// Run `work` on `clients` concurrent tasks for `seconds`; each call returns per-op latencies.

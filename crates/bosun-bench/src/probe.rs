@@ -10,7 +10,7 @@ use bosun_core::SystemClock;
 use bosun_server::Server;
 use serde_json::{Value, json};
 
-use crate::{bench_config, percentiles};
+use crate::{bench_config, percentiles, register};
 
 /// One agent holds 30 shared locks of the costliest legal shape, another asks for 30 such keys
 /// exclusively, over and over; meanwhile a third client submits tasks. Reports the lock
@@ -20,19 +20,7 @@ pub async fn lock_overlap(seconds: u64) -> anyhow::Result<()> {
     let server = Server::start(&bench_config(dir.path()), Arc::new(SystemClock)).await?;
     let (url, admin) = (server.url(), server.admin_key.clone().expect("fresh"));
     let client = reqwest::Client::new();
-    let mut keys = Vec::new();
-    for name in ["holder", "asker"] {
-        let r: Value = client
-            .post(format!("{url}/api/v1/agents"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": name}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        keys.push(r["key"]["key"].as_str().unwrap_or_default().to_owned());
-    }
+    let keys = [register(&client, &url, &admin, "holder").await?, register(&client, &url, &admin, "asker").await?];
     // Long literal runs between wildcards and a `**`: no prefix, suffix or segment rule settles a
     // pair, so the product search walks until the request's budget runs out.
     let key = |i: usize, end: char| format!("**/*{}{i:03}{end}/x*", "a".repeat(470));
@@ -113,7 +101,8 @@ pub async fn lock_overlap(seconds: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn proc_status(pid: u32, field: &str) -> u64 {
+/// A number field of `/proc/PID/status` (kB for memory fields), 0 when unreadable.
+pub(crate) fn proc_status(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -133,8 +122,8 @@ fn cpu_seconds(pid: u32) -> f64 {
     (ticks(11) + ticks(12)) / 100.0 // utime, stime (fields 14 and 15 of stat), at 100 Hz
 }
 
-/// Spawn `bosun serve` on a fresh data directory; returns the child, its URL and the admin key.
-fn spawn_server(bin: &Path, dir: &Path) -> anyhow::Result<(std::process::Child, String, String)> {
+/// Spawn `bosun serve` on `dir`; returns the child and its URL once it listens.
+pub(crate) fn spawn_serve(bin: &Path, dir: &Path) -> anyhow::Result<(std::process::Child, String)> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     anyhow::ensure!(bin.exists(), "build it first: cargo build --release (looked for {})", bin.display());
@@ -153,14 +142,14 @@ fn spawn_server(bin: &Path, dir: &Path) -> anyhow::Result<(std::process::Child, 
             break;
         }
     }
-    let admin = std::fs::read_to_string(dir.join("admin.key"))?.trim().to_owned();
-    Ok((child, url, admin))
+    Ok((child, url))
 }
 
 /// Defects 5 and 6: key verification cost and what a wrong-secret flood does to the server.
 pub async fn auth_flood(bin: &Path, clients: usize, seconds: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (mut child, url, admin) = spawn_server(bin, dir.path())?;
+    let (mut child, url) = spawn_serve(bin, dir.path())?;
+    let admin = std::fs::read_to_string(dir.path().join("admin.key"))?.trim().to_owned();
     let pid = child.id();
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     client.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await?.error_for_status()?;
@@ -169,16 +158,7 @@ pub async fn auth_flood(bin: &Path, clients: usize, seconds: u64) -> anyhow::Res
     // First use of 32 fresh agent keys at once (each one's verification is uncached).
     let mut agent_keys = Vec::new();
     for i in 0..32 {
-        let r: Value = client
-            .post(format!("{url}/api/v1/agents"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": format!("first-{i}")}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        agent_keys.push(r["key"]["key"].as_str().unwrap_or_default().to_owned());
+        agent_keys.push(register(&client, &url, &admin, &format!("first-{i}")).await?);
     }
     let mut first = Vec::new();
     let handles: Vec<_> = agent_keys
@@ -201,16 +181,7 @@ pub async fn auth_flood(bin: &Path, clients: usize, seconds: u64) -> anyhow::Res
     // One at a time: the whole uncached verification path (prefix read + HMAC) per request.
     let mut sequential = Vec::new();
     for i in 0..200 {
-        let r: Value = client
-            .post(format!("{url}/api/v1/agents"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": format!("seq-{i}")}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let key = r["key"]["key"].as_str().unwrap_or_default().to_owned();
+        let key = register(&client, &url, &admin, &format!("seq-{i}")).await?;
         let t = Instant::now();
         client.get(format!("{url}/api/v1/whoami")).bearer_auth(&key).send().await?.error_for_status()?;
         sequential.push(t.elapsed());

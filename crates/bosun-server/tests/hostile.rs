@@ -358,15 +358,7 @@ impl RawMcp {
 /// Wait (bounded) until the server has `n` open streams: background work ends asynchronously
 /// after the event that ends it, so this waits for that event's effect, not for time to pass.
 async fn streams_settle(c: &Coord, n: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let open = c.t.server.kernel.open_streams();
-        if open == n || Instant::now() > deadline {
-            return open;
-        }
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    streams_settle_within(c, n, Duration::from_secs(5)).await
 }
 
 /// `/mcp` opened sessions for `Bearer garbage`, and each session's background task outlived
@@ -442,6 +434,29 @@ async fn an_mcp_session_id_is_never_a_credential() {
     assert_eq!(me["result"]["structuredContent"]["name"], "someone-else", "{me}");
 }
 
+async fn open_sse(
+    c: &Coord,
+    key: &str,
+) -> impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin {
+    let resp = c.t.client.get(c.t.url("/api/v1/events")).bearer_auth(key).header("accept", "text/event-stream");
+    let resp = resp.send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    Box::pin(resp.bytes_stream())
+}
+
+/// Read (events up to the revocation, keep-alives) until the stream ends: within a second.
+async fn sse_ends_within_a_second(
+    sse: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
+) {
+    use futures_util::StreamExt;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(1), sse.next()).await.expect("SSE ended within 1 s") {
+            None | Some(Err(_)) => return,
+            Some(Ok(_)) => continue,
+        }
+    }
+}
+
 /// Revoking a key or deregistering an agent left its WebSocket and SSE streams delivering events
 /// while REST already answered 401. Now every stream and MCP session of it ends within 1 s.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -453,16 +468,7 @@ async fn revocation_ends_every_stream_of_the_credential() {
     let mut req = c.t.url("/api/v1/events").replace("http://", "ws://").into_client_request().unwrap();
     req.headers_mut().insert("authorization", format!("Bearer {}", agent.key).parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket");
-    let sse =
-        c.t.client
-            .get(c.t.url("/api/v1/events"))
-            .bearer_auth(&agent.key)
-            .header("accept", "text/event-stream")
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(sse.status(), StatusCode::OK);
-    let mut sse = sse.bytes_stream();
+    let mut sse = open_sse(&c, &agent.key).await;
     let mcp = RawMcp::new(&c);
     let session = mcp.open(&agent.key).await;
     assert_eq!(streams_settle(&c, 3).await, 3, "WebSocket, SSE and the MCP session are watched");
@@ -480,12 +486,7 @@ async fn revocation_ends_every_stream_of_the_credential() {
     };
     assert_eq!(close.map(|f| u16::from(f.code)), Some(1008));
     // The SSE stream ends.
-    loop {
-        match tokio::time::timeout(Duration::from_secs(1), sse.next()).await.expect("SSE ended within 1 s") {
-            None | Some(Err(_)) => break,
-            Some(Ok(_)) => continue, // events up to the revocation, keep-alives
-        }
-    }
+    sse_ends_within_a_second(&mut sse).await;
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     assert_eq!(streams_settle(&c, 0).await, 0, "the MCP session's work ended too");
     let (s, _) = mcp.tool(&agent.key, &session, "whoami", json!({})).await;
@@ -496,24 +497,11 @@ async fn revocation_ends_every_stream_of_the_credential() {
     let (s, created) = c.call("POST", &format!("/api/v1/users/{user}/keys"), &c.t.admin, json!({})).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     let (key, key_id) = (created["key"].as_str().unwrap().to_owned(), created["id"].as_str().unwrap().to_owned());
-    let sse =
-        c.t.client
-            .get(c.t.url("/api/v1/events"))
-            .bearer_auth(&key)
-            .header("accept", "text/event-stream")
-            .send()
-            .await
-            .unwrap();
-    let mut sse = sse.bytes_stream();
+    let mut sse = open_sse(&c, &key).await;
     assert_eq!(streams_settle(&c, 1).await, 1);
     let (s, r) = c.call("DELETE", &format!("/api/v1/keys/{key_id}"), &c.t.admin, Value::Null).await;
     assert!(s.is_success(), "{r}");
-    loop {
-        match tokio::time::timeout(Duration::from_secs(1), sse.next()).await.expect("SSE ended within 1 s") {
-            None | Some(Err(_)) => break,
-            Some(Ok(_)) => continue,
-        }
-    }
+    sse_ends_within_a_second(&mut sse).await;
     assert_eq!(streams_settle(&c, 0).await, 0);
 }
 
@@ -741,7 +729,7 @@ async fn streams_settle_within(c: &Coord, n: usize, limit: Duration) -> usize {
         if open == n || Instant::now() > deadline {
             return open;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
