@@ -10,7 +10,11 @@ use serde_json::json;
 
 use crate::{AuditFilter, IdempotentReply, Page, Store, StoreError, TaskFilter};
 
-/// Run every check on a fresh, empty store.
+mod fleet;
+mod messages;
+
+/// Run every check on a fresh, empty store. Together they call every operation of `ReadTx` and
+/// `WriteTx` (a test in `tests/` holds the list).
 pub async fn run_all(store: Arc<dyn Store>) {
     identity_round_trip_and_tenant_scoping(&store).await;
     audit_chain_is_gap_free_under_concurrency(&store).await;
@@ -19,6 +23,12 @@ pub async fn run_all(store: Arc<dyn Store>) {
     idempotent_replies(&store).await;
     tasks_order_cursor_and_timers(&store).await;
     lock_fences_and_expiry(&store).await;
+    fleet::agents_keys_and_presence(&store).await;
+    fleet::tasks_by_key_and_holder(&store).await;
+    fleet::locks_of_holders(&store).await;
+    fleet::handoffs_newest_first(&store).await;
+    messages::messages_receipts_inbox_and_threads(&store).await;
+    messages::search_and_allowlist(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
@@ -40,7 +50,7 @@ pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
     }
 }
 
-async fn new_tenant(store: &Arc<dyn Store>, name: &str) -> TenantId {
+pub(crate) async fn new_tenant(store: &Arc<dyn Store>, name: &str) -> TenantId {
     let t = Tenant {
         id: TenantId::generate(),
         name: name.into(),
@@ -53,8 +63,14 @@ async fn new_tenant(store: &Arc<dyn Store>, name: &str) -> TenantId {
 }
 
 async fn identity_round_trip_and_tenant_scoping(store: &Arc<dyn Store>) {
+    store.read(|r| r.ping()).await.expect("an empty store answers");
     let a = new_tenant(store, "conf-a").await;
     let b = new_tenant(store, "conf-b").await;
+    let (ta, missing) = (store.read(move |r| r.tenant(a)).await.unwrap(), TenantId::generate());
+    assert_eq!(ta.map(|t| (t.name, t.system)), Some(("conf-a".to_owned(), false)), "a tenant reads back");
+    assert!(store.read(move |r| r.tenant(missing)).await.unwrap().is_none());
+    let names: Vec<String> = store.read(|r| r.list_tenants()).await.unwrap().into_iter().map(|t| t.name).collect();
+    assert!(names.contains(&"conf-a".to_owned()) && names.contains(&"conf-b".to_owned()), "{names:?}");
     let dup = Tenant { id: TenantId::generate(), name: "conf-a".into(), system: false, created_at: "x".into() };
     let err = store.write(move |w| w.create_tenant(&dup)).await.expect_err("duplicate tenant name");
     assert!(matches!(err, StoreError::Conflict(_)), "duplicate name is a conflict, got {err:?}");
@@ -132,6 +148,10 @@ async fn audit_chain_is_gap_free_under_concurrency(store: &Arc<dyn Store>) {
     for t in tasks {
         let e = t.await.expect("join");
         assert_eq!(e.details["password"], "[REDACTED]", "details are redacted before storage");
+    }
+    let with_events = store.read(|r| r.audit_tenants()).await.expect("tenants with events");
+    for tenant in &tenants {
+        assert!(with_events.contains(&tenant.to_string()), "offline verification finds every chain");
     }
     for tenant in tenants {
         let name = tenant.to_string();
@@ -236,7 +256,7 @@ fn rand_u64() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
-fn task(tenant: TenantId, title: &str, priority: u8, at: bosun_core::Timestamp) -> bosun_core::task::Task {
+pub(crate) fn task(tenant: TenantId, title: &str, priority: u8, at: bosun_core::Timestamp) -> bosun_core::task::Task {
     bosun_core::task::Task { priority, ..bosun_core::task::Task::new(tenant, "p", title, "test", at) }
 }
 
