@@ -251,7 +251,7 @@ async fn http(clients: usize, seconds: u64) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
     report(&format!("http audited mutations ({clients} clients)"), all, elapsed);
     println!("  errors: {errors}");
-    let verdict = bosun_store::verify::verify_store(server.kernel.store().as_ref(), &mut |_| {})?;
+    let verdict = bosun_store::verify::verify_store(server.kernel.raw_store().as_ref(), &mut |_| {})?;
     println!("  chain after the run: {verdict:?}");
     server.shutdown().await?;
     Ok(())
@@ -542,7 +542,7 @@ async fn claim_depth(queued: usize, clients: usize, seconds: u64) -> anyhow::Res
     // Setup shortcut: the queue is filled straight through the store (no audit events), which is
     // not how users submit, but is how to get a million rows in seconds.
     let started = Instant::now();
-    let store = server.kernel.store().clone();
+    let store = server.kernel.raw_store().clone();
     for chunk in 0..queued.div_ceil(5000) {
         let n = 5000.min(queued - chunk * 5000);
         store
@@ -671,7 +671,7 @@ async fn heartbeats(agents: usize, interval: u64, seconds: u64) -> anyhow::Resul
         }
         server
             .kernel
-            .store()
+            .raw_store()
             .write(move |w| {
                 for (agent, key) in &batch {
                     w.create_agent(agent)?;
@@ -861,7 +861,7 @@ async fn message_store(total: usize) -> anyhow::Result<()> {
         );
         server
             .kernel
-            .store()
+            .raw_store()
             .write(move |w| {
                 let now = jiff::Timestamp::now();
                 for i in 0..n {

@@ -13,13 +13,12 @@
 //! revocation takes effect within one second on every node.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use argon2::Argon2;
 use argon2::password_hash::PasswordVerifier;
 use bosun_core::model::{ApiKey, Owner};
 use bosun_core::{KeyId, TenantId, Timestamp, apikey};
-use bosun_store::Store;
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
@@ -218,7 +217,7 @@ fn deny(tenant: Option<TenantId>, key_id: Option<KeyId>, reason: &'static str) -
 
 /// Turn an `Authorization` header into a caller.
 pub async fn authenticate(
-    store: &Arc<dyn Store>,
+    store: &bosun_store::ReadStore,
     cache: &KeyCache,
     secret: &KeySecret,
     now: Timestamp,

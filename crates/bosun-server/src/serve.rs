@@ -175,8 +175,8 @@ impl Server {
             scheduler.abort();
         }
         self.kernel.flush_auth_failures(true).await;
-        let store = self.kernel.store().clone();
-        tokio::task::spawn_blocking(move || store.shutdown()).await.map_err(std::io::Error::other)?;
+        let kernel = self.kernel.clone();
+        tokio::task::spawn_blocking(move || kernel.shutdown_store()).await.map_err(std::io::Error::other)?;
         served
     }
 

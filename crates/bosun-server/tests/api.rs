@@ -181,7 +181,7 @@ async fn revoked_keys_stop_working_within_a_second() {
     let (_, me) = t.call("GET", "/api/v1/whoami", Some(&t.admin), None).await;
     let tenant = bosun_core::TenantId::parse(me["tenant"]["id"].as_str().unwrap()).unwrap();
     let key_id = bosun_core::KeyId::parse(&dev_key_id).unwrap();
-    let store = t.server.kernel.store().clone();
+    let store = t.server.kernel.raw_store().clone();
     store.write(move |w| w.revoke_key(tenant, key_id, "2026-01-01T00:00:00.000000Z")).await.unwrap();
     let (s, _) = t.call("GET", "/api/v1/whoami", Some(&dev), None).await;
     assert_eq!(s, StatusCode::OK, "within the recheck window the cached verification stands");
@@ -306,7 +306,7 @@ async fn openapi_health_and_metrics_are_served() {
     assert!(text.contains("bosun_writer_batch_size"));
 
     // A store that cannot write is not ready, and mutations fail cleanly with 503.
-    t.server.kernel.store().shutdown();
+    t.server.kernel.shutdown_store();
     let (s, body) = t.call("GET", "/readyz", None, None).await;
     assert_eq!((s, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")));
     let (s, body) = t.call("POST", "/api/v1/users", Some(&t.admin), Some(json!({"name": "late"}))).await;

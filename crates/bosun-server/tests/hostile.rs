@@ -277,7 +277,7 @@ async fn api_keys_are_hmac_hashed_fast_to_check_and_old_argon2_keys_still_work()
         enrolment: false,
     };
     // Simulates a database written by an older Bosun (the only way such a row can exist now).
-    server.kernel.store().write(move |w| w.create_key(&legacy)).await.unwrap();
+    server.kernel.raw_store().write(move |w| w.create_key(&legacy)).await.unwrap();
     assert_eq!(whoami(plaintext.clone()).await, StatusCode::OK);
     // A wrong secret is refused (429 here: the flood above spent this address's failure budget).
     let refused = whoami(format!("{}ffffff", &plaintext[..plaintext.len() - 6])).await;

@@ -327,3 +327,23 @@ impl dyn Store {
         .map_err(|e| StoreError::Internal(format!("read task failed: {e}")))?
     }
 }
+
+/// A store that can only be read: what the kernel hands the edges, so that no handler can write
+/// (every change goes through the kernel, with its audit event in the same transaction).
+#[derive(Clone)]
+pub struct ReadStore(std::sync::Arc<dyn Store>);
+
+impl ReadStore {
+    pub fn new(store: std::sync::Arc<dyn Store>) -> Self {
+        Self(store)
+    }
+
+    /// Run `f` on a read connection, off the async executor.
+    pub async fn read<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn ReadTx) -> Result<R> + Send + 'static,
+    {
+        self.0.read(f).await
+    }
+}

@@ -249,12 +249,7 @@ async fn healthz() -> Response {
 
 /// Ready when the database answers a read and the writer commits (an empty transaction).
 async fn readyz(State(app): State<App>) -> Response {
-    let store = app.kernel.store().clone();
-    let check = async {
-        store.read(|r| r.ping()).await?;
-        store.write(|_| Ok::<_, bosun_store::StoreError>(())).await
-    };
-    match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
+    match tokio::time::timeout(std::time::Duration::from_secs(2), app.kernel.ready()).await {
         Ok(Ok(())) => axum::Json(json!({"status": "ready"})).into_response(),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
