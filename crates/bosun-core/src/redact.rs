@@ -43,11 +43,13 @@ static SECRET_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// `password=hunter2`, `token: abc`, `AWS_SECRET_ACCESS_KEY="…"` in free text: a name ending in
 /// a secret word, `=` or `:`, and a value (quoted, or up to a space, comma, semicolon or `&`).
 /// The name stays readable; the value goes. (`max_tokens: 5` keeps its value: the name must end
-/// in the secret word.)
+/// in the secret word. Words that are common in prose — credential, authorization, cookie — are
+/// left to the key-name and value-shape rules, or "missing credential: send …" would lose its
+/// advice.)
 static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?P<name>\b[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|",
-        r"(?:access|secret|private|client|signing)[_-]?key|credentials?|authorization|auth|cookie))",
+        r"(?:access|secret|private|client|signing)[_-]?key))",
         r#"(?P<sep>["']?\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&"']+)"#,
     ))
     .expect("secret pair pattern compiles")
@@ -187,8 +189,9 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(redact_text(text), want, "{text}");
         }
-        // Not secrets: counts, commit ids, words.
+        // Not secrets: counts, commit ids, words, our own advice.
         for text in [
+            "missing credential: send `Authorization: Bearer <API key>`",
             "max_tokens: 500",
             "tokens_used=12",
             "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",

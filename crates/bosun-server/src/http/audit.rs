@@ -22,6 +22,7 @@ pub const EXPORT_MAX: u32 = 100_000;
 const EXPORT_PAGE: u32 = 1000;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// Actor id or name.

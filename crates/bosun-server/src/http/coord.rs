@@ -101,6 +101,7 @@ pub async fn register_agent(State(app): State<App>, auth: Auth, ApiJson(b): ApiJ
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgentParams {
     pub status: Option<String>,
@@ -323,6 +324,7 @@ pub async fn get_task(State(app): State<App>, auth: Auth, Path(id): Path<String>
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskParams {
     pub project: Option<String>,
@@ -507,6 +509,7 @@ pub async fn acquire_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJs
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LockParams {
     pub project: Option<String>,
@@ -616,6 +619,7 @@ pub async fn write_handoff(State(app): State<App>, auth: Auth, ApiJson(b): ApiJs
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HandoffParams {
     pub project: Option<String>,

@@ -99,6 +99,7 @@ pub async fn create_user(State(app): State<App>, auth: Auth, ApiJson(body): ApiJ
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListUsersParams {
     /// The `next_cursor` of the previous page.

@@ -95,6 +95,7 @@ pub async fn send(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SendBo
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxParams {
     /// Only messages not yet read.
@@ -172,6 +173,7 @@ pub async fn thread(State(app): State<App>, auth: Auth, Path(id): Path<String>) 
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Words, all required, searched in subject and body.

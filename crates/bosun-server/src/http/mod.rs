@@ -3,6 +3,7 @@
 //! mapping from [`KernelError`] to an answer.
 
 mod audit;
+pub mod contract;
 mod coord;
 pub mod events;
 mod identity;
@@ -101,8 +102,10 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .routes(routes!(messages::get_allowlist, messages::put_allowlist))
         .routes(routes!(events::events))
         .split_for_parts();
-    let openapi = openapi.to_json().expect("the OpenAPI document serializes");
-    let openapi_value: Arc<Value> = Arc::new(serde_json::from_str(&openapi).expect("the OpenAPI document parses"));
+    let mut openapi_value: Value = serde_json::to_value(&openapi).expect("the OpenAPI document serializes");
+    contract::complete(&mut openapi_value);
+    let openapi = openapi_value.to_string();
+    let openapi_value = Arc::new(openapi_value);
     let shutdown = kernel.shutdown_token().clone();
     let events = crate::mcp::Events { kernel: kernel.clone() };
     let state = Arc::new(AppState { kernel, metrics, openapi });

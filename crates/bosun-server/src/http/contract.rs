@@ -1,0 +1,131 @@
+//! The OpenAPI document as the contract: what the handlers' annotations say, completed in one
+//! place with what every operation can answer besides its successes (problem+json errors,
+//! with the statuses the edge and the kernel produce), a description on every response, and
+//! the JSON-anything fields typed as such. Checked in CI by a property-based fuzzer
+//! (`tests/contract.rs`): no answer the server sends may be off this document.
+
+use serde_json::{Map, Value, json};
+
+/// Errors every authenticated operation can answer, and why.
+const ALWAYS: [(&str, &str); 5] = [
+    ("401", "Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`)."),
+    ("403", "The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`)."),
+    ("422", "A parameter or body that does not fit: names the field and what was expected (`validation_failed`)."),
+    ("429", "A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers."),
+    ("503", "The database cannot serve right now (`unavailable`); retry shortly."),
+];
+/// Errors of operations that take a body.
+const WITH_BODY: [(&str, &str); 3] = [
+    ("400", "Malformed JSON (`validation_failed`)."),
+    ("413", "A body over 1 MiB (`payload_too_large`)."),
+    ("415", "A body that is not `application/json` (`validation_failed`)."),
+];
+/// Errors of operations that name a resource (by path or in their body).
+const NAMED: (&str, &str) = ("404", "No such resource in the caller's tenant (`not_found`).");
+/// Errors of operations that change state.
+const CHANGING: (&str, &str) =
+    ("409", "The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …).");
+
+fn problem_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+/// Complete the generated document (see the module docs).
+pub fn complete(doc: &mut Value) {
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                complete_operation(path, method, op);
+            }
+        }
+    }
+    // Fields that hold any JSON value (null included): utoipa renders `serde_json::Value` as an
+    // object, which is not what the server sends.
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for schema in schemas.values_mut() {
+            if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+                for name in ["payload", "result"] {
+                    if let Some(p) = props.get_mut(name) {
+                        let description = p.get("description").cloned().unwrap_or(json!("Any JSON value."));
+                        *p = json!({ "description": description });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn complete_operation(path: &str, method: &str, op: &mut Value) {
+    let has_body = op.get("requestBody").is_some();
+    let names_something = path.contains('{') || method != "get";
+    let changes = method != "get";
+    let responses = op.as_object_mut().map(|o| o.entry("responses").or_insert_with(|| json!({})));
+    let Some(responses) = responses.and_then(Value::as_object_mut) else { return };
+    let mut wanted: Vec<(&str, &str)> = ALWAYS.to_vec();
+    if has_body {
+        wanted.extend(WITH_BODY);
+    }
+    if names_something {
+        wanted.push(NAMED);
+    }
+    if changes {
+        wanted.push(CHANGING);
+    }
+    for (status, description) in wanted {
+        let entry = responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
+        // An error documented by a handler keeps its text but is problem+json.
+        if let Some(content) = entry.get_mut("content").and_then(Value::as_object_mut)
+            && let Some(schema) = content.remove("application/json")
+        {
+            content.insert("application/problem+json".into(), schema);
+        }
+    }
+    for (status, response) in responses.iter_mut() {
+        let Some(response) = response.as_object_mut() else { continue };
+        if !response.contains_key("description") {
+            response.insert("description".into(), Value::String(default_description(status)));
+        }
+    }
+    let sorted: Map<String, Value> = {
+        let mut entries: Vec<_> = std::mem::take(responses).into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.into_iter().collect()
+    };
+    *responses = sorted;
+}
+
+fn default_description(status: &str) -> String {
+    match status {
+        "200" => "Success.",
+        "201" => "Created.",
+        "204" => "Nothing to return (for a claim: no task is ready for you).",
+        "101" => "Switching to the WebSocket protocol.",
+        _ => "See the body.",
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_documents_its_errors_as_problem_json() {
+        let mut doc = json!({"paths": {"/x/{id}": {"post": {
+            "requestBody": {"content": {"application/json": {}}},
+            "responses": {"200": {"content": {"application/json": {}}},
+                          "404": {"content": {"application/json": {"schema": {}}}}}
+        }}}});
+        complete(&mut doc);
+        let r = &doc["paths"]["/x/{id}"]["post"]["responses"];
+        for s in ["200", "400", "401", "403", "404", "409", "413", "415", "422", "429", "503"] {
+            assert!(r[s]["description"].is_string(), "{s}: {r}");
+        }
+        assert!(r["404"]["content"]["application/problem+json"].is_object(), "{r}");
+        assert!(r["404"]["content"]["application/json"].is_null(), "{r}");
+    }
+}

@@ -1,0 +1,76 @@
+//! The OpenAPI document is the contract: it validates as OpenAPI 3.1 (`openapi-spec-validator`),
+//! and a property-based fuzzer (`schemathesis`, from PyPI) that sends thousands of requests
+//! generated from it — as an admin and as an agent — finds no server error, no answer off its
+//! documented schema, and no undocumented status code or content type.
+//!
+//! The Python tools live in a virtualenv under `target/py-venv`, made here on first use (or by
+//! `.ci/run`), so `cargo test --workspace` on a fresh machine needs only Python 3 and PyPI.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::TestServer;
+use serde_json::json;
+
+/// The virtualenv with the pinned tools, created when missing.
+fn venv() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = std::env::var_os("BOSUN_PY_VENV").map_or_else(|| root.join("target/py-venv"), PathBuf::from);
+    let ready = venv.join("bin/schemathesis").exists() && venv.join("bin/openapi-spec-validator").exists();
+    if !ready {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 runs");
+        assert!(made.success(), "python3 -m venv {}", venv.display());
+        let requirements = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py-requirements.txt");
+        let pip = Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements)
+            .status()
+            .expect("pip runs");
+        assert!(pip.success(), "pip install -r {}", requirements.display());
+    }
+    venv
+}
+
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().expect("the tool runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_document_is_valid_openapi_and_the_server_keeps_to_it() {
+    let venv = tokio::task::spawn_blocking(venv).await.unwrap();
+    // Rate limits off: the fuzzer sends thousands of requests from one address with one key, and
+    // 429s (documented everywhere) would leave the logic behind them untested.
+    let t = TestServer::start_unlimited().await;
+    let doc = t.client.get(t.url("/api/v1/openapi.json")).send().await.unwrap().text().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, &doc).unwrap();
+    let (ok, out) = run(Command::new(venv.join("bin/openapi-spec-validator")).arg(&file));
+    assert!(ok, "openapi-spec-validator refused the served document:\n{out}");
+
+    let (s, agent) =
+        t.call("POST", "/api/v1/agents", Some(&t.admin), Some(json!({"name": "fuzzer", "kind": "test"}))).await;
+    assert!(s.is_success(), "{agent}");
+    let agent_key = agent["key"]["key"].as_str().unwrap().to_owned();
+    for (who, key) in [("admin", t.admin.clone()), ("agent", agent_key)] {
+        let (url, venv) = (t.url("/api/v1/openapi.json"), venv.clone());
+        let (ok, out) = tokio::task::spawn_blocking(move || {
+            run(Command::new(venv.join("bin/schemathesis"))
+                .args(["run", &url, "--header", &format!("Authorization: Bearer {key}")])
+                .args([
+                    "--checks",
+                    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                ])
+                .args(["--max-examples", "30", "--request-timeout", "10", "--seed", "8"])
+                .args(["--phases", "examples,coverage,fuzzing", "--no-color"]))
+        })
+        .await
+        .unwrap();
+        assert!(ok, "schemathesis as {who} found answers off the contract:\n{out}");
+        assert!(out.contains(" passed"), "schemathesis as {who} ran no test case:\n{out}");
+    }
+}
