@@ -57,6 +57,17 @@ pub enum Requirement {
     System,
 }
 
+/// Who may see an action's events on the live stream (users of the tenant see them all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Every agent of the tenant: coordination (tasks, locks, agents, handoffs).
+    Fleet,
+    /// The agents it concerns: its actor, its target, and a message's recipients.
+    Parties,
+    /// Users only: identity, keys, policy, failed logins.
+    Users,
+}
+
 /// Every action Bosun audits, named `noun.verb` as in the audit log and the event stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -96,43 +107,43 @@ pub enum Action {
     EnrolmentMisuse,
 }
 
-/// The one table: each action, its name, and who may do it.
-const TABLE: &[(Action, &str, Requirement)] = &[
-    (Action::TenantCreate, "tenant.created", Requirement::SystemAdmin),
-    (Action::TenantList, "tenant.listed", Requirement::SystemAdmin),
-    (Action::UserCreate, "user.created", Requirement::Role(Role::Admin)),
-    (Action::KeyCreate, "key.created", Requirement::AdminOrSelf),
-    (Action::KeyRevoke, "key.revoked", Requirement::AdminOrSelf),
-    (Action::AuthFail, "auth.failed", Requirement::System),
-    (Action::AgentRegister, "agent.registered", Requirement::UserRole(Role::Developer)),
-    (Action::AgentHeartbeat, "agent.heartbeat", Requirement::Agent),
-    (Action::AgentDeregister, "agent.deregistered", Requirement::Role(Role::Developer)),
-    (Action::AgentStatusChange, "agent.status_changed", Requirement::System),
-    (Action::AgentOffline, "agent.offline", Requirement::System),
-    (Action::TaskSubmit, "task.submitted", Requirement::Role(Role::Developer)),
-    (Action::TaskClaim, "task.claimed", Requirement::Agent),
-    (Action::TaskHeartbeat, "task.heartbeat", Requirement::Agent),
-    (Action::TaskComplete, "task.completed", Requirement::Agent),
-    (Action::TaskFail, "task.failed", Requirement::Agent),
-    (Action::TaskCancel, "task.cancelled", Requirement::Role(Role::Developer)),
-    (Action::TaskRetry, "task.retried", Requirement::UserRole(Role::Developer)),
-    (Action::TaskLeaseExpire, "task.lease_expired", Requirement::System),
-    (Action::TaskRequeue, "task.requeued", Requirement::System),
-    (Action::LockAcquire, "lock.acquired", Requirement::Role(Role::Developer)),
-    (Action::LockRenew, "lock.renewed", Requirement::Role(Role::Developer)),
-    (Action::LockRelease, "lock.released", Requirement::Role(Role::Developer)),
-    (Action::LockExpire, "lock.expired", Requirement::System),
-    (Action::HandoffWrite, "handoff.written", Requirement::Role(Role::Developer)),
-    (Action::MessageSend, "message.sent", Requirement::Role(Role::Developer)),
-    (Action::MessageDeliver, "message.delivered", Requirement::Agent),
-    (Action::MessageRead, "message.read", Requirement::Agent),
-    (Action::MessageAck, "message.acked", Requirement::Agent),
-    (Action::AllowlistUpdate, "allowlist.updated", Requirement::UserRole(Role::Admin)),
-    (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System),
+/// The one table: each action, its name, who may do it, and who sees its events.
+const TABLE: &[(Action, &str, Requirement, Audience)] = &[
+    (Action::TenantCreate, "tenant.created", Requirement::SystemAdmin, Audience::Users),
+    (Action::TenantList, "tenant.listed", Requirement::SystemAdmin, Audience::Users),
+    (Action::UserCreate, "user.created", Requirement::Role(Role::Admin), Audience::Users),
+    (Action::KeyCreate, "key.created", Requirement::AdminOrSelf, Audience::Users),
+    (Action::KeyRevoke, "key.revoked", Requirement::AdminOrSelf, Audience::Users),
+    (Action::AuthFail, "auth.failed", Requirement::System, Audience::Users),
+    (Action::AgentRegister, "agent.registered", Requirement::UserRole(Role::Developer), Audience::Fleet),
+    (Action::AgentHeartbeat, "agent.heartbeat", Requirement::Agent, Audience::Fleet),
+    (Action::AgentDeregister, "agent.deregistered", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::AgentStatusChange, "agent.status_changed", Requirement::System, Audience::Fleet),
+    (Action::AgentOffline, "agent.offline", Requirement::System, Audience::Fleet),
+    (Action::TaskSubmit, "task.submitted", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::TaskClaim, "task.claimed", Requirement::Agent, Audience::Fleet),
+    (Action::TaskHeartbeat, "task.heartbeat", Requirement::Agent, Audience::Fleet),
+    (Action::TaskComplete, "task.completed", Requirement::Agent, Audience::Fleet),
+    (Action::TaskFail, "task.failed", Requirement::Agent, Audience::Fleet),
+    (Action::TaskCancel, "task.cancelled", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::TaskRetry, "task.retried", Requirement::UserRole(Role::Developer), Audience::Fleet),
+    (Action::TaskLeaseExpire, "task.lease_expired", Requirement::System, Audience::Fleet),
+    (Action::TaskRequeue, "task.requeued", Requirement::System, Audience::Fleet),
+    (Action::LockAcquire, "lock.acquired", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::LockRenew, "lock.renewed", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::LockRelease, "lock.released", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::LockExpire, "lock.expired", Requirement::System, Audience::Fleet),
+    (Action::HandoffWrite, "handoff.written", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::MessageSend, "message.sent", Requirement::Role(Role::Developer), Audience::Parties),
+    (Action::MessageDeliver, "message.delivered", Requirement::Agent, Audience::Parties),
+    (Action::MessageRead, "message.read", Requirement::Agent, Audience::Parties),
+    (Action::MessageAck, "message.acked", Requirement::Agent, Audience::Parties),
+    (Action::AllowlistUpdate, "allowlist.updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
 ];
 
 impl Action {
-    fn row(self) -> &'static (Action, &'static str, Requirement) {
+    fn row(self) -> &'static (Action, &'static str, Requirement, Audience) {
         TABLE.iter().find(|r| r.0 == self).expect("every action is in the table")
     }
 
@@ -142,6 +153,10 @@ impl Action {
 
     pub fn requirement(self) -> Requirement {
         self.row().2
+    }
+
+    pub fn audience(self) -> Audience {
+        self.row().3
     }
 }
 
@@ -162,7 +177,7 @@ mod tests {
     #[test]
     fn action_table() {
         let mut names = std::collections::HashSet::new();
-        for (action, name, req) in TABLE {
+        for (action, name, req, _) in TABLE {
             assert_eq!(action.name(), *name);
             assert_eq!(action.requirement(), *req);
             assert!(names.insert(*name), "{name} appears once");
@@ -172,5 +187,8 @@ mod tests {
         assert_eq!(Action::UserCreate.requirement(), Requirement::Role(Role::Admin));
         assert_eq!(Action::TaskClaim.requirement(), Requirement::Agent);
         assert_eq!(Action::TaskRetry.requirement(), Requirement::UserRole(Role::Developer));
+        assert_eq!(Action::LockAcquire.audience(), Audience::Fleet);
+        assert_eq!(Action::MessageSend.audience(), Audience::Parties);
+        assert_eq!(Action::KeyRevoke.audience(), Audience::Users);
     }
 }

@@ -14,7 +14,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
-use bosun_core::audit::AuditEvent;
 use bosun_core::uri::encode_component;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject,
@@ -476,11 +475,6 @@ pub struct Events {
     pub kernel: Arc<crate::kernel::Kernel>,
 }
 
-/// Does this committed event put a new message in `agent`'s inbox?
-pub fn new_mail_for(agent: &str, e: &AuditEvent) -> bool {
-    e.action == "message.sent" && e.details["to_ids"].as_array().is_some_and(|ids| ids.iter().any(|i| *i == agent))
-}
-
 /// An MCP session: its backend, its key (bound to a new agent after `register_agent`), its profile.
 pub struct Session {
     backend: Arc<dyn Backend>,
@@ -763,7 +757,8 @@ impl ServerHandler for Session {
                 match event {
                     Ok(e) => {
                         let me = agent.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                        let mine = me.is_some_and(|me| new_mail_for(&me, &e));
+                        let mine =
+                            me.and_then(|me| bosun_core::AgentId::parse(&me)).is_some_and(|me| e.is_new_mail_for(me));
                         if mine
                             && peer
                                 .notify_resource_updated(ResourceUpdatedNotificationParam::new("bosun://inbox"))
@@ -820,39 +815,5 @@ impl ServerHandler for Session {
         let value = self.read(&request.uri, Self::parts(&ctx)).await?;
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
         Ok(ReadResourceResult::new(vec![ResourceContents::text(text, request.uri)]).into())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use bosun_core::audit::{ActorType, AuditDraft, GENESIS, Outcome, Severity};
-    use serde_json::json;
-
-    fn event(action: &str, details: serde_json::Value) -> bosun_core::audit::AuditEvent {
-        AuditDraft {
-            at: "2026-11-21T10:00:00.000000Z".into(),
-            actor_type: ActorType::Agent,
-            actor_id: Some("A".into()),
-            actor_name: Some("a".into()),
-            action: action.into(),
-            target_type: None,
-            target_id: None,
-            project: None,
-            outcome: Outcome::Ok,
-            severity: Severity::Info,
-            details,
-            ip: None,
-            user_agent: None,
-            correlation_id: None,
-        }
-        .seal("T", 1, GENESIS)
-    }
-
-    #[test]
-    fn only_messages_to_the_agent_are_new_mail() {
-        assert!(super::new_mail_for("B", &event("message.sent", json!({"to_ids": ["B", "C"]}))));
-        assert!(!super::new_mail_for("B", &event("message.sent", json!({"to_ids": ["C"]}))));
-        assert!(!super::new_mail_for("B", &event("message.read", json!({"to_ids": ["B"]}))));
-        assert!(!super::new_mail_for("B", &event("task.claimed", json!({}))));
     }
 }

@@ -755,7 +755,7 @@ async fn an_event_is_serialised_once_for_all_subscribers() {
     let id = c.submit(json!({"title": "for everyone"})).await;
     let event = loop {
         let e = published.recv().await.unwrap();
-        if e.action == "task.submitted" {
+        if e.action == bosun_core::Action::TaskSubmit {
             break e;
         }
     };

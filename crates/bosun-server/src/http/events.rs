@@ -1,7 +1,8 @@
 //! `GET /api/v1/events`: committed changes, live, as WebSocket messages or Server-Sent Events.
 //!
 //! Each subscriber reads the kernel's broadcast channel (published in commit order) and sees only
-//! its tenant's events that its principal may see, filtered by type globs and project. A
+//! its tenant's events that its principal may see (`Committed::visible_to`, from the action's
+//! audience in the role table), filtered by type globs and project. A
 //! subscriber that falls behind is cut off (WebSocket close 1008) rather than slowing anyone.
 
 use std::time::Duration;
@@ -17,7 +18,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{ApiQuery, App, Auth};
-use crate::kernel::{Caller, KernelError, Principal};
+use crate::kernel::{Caller, KernelError};
 
 /// A subscriber whose socket takes longer than this to accept one event is too slow.
 const SEND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -39,29 +40,6 @@ impl Subscription {
                 None => *t == e.action,
             });
         type_ok && self.project.as_ref().is_none_or(|p| e.project.as_deref() == Some(p))
-    }
-}
-
-/// Whether a caller may see an event: users see their tenant's events; agents see coordination
-/// (tasks, locks, agents, handoffs) and the messages they sent or received.
-pub fn visible(caller: &Caller, e: &AuditEvent) -> bool {
-    if e.tenant != caller.tenant.to_string() {
-        return false;
-    }
-    match &caller.principal {
-        Principal::User { .. } | Principal::System => true,
-        Principal::Agent { id, .. } => {
-            let me = id.to_string();
-            match e.action.split('.').next().unwrap_or_default() {
-                "task" | "lock" | "agent" | "handoff" => true,
-                "message" => {
-                    e.actor_id.as_deref() == Some(me.as_str())
-                        || e.target_id.as_deref() == Some(me.as_str())
-                        || e.details["to_ids"].as_array().is_some_and(|ids| ids.iter().any(|i| i == me.as_str()))
-                }
-                _ => false,
-            }
-        }
     }
 }
 
@@ -159,8 +137,9 @@ pub async fn events(
                     () = ended.cancelled() => return None,
                 };
                 match next {
-                    Ok(e) if visible(&caller, &e) && sub.wants(&e) => {
-                        let ev = Event::default().event(e.action.clone()).id(e.seq.to_string()).data(wire_text(&e));
+                    Ok(e) if e.visible_to(&caller) && sub.wants(&e) => {
+                        let ev =
+                            Event::default().event(e.event.action.clone()).id(e.seq.to_string()).data(wire_text(&e));
                         return Some((Ok::<_, std::convert::Infallible>(ev), (rx, caller, sub, false)));
                     }
                     Ok(_) => continue,
@@ -239,7 +218,7 @@ async fn stream_ws(app: App, caller: Caller, mut socket: WebSocket) {
             },
             event = rx.recv() => match event {
                 Ok(e) => {
-                    if !(visible(&caller, &e) && sub.wants(&e)) {
+                    if !(e.visible_to(&caller) && sub.wants(&e)) {
                         continue;
                     }
                     let text = wire_text(&e);

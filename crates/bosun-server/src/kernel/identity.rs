@@ -187,7 +187,8 @@ impl Kernel {
                 Ok((key, event))
             })
             .await?;
-        let _ = self.events.send(super::Committed::new(event)); // nothing else runs before the first start
+        // Nothing else runs before the first start.
+        let _ = self.events.send(super::Committed::new(event, bosun_core::Action::TenantCreate, Vec::new()));
         Ok(Some(admin_key))
     }
 

@@ -233,7 +233,9 @@ fn send(tx: &mut Tx<'_>, m: SendMessage) -> Result<Applied, KernelError> {
         "ack_required": message.ack_required,
     });
     let body = to_value(&MessageView::new(&message, &copies));
-    Ok(Applied::new(Action::MessageSend, 201, body, ("message", id.to_string()), details).project(&m.project))
+    Ok(Applied::new(Action::MessageSend, 201, body, ("message", id.to_string()), details)
+        .project(&m.project)
+        .recipients(recipients.iter().map(|a| a.id).collect()))
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -323,13 +323,42 @@ pub type Published = Arc<Committed>;
 
 pub struct Committed {
     pub event: AuditEvent,
+    /// The action, typed (the event carries its name).
+    pub action: Action,
+    /// For a message: the agents it went to (read by inbox wake-ups, notifications and
+    /// visibility as values, never parsed back out of `details`).
+    pub recipients: Vec<AgentId>,
     /// The event's wire text, made by the first subscriber that sends it.
     pub wire: std::sync::OnceLock<String>,
 }
 
 impl Committed {
-    pub fn new(event: AuditEvent) -> Published {
-        Arc::new(Committed { event, wire: std::sync::OnceLock::new() })
+    pub fn new(event: AuditEvent, action: Action, recipients: Vec<AgentId>) -> Published {
+        Arc::new(Committed { event, action, recipients, wire: std::sync::OnceLock::new() })
+    }
+
+    /// May `caller` see this event on the live stream? Users see their tenant's events; agents
+    /// see what the action's audience allows (the table in `core::role`).
+    pub fn visible_to(&self, caller: &Caller) -> bool {
+        if self.event.tenant != caller.tenant.to_string() {
+            return false;
+        }
+        let Principal::Agent { id, .. } = &caller.principal else { return true };
+        match self.action.audience() {
+            bosun_core::role::Audience::Fleet => true,
+            bosun_core::role::Audience::Users => false,
+            bosun_core::role::Audience::Parties => {
+                let me = id.to_string();
+                self.event.actor_id.as_deref() == Some(me.as_str())
+                    || self.event.target_id.as_deref() == Some(me.as_str())
+                    || self.recipients.contains(id)
+            }
+        }
+    }
+
+    /// Does this event put a new message in `agent`'s inbox?
+    pub fn is_new_mail_for(&self, agent: AgentId) -> bool {
+        self.action == Action::MessageSend && self.recipients.contains(&agent)
     }
 }
 
@@ -352,6 +381,8 @@ pub(crate) struct Applied {
     details: Value,
     /// The change made tasks claimable: wake long-polling claimers.
     wakes_claimers: bool,
+    /// A message's recipients (see [`Committed::recipients`]).
+    recipients: Vec<AgentId>,
 }
 
 impl Applied {
@@ -366,7 +397,12 @@ impl Applied {
             severity: Severity::Info,
             details,
             wakes_claimers: false,
+            recipients: Vec::new(),
         }
+    }
+    fn recipients(mut self, recipients: Vec<AgentId>) -> Self {
+        self.recipients = recipients;
+        self
     }
     fn project(mut self, project: &str) -> Self {
         self.project = Some(project.to_owned());
@@ -603,7 +639,8 @@ impl Kernel {
                         w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
                     }
                     let executed = Executed { status: applied.status, body: applied.body, replayed: false };
-                    Ok((executed, Some(Committed::new(event)), applied.wakes_claimers))
+                    let committed = Committed::new(event, applied.action, applied.recipients);
+                    Ok((executed, Some(committed), applied.wakes_claimers))
                 },
                 move |(_, event, _)| {
                     // On the writer, in commit order: subscribers see changes as they were committed.
@@ -623,9 +660,9 @@ impl Kernel {
     }
 
     /// Effects outside the store that follow a committed event.
-    fn after_commit(&self, event: &AuditEvent) {
-        let revoked_key = event.action == Action::KeyRevoke.name();
-        let gone_agent = event.action == Action::AgentDeregister.name();
+    fn after_commit(&self, event: &Committed) {
+        let revoked_key = event.action == Action::KeyRevoke;
+        let gone_agent = event.action == Action::AgentDeregister;
         if revoked_key && let Some(id) = event.target_id.as_deref().and_then(KeyId::parse) {
             self.keys.forget_key(id);
             self.streams.end_key(id);
@@ -634,14 +671,8 @@ impl Kernel {
             self.keys.forget_owner(&id.to_string());
             self.streams.end_owner(&id.to_string());
         }
-        if event.action == Action::MessageSend.name() {
-            let to: Vec<AgentId> = event.details["to_ids"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().and_then(AgentId::parse))
-                .collect();
-            self.inboxes.wake(&to);
+        if event.action == Action::MessageSend {
+            self.inboxes.wake(&event.recipients);
         }
     }
 
@@ -731,10 +762,10 @@ impl Kernel {
                 windows.record((tenant, ctx.ip.clone(), failure.reason, failure.key_id), now, draft)
             };
             for (tenant, summary) in closed {
-                self.append_alone(tenant, summary).await;
+                self.append_alone(tenant, Action::AuthFail, summary).await;
             }
             if let Some(draft) = now_audit {
-                self.append_alone(tenant, draft).await;
+                self.append_alone(tenant, Action::AuthFail, draft).await;
             }
         }
         if let Err(limited) = throttled {
@@ -751,7 +782,7 @@ impl Kernel {
             windows.close_due(self.clock.now(), all)
         };
         for (tenant, summary) in closed {
-            self.append_alone(tenant, summary).await;
+            self.append_alone(tenant, Action::AuthFail, summary).await;
         }
     }
 
@@ -809,16 +840,16 @@ impl Kernel {
             user_agent: ctx.user_agent.clone(),
             correlation_id: ctx.correlation_id.clone(),
         };
-        self.append_alone(caller.tenant, draft).await;
+        self.append_alone(caller.tenant, action, draft).await;
     }
 
     /// Append an event in a transaction of its own (denials, failed logins).
-    async fn append_alone(&self, tenant: TenantId, draft: AuditDraft) {
+    async fn append_alone(&self, tenant: TenantId, action: Action, draft: AuditDraft) {
         let events = self.events.clone();
         let appended = self
             .store
             .write_then(
-                move |w| w.append_audit(tenant, draft).map(Committed::new),
+                move |w| w.append_audit(tenant, draft).map(|e| Committed::new(e, action, Vec::new())),
                 move |event: &Published| {
                     let _ = events.send(event.clone());
                 },
@@ -879,4 +910,59 @@ fn random_u64() -> u64 {
     let mut bytes = [0u8; 8];
     let _ = getrandom::fill(&mut bytes);
     u64::from_le_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use bosun_core::audit::{ActorType, AuditDraft, GENESIS, Outcome, Severity};
+    use bosun_core::{Action, AgentId, TenantId};
+    use serde_json::json;
+
+    use super::{Caller, Committed, Principal, Published};
+
+    fn event(tenant: TenantId, action: Action, actor: &str, recipients: Vec<AgentId>) -> Published {
+        let draft = AuditDraft {
+            at: "2026-11-21T10:00:00.000000Z".into(),
+            actor_type: ActorType::Agent,
+            actor_id: Some(actor.into()),
+            actor_name: Some("a".into()),
+            action: action.name().into(),
+            target_type: None,
+            target_id: None,
+            project: None,
+            outcome: Outcome::Ok,
+            severity: Severity::Info,
+            details: json!({}),
+            ip: None,
+            user_agent: None,
+            correlation_id: None,
+        };
+        Committed::new(draft.seal(&tenant.to_string(), 1, GENESIS), action, recipients)
+    }
+
+    fn agent(tenant: TenantId, id: AgentId) -> Caller {
+        Caller { principal: Principal::Agent { id, name: "x".into() }, ..Caller::system(tenant) }
+    }
+
+    #[test]
+    fn only_messages_to_the_agent_are_new_mail() {
+        let (t, b, c) = (TenantId::generate(), AgentId::generate(), AgentId::generate());
+        assert!(event(t, Action::MessageSend, "A", vec![b, c]).is_new_mail_for(b));
+        assert!(!event(t, Action::MessageSend, "A", vec![c]).is_new_mail_for(b));
+        assert!(!event(t, Action::MessageRead, "A", vec![b]).is_new_mail_for(b));
+        assert!(!event(t, Action::TaskClaim, "A", vec![]).is_new_mail_for(b));
+    }
+
+    #[test]
+    fn agents_see_coordination_and_their_own_messages_users_see_all() {
+        let (t, me, other) = (TenantId::generate(), AgentId::generate(), AgentId::generate());
+        let caller = agent(t, me);
+        assert!(event(t, Action::LockAcquire, "A", vec![]).visible_to(&caller), "fleet");
+        assert!(!event(t, Action::KeyRevoke, "A", vec![]).visible_to(&caller), "users only");
+        assert!(event(t, Action::MessageSend, "A", vec![me]).visible_to(&caller), "to me");
+        assert!(event(t, Action::MessageSend, &me.to_string(), vec![other]).visible_to(&caller), "from me");
+        assert!(!event(t, Action::MessageSend, "A", vec![other]).visible_to(&caller), "not mine");
+        assert!(!event(TenantId::generate(), Action::LockAcquire, "A", vec![]).visible_to(&caller), "tenant");
+        assert!(event(t, Action::KeyRevoke, "A", vec![]).visible_to(&Caller::system(t)), "users and system");
+    }
 }
