@@ -25,3 +25,80 @@ mod tests {
         }
     }
 }
+
+/// A page size, 1 to [`PageLimit::MAX`]: parsed at the edge, so no page can be unbounded and the
+/// bound is written once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct PageLimit(u32);
+
+impl PageLimit {
+    pub const MAX: u32 = 500;
+
+    /// The given size, or `default` when none was given.
+    pub fn or(given: Option<PageLimit>, default: u32) -> PageLimit {
+        given.unwrap_or(PageLimit(default.clamp(1, Self::MAX)))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl TryFrom<u32> for PageLimit {
+    type Error = String;
+    fn try_from(n: u32) -> Result<Self, String> {
+        if (1..=Self::MAX).contains(&n) {
+            Ok(PageLimit(n))
+        } else {
+            Err(format!("`limit` must be between 1 and {}", Self::MAX))
+        }
+    }
+}
+
+impl From<PageLimit> for u32 {
+    fn from(l: PageLimit) -> u32 {
+        l.0
+    }
+}
+
+/// How long a long poll (a claim, an inbox fetch) may wait: 0 to [`WaitSeconds::MAX`] seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct WaitSeconds(u32);
+
+impl WaitSeconds {
+    pub const MAX: u32 = 60;
+
+    pub fn duration(self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.0))
+    }
+}
+
+impl TryFrom<u32> for WaitSeconds {
+    type Error = String;
+    fn try_from(n: u32) -> Result<Self, String> {
+        if n <= Self::MAX { Ok(WaitSeconds(n)) } else { Err(format!("`wait_seconds` must be at most {}", Self::MAX)) }
+    }
+}
+
+impl From<WaitSeconds> for u32 {
+    fn from(w: WaitSeconds) -> u32 {
+        w.0
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    #[test]
+    fn bounded_numbers_refuse_out_of_range_values_with_the_rule() {
+        assert_eq!(PageLimit::try_from(0).unwrap_err(), "`limit` must be between 1 and 500");
+        assert_eq!(PageLimit::try_from(500).unwrap().get(), 500);
+        assert!(serde_json::from_str::<PageLimit>("501").unwrap_err().to_string().contains("between 1 and 500"));
+        assert_eq!(PageLimit::or(None, 100).get(), 100);
+        assert!(WaitSeconds::try_from(61).is_err());
+        assert_eq!(WaitSeconds::try_from(60).unwrap().duration(), std::time::Duration::from_secs(60));
+    }
+}

@@ -1,11 +1,10 @@
 //! Agents, tasks, locks and handoffs over REST. Each handler parses, calls the kernel, maps.
 
-use std::time::Duration;
-
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bosun_core::agent::AgentStatus;
 use bosun_core::task::{DEFAULT_MAX_ATTEMPTS, DEFAULT_PRIORITY, TaskStatus};
+use bosun_core::validate::{PageLimit, WaitSeconds};
 use bosun_core::{AgentId, LockId, TaskId};
 use bosun_store::{AgentFilter, HandoffFilter, TaskFilter};
 use serde::Deserialize;
@@ -35,11 +34,6 @@ fn default_true() -> bool {
 }
 fn empty_object() -> Value {
     Value::Object(Default::default())
-}
-
-fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
-    let limit = limit.unwrap_or(100);
-    if (1..=500).contains(&limit) { Ok(limit) } else { Err(invalid("`limit` must be between 1 and 500")) }
 }
 
 fn respond<T: serde::Serialize>(result: Result<T, ApiError>) -> Response {
@@ -108,7 +102,8 @@ pub struct AgentParams {
     pub capability: Option<String>,
     pub kind: Option<String>,
     pub after: Option<String>,
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// List agents, filtered by status, capability or kind.
@@ -123,7 +118,7 @@ pub async fn list_agents(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQue
                 .map(|s| AgentStatus::parse(s).ok_or_else(|| invalid(format!("`status` `{s}` is not an agent status"))))
                 .transpose()?;
             let after = p.after.as_deref().map(|a| parse_id("after", a, AgentId::parse)).transpose()?;
-            let limit = page_limit(p.limit)?;
+            let limit = PageLimit::or(p.limit, 100).get();
             let filter = AgentFilter { status, capability: p.capability, kind: p.kind };
             let agents = app.kernel.agents(&auth.caller, filter, after, limit).await?;
             let next_cursor =
@@ -284,7 +279,8 @@ pub struct ClaimBody {
     pub lease_seconds: u32,
     /// Wait up to this long (max 60 s) for a task when none is ready now.
     #[serde(default)]
-    pub wait_seconds: u32,
+    #[schema(value_type = u32, maximum = 60)]
+    pub wait_seconds: WaitSeconds,
     /// Lock keys (paths or globs) the task will write, taken exclusively with the claim.
     #[serde(default)]
     pub scope: Vec<String>,
@@ -299,11 +295,8 @@ fn default_lease() -> u32 {
     responses((status = 200, body = ClaimView), (status = 204, description = "Nothing to claim"),
         (status = 409, body = Problem, description = "lock_conflict: the scope is locked by another holder")))]
 pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ClaimBody>) -> Response {
-    if b.wait_seconds > 60 {
-        return invalid("`wait_seconds` must be at most 60").into_response();
-    }
     let claim = ClaimTask { project: b.project, lease_seconds: b.lease_seconds, scope: b.scope };
-    let wait = Duration::from_secs(u64::from(b.wait_seconds));
+    let wait = b.wait_seconds.duration();
     match app.kernel.claim(&auth.caller, &auth.ctx, claim, wait).await {
         Ok(done) if done.status == 204 => axum::http::StatusCode::NO_CONTENT.into_response(),
         other => executed(other),
@@ -333,7 +326,8 @@ pub struct TaskParams {
     pub assignee: Option<String>,
     pub priority: Option<u8>,
     pub after: Option<String>,
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// List tasks in submission order.
@@ -349,7 +343,7 @@ pub async fn list_tasks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuer
                 .transpose()?;
             let assignee = p.assignee.as_deref().map(|a| parse_id("assignee", a, AgentId::parse)).transpose()?;
             let after = p.after.as_deref().map(|a| parse_id("after", a, TaskId::parse)).transpose()?;
-            let limit = page_limit(p.limit)?;
+            let limit = PageLimit::or(p.limit, 100).get();
             let filter = TaskFilter { project: p.project, status, assignee, priority: p.priority };
             let tasks = app.kernel.tasks(&auth.caller, filter, after, limit).await?;
             let next_cursor = (tasks.len() == limit as usize).then(|| tasks.last().map(|t| t.id.to_string())).flatten();
@@ -629,7 +623,8 @@ pub struct HandoffParams {
     /// Only the newest one.
     #[serde(default)]
     pub latest: bool,
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// Read handoffs, newest first.
@@ -639,7 +634,7 @@ pub async fn read_handoffs(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQ
     respond(
         async {
             let task_id = p.task_id.as_deref().map(|t| parse_id("task_id", t, TaskId::parse)).transpose()?;
-            let limit = if p.latest { 1 } else { page_limit(p.limit)? };
+            let limit = if p.latest { 1 } else { PageLimit::or(p.limit, 100).get() };
             let filter = HandoffFilter { project: p.project, task_id, author: p.agent };
             let handoffs = app.kernel.handoffs(&auth.caller, filter, limit).await?;
             Ok(HandoffList { items: handoffs.iter().map(HandoffView::from).collect() })

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use bosun_core::validate::PageLimit;
 use bosun_core::{KeyId, Role, UserId};
 use serde::Deserialize;
 use serde_json::Value;
@@ -105,7 +106,8 @@ pub struct ListUsersParams {
     /// The `next_cursor` of the previous page.
     pub after: Option<String>,
     /// Page size, 1–500 (default 100).
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// List the users of the caller's tenant.
@@ -114,13 +116,10 @@ pub struct ListUsersParams {
 pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<ListUsersParams>) -> Response {
     let result = async {
         let after = p.after.as_deref().map(|a| parse_id("after", a, UserId::parse)).transpose()?;
-        let limit = p.limit.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(ApiError(KernelError::Validation("`limit` must be between 1 and 500".into())));
-        }
+        let limit = PageLimit::or(p.limit, 100).get();
         let users = app.kernel.list_users(&auth.caller, after, limit).await?;
         let next_cursor = (users.len() == limit as usize).then(|| users.last().map(|u| u.id.to_string())).flatten();
-        Ok(UserPage { items: users.iter().map(UserView::from).collect(), next_cursor })
+        Ok::<_, ApiError>(UserPage { items: users.iter().map(UserView::from).collect(), next_cursor })
     }
     .await;
     match result {

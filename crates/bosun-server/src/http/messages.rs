@@ -1,11 +1,10 @@
 //! Messages, the inbox, threads, search and the allowlist over REST.
 
-use std::time::Duration;
-
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bosun_core::MessageId;
 use bosun_core::message::{Allowlist, Importance, MessageType};
+use bosun_core::validate::{PageLimit, WaitSeconds};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -104,21 +103,20 @@ pub struct InboxParams {
     /// RFC 3339: only messages sent since then.
     pub since: Option<String>,
     /// 1–500 (default 100).
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
     /// Wait up to this long (max 60 s) until the answer holds a message.
     #[serde(default)]
-    pub wait_seconds: u32,
+    #[param(value_type = u32, maximum = 60)]
+    pub wait_seconds: WaitSeconds,
 }
 
 /// The calling agent's inbox, oldest first. Fetching marks messages `delivered`, never `read`.
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "messages", params(InboxParams),
     responses((status = 200, body = Inbox), (status = 403, body = Problem)))]
 pub async fn inbox(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<InboxParams>) -> Response {
-    if p.wait_seconds > 60 {
-        return invalid("`wait_seconds` must be at most 60").into_response();
-    }
-    let fetch = FetchInbox { unread_only: p.unread_only, since: p.since, limit: p.limit.unwrap_or(100) };
-    let wait = Duration::from_secs(u64::from(p.wait_seconds));
+    let fetch = FetchInbox { unread_only: p.unread_only, since: p.since, limit: PageLimit::or(p.limit, 100) };
+    let wait = p.wait_seconds.duration();
     executed(app.kernel.inbox(&auth.caller, &auth.ctx, fetch, wait).await)
 }
 
@@ -178,18 +176,15 @@ pub async fn thread(State(app): State<App>, auth: Auth, Path(id): Path<String>) 
 pub struct SearchParams {
     /// Words, all required, searched in subject and body.
     pub q: String,
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// Full-text search over the messages you may see, newest first.
 #[utoipa::path(get, path = "/api/v1/messages/search", tag = "messages", params(SearchParams),
     responses((status = 200, body = MessageList), (status = 422, body = Problem)))]
 pub async fn search(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<SearchParams>) -> Response {
-    let limit = p.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return invalid("`limit` must be between 1 and 500").into_response();
-    }
-    match app.kernel.search(&auth.caller, &p.q, limit).await {
+    match app.kernel.search(&auth.caller, &p.q, PageLimit::or(p.limit, 50).get()).await {
         Ok(messages) => axum::Json(MessageList { messages }).into_response(),
         Err(e) => ApiError(e).into_response(),
     }

@@ -242,7 +242,7 @@ fn send(tx: &mut Tx<'_>, m: SendMessage) -> Result<Applied, KernelError> {
 pub struct FetchInbox {
     pub unread_only: bool,
     pub since: Option<String>,
-    pub limit: u32,
+    pub limit: bosun_core::validate::PageLimit,
 }
 
 fn fetch(tx: &mut Tx<'_>, f: FetchInbox) -> Result<Done, KernelError> {
@@ -253,7 +253,7 @@ fn fetch(tx: &mut Tx<'_>, f: FetchInbox) -> Result<Done, KernelError> {
         .map(|s| s.parse::<Timestamp>())
         .transpose()
         .map_err(|_| invalid("`since` must be an RFC 3339 time"))?;
-    let filter = InboxFilter { unread_only: f.unread_only, since, limit: f.limit };
+    let filter = InboxFilter { unread_only: f.unread_only, since, limit: f.limit.get() };
     let mut items = tx.w.inbox(tx.caller.tenant, me, &filter)?;
     let mut delivered = Vec::new();
     for (_, copy) in items.iter_mut() {

@@ -230,9 +230,6 @@ impl Command {
             | Command::RevokeKey { .. } => identity::validate(self),
             Command::SendMessage(m) => messages::validate(m),
             Command::PutAllowlist(list) => list.validate().map_err(KernelError::Validation),
-            Command::FetchInbox(f) if !(1..=500).contains(&f.limit) => {
-                Err(KernelError::Validation("`limit` must be between 1 and 500".into()))
-            }
             other => coord::validate(other),
         }
     }
