@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::identity::parse_id;
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Problem, executed};
 use crate::kernel::{
     AcquireLocks, ClaimTask, Command, FailTask, KernelError, NewTask, RegisterAgent, SubmitTasks, WorkTask,
     WriteHandoff,
@@ -82,7 +82,11 @@ fn default_interval() -> u32 {
 #[utoipa::path(post, path = "/api/v1/agents", tag = "agents", request_body = RegisterAgentBody,
     responses((status = 201, body = AgentRegistered), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn register_agent(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<RegisterAgentBody>) -> Response {
+pub async fn register_agent(
+    State(app): State<App>,
+    EnrolAuth(auth): EnrolAuth,
+    ApiJson(b): ApiJson<RegisterAgentBody>,
+) -> Response {
     let cmd = Command::RegisterAgent(RegisterAgent {
         name: b.name,
         kind: b.kind,

@@ -30,7 +30,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::kernel::{Caller, Executed, Kernel, KernelError, RequestCtx};
+use crate::kernel::{Caller, Executed, Kernel, KernelError, Purpose, RequestCtx};
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -156,7 +156,8 @@ async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response 
         ))
         .into_response();
     };
-    let caller = match app.kernel.authenticate(&ctx, header.to_str().ok()).await {
+    // An enrolment key may open a session: its one permitted call, register_agent, runs inside.
+    let caller = match app.kernel.authenticate_for(&ctx, header.to_str().ok(), Purpose::Session).await {
         Ok(caller) => caller,
         Err(e) => return ApiError(e).into_response(),
     };
@@ -499,23 +500,31 @@ impl FromRequestParts<App> for Auth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
-        let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let caller = app.kernel.authenticate(&ctx, header).await.map_err(|e| ApiError(e).into_response())?;
-        // An MCP tool call was counted once, at the `/mcp` gate.
-        if parts.extensions.get::<Internal>().is_none() {
-            app.kernel
-                .limits()
-                .check_key(caller.key)
-                .map_err(|l| ApiError(KernelError::RateLimited(l)).into_response())?;
-        }
-        let registering = parts.method == axum::http::Method::POST && parts.uri.path() == "/api/v1/agents";
-        if caller.enrolment && !registering {
-            let what = format!("{} {}", parts.method, parts.uri.path());
-            return Err(ApiError(app.kernel.refuse_enrolment(&caller, &ctx, &what).await).into_response());
-        }
-        Ok(Auth { caller, ctx })
+        let what = format!("{} {}", parts.method, parts.uri.path());
+        authenticate(parts, app, Purpose::Other { what: &what }).await
     }
+}
+
+/// The caller of the one route an enrolment key may use: registering an agent.
+pub struct EnrolAuth(pub Auth);
+
+impl FromRequestParts<App> for EnrolAuth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        authenticate(parts, app, Purpose::RegisterAgent).await.map(EnrolAuth)
+    }
+}
+
+async fn authenticate(parts: &Parts, app: &App, purpose: Purpose<'_>) -> Result<Auth, Response> {
+    let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
+    let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let caller = app.kernel.authenticate_for(&ctx, header, purpose).await.map_err(|e| ApiError(e).into_response())?;
+    // An MCP tool call was counted once, at the `/mcp` gate.
+    if parts.extensions.get::<Internal>().is_none() {
+        app.kernel.limits().check_key(caller.key).map_err(|l| ApiError(KernelError::RateLimited(l)).into_response())?;
+    }
+    Ok(Auth { caller, ctx })
 }
 
 fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {

@@ -112,6 +112,17 @@ impl Caller {
     }
 }
 
+/// What a caller authenticates for (see [`Kernel::authenticate_for`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Purpose<'a> {
+    /// `register_agent`: the one thing an enrolment key may do.
+    RegisterAgent,
+    /// Opening or using an MCP session (whose calls are checked one by one).
+    Session,
+    /// Anything else, described for the audit log (e.g. `GET /api/v1/tasks`).
+    Other { what: &'a str },
+}
+
 /// Facts about the request that the audit log records.
 #[derive(Clone, Debug, Default)]
 pub struct RequestCtx {
@@ -714,7 +725,7 @@ impl Kernel {
     /// per attempt: the first failure of a kind (address, reason, key named) in a window is
     /// audited at once, the rest of the window are counted into one `auth.failed` event (written
     /// when the window closes, by `tick`). Past the failure budget (per IP and per key prefix) a failure is a 429.
-    pub async fn authenticate(&self, ctx: &RequestCtx, header: Option<&str>) -> Result<Caller, KernelError> {
+    async fn authenticate(&self, ctx: &RequestCtx, header: Option<&str>) -> Result<Caller, KernelError> {
         let now = self.clock.now();
         let failure = match auth::authenticate(&self.store(), &self.keys, &self.key_secret, now, header).await {
             Ok(auth::Authenticated { caller, presence }) => {
@@ -805,8 +816,24 @@ impl Kernel {
         }
     }
 
+    /// Authenticate for a purpose. The enrolment rule lives here: an enrolment key may only
+    /// register an agent (and open an MCP session to do so); anything else is refused and
+    /// audited. Commands are checked again in `authorize` by the same rule.
+    pub async fn authenticate_for(
+        &self,
+        ctx: &RequestCtx,
+        header: Option<&str>,
+        purpose: Purpose<'_>,
+    ) -> Result<Caller, KernelError> {
+        let caller = self.authenticate(ctx, header).await?;
+        match purpose {
+            Purpose::Other { what } if caller.enrolment => Err(self.refuse_enrolment(&caller, ctx, what).await),
+            _ => Ok(caller),
+        }
+    }
+
     /// Refuse (and audit) an enrolment key used for anything but registering an agent.
-    pub async fn refuse_enrolment(&self, caller: &Caller, ctx: &RequestCtx, what: &str) -> KernelError {
+    async fn refuse_enrolment(&self, caller: &Caller, ctx: &RequestCtx, what: &str) -> KernelError {
         let reason = format!("an enrolment key may only register an agent, not {what}");
         self.audit_denial(caller, ctx, Action::EnrolmentMisuse, None, &reason).await;
         KernelError::Forbidden(reason)
