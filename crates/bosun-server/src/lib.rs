@@ -9,5 +9,5 @@ pub mod mcp;
 pub mod serve;
 pub mod views;
 
-pub use kernel::{Caller, Command, Executed, Kernel, KernelError, Principal, RequestCtx};
+pub use kernel::{Answer, Caller, Command, Kernel, KernelError, Outcome, Principal, RequestCtx};
 pub use serve::{ServeConfig, Server};

@@ -301,10 +301,7 @@ fn default_lease() -> u32 {
 pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ClaimBody>) -> Response {
     let claim = ClaimTask { project: b.project, lease_seconds: b.lease_seconds, scope: b.scope };
     let wait = b.wait_seconds.duration();
-    match app.kernel.claim(&auth.caller, &auth.ctx, claim, wait).await {
-        Ok(done) if done.status == 204 => axum::http::StatusCode::NO_CONTENT.into_response(),
-        other => executed(other),
-    }
+    executed(app.kernel.claim(&auth.caller, &auth.ctx, claim, wait).await)
 }
 
 /// Show one task.

@@ -8,6 +8,7 @@ mod coord;
 pub mod events;
 mod identity;
 mod messages;
+pub mod render;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,7 +31,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::kernel::{Caller, Executed, Kernel, KernelError, Purpose, RequestCtx};
+use crate::kernel::{Answer, Caller, Kernel, KernelError, Purpose, RequestCtx};
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -107,6 +108,7 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     let openapi = openapi_value.to_string();
     let openapi_value = Arc::new(openapi_value);
     let shutdown = kernel.shutdown_token().clone();
+    kernel.set_answers(Arc::new(render::HttpAnswers));
     let events = crate::mcp::Events { kernel: kernel.clone() };
     let state = Arc::new(AppState { kernel, metrics, openapi });
     let gate_state = state.clone();
@@ -384,14 +386,20 @@ fn client_error(status: StatusCode, code: &str, detail: impl Into<String>) -> Re
 }
 
 /// The answer to an executed command.
-pub fn executed(result: Result<Executed, KernelError>) -> Response {
+pub fn executed(result: Result<Answer, KernelError>) -> Response {
     match result {
-        Ok(done) => {
-            let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
-            let mut response = (status, axum::Json(done.body)).into_response();
-            if done.replayed {
-                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            }
+        Ok(Answer::Fresh(outcome)) => match render::render(&outcome) {
+            (StatusCode::NO_CONTENT, _) => StatusCode::NO_CONTENT.into_response(),
+            (status, body) => (status, axum::Json(body)).into_response(),
+        },
+        Ok(Answer::Replayed(stored)) => {
+            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+            let mut response = if status == StatusCode::NO_CONTENT {
+                status.into_response()
+            } else {
+                (status, axum::Json(stored.body)).into_response()
+            };
+            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
             response
         }
         Err(e) => ApiError(e).into_response(),

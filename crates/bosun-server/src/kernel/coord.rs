@@ -16,8 +16,9 @@ use jiff::SignedDuration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Applied, Caller, Command, Done, Executed, Kernel, KernelError, Principal, RequestCtx, Tx, conflict_as};
-use crate::views::{AgentView, ClaimView, HandoffView, KeyView, LockView, TaskView, to_value};
+use super::{
+    Answer, Applied, Caller, Command, Done, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx, conflict_as,
+};
 
 pub const PROFILES: [&str; 4] = ["observer", "worker", "trusted", "admin-agent"];
 
@@ -392,11 +393,11 @@ fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applied, KernelEr
     let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
     let record = key.record(tenant, Owner::Agent(agent.id), Some("agent".into()), &tx.at);
     tx.w.create_key(&record)?;
-    let body = json!({ "agent": AgentView::from(&agent), "key": KeyView::new(&record, Some(&key.plaintext)) });
     let details =
         json!({ "name": agent.name, "kind": agent.kind, "capabilities": agent.capabilities, "profile": agent.profile });
-    Ok(Applied::new(Action::AgentRegister, 201, body, ("agent", agent.id.to_string()), details)
-        .severity(Severity::Notice))
+    let target = ("agent", agent.id.to_string());
+    let outcome = Outcome::AgentRegistered { agent, key: record, plaintext: key.plaintext };
+    Ok(Applied::new(Action::AgentRegister, outcome, target, details).severity(Severity::Notice))
 }
 
 fn agent_heartbeat(tx: &mut Tx<'_>, id: AgentId, status: Option<AgentStatus>) -> Result<Applied, KernelError> {
@@ -416,13 +417,7 @@ fn agent_heartbeat(tx: &mut Tx<'_>, id: AgentId, status: Option<AgentStatus>) ->
     agent.last_seen_at = tx.now;
     tx.w.update_agent(&agent)?;
     let details = json!({ "from": from, "to": to });
-    Ok(Applied::new(
-        Action::AgentHeartbeat,
-        200,
-        to_value(&AgentView::from(&agent)),
-        ("agent", id.to_string()),
-        details,
-    ))
+    Ok(Applied::new(Action::AgentHeartbeat, Outcome::AgentUpdated(agent), ("agent", id.to_string()), details))
 }
 
 /// Put an agent's leased tasks back (each counts an attempt) and drop its locks.
@@ -464,15 +459,9 @@ fn deregister(tx: &mut Tx<'_>, id: AgentId) -> Result<Applied, KernelError> {
     tx.w.update_agent(&agent)?;
     let revoked = tx.w.revoke_keys_of(tx.caller.tenant, Owner::Agent(id), &tx.at)?;
     let details = json!({ "released_tasks": tasks, "released_locks": locks, "revoked_keys": revoked });
-    Ok(Applied::new(
-        Action::AgentDeregister,
-        200,
-        to_value(&AgentView::from(&agent)),
-        ("agent", id.to_string()),
-        details,
-    )
-    .severity(Severity::Notice)
-    .wakes(wakes))
+    Ok(Applied::new(Action::AgentDeregister, Outcome::AgentUpdated(agent), ("agent", id.to_string()), details)
+        .severity(Severity::Notice)
+        .wakes(wakes))
 }
 
 /// After a lease ends: an agent with no lease left is idle again.
@@ -576,11 +565,17 @@ fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelError> {
         out[i] = Some(task);
     }
     let tasks: Vec<Task> = out.into_iter().map(|t| t.expect("every task placed")).collect();
-    let views: Vec<TaskView> = tasks.iter().map(TaskView::from).collect();
-    let body = if s.single { to_value(&views[0]) } else { json!({ "tasks": views }) };
+    let outcome = |tasks: Vec<Task>, fresh: bool| match (s.single, tasks.into_iter().next()) {
+        (true, Some(task)) => Outcome::TaskSubmitted { task, created: fresh },
+        (_, first) => Outcome::BatchSubmitted { tasks: first.into_iter().collect(), created: fresh },
+    };
     if created.is_empty() {
         // Every task was submitted before under its idempotency key: the originals, unchanged.
-        return Ok(Done::Quiet(Executed { status: 200, body, replayed: false }));
+        return Ok(Done::Quiet(if s.single {
+            outcome(tasks, false)
+        } else {
+            Outcome::BatchSubmitted { tasks, created: false }
+        }));
     }
     let wakes = tasks.iter().any(|t| created.contains(&t.id) && t.status == TaskStatus::Ready);
     let first = &tasks[0];
@@ -589,12 +584,9 @@ fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelError> {
         "titles": tasks.iter().filter(|t| created.contains(&t.id)).map(|t| t.title.as_str()).collect::<Vec<_>>(),
         "priority": first.priority,
     });
-    let status = 201;
-    Ok(Done::Changed(
-        Applied::new(Action::TaskSubmit, status, body, ("task", created[0].to_string()), details)
-            .project(&first.project)
-            .wakes(wakes),
-    ))
+    let (project, target) = (first.project.clone(), ("task", created[0].to_string()));
+    let outcome = if s.single { outcome(tasks, true) } else { Outcome::BatchSubmitted { tasks, created: true } };
+    Ok(Done::Changed(Applied::new(Action::TaskSubmit, outcome, target, details).project(&project).wakes(wakes)))
 }
 
 /// Work one lock request may spend deciding overlaps (product-automaton steps, ~10 ns each in
@@ -717,7 +709,7 @@ fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
         }
     }
     let Some(mut task) = found else {
-        return Ok(Done::Quiet(Executed { status: 204, body: Value::Null, replayed: false }));
+        return Ok(Done::Quiet(Outcome::NothingToClaim));
     };
     let keys = parse_keys("scope", &c.scope)?;
     let holder = Holder { owner: Owner::Agent(agent.id), name: agent.name.clone() };
@@ -737,20 +729,15 @@ fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
     }
     agent.last_seen_at = tx.now;
     tx.w.update_agent(&agent)?;
-    let body = to_value(&ClaimView {
-        task: TaskView::from(&task),
-        fence,
-        lease_expires_at: task.lease_expires_at.map(bosun_core::clock::format_micros).unwrap_or_default(),
-        locks: locks.iter().map(LockView::from).collect(),
-    });
     let details = json!({
         "fence": fence,
         "lease_seconds": c.lease_seconds,
         "scope": task.scope,
         "lock_ids": locks.iter().map(|l| l.id).collect::<Vec<_>>(),
     });
+    let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
     Ok(Done::Changed(
-        Applied::new(Action::TaskClaim, 200, body, ("task", task.id.to_string()), details).project(&task.project),
+        Applied::new(Action::TaskClaim, Outcome::Claimed { task, fence, locks }, target, details).project(&project),
     ))
 }
 
@@ -782,14 +769,8 @@ fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Applied, KernelError> 
     }
     let expires = task.lease_expires_at.map(bosun_core::clock::format_micros);
     let details = json!({ "fence": w.fence, "lease_expires_at": expires });
-    Ok(Applied::new(
-        Action::TaskHeartbeat,
-        200,
-        to_value(&TaskView::from(&task)),
-        ("task", task.id.to_string()),
-        details,
-    )
-    .project(&task.project))
+    let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
+    Ok(Applied::new(Action::TaskHeartbeat, Outcome::TaskUpdated(task), target, details).project(&project))
 }
 
 fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, KernelError> {
@@ -819,15 +800,8 @@ fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, Kern
     settle_agent(tx, Some(me))?;
     let details = json!({ "fence": w.fence, "unblocked": unblocked, "released_locks": released });
     let wakes = !unblocked.is_empty();
-    Ok(Applied::new(
-        Action::TaskComplete,
-        200,
-        to_value(&TaskView::from(&task)),
-        ("task", task.id.to_string()),
-        details,
-    )
-    .project(&task.project)
-    .wakes(wakes))
+    let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
+    Ok(Applied::new(Action::TaskComplete, Outcome::TaskUpdated(task), target, details).project(&project).wakes(wakes))
 }
 
 fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError> {
@@ -850,9 +824,8 @@ fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError> {
         "cancelled_dependants": cancelled,
     });
     let severity = if task.status == TaskStatus::Dead { Severity::Warning } else { Severity::Notice };
-    Ok(Applied::new(Action::TaskFail, 200, to_value(&TaskView::from(&task)), ("task", task.id.to_string()), details)
-        .project(&task.project)
-        .severity(severity))
+    let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
+    Ok(Applied::new(Action::TaskFail, Outcome::TaskUpdated(task), target, details).project(&project).severity(severity))
 }
 
 /// Cancel every task that depends, directly or not, on `root`; returns their ids.
@@ -892,8 +865,9 @@ fn cancel(tx: &mut Tx<'_>, id: TaskId, reason: Option<String>) -> Result<Applied
     let cascaded = cascade_cancel(tx, id, "was cancelled")?;
     let details =
         json!({ "reason": reason, "former_holder": holder, "cascaded": cascaded, "released_locks": released });
-    Ok(Applied::new(Action::TaskCancel, 200, to_value(&TaskView::from(&task)), ("task", id.to_string()), details)
-        .project(&task.project)
+    let project = task.project.clone();
+    Ok(Applied::new(Action::TaskCancel, Outcome::TaskUpdated(task), ("task", id.to_string()), details)
+        .project(&project)
         .severity(Severity::Notice))
 }
 
@@ -903,8 +877,9 @@ fn retry(tx: &mut Tx<'_>, id: TaskId) -> Result<Applied, KernelError> {
     task.retry(tx.now).map_err(task_error)?;
     tx.w.update_task(&task)?;
     let details = json!({ "previous_error": previous_error });
-    Ok(Applied::new(Action::TaskRetry, 200, to_value(&TaskView::from(&task)), ("task", id.to_string()), details)
-        .project(&task.project)
+    let project = task.project.clone();
+    Ok(Applied::new(Action::TaskRetry, Outcome::TaskUpdated(task), ("task", id.to_string()), details)
+        .project(&project)
         .wakes(true))
 }
 
@@ -969,8 +944,8 @@ fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
         "renewed": renewed_ids,
         "reason": a.reason,
     });
-    let body = json!({ "locks": locks.iter().map(LockView::from).collect::<Vec<_>>() });
-    Ok(Applied::new(Action::LockAcquire, 201, body, ("lock", locks[0].id.to_string()), details).project(&a.project))
+    let target = ("lock", locks[0].id.to_string());
+    Ok(Applied::new(Action::LockAcquire, Outcome::LocksAcquired(locks), target, details).project(&a.project))
 }
 
 fn load_active_lock(tx: &mut Tx<'_>, id: LockId) -> Result<Lock, KernelError> {
@@ -986,8 +961,8 @@ fn renew(tx: &mut Tx<'_>, id: LockId, ttl_seconds: Option<u32>) -> Result<Applie
     lock.expires_at = tx.now + ttl;
     tx.w.update_lock(&lock)?;
     let details = json!({ "key": lock.key, "expires_at": bosun_core::clock::format_micros(lock.expires_at) });
-    Ok(Applied::new(Action::LockRenew, 200, to_value(&LockView::from(&lock)), ("lock", id.to_string()), details)
-        .project(&lock.project))
+    let project = lock.project.clone();
+    Ok(Applied::new(Action::LockRenew, Outcome::LockUpdated(lock), ("lock", id.to_string()), details).project(&project))
 }
 
 fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
@@ -997,8 +972,9 @@ fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
     let details =
         json!({ "key": lock.key, "holder": lock.holder.name, "holder_id": lock.holder.owner.id(), "forced": forced });
     let severity = if forced { Severity::Warning } else { Severity::Info };
-    Ok(Applied::new(Action::LockRelease, 200, to_value(&LockView::from(&lock)), ("lock", id.to_string()), details)
-        .project(&lock.project)
+    let project = lock.project.clone();
+    Ok(Applied::new(Action::LockRelease, Outcome::LockUpdated(lock), ("lock", id.to_string()), details)
+        .project(&project)
         .severity(severity))
 }
 
@@ -1026,8 +1002,7 @@ fn release_keys(tx: &mut Tx<'_>, project: &str, paths: &[String]) -> Result<Appl
         "holder": holder.name,
         "forced": false,
     });
-    let body = json!({ "locks": released.iter().map(LockView::from).collect::<Vec<_>>() });
-    Ok(Applied::new(Action::LockRelease, 200, body, target, details).project(project))
+    Ok(Applied::new(Action::LockRelease, Outcome::LocksReleased(released), target, details).project(project))
 }
 
 // ---- handoffs ----
@@ -1057,14 +1032,8 @@ fn handoff(tx: &mut Tx<'_>, h: WriteHandoff) -> Result<Applied, KernelError> {
     };
     tx.w.insert_handoff(&handoff)?;
     let details = json!({ "task_id": h.task_id, "files": handoff.document["files"] });
-    Ok(Applied::new(
-        Action::HandoffWrite,
-        201,
-        to_value(&HandoffView::from(&handoff)),
-        ("handoff", handoff.id.to_string()),
-        details,
-    )
-    .project(&h.project))
+    let target = ("handoff", handoff.id.to_string());
+    Ok(Applied::new(Action::HandoffWrite, Outcome::HandoffWritten(handoff), target, details).project(&h.project))
 }
 
 // ---- reads and the long-polling claim ----
@@ -1078,14 +1047,14 @@ impl Kernel {
         ctx: &RequestCtx,
         c: ClaimTask,
         wait: Duration,
-    ) -> Result<Executed, KernelError> {
+    ) -> Result<Answer, KernelError> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let woken = self.claimable.notified();
             tokio::pin!(woken);
             woken.as_mut().enable();
             let answer = self.execute(caller, ctx, Command::ClaimTask(c.clone())).await?;
-            if answer.status != 204 || tokio::time::Instant::now() >= deadline {
+            if !answer.is_empty() || tokio::time::Instant::now() >= deadline {
                 return Ok(answer);
             }
             if tokio::time::timeout_at(deadline, woken).await.is_err() {

@@ -1,15 +1,15 @@
 //! Tenants, users and API keys: validation, the "self" rule for keys, and their changes.
 
-use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome, Severity};
+use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome as AuditOutcome, Severity};
 use bosun_core::clock::format_micros;
 use bosun_core::model::{ApiKey, Owner, Tenant, User};
 use bosun_core::{Action, Role, TenantId, UserId, validate};
 use bosun_store::{AuditFilter, Page};
 use serde_json::json;
 
-use super::{Applied, Caller, Command, Kernel, KernelError, Principal, Tx, conflict_as};
+use super::{Applied, Caller, Command, Kernel, KernelError, Outcome, Principal, Tx, conflict_as};
 use crate::auth;
-use crate::views::{KeyView, TenantCreated, TenantView, UserView, WhoAmI, to_value};
+use crate::views::{TenantView, WhoAmI};
 
 pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
     let invalid = KernelError::Validation;
@@ -71,14 +71,8 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Applied, KernelErro
             };
             tx.w.create_user(&user).map_err(conflict_as(format!("a user named `{name}` already exists")))?;
             let details = json!({ "name": user.name, "role": user.role, "metadata": user.metadata });
-            Ok(Applied::new(
-                Action::UserCreate,
-                201,
-                to_value(&UserView::from(&user)),
-                ("user", user.id.to_string()),
-                details,
-            )
-            .severity(Severity::Notice))
+            let target = ("user", user.id.to_string());
+            Ok(Applied::new(Action::UserCreate, Outcome::UserCreated(user), target, details).severity(Severity::Notice))
         }
         Command::CreateKey { user_id, label, enrolment } => {
             let user =
@@ -89,9 +83,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Applied, KernelErro
             tx.w.create_key(&record)?;
             let details =
                 json!({ "user_id": user.id, "prefix": record.prefix, "label": record.label, "enrolment": enrolment });
-            let body = to_value(&KeyView::new(&record, Some(&key.plaintext)));
-            Ok(Applied::new(Action::KeyCreate, 201, body, ("key", record.id.to_string()), details)
-                .severity(Severity::Notice))
+            let target = ("key", record.id.to_string());
+            let outcome = Outcome::KeyCreated { key: record, plaintext: key.plaintext };
+            Ok(Applied::new(Action::KeyCreate, outcome, target, details).severity(Severity::Notice))
         }
         Command::RevokeKey { key_id } => {
             let key =
@@ -104,14 +98,8 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Applied, KernelErro
             let revoked = ApiKey { revoked_at: Some(tx.at.clone()), ..key };
             let details =
                 json!({ "owner_type": revoked.owner.kind(), "owner_id": revoked.owner.id(), "prefix": revoked.prefix });
-            Ok(Applied::new(
-                Action::KeyRevoke,
-                200,
-                to_value(&KeyView::new(&revoked, None)),
-                ("key", key_id.to_string()),
-                details,
-            )
-            .severity(Severity::Notice))
+            Ok(Applied::new(Action::KeyRevoke, Outcome::KeyRevoked(revoked), ("key", key_id.to_string()), details)
+                .severity(Severity::Notice))
         }
         _ => Err(KernelError::Internal("identity::apply called with another command".into())),
     }
@@ -138,13 +126,9 @@ fn create_tenant(
     let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
     let record = key.record(id, Owner::User(admin.id), Some("admin".into()), &tx.at);
     tx.w.create_key(&record)?;
-    let body = to_value(&TenantCreated {
-        tenant: TenantView::from(&tenant),
-        admin: UserView::from(&admin),
-        admin_key: KeyView::new(&record, Some(&key.plaintext)),
-    });
     let details = json!({ "name": tenant.name, "admin_user_id": admin.id, "admin_key_prefix": record.prefix });
-    Ok(Applied::new(Action::TenantCreate, 201, body, ("tenant", id.to_string()), details).severity(Severity::Notice))
+    let outcome = Outcome::TenantCreated { tenant, admin, key: record, plaintext: key.plaintext };
+    Ok(Applied::new(Action::TenantCreate, outcome, ("tenant", id.to_string()), details).severity(Severity::Notice))
 }
 
 impl Kernel {
@@ -175,7 +159,7 @@ impl Kernel {
                         target_type: Some("tenant".into()),
                         target_id: Some(tenant.to_string()),
                         project: None,
-                        outcome: Outcome::Ok,
+                        outcome: AuditOutcome::Ok,
                         severity: Severity::Notice,
                         details: applied.details,
                         ip: None,
@@ -183,7 +167,9 @@ impl Kernel {
                         correlation_id: None,
                     },
                 )?;
-                let key = applied.body["admin_key"]["key"].as_str().unwrap_or_default().to_owned();
+                let Outcome::TenantCreated { plaintext: key, .. } = applied.outcome else {
+                    return Err(KernelError::Internal("bootstrap created no tenant".into()));
+                };
                 Ok((key, event))
             })
             .await?;

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use super::{Applied, Caller, Command, Done, Executed, Kernel, KernelError, Principal, RequestCtx, Tx};
-use crate::views::{InboxItem, MessageView, to_value};
+use super::{Answer, Applied, Caller, Command, Done, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx};
+use crate::views::MessageView;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SendMessage {
@@ -232,8 +232,8 @@ fn send(tx: &mut Tx<'_>, m: SendMessage) -> Result<Applied, KernelError> {
         "importance": message.importance,
         "ack_required": message.ack_required,
     });
-    let body = to_value(&MessageView::new(&message, &copies));
-    Ok(Applied::new(Action::MessageSend, 201, body, ("message", id.to_string()), details)
+    let outcome = Outcome::MessageSent { message, copies };
+    Ok(Applied::new(Action::MessageSend, outcome, ("message", id.to_string()), details)
         .project(&m.project)
         .recipients(recipients.iter().map(|a| a.id).collect()))
 }
@@ -264,12 +264,11 @@ fn fetch(tx: &mut Tx<'_>, f: FetchInbox) -> Result<Done, KernelError> {
             delivered.push(copy.message_id);
         }
     }
-    let body = json!({ "messages": items.iter().map(|(m, r)| InboxItem::new(m, r)).collect::<Vec<_>>() });
     if delivered.is_empty() {
-        return Ok(Done::Quiet(Executed { status: 200, body, replayed: false }));
+        return Ok(Done::Quiet(Outcome::Inbox(items)));
     }
     let details = json!({ "message_ids": delivered });
-    Ok(Done::Changed(Applied::new(Action::MessageDeliver, 200, body, ("agent", me.to_string()), details)))
+    Ok(Done::Changed(Applied::new(Action::MessageDeliver, Outcome::Inbox(items), ("agent", me.to_string()), details)))
 }
 
 fn receipt(tx: &mut Tx<'_>, id: MessageId, to: Delivery) -> Result<Applied, KernelError> {
@@ -293,16 +292,16 @@ fn receipt(tx: &mut Tx<'_>, id: MessageId, to: Delivery) -> Result<Applied, Kern
     tx.w.update_recipient(tenant, &copy)?;
     let action = if to == Delivery::Acked { Action::MessageAck } else { Action::MessageRead };
     let details = json!({ "state": copy.state, "sender": message.sender.name });
-    Ok(Applied::new(action, 200, to_value(&InboxItem::new(&message, &copy)), ("message", id.to_string()), details)
-        .project(&message.project))
+    let project = message.project.clone();
+    Ok(Applied::new(action, Outcome::Receipt { message, copy }, ("message", id.to_string()), details).project(&project))
 }
 
 fn put_allowlist(tx: &mut Tx<'_>, list: Allowlist) -> Result<Applied, KernelError> {
     let doc = serde_json::to_string(&list).map_err(|e| KernelError::Internal(e.to_string()))?;
     tx.w.put_allowlist(tx.caller.tenant, &doc, tx.now)?;
     let details = json!({ "default": list.default, "rules": list.rules.len() });
-    let body = serde_json::to_value(&list).unwrap_or_default();
-    Ok(Applied::new(Action::AllowlistUpdate, 200, body, ("allowlist", tx.caller.tenant.to_string()), details))
+    let target = ("allowlist", tx.caller.tenant.to_string());
+    Ok(Applied::new(Action::AllowlistUpdate, Outcome::AllowlistSet(list), target, details))
 }
 
 /// Wake-ups for long-polling inboxes, one per agent that is waiting.
@@ -334,7 +333,7 @@ impl Kernel {
         ctx: &RequestCtx,
         f: FetchInbox,
         wait: Duration,
-    ) -> Result<Executed, KernelError> {
+    ) -> Result<Answer, KernelError> {
         let me = caller.agent_id().ok_or_else(|| KernelError::Forbidden("only agents have an inbox".into()))?;
         let notify = self.inboxes.notify_for(me);
         let deadline = tokio::time::Instant::now() + wait;
@@ -343,8 +342,7 @@ impl Kernel {
             tokio::pin!(woken);
             woken.as_mut().enable();
             let answer = self.execute(caller, ctx, Command::FetchInbox(f.clone())).await?;
-            let empty = answer.body["messages"].as_array().is_none_or(Vec::is_empty);
-            if !empty || tokio::time::Instant::now() >= deadline {
+            if !answer.is_empty() || tokio::time::Instant::now() >= deadline {
                 return Ok(answer);
             }
             if tokio::time::timeout_at(deadline, woken).await.is_err() {

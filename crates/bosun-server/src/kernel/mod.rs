@@ -10,13 +10,14 @@ mod coord;
 mod failures;
 mod identity;
 mod messages;
+mod outcome;
 mod scheduler;
 pub mod streams;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome, Severity};
+use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome as AuditOutcome, Severity};
 use bosun_core::clock::format_micros;
 use bosun_core::role::Requirement;
 use bosun_core::{Action, AgentId, Clock, KeyId, Role, TenantId, Timestamp, UserId};
@@ -28,6 +29,7 @@ use tokio::sync::{Notify, broadcast};
 
 pub use coord::{AcquireLocks, ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
 pub use messages::{FetchInbox, SendMessage};
+pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
 pub use scheduler::TickReport;
 
 pub use crate::auth::KeySecret;
@@ -251,16 +253,6 @@ impl Command {
     }
 }
 
-/// The answer to a command: HTTP-shaped because every edge (REST, MCP, CLI) ends up as JSON.
-#[derive(Clone, Debug)]
-pub struct Executed {
-    /// 201 for a creation, 204 when there was nothing to do, 200 otherwise (and for a replay).
-    pub status: u16,
-    pub body: Value,
-    /// True when this is the stored answer to an earlier request with the same key.
-    pub replayed: bool,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum KernelError {
     #[error("{0}")]
@@ -380,8 +372,7 @@ impl std::ops::Deref for Committed {
 /// What a command did, for its answer and its audit event.
 pub(crate) struct Applied {
     action: Action,
-    status: u16,
-    body: Value,
+    outcome: Outcome,
     target_type: &'static str,
     target_id: String,
     project: Option<String>,
@@ -394,11 +385,10 @@ pub(crate) struct Applied {
 }
 
 impl Applied {
-    fn new(action: Action, status: u16, body: Value, target: (&'static str, String), details: Value) -> Self {
+    fn new(action: Action, outcome: Outcome, target: (&'static str, String), details: Value) -> Self {
         Self {
             action,
-            status,
-            body,
+            outcome,
             target_type: target.0,
             target_id: target.1,
             project: None,
@@ -432,7 +422,7 @@ pub(crate) enum Done {
     Changed(Applied),
     /// No state change (an idempotent resubmission, nothing to claim), or only a presence
     /// timestamp: answered without an audit event.
-    Quiet(Executed),
+    Quiet(Outcome),
 }
 
 /// Everything `apply` may use inside the transaction.
@@ -467,6 +457,8 @@ pub struct Kernel {
     limits: crate::limits::Limiter,
     /// Failed authentications being counted instead of audited one by one.
     failures: Mutex<failures::Windows>,
+    /// How the edge renders an outcome, for storing idempotent answers (set by the HTTP router).
+    answers: std::sync::OnceLock<Arc<dyn RenderAnswer>>,
 }
 
 impl Kernel {
@@ -485,6 +477,7 @@ impl Kernel {
             streams: Arc::default(),
             limits: crate::limits::Limiter::new(&crate::limits::RateLimits::default()),
             failures: Mutex::default(),
+            answers: std::sync::OnceLock::new(),
         }
     }
 
@@ -498,6 +491,12 @@ impl Kernel {
     pub fn with_rate_limits(mut self, limits: &crate::limits::RateLimits) -> Self {
         self.limits = crate::limits::Limiter::new(limits);
         self
+    }
+
+    /// Set once by the edge that serves requests: how its answers look, so that a request
+    /// retried with the same `Idempotency-Key` gets the first answer verbatim.
+    pub fn set_answers(&self, answers: Arc<dyn RenderAnswer>) {
+        let _ = self.answers.set(answers);
     }
 
     pub fn limits(&self) -> &crate::limits::Limiter {
@@ -581,7 +580,7 @@ impl Kernel {
     }
 
     /// Run a command for a caller. See the module docs for the pipeline.
-    pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Executed, KernelError> {
+    pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Answer, KernelError> {
         cmd.validate()?;
         if let Err(denied) = self.authorize(caller, &cmd).await {
             if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &denied {
@@ -595,6 +594,7 @@ impl Kernel {
         let (caller2, ctx2, now) = (caller.clone(), ctx.clone(), self.clock.now());
         let jitter = random_unit();
         let events = self.events.clone();
+        let answers = self.answers.get().cloned();
         let (executed, event, wakes) = self
             .store
             .write_then(
@@ -612,12 +612,13 @@ impl Kernel {
                         }
                         let body =
                             serde_json::from_str(&reply.body).map_err(|e| KernelError::Internal(e.to_string()))?;
-                        return Ok((Executed { status: reply.status, body, replayed: true }, None, false));
+                        let stored = StoredAnswer { status: reply.status, body };
+                        return Ok((Answer::Replayed(stored), None, false));
                     }
                     let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key };
                     let applied = match apply(&mut tx, cmd)? {
                         Done::Changed(applied) => applied,
-                        Done::Quiet(executed) => return Ok((executed, None, false)),
+                        Done::Quiet(outcome) => return Ok((Answer::Fresh(outcome), None, false)),
                     };
                     let (actor_type, actor_id, actor_name) = caller2.actor();
                     let event = w.append_audit(
@@ -631,7 +632,7 @@ impl Kernel {
                             target_type: Some(applied.target_type.into()),
                             target_id: Some(applied.target_id),
                             project: applied.project,
-                            outcome: Outcome::Ok,
+                            outcome: AuditOutcome::Ok,
                             severity: applied.severity,
                             details: applied.details,
                             ip: ctx2.ip.clone(),
@@ -639,14 +640,16 @@ impl Kernel {
                             correlation_id: ctx2.correlation_id.clone(),
                         },
                     )?;
-                    if let Some(key) = &ctx2.idempotency_key {
+                    if let Some(key) = &ctx2.idempotency_key
+                        && let Some(answers) = &answers
+                    {
                         // Stored redacted: a key shown once is not replayed from the database.
-                        let mut stored = applied.body.clone();
-                        bosun_core::redact::redact_value(&mut stored);
-                        let reply = IdempotentReply { request_hash, status: applied.status, body: stored.to_string() };
+                        let StoredAnswer { status, mut body } = answers.render(&applied.outcome);
+                        bosun_core::redact::redact_value(&mut body);
+                        let reply = IdempotentReply { request_hash, status, body: body.to_string() };
                         w.put_idempotent_reply(caller2.tenant, &principal, key, &reply, &at)?;
                     }
-                    let executed = Executed { status: applied.status, body: applied.body, replayed: false };
+                    let executed = Answer::Fresh(applied.outcome);
                     let committed = Committed::new(event, applied.action, applied.recipients);
                     Ok((executed, Some(committed), applied.wakes_claimers))
                 },
@@ -758,7 +761,7 @@ impl Kernel {
                 target_type: failure.key_id.map(|_| "key".into()),
                 target_id: failure.key_id.map(|k| k.to_string()),
                 project: None,
-                outcome: Outcome::Denied,
+                outcome: AuditOutcome::Denied,
                 severity: Severity::Warning,
                 details: json!({ "reason": failure.reason, "count": 1 }),
                 ip: ctx.ip.clone(),
@@ -857,7 +860,7 @@ impl Kernel {
             target_type: target.as_ref().map(|t| t.0.to_owned()),
             target_id: target.map(|t| t.1),
             project: None,
-            outcome: Outcome::Denied,
+            outcome: AuditOutcome::Denied,
             severity: Severity::Warning,
             details: json!({ "reason": reason }),
             ip: ctx.ip.clone(),

@@ -16,8 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::coord::{cascade_cancel, release_agent_work, release_scope, settle_agent};
-use super::{Applied, Caller, Command, Done, Executed, Kernel, KernelError, RequestCtx, Tx};
-use crate::views::{AgentView, LockView, TaskView, to_value};
+use super::{Applied, Caller, Command, Done, Kernel, KernelError, Outcome, RequestCtx, Tx};
 
 /// The most items of each kind one tick handles per tenant; the rest wait for the next tick.
 const PER_TICK: u32 = 1000;
@@ -60,7 +59,7 @@ fn not_due(what: &str) -> KernelError {
 }
 
 fn quiet() -> Done {
-    Done::Quiet(Executed { status: 204, body: serde_json::Value::Null, replayed: false })
+    Done::Quiet(Outcome::SystemDone)
 }
 
 pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelError> {
@@ -82,8 +81,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             let details = json!({ "from": from, "to": agent.status, "reason": "the agent made a call" });
             Ok(Done::Changed(Applied::new(
                 Action::AgentStatusChange,
-                200,
-                to_value(&AgentView::from(&agent)),
+                Outcome::SystemDone,
                 ("agent", agent_id.to_string()),
                 details,
             )))
@@ -109,16 +107,10 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                 "cancelled_dependants": cancelled,
             });
             Ok(Done::Changed(
-                Applied::new(
-                    Action::TaskLeaseExpire,
-                    200,
-                    to_value(&TaskView::from(&task)),
-                    ("task", task_id.to_string()),
-                    details,
-                )
-                .project(&task.project)
-                .severity(Severity::Warning)
-                .wakes(task.status == TaskStatus::Ready),
+                Applied::new(Action::TaskLeaseExpire, Outcome::SystemDone, ("task", task_id.to_string()), details)
+                    .project(&task.project)
+                    .severity(Severity::Warning)
+                    .wakes(task.status == TaskStatus::Ready),
             ))
         }
         SystemCommand::Requeue { task_id } => {
@@ -130,15 +122,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             tx.w.update_task(&task)?;
             let details = json!({ "attempts": task.attempts });
             Ok(Done::Changed(
-                Applied::new(
-                    Action::TaskRequeue,
-                    200,
-                    to_value(&TaskView::from(&task)),
-                    ("task", task_id.to_string()),
-                    details,
-                )
-                .project(&task.project)
-                .wakes(true),
+                Applied::new(Action::TaskRequeue, Outcome::SystemDone, ("task", task_id.to_string()), details)
+                    .project(&task.project)
+                    .wakes(true),
             ))
         }
         SystemCommand::ReapAgent { agent_id } => {
@@ -158,15 +144,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                 "released_locks": locks,
             });
             Ok(Done::Changed(
-                Applied::new(
-                    Action::AgentOffline,
-                    200,
-                    to_value(&AgentView::from(&agent)),
-                    ("agent", agent_id.to_string()),
-                    details,
-                )
-                .severity(Severity::Warning)
-                .wakes(wakes),
+                Applied::new(Action::AgentOffline, Outcome::SystemDone, ("agent", agent_id.to_string()), details)
+                    .severity(Severity::Warning)
+                    .wakes(wakes),
             ))
         }
         SystemCommand::ExpireLock { lock_id } => {
@@ -177,14 +157,8 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             tx.w.delete_lock(tenant, lock_id)?;
             let details = json!({ "key": lock.key, "holder": lock.holder.name, "holder_id": lock.holder.owner.id() });
             Ok(Done::Changed(
-                Applied::new(
-                    Action::LockExpire,
-                    200,
-                    to_value(&LockView::from(&lock)),
-                    ("lock", lock_id.to_string()),
-                    details,
-                )
-                .project(&lock.project),
+                Applied::new(Action::LockExpire, Outcome::SystemDone, ("lock", lock_id.to_string()), details)
+                    .project(&lock.project),
             ))
         }
     }

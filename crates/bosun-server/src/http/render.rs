@@ -1,0 +1,69 @@
+//! Outcomes as HTTP answers: the status and the view for each. The one place where a kernel
+//! outcome meets a status code.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::kernel::{Outcome, RenderAnswer, StoredAnswer};
+use crate::views::{
+    AgentRegistered, AgentView, ClaimView, HandoffView, InboxItem, KeyView, LockList, LockView, MessageView, TaskView,
+    TenantCreated, TenantView, UserView, to_value,
+};
+
+/// The status and body an outcome is answered with.
+pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
+    use Outcome as O;
+    let ok = |v: Value| (StatusCode::OK, v);
+    let created = |v: Value| (StatusCode::CREATED, v);
+    match outcome {
+        O::TenantCreated { tenant, admin, key, plaintext } => created(to_value(&TenantCreated {
+            tenant: TenantView::from(tenant),
+            admin: UserView::from(admin),
+            admin_key: KeyView::new(key, Some(plaintext)),
+        })),
+        O::UserCreated(user) => created(to_value(&UserView::from(user))),
+        O::KeyCreated { key, plaintext } => created(to_value(&KeyView::new(key, Some(plaintext)))),
+        O::KeyRevoked(key) => ok(to_value(&KeyView::new(key, None))),
+        O::AgentRegistered { agent, key, plaintext } => created(to_value(&AgentRegistered {
+            agent: AgentView::from(agent),
+            key: KeyView::new(key, Some(plaintext)),
+        })),
+        O::AgentUpdated(agent) => ok(to_value(&AgentView::from(agent))),
+        O::TaskSubmitted { task, created: fresh } => {
+            let status = if *fresh { StatusCode::CREATED } else { StatusCode::OK };
+            (status, to_value(&TaskView::from(task)))
+        }
+        O::BatchSubmitted { tasks, created: fresh } => {
+            let status = if *fresh { StatusCode::CREATED } else { StatusCode::OK };
+            (status, json!({ "tasks": tasks.iter().map(TaskView::from).collect::<Vec<_>>() }))
+        }
+        O::Claimed { task, fence, locks } => ok(to_value(&ClaimView {
+            task: TaskView::from(task),
+            fence: *fence,
+            lease_expires_at: task.lease_expires_at.map(bosun_core::clock::format_micros).unwrap_or_default(),
+            locks: locks.iter().map(LockView::from).collect(),
+        })),
+        O::NothingToClaim | O::SystemDone => (StatusCode::NO_CONTENT, Value::Null),
+        O::TaskUpdated(task) => ok(to_value(&TaskView::from(task))),
+        O::LocksAcquired(locks) => created(to_value(&LockList { locks: locks.iter().map(LockView::from).collect() })),
+        O::LocksReleased(locks) => ok(to_value(&LockList { locks: locks.iter().map(LockView::from).collect() })),
+        O::LockUpdated(lock) => ok(to_value(&LockView::from(lock))),
+        O::HandoffWritten(handoff) => created(to_value(&HandoffView::from(handoff))),
+        O::MessageSent { message, copies } => created(to_value(&MessageView::new(message, copies))),
+        O::Inbox(items) => {
+            ok(json!({ "messages": items.iter().map(|(m, r)| InboxItem::new(m, r)).collect::<Vec<_>>() }))
+        }
+        O::Receipt { message, copy } => ok(to_value(&InboxItem::new(message, copy))),
+        O::AllowlistSet(list) => ok(serde_json::to_value(list).unwrap_or_default()),
+    }
+}
+
+/// The HTTP edge's rendering, handed to the kernel for idempotent replays.
+pub struct HttpAnswers;
+
+impl RenderAnswer for HttpAnswers {
+    fn render(&self, outcome: &Outcome) -> StoredAnswer {
+        let (status, body) = render(outcome);
+        StoredAnswer { status: status.as_u16(), body }
+    }
+}
