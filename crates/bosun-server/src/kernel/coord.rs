@@ -148,183 +148,152 @@ fn parse_keys(field: &str, raw: &[String]) -> Result<Vec<LockKey>, KernelError> 
     raw.iter().map(|k| LockKey::parse(k).map_err(|e| invalid(format!("`{field}`: {e}")))).collect()
 }
 
-pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
-    match cmd {
-        Command::RegisterAgent(r) => {
-            if let Some(name) = &r.name {
-                validate::name("name", name).map_err(invalid)?;
-            }
-            check_text("kind", &r.kind, 1, 64)?;
-            check_capabilities("capabilities", &r.capabilities)?;
-            if !PROFILES.contains(&r.profile.as_str()) {
-                return Err(invalid(format!("`profile` must be one of {}", PROFILES.join(", "))));
-            }
-            if !r.metadata.is_object() {
-                return Err(invalid("`metadata` must be a JSON object"));
-            }
-            if !(5..=3600).contains(&r.heartbeat_interval_seconds) {
-                return Err(invalid("`heartbeat_interval_seconds` must be between 5 and 3600"));
-            }
-            Ok(())
+pub(super) fn validate_register(r: &RegisterAgent) -> Result<(), KernelError> {
+    if let Some(name) = &r.name {
+        validate::name("name", name).map_err(invalid)?;
+    }
+    check_text("kind", &r.kind, 1, 64)?;
+    check_capabilities("capabilities", &r.capabilities)?;
+    if !PROFILES.contains(&r.profile.as_str()) {
+        return Err(invalid(format!("`profile` must be one of {}", PROFILES.join(", "))));
+    }
+    if !r.metadata.is_object() {
+        return Err(invalid("`metadata` must be a JSON object"));
+    }
+    if !(5..=3600).contains(&r.heartbeat_interval_seconds) {
+        return Err(invalid("`heartbeat_interval_seconds` must be between 5 and 3600"));
+    }
+    Ok(())
+}
+
+pub(super) fn validate_submit(s: &SubmitTasks) -> Result<(), KernelError> {
+    if s.tasks.is_empty() || s.tasks.len() > 1000 {
+        return Err(invalid("submit 1 to 1000 tasks at a time"));
+    }
+    let mut refs = std::collections::HashSet::new();
+    for t in &s.tasks {
+        check_project(&t.project)?;
+        check_text("title", &t.title, 1, 200)?;
+        check_text("description", &t.description, 0, 20_000)?;
+        if t.priority > 10 {
+            return Err(invalid("`priority` must be between 0 and 10 (10 is the highest)"));
         }
-        Command::SubmitTasks(s) => {
-            if s.tasks.is_empty() || s.tasks.len() > 1000 {
-                return Err(invalid("submit 1 to 1000 tasks at a time"));
-            }
-            let mut refs = std::collections::HashSet::new();
-            for t in &s.tasks {
-                check_project(&t.project)?;
-                check_text("title", &t.title, 1, 200)?;
-                check_text("description", &t.description, 0, 20_000)?;
-                if t.priority > 10 {
-                    return Err(invalid("`priority` must be between 0 and 10 (10 is the highest)"));
-                }
-                if !(1..=100).contains(&t.max_attempts) {
-                    return Err(invalid("`max_attempts` must be between 1 and 100"));
-                }
-                check_list("depends_on", &t.depends_on, 100, 64)?;
-                check_capabilities("required_capabilities", &t.required_capabilities)?;
-                if let Some(k) = &t.idempotency_key {
-                    check_text("idempotency_key", k, 1, 200)?;
-                }
-                if let Some(d) = &t.deadline_at {
-                    d.parse::<Timestamp>().map_err(|_| invalid("`deadline_at` must be an RFC 3339 time"))?;
-                }
-                if let Some(r) = &t.local_ref {
-                    check_text("ref", r, 1, 64)?;
-                    if !refs.insert(r) {
-                        return Err(invalid(format!("`ref` `{r}` is used twice in one submission")));
-                    }
-                }
-            }
-            Ok(())
+        if !(1..=100).contains(&t.max_attempts) {
+            return Err(invalid("`max_attempts` must be between 1 and 100"));
         }
-        Command::ClaimTask(c) => {
-            check_project(&c.project)?;
-            check_seconds("lease_seconds", c.lease_seconds, 86_400)?;
-            check_list("scope", &c.scope, 100, 512)?;
-            parse_keys("scope", &c.scope).map(drop)
+        check_list("depends_on", &t.depends_on, 100, 64)?;
+        check_capabilities("required_capabilities", &t.required_capabilities)?;
+        if let Some(k) = &t.idempotency_key {
+            check_text("idempotency_key", k, 1, 200)?;
         }
-        Command::TaskHeartbeat(w)
-        | Command::CompleteTask { task: w, .. }
-        | Command::FailTask(FailTask { task: w, .. }) => {
-            if let Command::FailTask(f) = cmd {
-                check_text("error", &f.error, 1, 10_000)?;
-            }
-            match w.lease_seconds {
-                Some(s) => check_seconds("lease_seconds", s, 86_400),
-                None => Ok(()),
+        if let Some(d) = &t.deadline_at {
+            d.parse::<Timestamp>().map_err(|_| invalid("`deadline_at` must be an RFC 3339 time"))?;
+        }
+        if let Some(r) = &t.local_ref {
+            check_text("ref", r, 1, 64)?;
+            if !refs.insert(r) {
+                return Err(invalid(format!("`ref` `{r}` is used twice in one submission")));
             }
         }
-        Command::CancelTask { reason: Some(r), .. } => check_text("reason", r, 1, 2000),
-        Command::AcquireLocks(a) => {
-            check_project(&a.project)?;
-            if a.paths.is_empty() {
-                return Err(invalid("`paths` must name at least one lock key"));
-            }
-            check_list("paths", &a.paths, 100, 512)?;
-            parse_keys("paths", &a.paths)?;
-            check_seconds("ttl_seconds", a.ttl_seconds, 7 * 86_400)?;
-            match &a.reason {
-                Some(r) => check_text("reason", r, 0, 2000),
-                None => Ok(()),
-            }
-        }
-        Command::RenewLock { ttl_seconds: Some(t), .. } => check_seconds("ttl_seconds", *t, 7 * 86_400),
-        Command::ReleaseLocksByKey { project, paths } => {
-            check_project(project)?;
-            if paths.is_empty() {
-                return Err(invalid("`paths` must name at least one lock key"));
-            }
-            check_list("paths", paths, 100, 512)?;
-            parse_keys("paths", paths).map(drop)
-        }
-        Command::WriteHandoff(h) => {
-            check_project(&h.project)?;
-            check_text("summary", &h.summary, 1, 20_000)?;
-            for (field, list) in [
-                ("completed", &h.completed),
-                ("in_progress", &h.in_progress),
-                ("next_steps", &h.next_steps),
-                ("decisions", &h.decisions),
-                ("files", &h.files),
-            ] {
-                check_list(field, list, 1000, 2000)?;
-            }
-            Ok(())
-        }
+    }
+    Ok(())
+}
+
+pub(super) fn validate_claim(c: &ClaimTask) -> Result<(), KernelError> {
+    check_project(&c.project)?;
+    check_seconds("lease_seconds", c.lease_seconds, 86_400)?;
+    check_list("scope", &c.scope, 100, 512)?;
+    parse_keys("scope", &c.scope).map(drop)
+}
+
+/// Heartbeat, complete and fail: a new lease length, when one is given.
+pub(super) fn validate_work(w: &WorkTask) -> Result<(), KernelError> {
+    match w.lease_seconds {
+        Some(s) => check_seconds("lease_seconds", s, 86_400),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn validate_fail(f: &FailTask) -> Result<(), KernelError> {
+    check_text("error", &f.error, 1, 10_000)?;
+    validate_work(&f.task)
+}
+
+pub(super) fn validate_reason(reason: Option<&str>) -> Result<(), KernelError> {
+    reason.map_or(Ok(()), |r| check_text("reason", r, 1, 2000))
+}
+
+pub(super) fn validate_acquire(a: &AcquireLocks) -> Result<(), KernelError> {
+    check_project(&a.project)?;
+    if a.paths.is_empty() {
+        return Err(invalid("`paths` must name at least one lock key"));
+    }
+    check_list("paths", &a.paths, 100, 512)?;
+    parse_keys("paths", &a.paths)?;
+    check_seconds("ttl_seconds", a.ttl_seconds, 7 * 86_400)?;
+    match &a.reason {
+        Some(r) => check_text("reason", r, 0, 2000),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn validate_ttl(ttl_seconds: Option<u32>) -> Result<(), KernelError> {
+    ttl_seconds.map_or(Ok(()), |t| check_seconds("ttl_seconds", t, 7 * 86_400))
+}
+
+pub(super) fn validate_release_keys(project: &str, paths: &[String]) -> Result<(), KernelError> {
+    check_project(project)?;
+    if paths.is_empty() {
+        return Err(invalid("`paths` must name at least one lock key"));
+    }
+    check_list("paths", paths, 100, 512)?;
+    parse_keys("paths", paths).map(drop)
+}
+
+pub(super) fn validate_handoff(h: &WriteHandoff) -> Result<(), KernelError> {
+    check_project(&h.project)?;
+    check_text("summary", &h.summary, 1, 20_000)?;
+    for (field, list) in [
+        ("completed", &h.completed),
+        ("in_progress", &h.in_progress),
+        ("next_steps", &h.next_steps),
+        ("decisions", &h.decisions),
+        ("files", &h.files),
+    ] {
+        check_list(field, list, 1000, 2000)?;
+    }
+    Ok(())
+}
+
+/// An agent acts only on itself (users act on any agent, within their role).
+pub(super) fn authorize_self_agent(caller: &Caller, agent_id: AgentId, verb: &str) -> Result<(), KernelError> {
+    match caller.agent_id() {
+        Some(me) if me != agent_id => Err(KernelError::Forbidden(format!("an agent may {verb} only itself"))),
         _ => Ok(()),
     }
 }
 
-/// Rules that need facts: an agent acts only on itself; a lock is renewed by its holder and
-/// released by its holder or, forcibly, by an admin.
-pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
-    match cmd {
-        Command::AgentHeartbeat { agent_id, .. } if caller.agent_id() != Some(*agent_id) => {
-            Err(KernelError::Forbidden("an agent may heartbeat only itself".into()))
-        }
-        Command::DeregisterAgent { agent_id } => match caller.agent_id() {
-            Some(me) if me != *agent_id => Err(KernelError::Forbidden("an agent may deregister only itself".into())),
-            _ => Ok(()),
-        },
-        Command::RenewLock { lock_id, .. } | Command::ReleaseLock { lock_id } => {
-            let lock = kernel.active_lock(caller, *lock_id).await?;
-            let holder = caller.holder().map(|h| h.owner);
-            let is_admin = matches!(caller.principal, Principal::User { role: Role::Admin, .. });
-            let releasing = matches!(cmd, Command::ReleaseLock { .. });
-            if holder == Some(lock.holder.owner) || (releasing && is_admin) || caller.principal == Principal::System {
-                Ok(())
-            } else {
-                Err(KernelError::Forbidden(format!(
-                    "lock {} on `{}` is held by {}; only its holder{} may {}",
-                    lock.id,
-                    lock.key,
-                    lock.holder.name,
-                    if releasing { " or an admin" } else { "" },
-                    if releasing { "release it" } else { "renew it" }
-                )))
-            }
-        }
-        _ => Ok(()),
-    }
-}
-
-pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
-    Some(match cmd {
-        Command::CreateKey { user_id, .. } => ("user", user_id.to_string()),
-        Command::RevokeKey { key_id } => ("key", key_id.to_string()),
-        Command::AgentHeartbeat { agent_id, .. } | Command::DeregisterAgent { agent_id } => {
-            ("agent", agent_id.to_string())
-        }
-        Command::TaskHeartbeat(w)
-        | Command::CompleteTask { task: w, .. }
-        | Command::FailTask(FailTask { task: w, .. }) => ("task", w.task_id.to_string()),
-        Command::CancelTask { task_id, .. } | Command::RetryTask { task_id } => ("task", task_id.to_string()),
-        Command::RenewLock { lock_id, .. } | Command::ReleaseLock { lock_id } => ("lock", lock_id.to_string()),
-        Command::MarkRead { message_id } | Command::AckMessage { message_id } => ("message", message_id.to_string()),
-        _ => return None,
-    })
-}
-
-pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> {
-    match cmd {
-        Command::RegisterAgent(r) => register_agent(tx, r).map(Done::Changed),
-        Command::AgentHeartbeat { agent_id, status } => agent_heartbeat(tx, agent_id, status).map(Done::Changed),
-        Command::DeregisterAgent { agent_id } => deregister(tx, agent_id).map(Done::Changed),
-        Command::SubmitTasks(s) => submit(tx, s),
-        Command::ClaimTask(c) => claim(tx, c),
-        Command::TaskHeartbeat(w) => task_heartbeat(tx, w).map(Done::Changed),
-        Command::CompleteTask { task, result } => complete(tx, task, result).map(Done::Changed),
-        Command::FailTask(f) => fail(tx, f).map(Done::Changed),
-        Command::CancelTask { task_id, reason } => cancel(tx, task_id, reason).map(Done::Changed),
-        Command::RetryTask { task_id } => retry(tx, task_id).map(Done::Changed),
-        Command::AcquireLocks(a) => acquire(tx, a).map(Done::Changed),
-        Command::RenewLock { lock_id, ttl_seconds } => renew(tx, lock_id, ttl_seconds).map(Done::Changed),
-        Command::ReleaseLock { lock_id } => release(tx, lock_id).map(Done::Changed),
-        Command::ReleaseLocksByKey { project, paths } => release_keys(tx, &project, &paths).map(Done::Changed),
-        Command::WriteHandoff(h) => handoff(tx, h).map(Done::Changed),
-        _ => Err(KernelError::Internal("coord::apply called with another command".into())),
+/// A lock is renewed by its holder, and released by its holder or, forcibly, by an admin.
+pub(super) async fn authorize_lock(
+    kernel: &Kernel,
+    caller: &Caller,
+    lock_id: LockId,
+    releasing: bool,
+) -> Result<(), KernelError> {
+    let lock = kernel.active_lock(caller, lock_id).await?;
+    let holder = caller.holder().map(|h| h.owner);
+    let is_admin = matches!(caller.principal, Principal::User { role: Role::Admin, .. });
+    if holder == Some(lock.holder.owner) || (releasing && is_admin) || caller.principal == Principal::System {
+        Ok(())
+    } else {
+        Err(KernelError::Forbidden(format!(
+            "lock {} on `{}` is held by {}; only its holder{} may {}",
+            lock.id,
+            lock.key,
+            lock.holder.name,
+            if releasing { " or an admin" } else { "" },
+            if releasing { "release it" } else { "renew it" }
+        )))
     }
 }
 
@@ -358,7 +327,7 @@ fn caller_agent(tx: &mut Tx<'_>) -> Result<Agent, KernelError> {
 
 // ---- agents ----
 
-fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applied, KernelError> {
+pub(super) fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applied, KernelError> {
     let tenant = tx.caller.tenant;
     let name = match r.name {
         Some(name) => name,
@@ -400,7 +369,11 @@ fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applied, KernelEr
     Ok(Applied::new(Action::AgentRegister, outcome, target, details).severity(Severity::Notice))
 }
 
-fn agent_heartbeat(tx: &mut Tx<'_>, id: AgentId, status: Option<AgentStatus>) -> Result<Applied, KernelError> {
+pub(super) fn agent_heartbeat(
+    tx: &mut Tx<'_>,
+    id: AgentId,
+    status: Option<AgentStatus>,
+) -> Result<Applied, KernelError> {
     let mut agent = load_agent(tx, id)?;
     let from = agent.status;
     let to = status.unwrap_or(match from {
@@ -445,7 +418,7 @@ pub(super) fn release_agent_work(
     Ok((tasks, locks, wakes))
 }
 
-fn deregister(tx: &mut Tx<'_>, id: AgentId) -> Result<Applied, KernelError> {
+pub(super) fn deregister(tx: &mut Tx<'_>, id: AgentId) -> Result<Applied, KernelError> {
     let mut agent = load_agent(tx, id)?;
     let path = agent
         .status
@@ -477,7 +450,7 @@ pub(super) fn settle_agent(tx: &mut Tx<'_>, agent: Option<AgentId>) -> Result<()
 
 // ---- tasks ----
 
-fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelError> {
+pub(super) fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelError> {
     let tenant = tx.caller.tenant;
     // Refs of this submission, and the dependency graph among them.
     let refs: HashMap<String, usize> =
@@ -689,7 +662,7 @@ fn grant(tx: &mut Tx<'_>, keys: &[LockKey], g: Grant<'_>) -> Result<Vec<Lock>, K
     Ok(locks)
 }
 
-fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
+pub(super) fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
     let mut agent = caller_agent(tx)?;
     let tenant = tx.caller.tenant;
     let mut found = None;
@@ -754,7 +727,7 @@ pub(super) fn release_scope(tx: &mut Tx<'_>, task: &Task, holder: Option<AgentId
     Ok(released)
 }
 
-fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Applied, KernelError> {
+pub(super) fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Applied, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, w.task_id)?;
     let lease = w.lease_seconds.map_or(DEFAULT_LEASE, |s| SignedDuration::from_secs(i64::from(s)));
@@ -773,7 +746,7 @@ fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Applied, KernelError> 
     Ok(Applied::new(Action::TaskHeartbeat, Outcome::TaskUpdated(task), target, details).project(&project))
 }
 
-fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, KernelError> {
+pub(super) fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, w.task_id)?;
     let mut result = result;
@@ -804,7 +777,7 @@ fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, Kern
     Ok(Applied::new(Action::TaskComplete, Outcome::TaskUpdated(task), target, details).project(&project).wakes(wakes))
 }
 
-fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError> {
+pub(super) fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, f.task.task_id)?;
     let error = bosun_core::redact::redact_text(&f.error).into_owned();
@@ -854,7 +827,7 @@ pub(super) fn cascade_cancel(tx: &mut Tx<'_>, root: TaskId, why: &str) -> Result
     Ok(cancelled)
 }
 
-fn cancel(tx: &mut Tx<'_>, id: TaskId, reason: Option<String>) -> Result<Applied, KernelError> {
+pub(super) fn cancel(tx: &mut Tx<'_>, id: TaskId, reason: Option<String>) -> Result<Applied, KernelError> {
     let mut task = load_task(tx, id)?;
     let holder = task.assignee;
     let reason = reason.unwrap_or_else(|| format!("cancelled by {}", tx.caller.actor().2.unwrap_or_default()));
@@ -871,7 +844,7 @@ fn cancel(tx: &mut Tx<'_>, id: TaskId, reason: Option<String>) -> Result<Applied
         .severity(Severity::Notice))
 }
 
-fn retry(tx: &mut Tx<'_>, id: TaskId) -> Result<Applied, KernelError> {
+pub(super) fn retry(tx: &mut Tx<'_>, id: TaskId) -> Result<Applied, KernelError> {
     let mut task = load_task(tx, id)?;
     let previous_error = task.error.clone();
     task.retry(tx.now).map_err(task_error)?;
@@ -885,7 +858,7 @@ fn retry(tx: &mut Tx<'_>, id: TaskId) -> Result<Applied, KernelError> {
 
 // ---- locks ----
 
-fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
+pub(super) fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
     let holder = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself holds no locks".into()))?;
     let keys = parse_keys("paths", &a.paths)?;
     let conflicts = lock_conflicts(tx, &a.project, &keys, a.exclusive, holder.owner)?;
@@ -955,7 +928,7 @@ fn load_active_lock(tx: &mut Tx<'_>, id: LockId) -> Result<Lock, KernelError> {
     }
 }
 
-fn renew(tx: &mut Tx<'_>, id: LockId, ttl_seconds: Option<u32>) -> Result<Applied, KernelError> {
+pub(super) fn renew(tx: &mut Tx<'_>, id: LockId, ttl_seconds: Option<u32>) -> Result<Applied, KernelError> {
     let mut lock = load_active_lock(tx, id)?;
     let ttl = SignedDuration::from_secs(i64::from(ttl_seconds.unwrap_or(3600)));
     lock.expires_at = tx.now + ttl;
@@ -965,7 +938,7 @@ fn renew(tx: &mut Tx<'_>, id: LockId, ttl_seconds: Option<u32>) -> Result<Applie
     Ok(Applied::new(Action::LockRenew, Outcome::LockUpdated(lock), ("lock", id.to_string()), details).project(&project))
 }
 
-fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
+pub(super) fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
     let lock = load_active_lock(tx, id)?;
     let forced = tx.caller.holder().map(|h| h.owner) != Some(lock.holder.owner);
     tx.w.delete_lock(tx.caller.tenant, id)?;
@@ -979,7 +952,7 @@ fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
 }
 
 /// Release the caller's own active locks whose keys are among `paths` (after normalising).
-fn release_keys(tx: &mut Tx<'_>, project: &str, paths: &[String]) -> Result<Applied, KernelError> {
+pub(super) fn release_keys(tx: &mut Tx<'_>, project: &str, paths: &[String]) -> Result<Applied, KernelError> {
     let holder = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself holds no locks".into()))?;
     let keys: Vec<String> = parse_keys("paths", paths)?.iter().map(ToString::to_string).collect();
     let mut released = Vec::new();
@@ -1007,7 +980,7 @@ fn release_keys(tx: &mut Tx<'_>, project: &str, paths: &[String]) -> Result<Appl
 
 // ---- handoffs ----
 
-fn handoff(tx: &mut Tx<'_>, h: WriteHandoff) -> Result<Applied, KernelError> {
+pub(super) fn handoff(tx: &mut Tx<'_>, h: WriteHandoff) -> Result<Applied, KernelError> {
     let author = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself writes no handoffs".into()))?;
     if let Some(task) = h.task_id {
         load_task(tx, task)?;

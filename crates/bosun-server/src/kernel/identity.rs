@@ -7,105 +7,120 @@ use bosun_core::{Action, Role, TenantId, UserId, validate};
 use bosun_store::{AuditFilter, Page};
 use serde_json::json;
 
-use super::{Applied, Caller, Command, Kernel, KernelError, Outcome, Principal, Tx, conflict_as};
+use super::{Applied, Caller, Kernel, KernelError, Outcome, Principal, Tx, conflict_as};
 use crate::auth;
 use crate::views::{TenantView, WhoAmI};
 
-pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
-    let invalid = KernelError::Validation;
-    match cmd {
-        Command::CreateTenant { name, admin_name } => {
-            validate::name("name", name).map_err(invalid)?;
-            validate::name("admin_name", admin_name).map_err(invalid)
-        }
-        Command::CreateUser { name, metadata, .. } => {
-            validate::name("name", name).map_err(invalid)?;
-            if !metadata.is_object() {
-                return Err(invalid("`metadata` must be a JSON object".into()));
-            }
-            Ok(())
-        }
-        Command::CreateKey { label: Some(l), .. } if l.chars().count() > 100 => {
-            Err(invalid("`label` must be at most 100 characters".into()))
+pub(super) fn validate_tenant(name: &str, admin_name: &str) -> Result<(), KernelError> {
+    validate::name("name", name).map_err(KernelError::Validation)?;
+    validate::name("admin_name", admin_name).map_err(KernelError::Validation)
+}
+
+pub(super) fn validate_user(name: &str, metadata: &serde_json::Value) -> Result<(), KernelError> {
+    validate::name("name", name).map_err(KernelError::Validation)?;
+    if !metadata.is_object() {
+        return Err(KernelError::Validation("`metadata` must be a JSON object".into()));
+    }
+    Ok(())
+}
+
+pub(super) fn validate_key_label(label: Option<&str>) -> Result<(), KernelError> {
+    match label {
+        Some(l) if l.chars().count() > 100 => {
+            Err(KernelError::Validation("`label` must be at most 100 characters".into()))
         }
         _ => Ok(()),
     }
 }
 
-/// Keys: a non-admin may create and revoke only its own.
-pub(super) async fn authorize_self(kernel: &Kernel, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
-    let action = cmd.action();
+/// Keys: a non-admin may create and revoke only its own. `owner` is whose keys the command
+/// touches (a key creation names its user; a revocation's key is looked up).
+pub(super) async fn authorize_own_keys(
+    kernel: &Kernel,
+    caller: &Caller,
+    action: bosun_core::Action,
+    target: KeyTarget,
+) -> Result<(), KernelError> {
     let me = match &caller.principal {
         Principal::User { id, .. } => Owner::User(*id),
         Principal::Agent { id, .. } => Owner::Agent(*id),
         Principal::System => return Ok(()),
     };
-    let owner = match cmd {
-        Command::CreateKey { user_id, .. } => Some(Owner::User(*user_id)),
-        Command::RevokeKey { key_id } => {
-            let (tenant, key_id) = (caller.tenant, *key_id);
+    let owner = match target {
+        KeyTarget::User(user_id) => Owner::User(user_id),
+        KeyTarget::Key(key_id) => {
+            let tenant = caller.tenant;
             let key = kernel.store.read(move |r| r.key(tenant, key_id)).await?;
-            Some(key.ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?.owner)
+            key.ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?.owner
         }
-        _ => None,
     };
-    if owner == Some(me) {
+    if owner == me {
         Ok(())
     } else {
         Err(KernelError::Forbidden(format!("{} on another principal's keys requires the admin role", action.name())))
     }
 }
 
-pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Applied, KernelError> {
-    match cmd {
-        Command::CreateTenant { name, admin_name } => create_tenant(tx, TenantId::generate(), false, name, admin_name),
-        Command::CreateUser { name, role, mut metadata } => {
-            bosun_core::redact::redact_value(&mut metadata);
-            let user = User {
-                id: UserId::generate(),
-                tenant_id: tx.caller.tenant,
-                name: name.clone(),
-                role,
-                metadata,
-                created_at: tx.at.clone(),
-            };
-            tx.w.create_user(&user).map_err(conflict_as(format!("a user named `{name}` already exists")))?;
-            let details = json!({ "name": user.name, "role": user.role, "metadata": user.metadata });
-            let target = ("user", user.id.to_string());
-            Ok(Applied::new(Action::UserCreate, Outcome::UserCreated(user), target, details).severity(Severity::Notice))
-        }
-        Command::CreateKey { user_id, label, enrolment } => {
-            let user =
-                tx.w.user(tx.caller.tenant, user_id)?
-                    .ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
-            let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
-            let record = ApiKey { enrolment, ..key.record(tx.caller.tenant, Owner::User(user.id), label, &tx.at) };
-            tx.w.create_key(&record)?;
-            let details =
-                json!({ "user_id": user.id, "prefix": record.prefix, "label": record.label, "enrolment": enrolment });
-            let target = ("key", record.id.to_string());
-            let outcome = Outcome::KeyCreated { key: record, plaintext: key.plaintext };
-            Ok(Applied::new(Action::KeyCreate, outcome, target, details).severity(Severity::Notice))
-        }
-        Command::RevokeKey { key_id } => {
-            let key =
-                tx.w.key(tx.caller.tenant, key_id)?
-                    .ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?;
-            if key.revoked_at.is_some() {
-                return Err(KernelError::Conflict(format!("key {key_id} is already revoked")));
-            }
-            tx.w.revoke_key(tx.caller.tenant, key_id, &tx.at)?;
-            let revoked = ApiKey { revoked_at: Some(tx.at.clone()), ..key };
-            let details =
-                json!({ "owner_type": revoked.owner.kind(), "owner_id": revoked.owner.id(), "prefix": revoked.prefix });
-            Ok(Applied::new(Action::KeyRevoke, Outcome::KeyRevoked(revoked), ("key", key_id.to_string()), details)
-                .severity(Severity::Notice))
-        }
-        _ => Err(KernelError::Internal("identity::apply called with another command".into())),
-    }
+/// Whose keys a key command touches.
+pub(super) enum KeyTarget {
+    User(UserId),
+    Key(bosun_core::KeyId),
 }
 
-fn create_tenant(
+pub(super) fn create_user(
+    tx: &mut Tx<'_>,
+    name: String,
+    role: Role,
+    mut metadata: serde_json::Value,
+) -> Result<Applied, KernelError> {
+    bosun_core::redact::redact_value(&mut metadata);
+    let user = User {
+        id: UserId::generate(),
+        tenant_id: tx.caller.tenant,
+        name: name.clone(),
+        role,
+        metadata,
+        created_at: tx.at.clone(),
+    };
+    tx.w.create_user(&user).map_err(conflict_as(format!("a user named `{name}` already exists")))?;
+    let details = json!({ "name": user.name, "role": user.role, "metadata": user.metadata });
+    let target = ("user", user.id.to_string());
+    Ok(Applied::new(Action::UserCreate, Outcome::UserCreated(user), target, details).severity(Severity::Notice))
+}
+
+pub(super) fn create_key(
+    tx: &mut Tx<'_>,
+    user_id: UserId,
+    label: Option<String>,
+    enrolment: bool,
+) -> Result<Applied, KernelError> {
+    let user =
+        tx.w.user(tx.caller.tenant, user_id)?
+            .ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
+    let key = tx.key.take().ok_or_else(|| KernelError::Internal("no key prepared".into()))?;
+    let record = ApiKey { enrolment, ..key.record(tx.caller.tenant, Owner::User(user.id), label, &tx.at) };
+    tx.w.create_key(&record)?;
+    let details = json!({ "user_id": user.id, "prefix": record.prefix, "label": record.label, "enrolment": enrolment });
+    let target = ("key", record.id.to_string());
+    let outcome = Outcome::KeyCreated { key: record, plaintext: key.plaintext };
+    Ok(Applied::new(Action::KeyCreate, outcome, target, details).severity(Severity::Notice))
+}
+
+pub(super) fn revoke_key(tx: &mut Tx<'_>, key_id: bosun_core::KeyId) -> Result<Applied, KernelError> {
+    let key =
+        tx.w.key(tx.caller.tenant, key_id)?.ok_or_else(|| KernelError::NotFound(format!("no key with id {key_id}")))?;
+    if key.revoked_at.is_some() {
+        return Err(KernelError::Conflict(format!("key {key_id} is already revoked")));
+    }
+    tx.w.revoke_key(tx.caller.tenant, key_id, &tx.at)?;
+    let revoked = ApiKey { revoked_at: Some(tx.at.clone()), ..key };
+    let details =
+        json!({ "owner_type": revoked.owner.kind(), "owner_id": revoked.owner.id(), "prefix": revoked.prefix });
+    Ok(Applied::new(Action::KeyRevoke, Outcome::KeyRevoked(revoked), ("key", key_id.to_string()), details)
+        .severity(Severity::Notice))
+}
+
+pub(super) fn create_tenant(
     tx: &mut Tx<'_>,
     id: TenantId,
     system: bool,

@@ -158,18 +158,7 @@ pub(super) async fn authorize_receipt(
     }
 }
 
-pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> {
-    match cmd {
-        Command::SendMessage(m) => send(tx, m).map(Done::Changed),
-        Command::FetchInbox(f) => fetch(tx, f),
-        Command::MarkRead { message_id } => receipt(tx, message_id, Delivery::Read).map(Done::Changed),
-        Command::AckMessage { message_id } => receipt(tx, message_id, Delivery::Acked).map(Done::Changed),
-        Command::PutAllowlist(list) => put_allowlist(tx, list).map(Done::Changed),
-        _ => Err(KernelError::Internal("messages::apply called with another command".into())),
-    }
-}
-
-fn send(tx: &mut Tx<'_>, m: SendMessage) -> Result<Applied, KernelError> {
+pub(super) fn send(tx: &mut Tx<'_>, m: SendMessage) -> Result<Applied, KernelError> {
     let sender = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself sends no messages".into()))?;
     let recipients = audience(tx.w, tx.caller, &m)?;
     if recipients.is_empty() {
@@ -245,7 +234,7 @@ pub struct FetchInbox {
     pub limit: bosun_core::validate::PageLimit,
 }
 
-fn fetch(tx: &mut Tx<'_>, f: FetchInbox) -> Result<Done, KernelError> {
+pub(super) fn fetch(tx: &mut Tx<'_>, f: FetchInbox) -> Result<Done, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("only agents have an inbox".into()))?;
     let since = f
         .since
@@ -271,7 +260,7 @@ fn fetch(tx: &mut Tx<'_>, f: FetchInbox) -> Result<Done, KernelError> {
     Ok(Done::Changed(Applied::new(Action::MessageDeliver, Outcome::Inbox(items), ("agent", me.to_string()), details)))
 }
 
-fn receipt(tx: &mut Tx<'_>, id: MessageId, to: Delivery) -> Result<Applied, KernelError> {
+pub(super) fn receipt(tx: &mut Tx<'_>, id: MessageId, to: Delivery) -> Result<Applied, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("only a recipient agent can do this".into()))?;
     let tenant = tx.caller.tenant;
     let message =
@@ -296,7 +285,7 @@ fn receipt(tx: &mut Tx<'_>, id: MessageId, to: Delivery) -> Result<Applied, Kern
     Ok(Applied::new(action, Outcome::Receipt { message, copy }, ("message", id.to_string()), details).project(&project))
 }
 
-fn put_allowlist(tx: &mut Tx<'_>, list: Allowlist) -> Result<Applied, KernelError> {
+pub(super) fn put_allowlist(tx: &mut Tx<'_>, list: Allowlist) -> Result<Applied, KernelError> {
     let doc = serde_json::to_string(&list).map_err(|e| KernelError::Internal(e.to_string()))?;
     tx.w.put_allowlist(tx.caller.tenant, &doc, tx.now)?;
     let details = json!({ "default": list.default, "rules": list.rules.len() });

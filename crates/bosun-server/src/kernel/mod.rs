@@ -7,6 +7,7 @@
 //! never touch the store for writing.
 
 mod coord;
+mod dispatch;
 mod failures;
 mod identity;
 mod messages;
@@ -236,15 +237,7 @@ impl Command {
     }
 
     fn validate(&self) -> Result<(), KernelError> {
-        match self {
-            Command::CreateTenant { .. }
-            | Command::CreateUser { .. }
-            | Command::CreateKey { .. }
-            | Command::RevokeKey { .. } => identity::validate(self),
-            Command::SendMessage(m) => messages::validate(m),
-            Command::PutAllowlist(list) => list.validate().map_err(KernelError::Validation),
-            other => coord::validate(other),
-        }
+        dispatch::validate(self)
     }
 
     /// Does this command need a freshly made API key?
@@ -584,7 +577,7 @@ impl Kernel {
         cmd.validate()?;
         if let Err(denied) = self.authorize(caller, &cmd).await {
             if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &denied {
-                self.audit_denial(caller, ctx, cmd.action(), coord::target_of(&cmd), reason).await;
+                self.audit_denial(caller, ctx, cmd.action(), dispatch::target_of(&cmd), reason).await;
             }
             return Err(denied);
         }
@@ -616,7 +609,7 @@ impl Kernel {
                         return Ok((Answer::Replayed(stored), None, false));
                     }
                     let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key };
-                    let applied = match apply(&mut tx, cmd)? {
+                    let applied = match dispatch::apply(&mut tx, cmd)? {
                         Done::Changed(applied) => applied,
                         Done::Quiet(outcome) => return Ok((Answer::Fresh(outcome), None, false)),
                     };
@@ -709,19 +702,9 @@ impl Kernel {
             Requirement::SystemAdmin if caller.system_tenant && role == Role::Admin && is_user => Ok(()),
             Requirement::SystemAdmin => deny(format!("{} requires an admin of the system tenant", action.name())),
             Requirement::AdminOrSelf if is_user && role == Role::Admin => Ok(()),
-            Requirement::AdminOrSelf => identity::authorize_self(self, caller, cmd).await,
+            Requirement::AdminOrSelf => dispatch::authorize_self(self, caller, cmd).await,
         }?;
-        coord::authorize_facts(self, caller, cmd).await?;
-        match cmd {
-            Command::SendMessage(m) => messages::authorize_send(self, caller, m).await,
-            Command::MarkRead { message_id } => {
-                messages::authorize_receipt(self, caller, *message_id, "mark as read").await
-            }
-            Command::AckMessage { message_id } => {
-                messages::authorize_receipt(self, caller, *message_id, "acknowledge").await
-            }
-            _ => Ok(()),
-        }
+        dispatch::authorize_facts(self, caller, cmd).await
     }
 
     /// Authenticate a presented `Authorization` header. Failures are audited, but not one row
@@ -891,23 +874,6 @@ impl Kernel {
     pub async fn system_tenant(&self) -> Result<Option<TenantId>, KernelError> {
         let tenants = self.store.read(|r| r.list_tenants()).await?;
         Ok(tenants.into_iter().find(|t| t.system).map(|t| t.id))
-    }
-}
-
-/// Apply a command inside the write transaction.
-fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> {
-    match cmd {
-        Command::CreateTenant { .. }
-        | Command::CreateUser { .. }
-        | Command::CreateKey { .. }
-        | Command::RevokeKey { .. } => identity::apply(tx, cmd).map(Done::Changed),
-        Command::System(s) => scheduler::apply(tx, s),
-        Command::SendMessage(_)
-        | Command::FetchInbox(_)
-        | Command::MarkRead { .. }
-        | Command::AckMessage { .. }
-        | Command::PutAllowlist(_) => messages::apply(tx, cmd),
-        other => coord::apply(tx, other),
     }
 }
 

@@ -1,0 +1,161 @@
+//! Routing of every command to its steps: validation, the facts authorization needs, the audit
+//! target of a denial, and the change itself. Each is one exhaustive `match` without a
+//! fallback arm, so a new command does not compile until every step says what it does for it.
+
+use bosun_core::message::Delivery;
+
+use super::identity::{self, KeyTarget};
+use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, messages, scheduler};
+
+/// Check a command's own fields (no store access).
+pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
+    match cmd {
+        Command::CreateTenant { name, admin_name } => identity::validate_tenant(name, admin_name),
+        Command::CreateUser { name, metadata, .. } => identity::validate_user(name, metadata),
+        Command::CreateKey { label, .. } => identity::validate_key_label(label.as_deref()),
+        Command::RegisterAgent(r) => coord::validate_register(r),
+        Command::SubmitTasks(s) => coord::validate_submit(s),
+        Command::ClaimTask(c) => coord::validate_claim(c),
+        Command::TaskHeartbeat(w) | Command::CompleteTask { task: w, .. } => coord::validate_work(w),
+        Command::FailTask(f) => coord::validate_fail(f),
+        Command::CancelTask { reason, .. } => coord::validate_reason(reason.as_deref()),
+        Command::AcquireLocks(a) => coord::validate_acquire(a),
+        Command::RenewLock { ttl_seconds, .. } => coord::validate_ttl(*ttl_seconds),
+        Command::ReleaseLocksByKey { project, paths } => coord::validate_release_keys(project, paths),
+        Command::WriteHandoff(h) => coord::validate_handoff(h),
+        Command::SendMessage(m) => messages::validate(m),
+        Command::PutAllowlist(list) => list.validate().map_err(KernelError::Validation),
+        // Nothing to check beyond what their types already hold.
+        Command::RevokeKey { .. }
+        | Command::AgentHeartbeat { .. }
+        | Command::DeregisterAgent { .. }
+        | Command::RetryTask { .. }
+        | Command::ReleaseLock { .. }
+        | Command::FetchInbox(_)
+        | Command::MarkRead { .. }
+        | Command::AckMessage { .. }
+        | Command::System(_) => Ok(()),
+    }
+}
+
+/// For `AdminOrSelf` actions: whose keys the command touches.
+pub(super) async fn authorize_self(kernel: &Kernel, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
+    let target = match cmd {
+        Command::CreateKey { user_id, .. } => KeyTarget::User(*user_id),
+        Command::RevokeKey { key_id } => KeyTarget::Key(*key_id),
+        other => {
+            return Err(KernelError::Internal(format!(
+                "{} is not an admin-or-self action; the role table and this list disagree",
+                other.action().name()
+            )));
+        }
+    };
+    identity::authorize_own_keys(kernel, caller, cmd.action(), target).await
+}
+
+/// The rules that depend on facts beyond the caller's role.
+pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
+    match cmd {
+        Command::AgentHeartbeat { agent_id, .. } => match caller.agent_id() {
+            Some(me) if me == *agent_id => Ok(()),
+            _ => Err(KernelError::Forbidden("an agent may heartbeat only itself".into())),
+        },
+        Command::DeregisterAgent { agent_id } => coord::authorize_self_agent(caller, *agent_id, "deregister"),
+        Command::RenewLock { lock_id, .. } => coord::authorize_lock(kernel, caller, *lock_id, false).await,
+        Command::ReleaseLock { lock_id } => coord::authorize_lock(kernel, caller, *lock_id, true).await,
+        Command::SendMessage(m) => messages::authorize_send(kernel, caller, m).await,
+        Command::MarkRead { message_id } => {
+            messages::authorize_receipt(kernel, caller, *message_id, "mark as read").await
+        }
+        Command::AckMessage { message_id } => {
+            messages::authorize_receipt(kernel, caller, *message_id, "acknowledge").await
+        }
+        // The role table decides these alone; their own rules are checked in the transaction
+        // (holding the lease, holding the lock, the key's owner).
+        Command::CreateTenant { .. }
+        | Command::CreateUser { .. }
+        | Command::CreateKey { .. }
+        | Command::RevokeKey { .. }
+        | Command::RegisterAgent(_)
+        | Command::SubmitTasks(_)
+        | Command::ClaimTask(_)
+        | Command::TaskHeartbeat(_)
+        | Command::CompleteTask { .. }
+        | Command::FailTask(_)
+        | Command::CancelTask { .. }
+        | Command::RetryTask { .. }
+        | Command::AcquireLocks(_)
+        | Command::ReleaseLocksByKey { .. }
+        | Command::WriteHandoff(_)
+        | Command::FetchInbox(_)
+        | Command::PutAllowlist(_)
+        | Command::System(_) => Ok(()),
+    }
+}
+
+/// What a denied command was aimed at, for its audit event.
+pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
+    match cmd {
+        Command::CreateKey { user_id, .. } => Some(("user", user_id.to_string())),
+        Command::RevokeKey { key_id } => Some(("key", key_id.to_string())),
+        Command::AgentHeartbeat { agent_id, .. } | Command::DeregisterAgent { agent_id } => {
+            Some(("agent", agent_id.to_string()))
+        }
+        Command::TaskHeartbeat(w) | Command::CompleteTask { task: w, .. } => Some(("task", w.task_id.to_string())),
+        Command::FailTask(f) => Some(("task", f.task.task_id.to_string())),
+        Command::CancelTask { task_id, .. } | Command::RetryTask { task_id } => Some(("task", task_id.to_string())),
+        Command::RenewLock { lock_id, .. } | Command::ReleaseLock { lock_id } => Some(("lock", lock_id.to_string())),
+        Command::MarkRead { message_id } | Command::AckMessage { message_id } => {
+            Some(("message", message_id.to_string()))
+        }
+        // Nothing existing is named: a creation, a query, or Bosun's own work.
+        Command::CreateTenant { .. }
+        | Command::CreateUser { .. }
+        | Command::RegisterAgent(_)
+        | Command::SubmitTasks(_)
+        | Command::ClaimTask(_)
+        | Command::AcquireLocks(_)
+        | Command::ReleaseLocksByKey { .. }
+        | Command::WriteHandoff(_)
+        | Command::SendMessage(_)
+        | Command::FetchInbox(_)
+        | Command::PutAllowlist(_)
+        | Command::System(_) => None,
+    }
+}
+
+/// Apply a command inside the write transaction.
+pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> {
+    let changed = Done::Changed;
+    match cmd {
+        Command::CreateTenant { name, admin_name } => {
+            identity::create_tenant(tx, bosun_core::TenantId::generate(), false, name, admin_name).map(changed)
+        }
+        Command::CreateUser { name, role, metadata } => identity::create_user(tx, name, role, metadata).map(changed),
+        Command::CreateKey { user_id, label, enrolment } => {
+            identity::create_key(tx, user_id, label, enrolment).map(changed)
+        }
+        Command::RevokeKey { key_id } => identity::revoke_key(tx, key_id).map(changed),
+        Command::RegisterAgent(r) => coord::register_agent(tx, r).map(changed),
+        Command::AgentHeartbeat { agent_id, status } => coord::agent_heartbeat(tx, agent_id, status).map(changed),
+        Command::DeregisterAgent { agent_id } => coord::deregister(tx, agent_id).map(changed),
+        Command::SubmitTasks(s) => coord::submit(tx, s),
+        Command::ClaimTask(c) => coord::claim(tx, c),
+        Command::TaskHeartbeat(w) => coord::task_heartbeat(tx, w).map(changed),
+        Command::CompleteTask { task, result } => coord::complete(tx, task, result).map(changed),
+        Command::FailTask(f) => coord::fail(tx, f).map(changed),
+        Command::CancelTask { task_id, reason } => coord::cancel(tx, task_id, reason).map(changed),
+        Command::RetryTask { task_id } => coord::retry(tx, task_id).map(changed),
+        Command::AcquireLocks(a) => coord::acquire(tx, a).map(changed),
+        Command::RenewLock { lock_id, ttl_seconds } => coord::renew(tx, lock_id, ttl_seconds).map(changed),
+        Command::ReleaseLock { lock_id } => coord::release(tx, lock_id).map(changed),
+        Command::ReleaseLocksByKey { project, paths } => coord::release_keys(tx, &project, &paths).map(changed),
+        Command::WriteHandoff(h) => coord::handoff(tx, h).map(changed),
+        Command::SendMessage(m) => messages::send(tx, m).map(changed),
+        Command::FetchInbox(f) => messages::fetch(tx, f),
+        Command::MarkRead { message_id } => messages::receipt(tx, message_id, Delivery::Read).map(changed),
+        Command::AckMessage { message_id } => messages::receipt(tx, message_id, Delivery::Acked).map(changed),
+        Command::PutAllowlist(list) => messages::put_allowlist(tx, list).map(changed),
+        Command::System(s) => scheduler::apply(tx, s),
+    }
+}
