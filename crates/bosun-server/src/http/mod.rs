@@ -120,6 +120,7 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .route("/metrics", get(metrics_text))
         .fallback(|| async { ApiError(KernelError::NotFound("no such route".into())) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(fingerprint))
         .layer(middleware::from_fn_with_state(state.clone(), admit))
         .layer(middleware::from_fn(observe))
         .with_state(state);
@@ -484,6 +485,37 @@ pub struct Auth {
 #[derive(Clone)]
 struct CorrelationId(String);
 
+/// The fingerprint of a request that carries an `Idempotency-Key`: SHA-256 over the method, the
+/// path and query, and the body in RFC 8785 canonical form (the raw bytes when it is not JSON),
+/// so that a retry matches however its JSON was spaced or ordered.
+#[derive(Clone)]
+struct Fingerprint(String);
+
+async fn fingerprint(req: Request, next: Next) -> Response {
+    use sha2::Digest;
+    if !req.headers().contains_key("idempotency-key") {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return client_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request bodies are limited to {MAX_BODY} bytes"),
+        );
+    };
+    let canonical = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|v| bosun_core::jcs::canonicalize(&v).ok())
+        .unwrap_or_else(|| bytes.to_vec());
+    let mut hash = sha2::Sha256::new();
+    for part in [parts.method.as_str().as_bytes(), b"\n", parts.uri.to_string().as_bytes(), b"\n", &canonical] {
+        hash.update(part);
+    }
+    parts.extensions.insert(Fingerprint(bosun_core::audit::encode_hex(&hash.finalize())));
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
 /// Marks a request the server made to itself (an MCP tool call through the router): limits were
 /// applied at the `/mcp` gate already. Only server code can set an extension.
 #[derive(Clone, Copy)]
@@ -551,6 +583,7 @@ fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
         }
     };
     Ok(RequestCtx {
+        fingerprint: parts.extensions.get::<Fingerprint>().map(|f| f.0.clone()),
         ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
         user_agent: header("user-agent").map(|ua| ua.chars().take(256).collect()),
         correlation_id: parts.extensions.get::<CorrelationId>().map(|c| c.0.clone()),

@@ -23,9 +23,7 @@ use bosun_core::clock::format_micros;
 use bosun_core::role::Requirement;
 use bosun_core::{Action, AgentId, Clock, KeyId, Role, TenantId, Timestamp, UserId};
 use bosun_store::{IdempotentReply, Store, StoreError, WriteTx};
-use serde::Serialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, broadcast};
 
 pub use coord::{AcquireLocks, ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
@@ -133,11 +131,14 @@ pub struct RequestCtx {
     pub user_agent: Option<String>,
     pub correlation_id: Option<String>,
     pub idempotency_key: Option<String>,
+    /// With an idempotency key: a fingerprint of the request as the client sent it (method,
+    /// path, canonical body), made by the edge. A replay must match it; renaming a Rust field
+    /// therefore never invalidates stored answers.
+    pub fingerprint: Option<String>,
 }
 
 /// Every change Bosun knows how to make.
-#[derive(Clone, Debug, Serialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
+#[derive(Clone, Debug)]
 pub enum Command {
     CreateTenant {
         name: String,
@@ -582,7 +583,7 @@ impl Kernel {
             return Err(denied);
         }
         // Only an idempotent request needs its canonical hash.
-        let request_hash = if ctx.idempotency_key.is_some() { request_hash(&cmd) } else { String::new() };
+        let request_hash = ctx.fingerprint.clone().unwrap_or_default();
         let key = if cmd.needs_key() { Some(auth::new_key(&self.key_secret)?) } else { None };
         let (caller2, ctx2, now) = (caller.clone(), ctx.clone(), self.clock.now());
         let jitter = random_unit();
@@ -882,11 +883,6 @@ fn conflict_as(detail: String) -> impl FnOnce(StoreError) -> KernelError {
         StoreError::Conflict(_) => KernelError::Conflict(detail),
         other => other.into(),
     }
-}
-
-fn request_hash(cmd: &Command) -> String {
-    let canonical = bosun_core::jcs::canonicalize(cmd).unwrap_or_default();
-    bosun_core::audit::encode_hex(&Sha256::digest(&canonical))
 }
 
 /// A random number in [0, 1) for jitter.

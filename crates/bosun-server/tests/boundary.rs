@@ -1,0 +1,46 @@
+//! The kernel's typed boundary seen from outside (issue 9): idempotency keyed on the request as
+//! sent, answers rendered by the edge from typed outcomes.
+
+mod common;
+
+use common::Coord;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn post_raw(c: &Coord, path: &str, key: &str, body: &str) -> (StatusCode, Option<String>, Value) {
+    let resp =
+        c.t.client
+            .post(c.t.url(path))
+            .bearer_auth(&c.dev)
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+    let status = resp.status();
+    let replayed = resp.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    (status, replayed, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// A retry is recognised by what the client sent — the same JSON however it is spaced or
+/// ordered — not by the server's internal command (whose Rust field names may change).
+#[tokio::test]
+async fn idempotency_fingerprints_the_request_as_sent() {
+    let c = Coord::start().await;
+    let (s, replayed, first) =
+        post_raw(&c, "/api/v1/tasks", "fp-1", r#"{"title":"once","priority":7,"payload":{"a":1,"b":2}}"#).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, None), "{first}");
+    let (s, replayed, again) =
+        post_raw(&c, "/api/v1/tasks", "fp-1", r#"{ "payload": { "b": 2, "a": 1 }, "priority": 7, "title": "once" }"#)
+            .await;
+    assert_eq!((s, replayed.as_deref()), (StatusCode::CREATED, Some("true")), "{again}");
+    assert_eq!(again["id"], first["id"], "the first answer, verbatim");
+    let (s, _, other) = post_raw(&c, "/api/v1/tasks", "fp-1", r#"{"title":"twice","priority":7}"#).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{other}");
+    // The same key on another route is another request.
+    let (s, _, lock) = post_raw(&c, "/api/v1/locks", "fp-1", r#"{"paths":["x.rs"]}"#).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{lock}");
+    let (_, tasks) = c.call("GET", "/api/v1/tasks", &c.dev, Value::Null).await;
+    assert_eq!(tasks["items"].as_array().unwrap().len(), 1, "one task: {tasks}");
+}
