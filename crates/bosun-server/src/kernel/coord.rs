@@ -7,18 +7,17 @@ use std::time::Duration;
 
 use bosun_core::agent::{AgentStatus, has_capabilities, memorable_name};
 use bosun_core::audit::Severity;
-use bosun_core::lockkey::{LockKey, Overlap};
-use bosun_core::model::{Agent, Handoff, Holder, Lock, Owner};
+use bosun_core::lockkey::LockKey;
+use bosun_core::model::{Agent, Handoff, Holder, Owner};
 use bosun_core::task::{DEFAULT_LEASE, Task, TaskError, TaskStatus, find_cycle};
-use bosun_core::{Action, AgentId, HandoffId, LockId, Role, TaskId, Timestamp, validate};
+use bosun_core::{Action, AgentId, HandoffId, LockId, TaskId, Timestamp, validate};
 use bosun_store::{AgentFilter, HandoffFilter, TaskFilter};
 use jiff::SignedDuration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{
-    Answer, Applied, Caller, Command, Done, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx, conflict_as,
-};
+use super::locks::{Grant, conflict_error, grant, lock_conflicts};
+use super::{Answer, Applied, Caller, Command, Done, Kernel, KernelError, Outcome, RequestCtx, Tx, conflict_as};
 
 pub const PROFILES: [&str; 4] = ["observer", "worker", "trusted", "admin-agent"];
 
@@ -80,15 +79,6 @@ pub struct FailTask {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct AcquireLocks {
-    pub project: String,
-    pub paths: Vec<String>,
-    pub exclusive: bool,
-    pub ttl_seconds: u32,
-    pub reason: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
 pub struct WriteHandoff {
     pub project: String,
     pub task_id: Option<TaskId>,
@@ -100,7 +90,7 @@ pub struct WriteHandoff {
     pub files: Vec<String>,
 }
 
-fn invalid(detail: impl Into<String>) -> KernelError {
+pub(super) fn invalid(detail: impl Into<String>) -> KernelError {
     KernelError::Validation(detail.into())
 }
 
@@ -112,7 +102,7 @@ pub fn check_project(project: &str) -> Result<(), KernelError> {
     if ok { Ok(()) } else { Err(invalid("`project` must be 1 to 64 letters, digits, `.`, `_` or `-`")) }
 }
 
-fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<(), KernelError> {
+pub(super) fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<(), KernelError> {
     let n = value.chars().count();
     if n < min || n > max {
         return Err(invalid(format!("`{field}` must be {min} to {max} characters")));
@@ -120,7 +110,7 @@ fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<(), Ke
     Ok(())
 }
 
-fn check_list(field: &str, items: &[String], max_items: usize, max_len: usize) -> Result<(), KernelError> {
+pub(super) fn check_list(field: &str, items: &[String], max_items: usize, max_len: usize) -> Result<(), KernelError> {
     if items.len() > max_items {
         return Err(invalid(format!("`{field}` may hold at most {max_items} entries")));
     }
@@ -140,11 +130,11 @@ fn check_capabilities(field: &str, caps: &[String]) -> Result<(), KernelError> {
     }
 }
 
-fn check_seconds(field: &str, v: u32, max: u32) -> Result<(), KernelError> {
+pub(super) fn check_seconds(field: &str, v: u32, max: u32) -> Result<(), KernelError> {
     if v == 0 || v > max { Err(invalid(format!("`{field}` must be between 1 and {max}"))) } else { Ok(()) }
 }
 
-fn parse_keys(field: &str, raw: &[String]) -> Result<Vec<LockKey>, KernelError> {
+pub(super) fn parse_keys(field: &str, raw: &[String]) -> Result<Vec<LockKey>, KernelError> {
     raw.iter().map(|k| LockKey::parse(k).map_err(|e| invalid(format!("`{field}`: {e}")))).collect()
 }
 
@@ -223,33 +213,6 @@ pub(super) fn validate_reason(reason: Option<&str>) -> Result<(), KernelError> {
     reason.map_or(Ok(()), |r| check_text("reason", r, 1, 2000))
 }
 
-pub(super) fn validate_acquire(a: &AcquireLocks) -> Result<(), KernelError> {
-    check_project(&a.project)?;
-    if a.paths.is_empty() {
-        return Err(invalid("`paths` must name at least one lock key"));
-    }
-    check_list("paths", &a.paths, 100, 512)?;
-    parse_keys("paths", &a.paths)?;
-    check_seconds("ttl_seconds", a.ttl_seconds, 7 * 86_400)?;
-    match &a.reason {
-        Some(r) => check_text("reason", r, 0, 2000),
-        None => Ok(()),
-    }
-}
-
-pub(super) fn validate_ttl(ttl_seconds: Option<u32>) -> Result<(), KernelError> {
-    ttl_seconds.map_or(Ok(()), |t| check_seconds("ttl_seconds", t, 7 * 86_400))
-}
-
-pub(super) fn validate_release_keys(project: &str, paths: &[String]) -> Result<(), KernelError> {
-    check_project(project)?;
-    if paths.is_empty() {
-        return Err(invalid("`paths` must name at least one lock key"));
-    }
-    check_list("paths", paths, 100, 512)?;
-    parse_keys("paths", paths).map(drop)
-}
-
 pub(super) fn validate_handoff(h: &WriteHandoff) -> Result<(), KernelError> {
     check_project(&h.project)?;
     check_text("summary", &h.summary, 1, 20_000)?;
@@ -270,30 +233,6 @@ pub(super) fn authorize_self_agent(caller: &Caller, agent_id: AgentId, verb: &st
     match caller.agent_id() {
         Some(me) if me != agent_id => Err(KernelError::Forbidden(format!("an agent may {verb} only itself"))),
         _ => Ok(()),
-    }
-}
-
-/// A lock is renewed by its holder, and released by its holder or, forcibly, by an admin.
-pub(super) async fn authorize_lock(
-    kernel: &Kernel,
-    caller: &Caller,
-    lock_id: LockId,
-    releasing: bool,
-) -> Result<(), KernelError> {
-    let lock = kernel.active_lock(caller, lock_id).await?;
-    let holder = caller.holder().map(|h| h.owner);
-    let is_admin = matches!(caller.principal, Principal::User { role: Role::Admin, .. });
-    if holder == Some(lock.holder.owner) || (releasing && is_admin) || caller.principal == Principal::System {
-        Ok(())
-    } else {
-        Err(KernelError::Forbidden(format!(
-            "lock {} on `{}` is held by {}; only its holder{} may {}",
-            lock.id,
-            lock.key,
-            lock.holder.name,
-            if releasing { " or an admin" } else { "" },
-            if releasing { "release it" } else { "renew it" }
-        )))
     }
 }
 
@@ -562,106 +501,6 @@ pub(super) fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelErro
     Ok(Done::Changed(Applied::new(Action::TaskSubmit, outcome, target, details).project(&project).wakes(wakes)))
 }
 
-/// Work one lock request may spend deciding overlaps (product-automaton steps, ~10 ns each in
-/// a release build): it runs inside the write transaction, so it bounds how long one request can
-/// hold up every other writer. Pairs left undecided when it runs out count as conflicts.
-pub const REQUEST_OVERLAP_BUDGET: u64 = 2_000_000;
-
-/// Locks one holder may have at once in a tenant (each is checked by every later request).
-pub const MAX_LOCKS_PER_HOLDER: usize = 256;
-
-/// Locks of other holders that a request would collide with, as JSON for the 409.
-fn lock_conflicts(
-    tx: &mut Tx<'_>,
-    project: &str,
-    wanted: &[LockKey],
-    exclusive: bool,
-    me: Owner,
-) -> Result<Vec<Value>, KernelError> {
-    let wanted: Vec<_> = wanted.iter().map(LockKey::compile).collect();
-    let mut budget = REQUEST_OVERLAP_BUDGET;
-    let mut conflicts = Vec::new();
-    for lock in tx.w.active_locks(tx.caller.tenant, Some(project), tx.now)? {
-        if lock.holder.owner == me || !(exclusive || lock.exclusive) {
-            continue;
-        }
-        let Ok(held) = LockKey::parse(&lock.key) else { continue };
-        let held = held.compile();
-        for want in &wanted {
-            let example = match want.overlap(&held, &mut budget) {
-                Overlap::Disjoint => continue,
-                Overlap::Overlaps(example) => Some(example),
-                Overlap::Undecided => None,
-            };
-            conflicts.push(json!({
-                "lock_id": lock.id,
-                "key": lock.key,
-                "exclusive": lock.exclusive,
-                "holder": lock.holder.name,
-                "holder_id": lock.holder.owner.id(),
-                "holder_type": lock.holder.owner.kind(),
-                "expires_at": bosun_core::clock::format_micros(lock.expires_at),
-                "requested": want.key.to_string(),
-                "example": example,
-            }));
-            // One conflict refuses the request: stop at the first, the answer names it.
-            return Ok(conflicts);
-        }
-    }
-    Ok(conflicts)
-}
-
-fn conflict_error(conflicts: Vec<Value>) -> KernelError {
-    let c = &conflicts[0];
-    let verb =
-        if c["example"].is_null() { "could not be shown (within the work limit) not to overlap" } else { "overlaps" };
-    let detail = format!(
-        "{} {verb} `{}`, held {}by {} until {}; pick other files (or a simpler pattern) or wait",
-        c["requested"].as_str().unwrap_or_default(),
-        c["key"].as_str().unwrap_or_default(),
-        if c["exclusive"] == true { "exclusively " } else { "" },
-        c["holder"].as_str().unwrap_or_default(),
-        c["expires_at"].as_str().unwrap_or_default(),
-    );
-    KernelError::LockConflict { detail, conflicts }
-}
-
-/// What a grant of locks is for.
-struct Grant<'a> {
-    project: &'a str,
-    exclusive: bool,
-    holder: &'a Holder,
-    task: Option<TaskId>,
-    ttl: SignedDuration,
-    reason: Option<String>,
-}
-
-/// Grant locks (all or nothing is the caller's job: check conflicts first).
-fn grant(tx: &mut Tx<'_>, keys: &[LockKey], g: Grant<'_>) -> Result<Vec<Lock>, KernelError> {
-    let Grant { project, exclusive, holder, task, ttl, reason } = g;
-    let mut locks = Vec::with_capacity(keys.len());
-    for key in keys {
-        let key = key.to_string();
-        let fence = tx.w.next_lock_fence(tx.caller.tenant, project, &key)?;
-        let lock = Lock {
-            id: LockId::generate(),
-            tenant_id: tx.caller.tenant,
-            project: project.to_owned(),
-            key,
-            exclusive,
-            holder: holder.clone(),
-            task_id: task,
-            reason: reason.clone(),
-            fence,
-            expires_at: tx.now + ttl,
-            created_at: tx.now,
-        };
-        tx.w.insert_lock(&lock)?;
-        locks.push(lock);
-    }
-    Ok(locks)
-}
-
 pub(super) fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
     let mut agent = caller_agent(tx)?;
     let tenant = tx.caller.tenant;
@@ -856,128 +695,6 @@ pub(super) fn retry(tx: &mut Tx<'_>, id: TaskId) -> Result<Applied, KernelError>
         .wakes(true))
 }
 
-// ---- locks ----
-
-pub(super) fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
-    let holder = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself holds no locks".into()))?;
-    let keys = parse_keys("paths", &a.paths)?;
-    let conflicts = lock_conflicts(tx, &a.project, &keys, a.exclusive, holder.owner)?;
-    if !conflicts.is_empty() {
-        return Err(conflict_error(conflicts));
-    }
-    let ttl = SignedDuration::from_secs(i64::from(a.ttl_seconds));
-    // Asking again for a key you hold renews that lock (a client retrying after a timeout must
-    // not leak a second lock for the TTL); only the keys you do not hold yet are granted.
-    let mine = tx.w.locks_of(tx.caller.tenant, &holder.owner.id())?;
-    let active = |l: &&Lock| l.expires_at > tx.now && l.project == a.project && l.task_id.is_none();
-    let mut renewed = Vec::new();
-    let mut fresh = Vec::new();
-    for key in keys {
-        let text = key.to_string();
-        match mine.iter().filter(active).find(|l| l.key == text && l.exclusive == a.exclusive) {
-            Some(held) if !renewed.iter().any(|r: &Lock| r.id == held.id) => {
-                let mut lock = held.clone();
-                lock.expires_at = tx.now + ttl;
-                if a.reason.is_some() {
-                    lock.reason = a.reason.clone();
-                }
-                tx.w.update_lock(&lock)?;
-                renewed.push(lock);
-            }
-            Some(_) => {}
-            None if fresh.contains(&key) => {}
-            None => fresh.push(key),
-        }
-    }
-    let held_now = mine.iter().filter(|l| l.expires_at > tx.now).count();
-    if held_now + fresh.len() > MAX_LOCKS_PER_HOLDER {
-        return Err(invalid(format!(
-            "you hold {held_now} locks and asked for {} more; a holder may have at most {MAX_LOCKS_PER_HOLDER} \
-             (release some, or lock a directory with a glob instead of each file)",
-            fresh.len()
-        )));
-    }
-    let g = Grant {
-        project: &a.project,
-        exclusive: a.exclusive,
-        holder: &holder,
-        task: None,
-        ttl,
-        reason: a.reason.clone(),
-    };
-    let mut locks = grant(tx, &fresh, g)?;
-    let renewed_ids: Vec<LockId> = renewed.iter().map(|l| l.id).collect();
-    locks.extend(renewed);
-    let details = json!({
-        "keys": locks.iter().map(|l| l.key.as_str()).collect::<Vec<_>>(),
-        "exclusive": a.exclusive,
-        "ttl_seconds": a.ttl_seconds,
-        "fences": locks.iter().map(|l| l.fence).collect::<Vec<_>>(),
-        "lock_ids": locks.iter().map(|l| l.id).collect::<Vec<_>>(),
-        "renewed": renewed_ids,
-        "reason": a.reason,
-    });
-    let target = ("lock", locks[0].id.to_string());
-    Ok(Applied::new(Action::LockAcquire, Outcome::LocksAcquired(locks), target, details).project(&a.project))
-}
-
-fn load_active_lock(tx: &mut Tx<'_>, id: LockId) -> Result<Lock, KernelError> {
-    match tx.w.lock(tx.caller.tenant, id)? {
-        Some(lock) if lock.expires_at > tx.now => Ok(lock),
-        _ => Err(KernelError::NotFound(format!("no active lock with id {id}"))),
-    }
-}
-
-pub(super) fn renew(tx: &mut Tx<'_>, id: LockId, ttl_seconds: Option<u32>) -> Result<Applied, KernelError> {
-    let mut lock = load_active_lock(tx, id)?;
-    let ttl = SignedDuration::from_secs(i64::from(ttl_seconds.unwrap_or(3600)));
-    lock.expires_at = tx.now + ttl;
-    tx.w.update_lock(&lock)?;
-    let details = json!({ "key": lock.key, "expires_at": bosun_core::clock::format_micros(lock.expires_at) });
-    let project = lock.project.clone();
-    Ok(Applied::new(Action::LockRenew, Outcome::LockUpdated(lock), ("lock", id.to_string()), details).project(&project))
-}
-
-pub(super) fn release(tx: &mut Tx<'_>, id: LockId) -> Result<Applied, KernelError> {
-    let lock = load_active_lock(tx, id)?;
-    let forced = tx.caller.holder().map(|h| h.owner) != Some(lock.holder.owner);
-    tx.w.delete_lock(tx.caller.tenant, id)?;
-    let details =
-        json!({ "key": lock.key, "holder": lock.holder.name, "holder_id": lock.holder.owner.id(), "forced": forced });
-    let severity = if forced { Severity::Warning } else { Severity::Info };
-    let project = lock.project.clone();
-    Ok(Applied::new(Action::LockRelease, Outcome::LockUpdated(lock), ("lock", id.to_string()), details)
-        .project(&project)
-        .severity(severity))
-}
-
-/// Release the caller's own active locks whose keys are among `paths` (after normalising).
-pub(super) fn release_keys(tx: &mut Tx<'_>, project: &str, paths: &[String]) -> Result<Applied, KernelError> {
-    let holder = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself holds no locks".into()))?;
-    let keys: Vec<String> = parse_keys("paths", paths)?.iter().map(ToString::to_string).collect();
-    let mut released = Vec::new();
-    for lock in tx.w.locks_of(tx.caller.tenant, &holder.owner.id())? {
-        if lock.expires_at > tx.now && lock.project == project && keys.contains(&lock.key) {
-            tx.w.delete_lock(tx.caller.tenant, lock.id)?;
-            released.push(lock);
-        }
-    }
-    let Some(first) = released.first() else {
-        return Err(KernelError::NotFound(format!(
-            "you hold no active lock on {} in project `{project}`",
-            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-        )));
-    };
-    let target = ("lock", first.id.to_string());
-    let details = json!({
-        "keys": released.iter().map(|l| l.key.as_str()).collect::<Vec<_>>(),
-        "lock_ids": released.iter().map(|l| l.id).collect::<Vec<_>>(),
-        "holder": holder.name,
-        "forced": false,
-    });
-    Ok(Applied::new(Action::LockRelease, Outcome::LocksReleased(released), target, details).project(project))
-}
-
 // ---- handoffs ----
 
 pub(super) fn handoff(tx: &mut Tx<'_>, h: WriteHandoff) -> Result<Applied, KernelError> {
@@ -1072,40 +789,6 @@ impl Kernel {
     ) -> Result<Vec<Task>, KernelError> {
         let tenant = caller.tenant;
         Ok(self.store.read(move |r| r.list_tasks(tenant, &filter, after, limit)).await?)
-    }
-
-    /// Active locks of a project (or all), optionally only those covering a path.
-    pub async fn locks(
-        &self,
-        caller: &Caller,
-        project: Option<String>,
-        path: Option<String>,
-    ) -> Result<Vec<Lock>, KernelError> {
-        let (tenant, now) = (caller.tenant, self.clock.now());
-        let locks = self.store.read(move |r| r.active_locks(tenant, project.as_deref(), now)).await?;
-        Ok(match path {
-            None => locks,
-            Some(path) => {
-                let probe = LockKey::parse(&path).map_err(|e| invalid(format!("`path`: {e}")))?.compile();
-                // The same bounded work as a request; an undecided lock is listed (it may cover).
-                let mut budget = REQUEST_OVERLAP_BUDGET;
-                locks
-                    .into_iter()
-                    .filter(|l| {
-                        LockKey::parse(&l.key)
-                            .is_ok_and(|k| probe.overlap(&k.compile(), &mut budget) != Overlap::Disjoint)
-                    })
-                    .collect()
-            }
-        })
-    }
-
-    pub(super) async fn active_lock(&self, caller: &Caller, id: LockId) -> Result<Lock, KernelError> {
-        let (tenant, now) = (caller.tenant, self.clock.now());
-        match self.store.read(move |r| r.lock(tenant, id)).await? {
-            Some(lock) if lock.expires_at > now => Ok(lock),
-            _ => Err(KernelError::NotFound(format!("no active lock with id {id}"))),
-        }
     }
 
     pub async fn handoffs(

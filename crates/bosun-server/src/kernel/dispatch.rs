@@ -5,7 +5,7 @@
 use bosun_core::message::Delivery;
 
 use super::identity::{self, KeyTarget};
-use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, messages, scheduler};
+use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, locks, messages, scheduler};
 
 /// Check a command's own fields (no store access).
 pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
@@ -19,9 +19,9 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         Command::TaskHeartbeat(w) | Command::CompleteTask { task: w, .. } => coord::validate_work(w),
         Command::FailTask(f) => coord::validate_fail(f),
         Command::CancelTask { reason, .. } => coord::validate_reason(reason.as_deref()),
-        Command::AcquireLocks(a) => coord::validate_acquire(a),
-        Command::RenewLock { ttl_seconds, .. } => coord::validate_ttl(*ttl_seconds),
-        Command::ReleaseLocksByKey { project, paths } => coord::validate_release_keys(project, paths),
+        Command::AcquireLocks(a) => locks::validate_acquire(a),
+        Command::RenewLock { ttl_seconds, .. } => locks::validate_ttl(*ttl_seconds),
+        Command::ReleaseLocksByKey { project, paths } => locks::validate_release_keys(project, paths),
         Command::WriteHandoff(h) => coord::validate_handoff(h),
         Command::SendMessage(m) => messages::validate(m),
         Command::PutAllowlist(list) => list.validate().map_err(KernelError::Validation),
@@ -61,8 +61,8 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
             _ => Err(KernelError::Forbidden("an agent may heartbeat only itself".into())),
         },
         Command::DeregisterAgent { agent_id } => coord::authorize_self_agent(caller, *agent_id, "deregister"),
-        Command::RenewLock { lock_id, .. } => coord::authorize_lock(kernel, caller, *lock_id, false).await,
-        Command::ReleaseLock { lock_id } => coord::authorize_lock(kernel, caller, *lock_id, true).await,
+        Command::RenewLock { lock_id, .. } => locks::authorize_lock(kernel, caller, *lock_id, false).await,
+        Command::ReleaseLock { lock_id } => locks::authorize_lock(kernel, caller, *lock_id, true).await,
         Command::SendMessage(m) => messages::authorize_send(kernel, caller, m).await,
         Command::MarkRead { message_id } => {
             messages::authorize_receipt(kernel, caller, *message_id, "mark as read").await
@@ -146,10 +146,10 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::FailTask(f) => coord::fail(tx, f).map(changed),
         Command::CancelTask { task_id, reason } => coord::cancel(tx, task_id, reason).map(changed),
         Command::RetryTask { task_id } => coord::retry(tx, task_id).map(changed),
-        Command::AcquireLocks(a) => coord::acquire(tx, a).map(changed),
-        Command::RenewLock { lock_id, ttl_seconds } => coord::renew(tx, lock_id, ttl_seconds).map(changed),
-        Command::ReleaseLock { lock_id } => coord::release(tx, lock_id).map(changed),
-        Command::ReleaseLocksByKey { project, paths } => coord::release_keys(tx, &project, &paths).map(changed),
+        Command::AcquireLocks(a) => locks::acquire(tx, a).map(changed),
+        Command::RenewLock { lock_id, ttl_seconds } => locks::renew(tx, lock_id, ttl_seconds).map(changed),
+        Command::ReleaseLock { lock_id } => locks::release(tx, lock_id).map(changed),
+        Command::ReleaseLocksByKey { project, paths } => locks::release_keys(tx, &project, &paths).map(changed),
         Command::WriteHandoff(h) => coord::handoff(tx, h).map(changed),
         Command::SendMessage(m) => messages::send(tx, m).map(changed),
         Command::FetchInbox(f) => messages::fetch(tx, f),

@@ -6,10 +6,13 @@
 //! audit event → publish after commit. A denied command is audited in its own transaction. Edges
 //! never touch the store for writing.
 
+mod caller;
+mod committed;
 mod coord;
 mod dispatch;
 mod failures;
 mod identity;
+mod locks;
 mod messages;
 mod outcome;
 mod scheduler;
@@ -18,7 +21,7 @@ pub mod streams;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, Outcome as AuditOutcome, Severity};
+use bosun_core::audit::{ActorType, AuditDraft, Outcome as AuditOutcome, Severity};
 use bosun_core::clock::format_micros;
 use bosun_core::role::Requirement;
 use bosun_core::{Action, AgentId, Clock, KeyId, Role, TenantId, Timestamp, UserId};
@@ -26,7 +29,10 @@ use bosun_store::{IdempotentReply, Store, StoreError, WriteTx};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, broadcast};
 
-pub use coord::{AcquireLocks, ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
+pub use caller::{Caller, Principal, Purpose, RequestCtx};
+pub use committed::{Committed, Published};
+pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
+pub use locks::AcquireLocks;
 pub use messages::{FetchInbox, SendMessage};
 pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
 pub use scheduler::TickReport;
@@ -36,106 +42,6 @@ use crate::auth::{self, KeyCache, NewKey};
 
 /// How long an `Idempotency-Key` answer is replayed.
 const IDEMPOTENCY_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
-
-/// Who is acting, as established by authentication. Tenancy lives here.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Caller {
-    pub tenant: TenantId,
-    /// The caller's tenant is the system tenant (its admins manage tenants).
-    pub system_tenant: bool,
-    pub principal: Principal,
-    /// Authenticated with an enrolment key: may only register an agent.
-    pub enrolment: bool,
-    /// The API key presented (none for Bosun itself): revoking it ends the caller's streams.
-    pub key: Option<KeyId>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Principal {
-    User {
-        id: UserId,
-        name: String,
-        role: Role,
-    },
-    Agent {
-        id: AgentId,
-        name: String,
-    },
-    /// Bosun itself (first-start bootstrap, timers, presence).
-    System,
-}
-
-impl Caller {
-    pub fn system(tenant: TenantId) -> Self {
-        Self { tenant, system_tenant: true, principal: Principal::System, enrolment: false, key: None }
-    }
-
-    /// The role the role table sees: agents act at `developer` level.
-    pub fn role(&self) -> Role {
-        match &self.principal {
-            Principal::User { role, .. } => *role,
-            Principal::Agent { .. } => Role::Developer,
-            Principal::System => Role::Admin,
-        }
-    }
-
-    pub fn actor(&self) -> (ActorType, Option<String>, Option<String>) {
-        match &self.principal {
-            Principal::User { id, name, .. } => (ActorType::User, Some(id.to_string()), Some(name.clone())),
-            Principal::Agent { id, name } => (ActorType::Agent, Some(id.to_string()), Some(name.clone())),
-            Principal::System => (ActorType::System, None, Some("system".into())),
-        }
-    }
-
-    /// The caller as a lock holder or handoff author (system acts as no one).
-    pub fn holder(&self) -> Option<bosun_core::model::Holder> {
-        use bosun_core::model::{Holder, Owner};
-        match &self.principal {
-            Principal::User { id, name, .. } => Some(Holder { owner: Owner::User(*id), name: name.clone() }),
-            Principal::Agent { id, name } => Some(Holder { owner: Owner::Agent(*id), name: name.clone() }),
-            Principal::System => None,
-        }
-    }
-
-    pub fn agent_id(&self) -> Option<AgentId> {
-        match &self.principal {
-            Principal::Agent { id, .. } => Some(*id),
-            _ => None,
-        }
-    }
-
-    fn principal_key(&self) -> String {
-        match &self.principal {
-            Principal::User { id, .. } => id.to_string(),
-            Principal::Agent { id, .. } => id.to_string(),
-            Principal::System => "system".into(),
-        }
-    }
-}
-
-/// What a caller authenticates for (see [`Kernel::authenticate_for`]).
-#[derive(Clone, Copy, Debug)]
-pub enum Purpose<'a> {
-    /// `register_agent`: the one thing an enrolment key may do.
-    RegisterAgent,
-    /// Opening or using an MCP session (whose calls are checked one by one).
-    Session,
-    /// Anything else, described for the audit log (e.g. `GET /api/v1/tasks`).
-    Other { what: &'a str },
-}
-
-/// Facts about the request that the audit log records.
-#[derive(Clone, Debug, Default)]
-pub struct RequestCtx {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub correlation_id: Option<String>,
-    pub idempotency_key: Option<String>,
-    /// With an idempotency key: a fingerprint of the request as the client sent it (method,
-    /// path, canonical body), made by the edge. A replay must match it; renaming a Rust field
-    /// therefore never invalidates stored answers.
-    pub fingerprint: Option<String>,
-}
 
 /// Every change Bosun knows how to make.
 #[derive(Clone, Debug)]
@@ -308,58 +214,6 @@ impl From<StoreError> for KernelError {
             StoreError::Invalid(detail) => KernelError::Validation(detail),
             other => KernelError::Internal(other.to_string()),
         }
-    }
-}
-
-/// An audit event after commit, for the live stream: shared by every subscriber, with room for
-/// the edge to cache its wire form so it is serialised once per event, not once per subscriber.
-pub type Published = Arc<Committed>;
-
-pub struct Committed {
-    pub event: AuditEvent,
-    /// The action, typed (the event carries its name).
-    pub action: Action,
-    /// For a message: the agents it went to (read by inbox wake-ups, notifications and
-    /// visibility as values, never parsed back out of `details`).
-    pub recipients: Vec<AgentId>,
-    /// The event's wire text, made by the first subscriber that sends it.
-    pub wire: std::sync::OnceLock<String>,
-}
-
-impl Committed {
-    pub fn new(event: AuditEvent, action: Action, recipients: Vec<AgentId>) -> Published {
-        Arc::new(Committed { event, action, recipients, wire: std::sync::OnceLock::new() })
-    }
-
-    /// May `caller` see this event on the live stream? Users see their tenant's events; agents
-    /// see what the action's audience allows (the table in `core::role`).
-    pub fn visible_to(&self, caller: &Caller) -> bool {
-        if self.event.tenant != caller.tenant.to_string() {
-            return false;
-        }
-        let Principal::Agent { id, .. } = &caller.principal else { return true };
-        match self.action.audience() {
-            bosun_core::role::Audience::Fleet => true,
-            bosun_core::role::Audience::Users => false,
-            bosun_core::role::Audience::Parties => {
-                let me = id.to_string();
-                self.event.actor_id.as_deref() == Some(me.as_str())
-                    || self.event.target_id.as_deref() == Some(me.as_str())
-                    || self.recipients.contains(id)
-            }
-        }
-    }
-
-    /// Does this event put a new message in `agent`'s inbox?
-    pub fn is_new_mail_for(&self, agent: AgentId) -> bool {
-        self.action == Action::MessageSend && self.recipients.contains(&agent)
-    }
-}
-
-impl std::ops::Deref for Committed {
-    type Target = AuditEvent;
-    fn deref(&self) -> &AuditEvent {
-        &self.event
     }
 }
 
@@ -899,59 +753,4 @@ fn random_u64() -> u64 {
     let mut bytes = [0u8; 8];
     let _ = getrandom::fill(&mut bytes);
     u64::from_le_bytes(bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use bosun_core::audit::{ActorType, AuditDraft, GENESIS, Outcome, Severity};
-    use bosun_core::{Action, AgentId, TenantId};
-    use serde_json::json;
-
-    use super::{Caller, Committed, Principal, Published};
-
-    fn event(tenant: TenantId, action: Action, actor: &str, recipients: Vec<AgentId>) -> Published {
-        let draft = AuditDraft {
-            at: "2026-11-21T10:00:00.000000Z".into(),
-            actor_type: ActorType::Agent,
-            actor_id: Some(actor.into()),
-            actor_name: Some("a".into()),
-            action: action.name().into(),
-            target_type: None,
-            target_id: None,
-            project: None,
-            outcome: Outcome::Ok,
-            severity: Severity::Info,
-            details: json!({}),
-            ip: None,
-            user_agent: None,
-            correlation_id: None,
-        };
-        Committed::new(draft.seal(&tenant.to_string(), 1, GENESIS), action, recipients)
-    }
-
-    fn agent(tenant: TenantId, id: AgentId) -> Caller {
-        Caller { principal: Principal::Agent { id, name: "x".into() }, ..Caller::system(tenant) }
-    }
-
-    #[test]
-    fn only_messages_to_the_agent_are_new_mail() {
-        let (t, b, c) = (TenantId::generate(), AgentId::generate(), AgentId::generate());
-        assert!(event(t, Action::MessageSend, "A", vec![b, c]).is_new_mail_for(b));
-        assert!(!event(t, Action::MessageSend, "A", vec![c]).is_new_mail_for(b));
-        assert!(!event(t, Action::MessageRead, "A", vec![b]).is_new_mail_for(b));
-        assert!(!event(t, Action::TaskClaim, "A", vec![]).is_new_mail_for(b));
-    }
-
-    #[test]
-    fn agents_see_coordination_and_their_own_messages_users_see_all() {
-        let (t, me, other) = (TenantId::generate(), AgentId::generate(), AgentId::generate());
-        let caller = agent(t, me);
-        assert!(event(t, Action::LockAcquire, "A", vec![]).visible_to(&caller), "fleet");
-        assert!(!event(t, Action::KeyRevoke, "A", vec![]).visible_to(&caller), "users only");
-        assert!(event(t, Action::MessageSend, "A", vec![me]).visible_to(&caller), "to me");
-        assert!(event(t, Action::MessageSend, &me.to_string(), vec![other]).visible_to(&caller), "from me");
-        assert!(!event(t, Action::MessageSend, "A", vec![other]).visible_to(&caller), "not mine");
-        assert!(!event(TenantId::generate(), Action::LockAcquire, "A", vec![]).visible_to(&caller), "tenant");
-        assert!(event(t, Action::KeyRevoke, "A", vec![]).visible_to(&Caller::system(t)), "users and system");
-    }
 }
