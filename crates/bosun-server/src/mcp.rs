@@ -1,6 +1,8 @@
 //! The MCP edge: Bosun's operations as MCP tools (SPEC §6), over streamable HTTP at `/mcp` and,
 //! through `bosun mcp`, over stdio.
 //!
+//! (Just over 800 lines: half of it is the tool table's descriptions, prose written for models.)
+//!
 //! Tools have no logic of their own. Each is a row of [`TOOLS`]: a name, the REST operation it
 //! is, the profiles that list it, and a description written for a model. Its input schema is
 //! generated from that operation in the OpenAPI document (path and query parameters and the
