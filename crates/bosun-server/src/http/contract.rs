@@ -59,7 +59,35 @@ pub fn complete(doc: &mut Value) {
     }
 }
 
+/// A ULID as the server accepts it: 26 Crockford base-32 digits, the first 0–7 (128 bits).
+pub const ULID_PATTERN: &str = "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$";
+
 fn complete_operation(path: &str, method: &str, op: &mut Value) {
+    // Ids in paths are ULIDs; say so, so that a client (or a fuzzer) knows before it sends.
+    if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for p in params.iter_mut().filter(|p| p["in"] == "path" && p["name"] == "id") {
+            p["schema"] = json!({"type": "string", "pattern": ULID_PATTERN});
+        }
+    }
+    // Every change may carry an Idempotency-Key.
+    if method != "get" {
+        let header = json!({
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters).",
+            "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"}
+        });
+        if let Some(params) =
+            op.as_object_mut().and_then(|o| o.entry("parameters").or_insert_with(|| json!([])).as_array_mut())
+        {
+            let named = |p: &Value| p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key"));
+            match params.iter_mut().find(|p| named(p)) {
+                Some(existing) => existing["schema"] = header["schema"].clone(),
+                None => params.push(header),
+            }
+        }
+    }
     let has_body = op.get("requestBody").is_some();
     let names_something = path.contains('{') || method != "get";
     let changes = method != "get";
