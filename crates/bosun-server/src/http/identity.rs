@@ -25,8 +25,18 @@ pub(super) fn parse_id<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) 
 #[utoipa::path(get, path = "/api/v1/whoami", tag = "identity",
     responses((status = 200, body = WhoAmI), (status = 401, body = Problem)))]
 pub async fn whoami(State(app): State<App>, auth: Auth) -> Response {
-    match app.kernel.whoami(&auth.caller).await {
-        Ok(me) => axum::Json(me).into_response(),
+    match app.kernel.tenant_of(&auth.caller).await {
+        Ok(tenant) => {
+            let (principal_type, id, name) = auth.caller.actor();
+            axum::Json(WhoAmI {
+                tenant: TenantView::from(&tenant),
+                principal_type: principal_type.as_str().into(),
+                id,
+                name: name.unwrap_or_default(),
+                role: auth.caller.role().as_str().into(),
+            })
+            .into_response()
+        }
         Err(e) => ApiError(e).into_response(),
     }
 }

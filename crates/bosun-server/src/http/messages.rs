@@ -130,7 +130,7 @@ fn message_id(raw: &str) -> Result<MessageId, ApiError> {
 pub async fn get(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
     let found = async { Ok::<_, ApiError>(app.kernel.message(&auth.caller, message_id(&id)?).await?) }.await;
     match found {
-        Ok(m) => axum::Json(m).into_response(),
+        Ok((m, copies)) => axum::Json(MessageView::new(&m, &copies)).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -165,7 +165,7 @@ pub async fn thread(State(app): State<App>, auth: Auth, Path(id): Path<String>) 
         async { Ok::<_, ApiError>(app.kernel.thread(&auth.caller, parse_id("id", &id, MessageId::parse)?).await?) }
             .await;
     match found {
-        Ok(messages) => axum::Json(MessageList { messages }).into_response(),
+        Ok(found) => axum::Json(message_list(&found)).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -180,12 +180,16 @@ pub struct SearchParams {
     pub limit: Option<PageLimit>,
 }
 
+fn message_list(found: &[(bosun_core::model::Message, Vec<bosun_core::model::Recipient>)]) -> MessageList {
+    MessageList { messages: found.iter().map(|(m, copies)| MessageView::new(m, copies)).collect() }
+}
+
 /// Full-text search over the messages you may see, newest first.
 #[utoipa::path(get, path = "/api/v1/messages/search", tag = "messages", params(SearchParams),
     responses((status = 200, body = MessageList), (status = 422, body = Problem)))]
 pub async fn search(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<SearchParams>) -> Response {
     match app.kernel.search(&auth.caller, &p.q, PageLimit::or(p.limit, 50).get()).await {
-        Ok(messages) => axum::Json(MessageList { messages }).into_response(),
+        Ok(found) => axum::Json(message_list(&found)).into_response(),
         Err(e) => ApiError(e).into_response(),
     }
 }

@@ -368,7 +368,7 @@ impl IntoResponse for ApiError {
                     detail: bosun_core::redact::redact_text(&detail).into_owned(),
                     code: "lock_conflict".into(),
                     correlation_id: None,
-                    conflicts: Some(conflicts),
+                    conflicts: Some(conflicts.iter().map(render::conflict).collect()),
                 })
                 .unwrap_or_default();
                 body["correlation_id"] = Value::Null;

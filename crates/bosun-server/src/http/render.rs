@@ -58,6 +58,21 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
     }
 }
 
+/// A lock conflict as the 409's `conflicts` entries show it.
+pub fn conflict(c: &crate::kernel::Conflict) -> Value {
+    json!({
+        "lock_id": c.lock.id,
+        "key": c.lock.key,
+        "exclusive": c.lock.exclusive,
+        "holder": c.lock.holder.name,
+        "holder_id": c.lock.holder.owner.id(),
+        "holder_type": c.lock.holder.owner.kind(),
+        "expires_at": bosun_core::clock::format_micros(c.lock.expires_at),
+        "requested": c.requested,
+        "example": c.example,
+    })
+}
+
 /// The HTTP edge's rendering, handed to the kernel for idempotent replays.
 pub struct HttpAnswers;
 

@@ -9,7 +9,6 @@ use serde_json::json;
 
 use super::{Applied, Caller, Kernel, KernelError, Outcome, Principal, Tx, conflict_as};
 use crate::auth;
-use crate::views::{TenantView, WhoAmI};
 
 pub(super) fn validate_tenant(name: &str, admin_name: &str) -> Result<(), KernelError> {
     validate::name("name", name).map_err(KernelError::Validation)?;
@@ -193,22 +192,13 @@ impl Kernel {
         Ok(Some(admin_key))
     }
 
-    /// The caller's own identity.
-    pub async fn whoami(&self, caller: &Caller) -> Result<WhoAmI, KernelError> {
+    /// The caller's tenant (the rest of "who am I" is the caller itself).
+    pub async fn tenant_of(&self, caller: &Caller) -> Result<Tenant, KernelError> {
         let tenant_id = caller.tenant;
-        let tenant = self
-            .store
+        self.store
             .read(move |r| r.tenant(tenant_id))
             .await?
-            .ok_or_else(|| KernelError::NotFound("the caller's tenant no longer exists".into()))?;
-        let (principal_type, id, name) = caller.actor();
-        Ok(WhoAmI {
-            tenant: TenantView::from(&tenant),
-            principal_type: principal_type.as_str().into(),
-            id,
-            name: name.unwrap_or_default(),
-            role: caller.role().as_str().into(),
-        })
+            .ok_or_else(|| KernelError::NotFound("the caller's tenant no longer exists".into()))
     }
 
     /// Users of the caller's tenant, by id, after a cursor.

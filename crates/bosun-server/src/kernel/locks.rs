@@ -7,7 +7,7 @@ use bosun_core::model::{Holder, Lock, Owner};
 use bosun_core::{Action, LockId, Role, TaskId};
 use jiff::SignedDuration;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::coord::{check_list, check_project, check_seconds, check_text, invalid, parse_keys};
 use super::{Applied, Caller, Kernel, KernelError, Outcome, Principal, Tx};
@@ -87,7 +87,7 @@ pub(super) fn lock_conflicts(
     wanted: &[LockKey],
     exclusive: bool,
     me: Owner,
-) -> Result<Vec<Value>, KernelError> {
+) -> Result<Vec<Conflict>, KernelError> {
     let wanted: Vec<_> = wanted.iter().map(LockKey::compile).collect();
     let mut budget = REQUEST_OVERLAP_BUDGET;
     let mut conflicts = Vec::new();
@@ -103,17 +103,7 @@ pub(super) fn lock_conflicts(
                 Overlap::Overlaps(example) => Some(example),
                 Overlap::Undecided => None,
             };
-            conflicts.push(json!({
-                "lock_id": lock.id,
-                "key": lock.key,
-                "exclusive": lock.exclusive,
-                "holder": lock.holder.name,
-                "holder_id": lock.holder.owner.id(),
-                "holder_type": lock.holder.owner.kind(),
-                "expires_at": bosun_core::clock::format_micros(lock.expires_at),
-                "requested": want.key.to_string(),
-                "example": example,
-            }));
+            conflicts.push(Conflict { requested: want.key.to_string(), example, lock });
             // One conflict refuses the request: stop at the first, the answer names it.
             return Ok(conflicts);
         }
@@ -121,17 +111,28 @@ pub(super) fn lock_conflicts(
     Ok(conflicts)
 }
 
-pub(super) fn conflict_error(conflicts: Vec<Value>) -> KernelError {
+/// A requested key that collides with another holder's lock.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    /// The held lock (holder, key, expiry, exclusivity).
+    pub lock: Lock,
+    /// The requested key, normalised.
+    pub requested: String,
+    /// A path both cover; `None` when the work budget ran out before a decision.
+    pub example: Option<String>,
+}
+
+pub(super) fn conflict_error(conflicts: Vec<Conflict>) -> KernelError {
     let c = &conflicts[0];
     let verb =
-        if c["example"].is_null() { "could not be shown (within the work limit) not to overlap" } else { "overlaps" };
+        if c.example.is_none() { "could not be shown (within the work limit) not to overlap" } else { "overlaps" };
     let detail = format!(
         "{} {verb} `{}`, held {}by {} until {}; pick other files (or a simpler pattern) or wait",
-        c["requested"].as_str().unwrap_or_default(),
-        c["key"].as_str().unwrap_or_default(),
-        if c["exclusive"] == true { "exclusively " } else { "" },
-        c["holder"].as_str().unwrap_or_default(),
-        c["expires_at"].as_str().unwrap_or_default(),
+        c.requested,
+        c.lock.key,
+        if c.lock.exclusive { "exclusively " } else { "" },
+        c.lock.holder.name,
+        bosun_core::clock::format_micros(c.lock.expires_at),
     );
     KernelError::LockConflict { detail, conflicts }
 }

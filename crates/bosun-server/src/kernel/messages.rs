@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use super::{Answer, Applied, Caller, Command, Done, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx};
-use crate::views::MessageView;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SendMessage {
@@ -341,7 +340,7 @@ impl Kernel {
     }
 
     /// A message with every recipient's state: for its sender, its recipients, and users.
-    pub async fn message(&self, caller: &Caller, id: MessageId) -> Result<MessageView, KernelError> {
+    pub async fn message(&self, caller: &Caller, id: MessageId) -> Result<(Message, Vec<Recipient>), KernelError> {
         let (tenant, viewer) = (caller.tenant, caller.agent_id());
         let found = self
             .store
@@ -353,10 +352,14 @@ impl Kernel {
             })
             .await?;
         let (m, copies) = found.ok_or_else(|| KernelError::NotFound(format!("no message with id {id}")))?;
-        Ok(MessageView::new(&m, &copies))
+        Ok((m, copies))
     }
 
-    pub async fn thread(&self, caller: &Caller, thread: MessageId) -> Result<Vec<MessageView>, KernelError> {
+    pub async fn thread(
+        &self,
+        caller: &Caller,
+        thread: MessageId,
+    ) -> Result<Vec<(Message, Vec<Recipient>)>, KernelError> {
         let (tenant, viewer) = (caller.tenant, caller.agent_id());
         let found = self
             .store
@@ -371,10 +374,15 @@ impl Kernel {
         if found.is_empty() {
             return Err(KernelError::NotFound(format!("no thread with id {thread}")));
         }
-        Ok(found.iter().map(|(copies, m)| MessageView::new(m, copies)).collect())
+        Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
     }
 
-    pub async fn search(&self, caller: &Caller, words: &str, limit: u32) -> Result<Vec<MessageView>, KernelError> {
+    pub async fn search(
+        &self,
+        caller: &Caller,
+        words: &str,
+        limit: u32,
+    ) -> Result<Vec<(Message, Vec<Recipient>)>, KernelError> {
         if words.chars().count() > 1000 || words.chars().any(char::is_control) {
             return Err(invalid("`q` must be at most 1000 characters, without control characters"));
         }
@@ -390,7 +398,7 @@ impl Kernel {
                     .collect::<bosun_store::Result<Vec<_>>>()
             })
             .await?;
-        Ok(found.iter().map(|(copies, m)| MessageView::new(m, copies)).collect())
+        Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
     }
 
     pub async fn allowlist(&self, caller: &Caller) -> Result<Allowlist, KernelError> {

@@ -32,7 +32,7 @@ use tokio::sync::{Notify, broadcast};
 pub use caller::{Caller, Principal, Purpose, RequestCtx};
 pub use committed::{Committed, Published};
 pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
-pub use locks::AcquireLocks;
+pub use locks::{AcquireLocks, Conflict};
 pub use messages::{FetchInbox, SendMessage};
 pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
 pub use scheduler::TickReport;
@@ -170,7 +170,7 @@ pub enum KernelError {
     StaleFence(String),
     /// Some requested lock overlaps another holder's; nothing was granted.
     #[error("{detail}")]
-    LockConflict { detail: String, conflicts: Vec<Value> },
+    LockConflict { detail: String, conflicts: Vec<locks::Conflict> },
     #[error("{0}")]
     DependencyCycle(String),
     /// The allowlist forbids this message; the text names the rule.
