@@ -49,10 +49,12 @@ fn respond<T: serde::Serialize>(result: Result<T, ApiError>) -> Response {
 #[serde(deny_unknown_fields)]
 pub struct RegisterAgentBody {
     /// Unique in the tenant; a memorable AdjectiveNoun (e.g. `GreenCastle`) when omitted.
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub name: Option<String>,
     /// Free text: claude-code, codex, worker…
     #[serde(default = "default_kind")]
     #[schema(example = "claude-code")]
+    #[schema(min_length = 1, max_length = 64)]
     pub kind: String,
     #[serde(default)]
     #[schema(example = json!(["rust", "git"]))]
@@ -65,6 +67,7 @@ pub struct RegisterAgentBody {
     pub metadata: Value,
     /// Seconds between heartbeats (5–3600, default 30); silent for three means offline.
     #[serde(default = "default_interval")]
+    #[schema(minimum = 5, maximum = 3600)]
     pub heartbeat_interval_seconds: u32,
 }
 
@@ -200,16 +203,20 @@ pub struct SubmitTaskBody {
     #[serde(rename = "ref")]
     pub local_ref: Option<String>,
     #[serde(default = "default_project")]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub project: String,
     #[schema(example = "Add pagination to /users")]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     #[serde(default)]
     #[schema(value_type = Object)]
     pub payload: Value,
     /// 0–10, 10 highest (default 5).
     #[serde(default = "default_priority")]
+    #[schema(maximum = 10)]
     pub priority: u8,
     /// Task ids (or, in a batch, refs) that must succeed first.
     #[serde(default)]
@@ -217,6 +224,7 @@ pub struct SubmitTaskBody {
     #[serde(default)]
     pub required_capabilities: Vec<String>,
     #[serde(default = "default_attempts")]
+    #[schema(minimum = 1, maximum = 100)]
     pub max_attempts: u32,
     /// Submitting again with the same key returns the original task (200).
     pub idempotency_key: Option<String>,
@@ -277,9 +285,11 @@ pub async fn submit_batch(State(app): State<App>, auth: Auth, ApiJson(b): ApiJso
 #[serde(deny_unknown_fields)]
 pub struct ClaimBody {
     #[serde(default = "default_project")]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub project: String,
     /// Lease length (default 300 s); heartbeat to extend it.
     #[serde(default = "default_lease")]
+    #[schema(minimum = 1, maximum = 86400)]
     pub lease_seconds: u32,
     /// Wait up to this long (max 60 s) for a task when none is ready now.
     #[serde(default)]
@@ -287,6 +297,7 @@ pub struct ClaimBody {
     pub wait_seconds: WaitSeconds,
     /// Lock keys (paths or globs) the task will write, taken exclusively with the claim.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub scope: Vec<String>,
 }
 
@@ -360,6 +371,7 @@ pub struct TaskHeartbeatBody {
     /// The fence from the claim.
     pub fence: u64,
     /// New lease length from now (default 300 s).
+    #[schema(minimum = 1, maximum = 86400)]
     pub lease_seconds: Option<u32>,
 }
 
@@ -376,6 +388,7 @@ pub struct CompleteBody {
 #[serde(deny_unknown_fields)]
 pub struct FailBody {
     pub fence: u64,
+    #[schema(min_length = 1, max_length = 10000)]
     pub error: String,
     /// Retry with backoff until max_attempts (default true); false dead-letters at once.
     #[serde(default = "default_true")]
@@ -475,12 +488,15 @@ pub async fn retry_task(State(app): State<App>, auth: Auth, Path(id): Path<Strin
 #[serde(deny_unknown_fields)]
 pub struct LocksBody {
     #[serde(default = "default_project")]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub project: String,
     /// Path globs (`src/**/*.rs`) or logical keys (`db:migrations`, `api:/v1/*`).
+    #[schema(min_items = 1, max_items = 100)]
     pub paths: Vec<String>,
     #[serde(default = "default_true")]
     pub exclusive: bool,
     #[serde(default = "default_ttl")]
+    #[schema(minimum = 1, maximum = 604800)]
     pub ttl_seconds: u32,
     pub reason: Option<String>,
 }
@@ -537,8 +553,10 @@ pub async fn release_lock(State(app): State<App>, auth: Auth, Path(id): Path<Str
 #[serde(deny_unknown_fields)]
 pub struct ReleaseBody {
     #[serde(default = "default_project")]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub project: String,
     /// The keys you locked (as given to acquire; `./a//b` and `a/b` are the same key).
+    #[schema(min_items = 1, max_items = 100)]
     pub paths: Vec<String>,
 }
 
@@ -555,6 +573,7 @@ pub async fn release_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJs
 #[serde(deny_unknown_fields)]
 pub struct RenewBody {
     /// New TTL from now (default 3600 s).
+    #[schema(minimum = 1, maximum = 604800)]
     pub ttl_seconds: Option<u32>,
 }
 
@@ -578,9 +597,11 @@ pub async fn renew_lock(
 #[serde(deny_unknown_fields)]
 pub struct HandoffBody {
     #[serde(default = "default_project")]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub project: String,
     #[schema(value_type = Option<String>)]
     pub task_id: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
     pub summary: String,
     #[serde(default)]
     pub completed: Vec<String>,

@@ -46,9 +46,11 @@ pub async fn whoami(State(app): State<App>, auth: Auth) -> Response {
 pub struct CreateTenantBody {
     /// Unique tenant name: 1–64 letters, digits, `._@-`.
     #[schema(example = "acme")]
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub name: String,
     /// Name of the tenant's first admin user (default `admin`).
     #[serde(default = "default_admin")]
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub admin_name: String,
 }
 
@@ -80,6 +82,7 @@ pub async fn list_tenants(State(app): State<App>, auth: Auth) -> Response {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserBody {
     #[schema(example = "alice")]
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub name: String,
     /// viewer, developer (default), approver or admin.
     #[schema(value_type = String, example = "developer")]
@@ -143,6 +146,7 @@ pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuer
 pub struct CreateKeyBody {
     /// What the key is for (at most 100 characters).
     #[schema(example = "ci")]
+    #[schema(max_length = 100)]
     pub label: Option<String>,
     /// An enrolment key: it may only register agents (`POST /api/v1/agents`, MCP `register_agent`).
     #[serde(default)]
