@@ -1,7 +1,6 @@
 //! Agents, tasks, locks and handoffs over REST. Each handler parses, calls the kernel, maps.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use bosun_core::agent::AgentStatus;
 use bosun_core::task::{DEFAULT_MAX_ATTEMPTS, DEFAULT_PRIORITY, TaskStatus};
 use bosun_core::validate::{PageLimit, WaitSeconds};
@@ -12,7 +11,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::identity::parse_id;
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Problem, executed};
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, Problem, Reply, executed};
 use crate::kernel::{
     AcquireLocks, ClaimTask, Command, FailTask, KernelError, NewTask, RegisterAgent, SubmitTasks, WorkTask,
     WriteHandoff,
@@ -36,11 +35,8 @@ fn empty_object() -> Value {
     Value::Object(Default::default())
 }
 
-fn respond<T: serde::Serialize>(result: Result<T, ApiError>) -> Response {
-    match result {
-        Ok(body) => axum::Json(body).into_response(),
-        Err(e) => e.into_response(),
-    }
+fn respond<T: serde::Serialize>(result: Result<T, ApiError>) -> Handled {
+    result.map(|body| Reply::json(&body))
 }
 
 // ---- agents ----
@@ -89,7 +85,7 @@ pub async fn register_agent(
     State(app): State<App>,
     EnrolAuth(auth): EnrolAuth,
     ApiJson(b): ApiJson<RegisterAgentBody>,
-) -> Response {
+) -> Handled {
     let cmd = Command::RegisterAgent(RegisterAgent {
         name: b.name,
         kind: b.kind,
@@ -116,7 +112,7 @@ pub struct AgentParams {
 /// List agents, filtered by status, capability or kind.
 #[utoipa::path(get, path = "/api/v1/agents", tag = "agents", params(AgentParams),
     responses((status = 200, body = AgentPage), (status = 422, body = Problem)))]
-pub async fn list_agents(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<AgentParams>) -> Response {
+pub async fn list_agents(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<AgentParams>) -> Handled {
     respond(
         async {
             let status = p
@@ -139,7 +135,7 @@ pub async fn list_agents(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQue
 /// Show one agent.
 #[utoipa::path(get, path = "/api/v1/agents/{id}", tag = "agents", params(("id" = String, Path)),
     responses((status = 200, body = AgentView), (status = 404, body = Problem)))]
-pub async fn get_agent(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn get_agent(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     respond(
         async {
             let id = parse_id("id", &id, AgentId::parse)?;
@@ -165,7 +161,7 @@ pub async fn agent_heartbeat(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<HeartbeatBody>,
-) -> Response {
+) -> Handled {
     let parsed = (|| {
         let agent_id = parse_id("id", &id, AgentId::parse)?;
         let status = b
@@ -177,7 +173,7 @@ pub async fn agent_heartbeat(
     })();
     match parsed {
         Ok(cmd) => executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await),
-        Err(e) => e.into_response(),
+        Err(e) => Err(e),
     }
 }
 
@@ -185,12 +181,12 @@ pub async fn agent_heartbeat(
 /// released. Users with the developer role, or the agent itself.
 #[utoipa::path(delete, path = "/api/v1/agents/{id}", tag = "agents", params(("id" = String, Path)),
     responses((status = 200, body = AgentView), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub async fn deregister_agent(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn deregister_agent(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     match parse_id("id", &id, AgentId::parse) {
         Ok(agent_id) => {
             executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::DeregisterAgent { agent_id }).await)
         }
-        Err(e) => e.into_response(),
+        Err(e) => Err(e),
     }
 }
 
@@ -259,7 +255,7 @@ impl SubmitTaskBody {
 /// Submit a task. 201 with the task; 200 with the original when `idempotency_key` was used before.
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = SubmitTaskBody,
     responses((status = 201, body = TaskView), (status = 200, body = TaskView), (status = 422, body = Problem)))]
-pub async fn submit_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SubmitTaskBody>) -> Response {
+pub async fn submit_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SubmitTaskBody>) -> Handled {
     let cmd = Command::SubmitTasks(SubmitTasks { tasks: vec![b.into_new()], single: true });
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
@@ -275,7 +271,7 @@ pub struct BatchBody {
 /// Submit a set of tasks with dependencies among them (a DAG), all or nothing.
 #[utoipa::path(post, path = "/api/v1/tasks/batch", tag = "tasks", request_body = BatchBody,
     responses((status = 201, body = TaskBatch), (status = 422, body = Problem)))]
-pub async fn submit_batch(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<BatchBody>) -> Response {
+pub async fn submit_batch(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<BatchBody>) -> Handled {
     let tasks = b.tasks.into_iter().map(SubmitTaskBody::into_new).collect();
     let cmd = Command::SubmitTasks(SubmitTasks { tasks, single: false });
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
@@ -309,7 +305,7 @@ fn default_lease() -> u32 {
 #[utoipa::path(post, path = "/api/v1/tasks/claim", tag = "tasks", request_body = ClaimBody,
     responses((status = 200, body = ClaimView), (status = 204, description = "Nothing to claim"),
         (status = 409, body = Problem, description = "lock_conflict: the scope is locked by another holder")))]
-pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ClaimBody>) -> Response {
+pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ClaimBody>) -> Handled {
     let claim = ClaimTask { project: b.project, lease_seconds: b.lease_seconds, scope: b.scope };
     let wait = b.wait_seconds.duration();
     executed(app.kernel.claim(&auth.caller, &auth.ctx, claim, wait).await)
@@ -318,7 +314,7 @@ pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<
 /// Show one task.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = String, Path)),
     responses((status = 200, body = TaskView), (status = 404, body = Problem)))]
-pub async fn get_task(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn get_task(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     respond(
         async {
             let id = parse_id("id", &id, TaskId::parse)?;
@@ -345,7 +341,7 @@ pub struct TaskParams {
 /// List tasks in submission order.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskParams),
     responses((status = 200, body = TaskPage), (status = 422, body = Problem)))]
-pub async fn list_tasks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<TaskParams>) -> Response {
+pub async fn list_tasks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<TaskParams>) -> Handled {
     respond(
         async {
             let status = p
@@ -405,10 +401,10 @@ fn task_id(raw: &str) -> Result<TaskId, ApiError> {
     parse_id("id", raw, TaskId::parse)
 }
 
-async fn run(app: &App, auth: &Auth, cmd: Result<Command, ApiError>) -> Response {
+async fn run(app: &App, auth: &Auth, cmd: Result<Command, ApiError>) -> Handled {
     match cmd {
         Ok(cmd) => executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await),
-        Err(e) => e.into_response(),
+        Err(e) => Err(e),
     }
 }
 
@@ -420,7 +416,7 @@ pub async fn task_heartbeat(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<TaskHeartbeatBody>,
-) -> Response {
+) -> Handled {
     let cmd = task_id(&id)
         .map(|task_id| Command::TaskHeartbeat(WorkTask { task_id, fence: b.fence, lease_seconds: b.lease_seconds }));
     run(&app, &auth, cmd).await
@@ -434,7 +430,7 @@ pub async fn complete_task(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CompleteBody>,
-) -> Response {
+) -> Handled {
     let cmd = task_id(&id).map(|task_id| Command::CompleteTask {
         task: WorkTask { task_id, fence: b.fence, lease_seconds: None },
         result: b.result,
@@ -450,7 +446,7 @@ pub async fn fail_task(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<FailBody>,
-) -> Response {
+) -> Handled {
     let cmd = task_id(&id).map(|task_id| {
         Command::FailTask(FailTask {
             task: WorkTask { task_id, fence: b.fence, lease_seconds: None },
@@ -469,7 +465,7 @@ pub async fn cancel_task(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CancelBody>,
-) -> Response {
+) -> Handled {
     let cmd = task_id(&id).map(|task_id| Command::CancelTask { task_id, reason: b.reason });
     run(&app, &auth, cmd).await
 }
@@ -477,7 +473,7 @@ pub async fn cancel_task(
 /// Move a dead task back to ready with fresh attempts (users with the developer role or above).
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/retry", tag = "tasks",
     params(("id" = String, Path)), responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
-pub async fn retry_task(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn retry_task(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let cmd = task_id(&id).map(|task_id| Command::RetryTask { task_id });
     run(&app, &auth, cmd).await
 }
@@ -508,7 +504,7 @@ fn default_ttl() -> u32 {
 /// Acquire locks, all or nothing: 409 `lock_conflict` lists every conflicting lock.
 #[utoipa::path(post, path = "/api/v1/locks", tag = "locks", request_body = LocksBody,
     responses((status = 201, body = LockList), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn acquire_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<LocksBody>) -> Response {
+pub async fn acquire_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<LocksBody>) -> Handled {
     let cmd = Command::AcquireLocks(AcquireLocks {
         project: b.project,
         paths: b.paths,
@@ -531,7 +527,7 @@ pub struct LockParams {
 /// Active locks (expired ones never appear).
 #[utoipa::path(get, path = "/api/v1/locks", tag = "locks", params(LockParams),
     responses((status = 200, body = LockList), (status = 422, body = Problem)))]
-pub async fn list_locks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<LockParams>) -> Response {
+pub async fn list_locks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<LockParams>) -> Handled {
     respond(
         async {
             let locks = app.kernel.locks(&auth.caller, p.project, p.path).await?;
@@ -544,7 +540,7 @@ pub async fn list_locks(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuer
 /// Release a lock: its holder, or an admin (a forced release, audited as such).
 #[utoipa::path(delete, path = "/api/v1/locks/{id}", tag = "locks", params(("id" = String, Path)),
     responses((status = 200, body = LockView), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn release_lock(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn release_lock(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let cmd = parse_id("id", &id, LockId::parse).map(|lock_id| Command::ReleaseLock { lock_id });
     run(&app, &auth, cmd).await
 }
@@ -564,7 +560,7 @@ pub struct ReleaseBody {
 /// timeout, a restarted agent) can still let go. 404 when you hold none of them.
 #[utoipa::path(post, path = "/api/v1/locks/release", tag = "locks", request_body = ReleaseBody,
     responses((status = 200, body = LockList), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn release_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ReleaseBody>) -> Response {
+pub async fn release_locks(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ReleaseBody>) -> Handled {
     let cmd = Command::ReleaseLocksByKey { project: b.project, paths: b.paths };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
@@ -585,7 +581,7 @@ pub async fn renew_lock(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<RenewBody>,
-) -> Response {
+) -> Handled {
     let cmd =
         parse_id("id", &id, LockId::parse).map(|lock_id| Command::RenewLock { lock_id, ttl_seconds: b.ttl_seconds });
     run(&app, &auth, cmd).await
@@ -618,7 +614,7 @@ pub struct HandoffBody {
 /// Leave a handoff for whoever continues the work.
 #[utoipa::path(post, path = "/api/v1/handoffs", tag = "handoffs", request_body = HandoffBody,
     responses((status = 201, body = HandoffView), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn write_handoff(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<HandoffBody>) -> Response {
+pub async fn write_handoff(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<HandoffBody>) -> Handled {
     let cmd = b.task_id.as_deref().map(|t| parse_id("task_id", t, TaskId::parse)).transpose().map(|task_id| {
         Command::WriteHandoff(WriteHandoff {
             project: b.project,
@@ -652,7 +648,7 @@ pub struct HandoffParams {
 /// Read handoffs, newest first.
 #[utoipa::path(get, path = "/api/v1/handoffs", tag = "handoffs", params(HandoffParams),
     responses((status = 200, body = HandoffList), (status = 422, body = Problem)))]
-pub async fn read_handoffs(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<HandoffParams>) -> Response {
+pub async fn read_handoffs(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<HandoffParams>) -> Handled {
     respond(
         async {
             let task_id = p.task_id.as_deref().map(|t| parse_id("task_id", t, TaskId::parse)).transpose()?;

@@ -1,14 +1,13 @@
 //! Tenants, users, API keys and `whoami`. Each handler parses, calls the kernel, maps the answer.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use bosun_core::validate::PageLimit;
 use bosun_core::{KeyId, Role, UserId};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, Handled, Problem, Reply, executed};
 use crate::kernel::{Command, KernelError};
 use crate::views::{KeyView, TenantCreated, TenantList, TenantView, UserPage, UserView, WhoAmI};
 
@@ -24,20 +23,19 @@ pub(super) fn parse_id<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) 
 /// Who am I: the caller's tenant, identity and role.
 #[utoipa::path(get, path = "/api/v1/whoami", tag = "identity",
     responses((status = 200, body = WhoAmI), (status = 401, body = Problem)))]
-pub async fn whoami(State(app): State<App>, auth: Auth) -> Response {
+pub async fn whoami(State(app): State<App>, auth: Auth) -> Handled {
     match app.kernel.tenant_of(&auth.caller).await {
         Ok(tenant) => {
             let (principal_type, id, name) = auth.caller.actor();
-            axum::Json(WhoAmI {
+            Ok(Reply::json(&WhoAmI {
                 tenant: TenantView::from(&tenant),
                 principal_type: principal_type.as_str().into(),
                 id,
                 name: name.unwrap_or_default(),
                 role: auth.caller.role().as_str().into(),
-            })
-            .into_response()
+            }))
         }
-        Err(e) => ApiError(e).into_response(),
+        Err(e) => Err(ApiError(e)),
     }
 }
 
@@ -63,7 +61,7 @@ fn default_admin() -> String {
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
     responses((status = 201, body = TenantCreated), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_tenant(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateTenantBody>) -> Response {
+pub async fn create_tenant(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateTenantBody>) -> Handled {
     let cmd = Command::CreateTenant { name: body.name, admin_name: body.admin_name };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
@@ -71,10 +69,10 @@ pub async fn create_tenant(State(app): State<App>, auth: Auth, ApiJson(body): Ap
 /// List every tenant. System admins only.
 #[utoipa::path(get, path = "/api/v1/tenants", tag = "tenants",
     responses((status = 200, body = TenantList), (status = 403, body = Problem)))]
-pub async fn list_tenants(State(app): State<App>, auth: Auth) -> Response {
+pub async fn list_tenants(State(app): State<App>, auth: Auth) -> Handled {
     match app.kernel.list_tenants(&auth.caller, &auth.ctx).await {
-        Ok(tenants) => axum::Json(TenantList { items: tenants.iter().map(TenantView::from).collect() }).into_response(),
-        Err(e) => ApiError(e).into_response(),
+        Ok(tenants) => Ok(Reply::json(&TenantList { items: tenants.iter().map(TenantView::from).collect() })),
+        Err(e) => Err(ApiError(e)),
     }
 }
 
@@ -107,7 +105,7 @@ fn empty_object() -> Value {
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for 24 h")),
     responses((status = 201, body = UserView), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_user(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateUserBody>) -> Response {
+pub async fn create_user(State(app): State<App>, auth: Auth, ApiJson(body): ApiJson<CreateUserBody>) -> Handled {
     let cmd = Command::CreateUser { name: body.name, role: body.role, metadata: body.metadata };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
@@ -126,7 +124,7 @@ pub struct ListUsersParams {
 /// List the users of the caller's tenant.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListUsersParams),
     responses((status = 200, body = UserPage), (status = 422, body = Problem)))]
-pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<ListUsersParams>) -> Response {
+pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<ListUsersParams>) -> Handled {
     let result = async {
         let after = p.after.as_deref().map(|a| parse_id("after", a, UserId::parse)).transpose()?;
         let limit = PageLimit::or(p.limit, 100).get();
@@ -136,8 +134,8 @@ pub async fn list_users(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuer
     }
     .await;
     match result {
-        Ok(page) => axum::Json(page).into_response(),
-        Err(e) => e.into_response(),
+        Ok(page) => Ok(Reply::json(&page)),
+        Err(e) => Err(e),
     }
 }
 
@@ -163,10 +161,10 @@ pub async fn create_key(
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CreateKeyBody>,
-) -> Response {
+) -> Handled {
     let user_id = match parse_id("id", &id, UserId::parse) {
         Ok(id) => id,
-        Err(e) => return e.into_response(),
+        Err(e) => return Err(e),
     };
     let cmd = Command::CreateKey { user_id, label: body.label, enrolment: body.enrolment };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
@@ -177,10 +175,10 @@ pub async fn create_key(
     params(("id" = String, Path, description = "Key id")),
     responses((status = 200, body = KeyView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem)))]
-pub async fn revoke_key(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn revoke_key(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let key_id = match parse_id("id", &id, KeyId::parse) {
         Ok(id) => id,
-        Err(e) => return e.into_response(),
+        Err(e) => return Err(e),
     };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::RevokeKey { key_id }).await)
 }

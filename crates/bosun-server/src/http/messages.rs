@@ -1,7 +1,6 @@
 //! Messages, the inbox, threads, search and the allowlist over REST.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use bosun_core::MessageId;
 use bosun_core::message::{Allowlist, Importance, MessageType};
 use bosun_core::validate::{PageLimit, WaitSeconds};
@@ -10,7 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::identity::parse_id;
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, Problem, executed};
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, Handled, Problem, Reply, executed};
 use crate::kernel::{Command, FetchInbox, KernelError, SendMessage};
 use crate::views::{Inbox, InboxItem, MessageList, MessageView};
 
@@ -65,7 +64,7 @@ pub struct SendBody {
 #[utoipa::path(post, path = "/api/v1/messages", tag = "messages", request_body = SendBody,
     responses((status = 201, body = MessageView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn send(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SendBody>) -> Response {
+pub async fn send(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SendBody>) -> Handled {
     let cmd = (|| {
         let kind =
             MessageType::parse(&b.kind).ok_or_else(|| invalid(format!("`type` `{}` is not a message type", b.kind)))?;
@@ -89,7 +88,7 @@ pub async fn send(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SendBo
     })();
     match cmd {
         Ok(cmd) => executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await),
-        Err(e) => e.into_response(),
+        Err(e) => Err(e),
     }
 }
 
@@ -114,7 +113,7 @@ pub struct InboxParams {
 /// The calling agent's inbox, oldest first. Fetching marks messages `delivered`, never `read`.
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "messages", params(InboxParams),
     responses((status = 200, body = Inbox), (status = 403, body = Problem)))]
-pub async fn inbox(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<InboxParams>) -> Response {
+pub async fn inbox(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<InboxParams>) -> Handled {
     let fetch = FetchInbox { unread_only: p.unread_only, since: p.since, limit: PageLimit::or(p.limit, 100) };
     let wait = p.wait_seconds.duration();
     executed(app.kernel.inbox(&auth.caller, &auth.ctx, fetch, wait).await)
@@ -127,46 +126,46 @@ fn message_id(raw: &str) -> Result<MessageId, ApiError> {
 /// A message with each recipient's delivery state (its sender, its recipients, users).
 #[utoipa::path(get, path = "/api/v1/messages/{id}", tag = "messages", params(("id" = String, Path)),
     responses((status = 200, body = MessageView), (status = 404, body = Problem)))]
-pub async fn get(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn get(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let found = async { Ok::<_, ApiError>(app.kernel.message(&auth.caller, message_id(&id)?).await?) }.await;
     match found {
-        Ok((m, copies)) => axum::Json(MessageView::new(&m, &copies)).into_response(),
-        Err(e) => e.into_response(),
+        Ok((m, copies)) => Ok(Reply::json(&MessageView::new(&m, &copies))),
+        Err(e) => Err(e),
     }
 }
 
 /// Mark a message read (a recipient).
 #[utoipa::path(post, path = "/api/v1/messages/{id}/read", tag = "messages", params(("id" = String, Path)),
     responses((status = 200, body = InboxItem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn read(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn read(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     match message_id(&id) {
         Ok(message_id) => executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::MarkRead { message_id }).await),
-        Err(e) => e.into_response(),
+        Err(e) => Err(e),
     }
 }
 
 /// Acknowledge a message (a recipient).
 #[utoipa::path(post, path = "/api/v1/messages/{id}/ack", tag = "messages", params(("id" = String, Path)),
     responses((status = 200, body = InboxItem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn ack(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn ack(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     match message_id(&id) {
         Ok(message_id) => {
             executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::AckMessage { message_id }).await)
         }
-        Err(e) => e.into_response(),
+        Err(e) => Err(e),
     }
 }
 
 /// A thread, oldest first.
 #[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "messages", params(("id" = String, Path)),
     responses((status = 200, body = MessageList), (status = 404, body = Problem)))]
-pub async fn thread(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Response {
+pub async fn thread(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let found =
         async { Ok::<_, ApiError>(app.kernel.thread(&auth.caller, parse_id("id", &id, MessageId::parse)?).await?) }
             .await;
     match found {
-        Ok(found) => axum::Json(message_list(&found)).into_response(),
-        Err(e) => e.into_response(),
+        Ok(found) => Ok(Reply::json(&message_list(&found))),
+        Err(e) => Err(e),
     }
 }
 
@@ -187,26 +186,26 @@ fn message_list(found: &[(bosun_core::model::Message, Vec<bosun_core::model::Rec
 /// Full-text search over the messages you may see, newest first.
 #[utoipa::path(get, path = "/api/v1/messages/search", tag = "messages", params(SearchParams),
     responses((status = 200, body = MessageList), (status = 422, body = Problem)))]
-pub async fn search(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<SearchParams>) -> Response {
+pub async fn search(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<SearchParams>) -> Handled {
     match app.kernel.search(&auth.caller, &p.q, PageLimit::or(p.limit, 50).get()).await {
-        Ok(found) => axum::Json(message_list(&found)).into_response(),
-        Err(e) => ApiError(e).into_response(),
+        Ok(found) => Ok(Reply::json(&message_list(&found))),
+        Err(e) => Err(ApiError(e)),
     }
 }
 
 /// The tenant's allowlist: `{default: open|closed, rules: [{from, to, action: allow|deny}]}`.
 #[utoipa::path(get, path = "/api/v1/allowlist", tag = "messages",
     responses((status = 200, description = "The allowlist")))]
-pub async fn get_allowlist(State(app): State<App>, auth: Auth) -> Response {
+pub async fn get_allowlist(State(app): State<App>, auth: Auth) -> Handled {
     match app.kernel.allowlist(&auth.caller).await {
-        Ok(list) => axum::Json(list).into_response(),
-        Err(e) => ApiError(e).into_response(),
+        Ok(list) => Ok(Reply::json(&list)),
+        Err(e) => Err(ApiError(e)),
     }
 }
 
 /// Replace the allowlist (admins). Rules are checked in order; the first match decides.
 #[utoipa::path(put, path = "/api/v1/allowlist", tag = "messages",
     responses((status = 200, description = "The new allowlist"), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn put_allowlist(State(app): State<App>, auth: Auth, ApiJson(list): ApiJson<Allowlist>) -> Response {
+pub async fn put_allowlist(State(app): State<App>, auth: Auth, ApiJson(list): ApiJson<Allowlist>) -> Handled {
     executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::PutAllowlist(list)).await)
 }

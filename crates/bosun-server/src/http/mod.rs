@@ -386,24 +386,50 @@ fn client_error(status: StatusCode, code: &str, detail: impl Into<String>) -> Re
     problem(status, code, &detail.into())
 }
 
-/// The answer to an executed command.
-pub fn executed(result: Result<Answer, KernelError>) -> Response {
-    match result {
-        Ok(Answer::Fresh(outcome)) => match render::render(&outcome) {
-            (StatusCode::NO_CONTENT, _) => StatusCode::NO_CONTENT.into_response(),
-            (status, body) => (status, axum::Json(body)).into_response(),
-        },
-        Ok(Answer::Replayed(stored)) => {
-            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-            let mut response = if status == StatusCode::NO_CONTENT {
-                status.into_response()
-            } else {
-                (status, axum::Json(stored.body)).into_response()
-            };
+/// A handler's answer before it is HTTP: a status and a JSON body. REST sends it; the MCP edge
+/// returns it as a tool's structured content without encoding it to bytes and back.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    /// The stored answer to an earlier request with the same `Idempotency-Key`.
+    pub replayed: bool,
+}
+
+/// What a handler that MCP can call returns.
+pub type Handled = Result<Reply, ApiError>;
+
+impl Reply {
+    pub fn json<T: Serialize>(value: &T) -> Reply {
+        Reply { status: StatusCode::OK, body: serde_json::to_value(value).unwrap_or_default(), replayed: false }
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = if self.status == StatusCode::NO_CONTENT {
+            StatusCode::NO_CONTENT.into_response()
+        } else {
+            (self.status, axum::Json(self.body)).into_response()
+        };
+        if self.replayed {
             response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            response
         }
-        Err(e) => ApiError(e).into_response(),
+        response
+    }
+}
+
+/// The answer to an executed command.
+pub fn executed(result: Result<Answer, KernelError>) -> Handled {
+    match result? {
+        Answer::Fresh(outcome) => {
+            let (status, body) = render::render(&outcome);
+            Ok(Reply { status, body, replayed: false })
+        }
+        Answer::Replayed(stored) => {
+            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+            Ok(Reply { status, body: stored.body, replayed: true })
+        }
     }
 }
 
