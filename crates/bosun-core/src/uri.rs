@@ -13,6 +13,25 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
+/// Decode `%XX` escapes (the inverse of [`encode_component`]); `None` for a malformed escape or
+/// bytes that are not UTF-8.
+pub fn decode_component(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -20,5 +39,10 @@ mod tests {
         assert_eq!(super::encode_component("src/**/a b.rs"), "src%2F%2A%2A%2Fa%20b.rs");
         assert_eq!(super::encode_component("plain-Name_1.x~"), "plain-Name_1.x~");
         assert_eq!(super::encode_component("é"), "%C3%A9");
+        for s in ["src/**/a b.rs", "é", "plain", ""] {
+            assert_eq!(super::decode_component(&super::encode_component(s)).as_deref(), Some(s));
+        }
+        assert_eq!(super::decode_component("%zz"), None);
+        assert_eq!(super::decode_component("%4"), None);
     }
 }

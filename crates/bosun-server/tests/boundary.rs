@@ -44,3 +44,29 @@ async fn idempotency_fingerprints_the_request_as_sent() {
     let (_, tasks) = c.call("GET", "/api/v1/tasks", &c.dev, Value::Null).await;
     assert_eq!(tasks["items"].as_array().unwrap().len(), 1, "one task: {tasks}");
 }
+
+/// Every MCP tool runs in-process without the router: each reaches its operation (a call with
+/// missing arguments is refused by validation or the kernel, never "no operation").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mcp_tool_reaches_its_operation_directly() {
+    let c = Coord::start().await;
+    let agent = c.agent("direct", &[]).await;
+    let mcp = common::RawMcp::new(&c);
+    let session = mcp.open(&agent.key).await;
+    let tools_list = serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"});
+    let (_, _, list) = mcp.post(&agent.key, Some(&session), tools_list).await;
+    let tools: Vec<String> =
+        list["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
+    assert!(tools.len() >= 21, "{tools:?}");
+    for tool in tools {
+        let args = match tool.as_str() {
+            "register_agent" => serde_json::json!({"kind": "test"}),
+            _ => serde_json::json!({}),
+        };
+        let (s, r) = mcp.tool(&agent.key, &session, &tool, args).await;
+        assert_eq!(s, StatusCode::OK, "{tool}: {r}");
+        let text = r["result"]["content"][0]["text"].as_str().unwrap_or_default();
+        assert!(!text.contains("no MCP operation"), "{tool}: {text}");
+        assert!(!text.starts_with("internal"), "{tool}: {text}");
+    }
+}

@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::Coord;
+use common::{Coord, RawMcp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -290,69 +290,6 @@ async fn api_keys_are_hmac_hashed_fast_to_check_and_old_argon2_keys_still_work()
         reqwest::Client::new().get(format!("{}/api/v1/whoami", server.url())).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(status.status(), StatusCode::OK);
     server.shutdown().await.unwrap();
-}
-
-/// A raw MCP client over streamable HTTP (JSON-RPC POSTs, answers as SSE), enough to test the
-/// gate without trusting any client library's behaviour.
-struct RawMcp {
-    client: reqwest::Client,
-    url: String,
-}
-
-impl RawMcp {
-    fn new(c: &Coord) -> Self {
-        Self { client: reqwest::Client::new(), url: c.t.url("/mcp?tools=all") }
-    }
-
-    /// POST one JSON-RPC message; returns the status, the session id header and the JSON answer.
-    async fn post(&self, key: &str, session: Option<&str>, body: Value) -> (StatusCode, Option<String>, Value) {
-        let mut req = self
-            .client
-            .post(&self.url)
-            .header("authorization", format!("Bearer {key}"))
-            .header("accept", "application/json, text/event-stream")
-            .json(&body);
-        if let Some(s) = session {
-            req = req.header("mcp-session-id", s);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let session = resp.headers().get("mcp-session-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let text = resp.text().await.unwrap();
-        let answer = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("data:"))
-            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-            .find(|v| v.get("id").is_some())
-            .or_else(|| serde_json::from_str(&text).ok())
-            .unwrap_or(Value::Null);
-        (status, session, answer)
-    }
-
-    /// initialize + initialized: a session id.
-    async fn open(&self, key: &str) -> String {
-        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
-        let (s, session, answer) = self.post(key, None, init).await;
-        assert_eq!(s, StatusCode::OK, "{answer}");
-        let session = session.expect("a session id");
-        let (s, _, _) =
-            self.post(key, Some(&session), json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
-        assert!(s.is_success(), "{s}");
-        session
-    }
-
-    async fn tool(&self, key: &str, session: &str, name: &str, args: Value) -> (StatusCode, Value) {
-        let call =
-            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": args}});
-        let (s, _, answer) = self.post(key, Some(session), call).await;
-        (s, answer)
-    }
-
-    async fn delete(&self, key: &str, session: &str) -> StatusCode {
-        let req = self.client.delete(&self.url).header("authorization", format!("Bearer {key}"));
-        req.header("mcp-session-id", session).send().await.unwrap().status()
-    }
 }
 
 /// Wait (bounded) until the server has `n` open streams: background work ends asynchronously

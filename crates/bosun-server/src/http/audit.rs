@@ -92,21 +92,12 @@ fn filter(p: &mut AuditParams) -> Result<AuditFilter, ApiError> {
         (status = 422, body = Problem)))]
 pub async fn query_audit(State(app): State<App>, auth: Auth, ApiQuery(mut p): ApiQuery<AuditParams>) -> Response {
     let result = async {
-        let filter = filter(&mut p)?;
-        match p.format.as_deref() {
-            None => {
-                let limit = p.limit.unwrap_or(100);
-                if !(1..=1000).contains(&limit) {
-                    return Err(invalid("`limit` must be between 1 and 1000".into()));
-                }
-                let page = Page::Newest { before_seq: p.cursor, limit };
-                let items = app.kernel.audit_page(&auth.caller, filter, page).await?;
-                let next_cursor = (items.len() == limit as usize).then(|| items.last().map(|e| e.seq)).flatten();
-                Ok(axum::Json(AuditPage { items, next_cursor }).into_response())
-            }
+        match p.format.take() {
+            None => audit_page(&app, &auth, p).await.map(IntoResponse::into_response),
             Some(format) => {
+                let filter = filter(&mut p)?;
                 let format =
-                    Format::parse(format).ok_or_else(|| invalid("`format` must be json, jsonl or csv".into()))?;
+                    Format::parse(&format).ok_or_else(|| invalid("`format` must be json, jsonl or csv".into()))?;
                 let limit = p.limit.unwrap_or(EXPORT_MAX);
                 if !(1..=EXPORT_MAX).contains(&limit) {
                     return Err(invalid(format!("`limit` must be between 1 and {EXPORT_MAX} for an export")));
@@ -271,4 +262,18 @@ fn export(
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// One page of the audit log, newest first (what REST answers without `format`, and MCP's
+/// `query_audit`).
+pub(super) async fn audit_page(app: &App, auth: &Auth, mut p: AuditParams) -> super::Handled {
+    let filter = filter(&mut p)?;
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(invalid("`limit` must be between 1 and 1000".into()));
+    }
+    let page = Page::Newest { before_seq: p.cursor, limit };
+    let items = app.kernel.audit_page(&auth.caller, filter, page).await?;
+    let next_cursor = (items.len() == limit as usize).then(|| items.last().map(|e| e.seq)).flatten();
+    Ok(super::Reply::json(&AuditPage { items, next_cursor }))
 }

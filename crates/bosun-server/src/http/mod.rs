@@ -5,6 +5,7 @@
 mod audit;
 pub mod contract;
 mod coord;
+mod direct;
 pub mod events;
 mod identity;
 mod messages;
@@ -124,8 +125,8 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), admit))
         .layer(middleware::from_fn(observe))
         .with_state(state);
-    // MCP tools are REST calls through this same router (see `crate::mcp`).
-    let backend: Arc<dyn crate::mcp::Backend> = Arc::new(InProcess(rest.clone()));
+    // MCP tools run the REST operations' handlers in-process, without the router (`direct`).
+    let backend: Arc<dyn crate::mcp::Backend> = Arc::new(direct::Direct(gate_state.clone()));
     let mcp = rmcp::transport::streamable_http_server::StreamableHttpService::new(
         move || {
             Ok(crate::mcp::Session::new(backend.clone(), openapi_value.clone(), None, None).with_events(events.clone()))
@@ -195,55 +196,6 @@ async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response 
         chunk
     });
     Response::from_parts(parts, Body::from_stream(stream))
-}
-
-/// The MCP backend that calls the REST router in-process.
-struct InProcess(Router);
-
-impl crate::mcp::Backend for InProcess {
-    fn call(&self, req: crate::mcp::ApiRequest) -> crate::mcp::BoxFuture<'_, crate::mcp::ApiResponse> {
-        use tower::ServiceExt;
-        let router = self.0.clone();
-        Box::pin(async move {
-            let mut builder = Request::builder().method(req.method).uri(&req.path);
-            if let Some(key) = &req.bearer {
-                builder = builder.header(axum::http::header::AUTHORIZATION, format!("Bearer {key}"));
-            }
-            if let Some(parts) = &req.parts {
-                for name in [axum::http::header::USER_AGENT, axum::http::HeaderName::from_static("x-request-id")] {
-                    if let Some(v) = parts.headers.get(&name) {
-                        builder = builder.header(name, v);
-                    }
-                }
-            }
-            let body = match &req.body {
-                Some(b) => {
-                    builder = builder.header(CONTENT_TYPE, "application/json");
-                    Body::from(b.to_string())
-                }
-                None => Body::empty(),
-            };
-            let mut request = match builder.body(body) {
-                Ok(r) => r,
-                Err(e) => {
-                    return crate::mcp::ApiResponse {
-                        status: 422,
-                        body: json!({"code": "validation_failed", "detail": format!("bad request: {e}")}),
-                    };
-                }
-            };
-            if let Some(info) = req.parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()) {
-                request.extensions_mut().insert(*info);
-            }
-            request.extensions_mut().insert(Internal);
-            let response = router.oneshot(request).await.unwrap_or_else(|never| match never {});
-            let status = response.status().as_u16();
-            let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await.unwrap_or_default();
-            let body =
-                if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-            crate::mcp::ApiResponse { status, body }
-        })
-    }
 }
 
 async fn openapi_json(State(app): State<App>) -> Response {
@@ -317,10 +269,11 @@ impl From<KernelError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let e = self.0;
-        let status = match &e {
+impl ApiError {
+    /// The status and problem document of this error (without a correlation id).
+    pub fn problem(&self) -> (StatusCode, Problem) {
+        let e = &self.0;
+        let status = match e {
             KernelError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             KernelError::Forbidden(_) | KernelError::MessageBlocked(_) => StatusCode::FORBIDDEN,
             KernelError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -333,21 +286,41 @@ impl IntoResponse for ApiError {
             KernelError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        let detail = match &e {
+        let detail = match e {
             KernelError::Internal(_) => {
                 "internal error; the server logged the details under this correlation_id".into()
             }
             KernelError::Unavailable => "the database is unavailable; retry shortly".into(),
             other => other.to_string(),
         };
-        match e {
+        let code = e.code();
+        let conflicts = match e {
+            KernelError::LockConflict { conflicts, .. } => Some(conflicts.iter().map(render::conflict).collect()),
+            _ => None,
+        };
+        let problem = Problem {
+            kind: format!("https://bosun.dev/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: bosun_core::redact::redact_text(&detail).into_owned(),
+            code: code.to_owned(),
+            correlation_id: None,
+            conflicts,
+        };
+        (status, problem)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.problem();
+        let mut response = (status, axum::Json(body)).into_response();
+        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        match self.0 {
             KernelError::Internal(d) => {
-                let mut response = problem(status, "internal", &detail);
                 response.extensions_mut().insert(InternalDetail(d));
-                response
             }
             KernelError::RateLimited(limited) => {
-                let mut response = problem(status, "rate_limited", &detail);
                 let wait = limited.retry_after.as_secs_f64().ceil().max(1.0) as u64;
                 let headers = response.headers_mut();
                 for (name, value) in [
@@ -358,26 +331,10 @@ impl IntoResponse for ApiError {
                 ] {
                     headers.insert(name, HeaderValue::from(value));
                 }
-                response
             }
-            KernelError::LockConflict { conflicts, .. } => {
-                let mut body = serde_json::to_value(Problem {
-                    kind: "https://bosun.dev/problems/lock_conflict".into(),
-                    title: "Conflict".into(),
-                    status: 409,
-                    detail: bosun_core::redact::redact_text(&detail).into_owned(),
-                    code: "lock_conflict".into(),
-                    correlation_id: None,
-                    conflicts: Some(conflicts.iter().map(render::conflict).collect()),
-                })
-                .unwrap_or_default();
-                body["correlation_id"] = Value::Null;
-                let mut response = (status, axum::Json(body)).into_response();
-                response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-                response
-            }
-            other => problem(status, other.code(), &detail),
+            _ => {}
         }
+        response
     }
 }
 
@@ -542,16 +499,11 @@ async fn fingerprint(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
-/// Marks a request the server made to itself (an MCP tool call through the router): limits were
-/// applied at the `/mcp` gate already. Only server code can set an extension.
-#[derive(Clone, Copy)]
-struct Internal;
-
 /// Every request from an address spends from its bucket first (health probes and metrics
 /// excepted, so monitoring never trips it).
 async fn admit(State(app): State<App>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let exempt = matches!(path, "/healthz" | "/readyz" | "/metrics") || req.extensions().get::<Internal>().is_some();
+    let exempt = matches!(path, "/healthz" | "/readyz" | "/metrics");
     if !exempt {
         let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         if let Err(limited) = app.kernel.limits().check_ip(ip) {
@@ -586,10 +538,7 @@ async fn authenticate(parts: &Parts, app: &App, purpose: Purpose<'_>) -> Result<
     let ctx = request_ctx(parts).map_err(IntoResponse::into_response)?;
     let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let caller = app.kernel.authenticate_for(&ctx, header, purpose).await.map_err(|e| ApiError(e).into_response())?;
-    // An MCP tool call was counted once, at the `/mcp` gate.
-    if parts.extensions.get::<Internal>().is_none() {
-        app.kernel.limits().check_key(caller.key).map_err(|l| ApiError(KernelError::RateLimited(l)).into_response())?;
-    }
+    app.kernel.limits().check_key(caller.key).map_err(|l| ApiError(KernelError::RateLimited(l)).into_response())?;
     Ok(Auth { caller, ctx })
 }
 
