@@ -118,6 +118,16 @@ enum Cmd {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Issue 9: the same six operations over REST and MCP against a server in its own process:
+    /// throughput and the server's CPU time per call
+    McpCpu {
+        #[arg(long, default_value = "target/release/bosun")]
+        bin: PathBuf,
+        #[arg(long, default_value_t = 16)]
+        sessions: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Issue 8: 30 held worst-case globs against 30 requested, and another writer's latency meanwhile
     LockOverlap {
         #[arg(long, default_value_t = 10)]
@@ -166,6 +176,7 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Fanout { subscribers, rate, seconds } => messaging::fanout(subscribers, rate, seconds).await,
         Cmd::MessageStore { messages } => messaging::message_store(messages).await,
         Cmd::Mcp { sessions, seconds } => mcp::mcp(sessions, seconds).await,
+        Cmd::McpCpu { bin, sessions, seconds } => mcp::mcp_cpu(&bin, sessions, seconds).await,
         Cmd::LockOverlap { seconds } => probe::lock_overlap(seconds).await,
         Cmd::AuthFlood { bin, clients, seconds } => probe::auth_flood(&bin, clients, seconds).await,
         Cmd::McpRaw { cycles, nodelay } => probe::mcp_raw(cycles, nodelay).await,

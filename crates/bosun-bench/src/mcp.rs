@@ -108,3 +108,160 @@ pub(crate) async fn mcp(sessions: usize, seconds: u64) -> anyhow::Result<()> {
     server.shutdown().await?;
     Ok(())
 }
+
+/// The same loop of six operations (submit, claim, complete, acquire, release, send) over REST
+/// and over MCP, against `bosun serve` in its own process: calls per second, and the server's
+/// CPU time per call — which the benchmark's own clients (sharing the two cores) do not blur.
+pub(crate) async fn mcp_cpu(bin: &std::path::Path, sessions: usize, seconds: u64) -> anyhow::Result<()> {
+    use rmcp::ServiceExt;
+    use rmcp::model::CallToolRequestParams;
+    use rmcp::transport::StreamableHttpClientTransport;
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+
+    let dir = tempfile::tempdir()?;
+    let config = dir.path().join("bosun.toml");
+    std::fs::write(&config, "[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n")?;
+    let data = dir.path().join("data");
+    let mut child = std::process::Command::new(bin)
+        .args(["serve", "--bind", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .env("BOSUN_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("piped");
+    let url = {
+        use std::io::BufRead;
+        let mut url = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            if let Some(u) = line?.strip_prefix("Bosun listening on ") {
+                url = u.trim().to_owned();
+                break;
+            }
+        }
+        url
+    };
+    let admin = std::fs::read_to_string(data.join("admin.key"))?.trim().to_owned();
+    let http = reqwest::Client::builder().pool_max_idle_per_host(sessions).build()?;
+    let names: Vec<String> = (0..sessions).map(|i| format!("rest-{i}")).collect();
+    let mut keys = Vec::new();
+    for name in &names {
+        keys.push(register(&http, &url, &admin, name).await?);
+    }
+
+    // REST: each agent loops the six operations.
+    let cpu0 = crate::probe::cpu_seconds(pid);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let (http, url, key, to) = (http.clone(), url.clone(), key.clone(), names[(i + 1) % sessions].clone());
+        tasks.push(tokio::spawn(async move {
+            let mut calls = 0u64;
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let post = |path: &str, body: serde_json::Value| {
+                    http.post(format!("{url}{path}")).bearer_auth(&key).json(&body).send()
+                };
+                let _ = post("/api/v1/tasks", json!({"title": format!("r{i}-{n}")})).await;
+                if let Ok(r) = post("/api/v1/tasks/claim", json!({})).await
+                    && let Ok(c) = r.json::<serde_json::Value>().await
+                    && let (Some(id), Some(fence)) = (c["task"]["id"].as_str(), c["fence"].as_u64())
+                {
+                    let _ = post(&format!("/api/v1/tasks/{id}/complete"), json!({"fence": fence})).await;
+                }
+                if let Ok(r) = post("/api/v1/locks", json!({"paths": [format!("src/s{i}/f{}.rs", n % 50)]})).await
+                    && let Ok(l) = r.json::<serde_json::Value>().await
+                {
+                    let id = l["locks"][0]["id"].as_str().unwrap_or_default().to_owned();
+                    let _ = http.delete(format!("{url}/api/v1/locks/{id}")).bearer_auth(&key).send().await;
+                }
+                let _ = post("/api/v1/messages", json!({"to": [to], "body": "ping"})).await;
+                calls += 6;
+                n += 1;
+            }
+            calls
+        }));
+    }
+    let mut rest_calls = 0;
+    for t in tasks {
+        rest_calls += t.await?;
+    }
+    let (rest_elapsed, rest_cpu) = (started.elapsed().as_secs_f64(), crate::probe::cpu_seconds(pid) - cpu0);
+
+    // MCP: each session registers an agent, then loops the same six operations as tools.
+    let mut clients = Vec::new();
+    for i in 0..sessions {
+        let config =
+            StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp?tools=all")).auth_header(admin.clone());
+        let client = ().serve(StreamableHttpClientTransport::from_config(config)).await?;
+        let call = CallToolRequestParams::new("register_agent")
+            .with_arguments(json!({"name": format!("mcp-{i}")}).as_object().cloned().unwrap_or_default());
+        client.call_tool(call).await?;
+        clients.push(Arc::new(client));
+    }
+    let cpu0 = crate::probe::cpu_seconds(pid);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, client) in clients.iter().enumerate() {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut calls = 0u64;
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let call = async |tool: &'static str, args: serde_json::Value| {
+                    let params =
+                        CallToolRequestParams::new(tool).with_arguments(args.as_object().cloned().unwrap_or_default());
+                    client.call_tool(params).await.ok().and_then(|r| r.structured_content)
+                };
+                call("submit_task", json!({"title": format!("m{i}-{n}")})).await;
+                if let Some(c) = call("claim_task", json!({})).await
+                    && let (Some(id), Some(fence)) = (c["task"]["id"].as_str(), c["fence"].as_u64())
+                {
+                    call("complete_task", json!({"id": id, "fence": fence})).await;
+                }
+                if let Some(l) = call("acquire_lock", json!({"paths": [format!("src/m{i}/f{}.rs", n % 50)]})).await {
+                    let id = l["locks"][0]["id"].as_str().unwrap_or_default().to_owned();
+                    call("release_lock", json!({"id": id})).await;
+                }
+                call("send_message", json!({"to": [format!("mcp-{}", (i + 1) % sessions)], "body": "ping"})).await;
+                calls += 6;
+                n += 1;
+            }
+            calls
+        }));
+    }
+    let mut mcp_calls = 0;
+    for t in tasks {
+        mcp_calls += t.await?;
+    }
+    let (mcp_elapsed, mcp_cpu) = (started.elapsed().as_secs_f64(), crate::probe::cpu_seconds(pid) - cpu0);
+    for c in clients {
+        if let Ok(c) = Arc::try_unwrap(c) {
+            c.cancel().await.ok();
+        }
+    }
+    let per_call = |cpu: f64, calls: u64| cpu * 1e6 / calls.max(1) as f64;
+    println!(
+        "REST, {sessions} agents: {rest_calls} calls in {rest_elapsed:.1} s = {:.0}/s; server CPU {:.0} µs per call",
+        rest_calls as f64 / rest_elapsed,
+        per_call(rest_cpu, rest_calls)
+    );
+    println!(
+        "MCP, {sessions} sessions: {mcp_calls} calls in {mcp_elapsed:.1} s = {:.0}/s; server CPU {:.0} µs per call",
+        mcp_calls as f64 / mcp_elapsed,
+        per_call(mcp_cpu, mcp_calls)
+    );
+    println!(
+        "MCP throughput {:.0} % of REST; server CPU per call {:.0} % of REST's",
+        100.0 * (mcp_calls as f64 / mcp_elapsed) / (rest_calls as f64 / rest_elapsed),
+        100.0 * per_call(mcp_cpu, mcp_calls) / per_call(rest_cpu, rest_calls)
+    );
+    std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
+    child.wait()?;
+    Ok(())
+}
