@@ -211,7 +211,8 @@ pub fn encode_hex(bytes: &[u8]) -> String {
     s
 }
 
-fn decode_hex32(s: &str) -> Option<[u8; 32]> {
+/// 64 lowercase hex digits as 32 bytes (the inverse of [`encode_hex`] for hashes and secrets).
+pub fn decode_hex32(s: &str) -> Option<[u8; 32]> {
     let b = s.as_bytes();
     if b.len() != 64 {
         return None;

@@ -78,17 +78,9 @@ impl KeySecret {
     /// Read the secret from `path` (64 hex digits), or create it there (mode 0600) when absent.
     pub fn load_or_create(path: &std::path::Path) -> Result<Self, String> {
         match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let text = text.trim();
-                let bytes: Vec<u8> = (0..text.len())
-                    .step_by(2)
-                    .filter_map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-                    .collect();
-                let bytes: [u8; 32] = bytes
-                    .try_into()
-                    .map_err(|_| format!("{} must hold 64 hex digits (the key-hash secret)", path.display()))?;
-                Ok(Self(bytes))
-            }
+            Ok(text) => bosun_core::audit::decode_hex32(text.trim())
+                .map(Self)
+                .ok_or_else(|| format!("{} must hold 64 hex digits (the key-hash secret)", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 use std::io::Write;
                 let secret = Self::random().map_err(|e| e.to_string())?;
@@ -118,11 +110,8 @@ impl KeySecret {
 
     /// Does `key` match a stored `hmac-sha256$…` hash? Compared in constant time.
     fn verify(&self, key: &str, stored_hex: &str) -> bool {
-        let expected: Vec<u8> = (0..stored_hex.len())
-            .step_by(2)
-            .filter_map(|i| stored_hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-            .collect();
-        expected.len() == 32 && self.mac(key).verify_slice(&expected).is_ok()
+        bosun_core::audit::decode_hex32(stored_hex)
+            .is_some_and(|expected| self.mac(key).verify_slice(&expected).is_ok())
     }
 }
 
@@ -142,6 +131,11 @@ async fn verify_legacy(hash: String, presented: String) -> Result<bool, KernelEr
     tokio::task::spawn_blocking(move || Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok())
         .await
         .map_err(|e| KernelError::Internal(e.to_string()))
+}
+
+/// The token of an `Authorization: Bearer <token>` header (either case of `Bearer`), trimmed.
+pub fn bearer_token(header: &str) -> Option<&str> {
+    header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).map(str::trim)
 }
 
 /// Why authentication failed, and where to audit it.
@@ -225,11 +219,8 @@ pub async fn authenticate(
 ) -> Result<Authenticated, AuthError> {
     let header =
         header.ok_or_else(|| deny(None, None, "missing credential: send `Authorization: Bearer <API key>`"))?;
-    let presented = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .ok_or_else(|| deny(None, None, "the Authorization header must be `Bearer <API key>`"))?
-        .trim();
+    let presented =
+        bearer_token(header).ok_or_else(|| deny(None, None, "the Authorization header must be `Bearer <API key>`"))?;
     let parsed = apikey::parse(presented).ok_or_else(|| deny(None, None, "malformed API key (expected bsn_…)"))?;
     let digest: [u8; 32] = Sha256::digest(parsed.full.as_bytes()).into();
     let cached = cache.get(&digest);

@@ -553,8 +553,8 @@ impl Session {
         let header = parts
             .and_then(|p| p.headers.get(axum::http::header::AUTHORIZATION))
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|k| k.trim().to_owned());
+            .and_then(crate::auth::bearer_token)
+            .map(str::to_owned);
         let presented = header.or_else(|| self.key.clone())?;
         match &*self.bound.lock().unwrap_or_else(|e| e.into_inner()) {
             Some((opener, agent_key)) if *opener == digest(&presented) => Some(agent_key.clone()),

@@ -4,9 +4,7 @@
 //! presents, and the handler's `Reply` (a status and a JSON value, rendered from the kernel's
 //! outcome) is handed back as it is — no HTTP request, no middleware, no JSON bytes.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -21,8 +19,14 @@ pub struct Direct(pub App);
 impl Backend for Direct {
     fn call(&self, req: ApiRequest) -> BoxFuture<'_, ApiResponse> {
         Box::pin(async move {
-            let correlation = ulid::Ulid::generate().to_string();
-            match dispatch(&self.0, req, &correlation).await {
+            // The audit facts of the `/mcp` request that carries the call (address, user agent,
+            // correlation id; the gate already refused a request whose headers do not parse); a
+            // tool call has no Idempotency-Key of its own.
+            let mut ctx = req.parts.as_ref().and_then(|p| super::request_ctx(p).ok()).unwrap_or_default();
+            ctx.idempotency_key = None;
+            ctx.fingerprint = None;
+            let correlation = ctx.correlation_id.get_or_insert_with(|| ulid::Ulid::generate().to_string()).clone();
+            match dispatch(&self.0, req, ctx).await {
                 Ok(reply) => {
                     let body =
                         if reply.status == axum::http::StatusCode::NO_CONTENT { Value::Null } else { reply.body };
@@ -43,42 +47,25 @@ impl Backend for Direct {
     }
 }
 
-fn invalid(detail: String) -> ApiError {
-    ApiError(KernelError::Validation(detail))
-}
-
-/// A tool's arguments as the body type of its operation (422 naming the field, never the value).
+/// A tool's arguments as the body type of its operation.
 fn body<T: DeserializeOwned>(value: Value) -> Result<ApiJson<T>, ApiError> {
-    serde_json::from_value(value)
-        .map(ApiJson)
-        .map_err(|e| invalid(format!("invalid body: {}", bosun_core::redact::without_values(&e.to_string()))))
+    serde_json::from_value(value).map(ApiJson).map_err(|e| super::invalid_body(&e))
 }
 
-/// A tool's arguments as the query type of its operation.
+/// A tool's arguments (already a query string) as the query type of its operation.
 fn query<T: DeserializeOwned>(query: &str) -> Result<ApiQuery<T>, ApiError> {
-    super::serde_urlencoded_from_str(query)
-        .map(ApiQuery)
-        .map_err(|e| invalid(format!("invalid query: {}", bosun_core::redact::without_values(&e))))
+    super::parse_query(query).map(ApiQuery)
 }
 
 fn segment(raw: &str) -> Result<Path<String>, ApiError> {
-    bosun_core::uri::decode_component(raw).map(Path).ok_or_else(|| invalid("a malformed id in the path".into()))
+    bosun_core::uri::decode_component(raw)
+        .map(Path)
+        .ok_or_else(|| ApiError(KernelError::Validation("a malformed id in the path".into())))
 }
 
-async fn dispatch(app: &App, req: ApiRequest, correlation: &str) -> Handled {
+async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
     let (path, q) = req.path.split_once('?').unwrap_or((req.path.as_str(), ""));
     let route: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or_default().split('/').collect();
-    let parts = req.parts.as_ref();
-    let header = |name: &str| {
-        parts.and_then(|p| p.headers.get(name)).and_then(|v| v.to_str().ok()).map(|v| v.chars().take(256).collect())
-    };
-    let ctx = RequestCtx {
-        ip: parts.and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip().to_string()),
-        user_agent: header("user-agent"),
-        correlation_id: Some(correlation.to_owned()),
-        idempotency_key: None,
-        fingerprint: None,
-    };
     let registering = req.method == Method::POST && route == ["agents"];
     let what = format!("{} {path}", req.method);
     let purpose = if registering { Purpose::RegisterAgent } else { Purpose::Other { what: &what } };

@@ -61,7 +61,6 @@ pub fn wire(e: &AuditEvent) -> Value {
 
 /// The wire text of a committed event, serialised once and shared by every subscriber.
 pub fn wire_text(e: &crate::kernel::Committed) -> String {
-    metrics::counter!("bosun_event_deliveries_total").increment(1);
     e.wire
         .get_or_init(|| {
             metrics::counter!("bosun_event_serialisations_total").increment(1);

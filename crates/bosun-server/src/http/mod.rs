@@ -150,31 +150,14 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
 async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response {
     use futures_util::StreamExt;
     let (mut parts, body) = req.into_parts();
-    let ctx = match request_ctx(&parts) {
-        Ok(ctx) => ctx,
-        Err(e) => return e.into_response(),
-    };
-    let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
-        return ApiError(KernelError::Unauthenticated(
-            "missing credential: connect with `Authorization: Bearer <agent or enrolment key>`".into(),
-        ))
-        .into_response();
-    };
     // An enrolment key may open a session: its one permitted call, register_agent, runs inside.
-    let caller = match app.kernel.authenticate_for(&ctx, header.to_str().ok(), Purpose::Session).await {
-        Ok(caller) => caller,
-        Err(e) => return ApiError(e).into_response(),
+    let caller = match authenticate(&parts, &app, Purpose::Session).await {
+        Ok(auth) => auth.caller,
+        Err(refused) => return refused,
     };
-    if let Err(limited) = app.kernel.limits().check_key(caller.key) {
-        return ApiError(KernelError::RateLimited(limited)).into_response();
-    }
     let body = if parts.method == axum::http::Method::POST {
         let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-            return client_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("request bodies are limited to {MAX_BODY} bytes"),
-            );
+            return too_large();
         };
         if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
             return client_error(
@@ -241,17 +224,23 @@ pub struct Problem {
     pub conflicts: Option<Vec<Value>>,
 }
 
+impl Problem {
+    /// A problem document; the detail is redacted, the correlation id is added on the way out.
+    fn new(status: StatusCode, code: &str, detail: &str) -> Problem {
+        Problem {
+            kind: format!("https://bosun.dev/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: bosun_core::redact::redact_text(detail).into_owned(),
+            code: code.to_owned(),
+            correlation_id: None,
+            conflicts: None,
+        }
+    }
+}
+
 fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
-    let body = Problem {
-        kind: format!("https://bosun.dev/problems/{code}"),
-        title: status.canonical_reason().unwrap_or("Error").to_owned(),
-        status: status.as_u16(),
-        detail: bosun_core::redact::redact_text(detail).into_owned(),
-        code: code.to_owned(),
-        correlation_id: None,
-        conflicts: None,
-    };
-    let mut response = (status, axum::Json(body)).into_response();
+    let mut response = (status, axum::Json(Problem::new(status, code, detail))).into_response();
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
 }
@@ -293,21 +282,11 @@ impl ApiError {
             KernelError::Unavailable => "the database is unavailable; retry shortly".into(),
             other => other.to_string(),
         };
-        let code = e.code();
         let conflicts = match e {
             KernelError::LockConflict { conflicts, .. } => Some(conflicts.iter().map(render::conflict).collect()),
             _ => None,
         };
-        let problem = Problem {
-            kind: format!("https://bosun.dev/problems/{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail: bosun_core::redact::redact_text(&detail).into_owned(),
-            code: code.to_owned(),
-            correlation_id: None,
-            conflicts,
-        };
-        (status, problem)
+        (status, Problem { conflicts, ..Problem::new(status, e.code(), &detail) })
     }
 }
 
@@ -336,6 +315,15 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A body over [`MAX_BODY`] (the JSON extractor, the fingerprint and the `/mcp` gate buffer bodies).
+fn too_large() -> Response {
+    client_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("request bodies are limited to {MAX_BODY} bytes"),
+    )
 }
 
 /// A body-level client mistake with its own status (400 syntax, 413 size, 415 media type).
@@ -402,7 +390,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                client_error(status, "payload_too_large", format!("request bodies are limited to {MAX_BODY} bytes"))
+                too_large()
             } else {
                 client_error(status, "validation_failed", rejection.body_text())
             }
@@ -421,11 +409,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 Category::Syntax | Category::Eof | Category::Io => {
                     client_error(StatusCode::BAD_REQUEST, "validation_failed", format!("malformed JSON: {e}"))
                 }
-                Category::Data => ApiError(KernelError::Validation(format!(
-                    "invalid body: {}",
-                    bosun_core::redact::without_values(&e.to_string())
-                )))
-                .into_response(),
+                Category::Data => invalid_body(&e).into_response(),
             }
         })
     }
@@ -446,17 +430,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded_from_str(query).map(ApiQuery).map_err(|e| {
-            let detail = format!("invalid query: {}", bosun_core::redact::without_values(&e));
-            ApiError(KernelError::Validation(detail)).into_response()
-        })
+        parse_query(query).map(ApiQuery).map_err(IntoResponse::into_response)
     }
 }
 
-fn serde_urlencoded_from_str<T: DeserializeOwned>(query: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "bad query string".to_owned())?)
-        .map(|q| q.0)
-        .map_err(|e| e.body_text())
+/// A body that is JSON but does not fit its type: 422 naming the field, never echoing the value.
+fn invalid_body(e: &serde_json::Error) -> ApiError {
+    ApiError(KernelError::Validation(format!("invalid body: {}", bosun_core::redact::without_values(&e.to_string()))))
+}
+
+/// A query string as its parameter type (422 naming the parameter, never echoing the value).
+fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let uri = format!("/?{query}").parse().map_err(|_| ApiError(KernelError::Validation("bad query string".into())))?;
+    axum::extract::Query::<T>::try_from_uri(&uri).map(|q| q.0).map_err(|e| {
+        let detail = format!("invalid query: {}", bosun_core::redact::without_values(&e.body_text()));
+        ApiError(KernelError::Validation(detail))
+    })
 }
 
 /// The authenticated caller and the request's audit facts.
@@ -481,11 +470,7 @@ async fn fingerprint(req: Request, next: Next) -> Response {
     }
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return client_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("request bodies are limited to {MAX_BODY} bytes"),
-        );
+        return too_large();
     };
     let canonical = serde_json::from_slice::<Value>(&bytes)
         .ok()

@@ -307,6 +307,8 @@ pub struct Kernel {
     failures: Mutex<failures::Windows>,
     /// How the edge renders an outcome, for storing idempotent answers (set by the HTTP router).
     answers: std::sync::OnceLock<Arc<dyn RenderAnswer>>,
+    /// The system tenant, once known (see `system_tenant`).
+    system_tenant: std::sync::OnceLock<TenantId>,
 }
 
 impl Kernel {
@@ -326,6 +328,7 @@ impl Kernel {
             limits: crate::limits::Limiter::new(&crate::limits::RateLimits::default()),
             failures: Mutex::default(),
             answers: std::sync::OnceLock::new(),
+            system_tenant: std::sync::OnceLock::new(),
         }
     }
 
@@ -395,12 +398,7 @@ impl Kernel {
 
     /// Cancel `token` when `caller`'s key is revoked or its agent deregistered.
     pub fn watch_credential(&self, caller: &Caller, token: tokio_util::sync::CancellationToken) -> streams::Watch {
-        let owner = match &caller.principal {
-            Principal::User { id, .. } => Some(id.to_string()),
-            Principal::Agent { id, .. } => Some(id.to_string()),
-            Principal::System => None,
-        };
-        self.watch_ids(caller.key, owner, token)
+        self.watch_ids(caller.key, caller.holder().map(|h| h.owner.id()), token)
     }
 
     /// Cancel `token` when this key is revoked or this principal (an agent) deregistered.
@@ -580,10 +578,7 @@ impl Kernel {
         };
         metrics::counter!("bosun_auth_failures_total").increment(1);
         let ip: Option<std::net::IpAddr> = ctx.ip.as_deref().and_then(|ip| ip.parse().ok());
-        let prefix = header
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-            .and_then(|k| bosun_core::apikey::parse(k.trim()))
-            .map(|k| k.prefix);
+        let prefix = header.and_then(auth::bearer_token).and_then(bosun_core::apikey::parse).map(|k| k.prefix);
         let throttled = self.limits.failed_auth(ip, prefix);
         let tenant = match failure.tenant {
             Some(t) => Some(t),
@@ -725,10 +720,19 @@ impl Kernel {
         }
     }
 
-    /// The system tenant, if the store has been bootstrapped.
+    /// The system tenant, if the store has been bootstrapped. It never changes once made, so it is
+    /// read once: failed logins without a known key are audited there, and a flood of them must
+    /// not list every tenant each time.
     pub async fn system_tenant(&self) -> Result<Option<TenantId>, KernelError> {
+        if let Some(id) = self.system_tenant.get() {
+            return Ok(Some(*id));
+        }
         let tenants = self.store.read(|r| r.list_tenants()).await?;
-        Ok(tenants.into_iter().find(|t| t.system).map(|t| t.id))
+        let found = tenants.into_iter().find(|t| t.system).map(|t| t.id);
+        if let Some(id) = found {
+            let _ = self.system_tenant.set(id);
+        }
+        Ok(found)
     }
 }
 
