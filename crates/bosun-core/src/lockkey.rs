@@ -33,44 +33,7 @@ impl LockKey {
     /// Parse and normalise a key: `./a//b` becomes `a/b`; absolute paths, `..` and empty keys are
     /// refused with a reason.
     pub fn parse(raw: &str) -> Result<LockKey, String> {
-        let raw = raw.trim();
-        if raw.is_empty() || raw.len() > 512 {
-            return Err("a lock key must be 1 to 512 characters".into());
-        }
-        if raw.chars().any(|c| c.is_control() || is_format_control(c)) {
-            return Err("a lock key must not contain control or bidirectional-formatting characters".into());
-        }
-        if let Some((ns, name)) = raw.split_once(':') {
-            let ns_ok = !ns.is_empty()
-                && ns.len() <= 32
-                && ns.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-                && ns.as_bytes()[0].is_ascii_lowercase();
-            if ns_ok {
-                if name.is_empty() {
-                    return Err(format!("logical key `{raw}` needs a name after `{ns}:`"));
-                }
-                if name[..name.len() - 1].contains('*') {
-                    return Err(format!("logical key `{raw}`: `*` is allowed only at the end"));
-                }
-                return Ok(LockKey::Logical { namespace: ns.into(), name: name.into() });
-            }
-        }
-        if raw.starts_with('/') {
-            return Err(format!("path `{raw}` must be relative to the project root"));
-        }
-        let segments: Vec<&str> = raw.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
-        if segments.is_empty() {
-            return Err(format!("path `{raw}` names no file"));
-        }
-        if segments.contains(&"..") {
-            return Err(format!("path `{raw}` must not contain `..`"));
-        }
-        let path = segments.join("/");
-        if wildcards(&path) > MAX_WILDCARDS {
-            return Err(format!("a path glob may have at most {MAX_WILDCARDS} wildcards (`*`, `**`, `?`, `[…]`)"));
-        }
-        compile(&path).map_err(|e| format!("path `{raw}`: {e}"))?;
-        Ok(LockKey::Path(path))
+        parse_parts(raw).map(|(key, _)| key)
     }
 
     /// A path both keys cover (an example for messages), or `None` when they cannot conflict.
@@ -113,6 +76,50 @@ impl LockKey {
             _ => false,
         }
     }
+}
+
+/// Parse and normalise a key (see [`LockKey::parse`]); for a path, also the automaton that
+/// validating it built, so that compiling the key does not build it again.
+fn parse_parts(raw: &str) -> Result<(LockKey, Option<Nfa>), String> {
+    let raw = raw.trim();
+
+    if raw.is_empty() || raw.len() > 512 {
+        return Err("a lock key must be 1 to 512 characters".into());
+    }
+    if raw.chars().any(|c| c.is_control() || is_format_control(c)) {
+        return Err("a lock key must not contain control or bidirectional-formatting characters".into());
+    }
+    if let Some((ns, name)) = raw.split_once(':') {
+        let ns_ok = !ns.is_empty()
+            && ns.len() <= 32
+            && ns.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+            && ns.as_bytes()[0].is_ascii_lowercase();
+        if ns_ok {
+            if name.is_empty() {
+                return Err(format!("logical key `{raw}` needs a name after `{ns}:`"));
+            }
+            if name[..name.len() - 1].contains('*') {
+                return Err(format!("logical key `{raw}`: `*` is allowed only at the end"));
+            }
+            return Ok((LockKey::Logical { namespace: ns.into(), name: name.into() }, None));
+        }
+    }
+    if raw.starts_with('/') {
+        return Err(format!("path `{raw}` must be relative to the project root"));
+    }
+    let segments: Vec<&str> = raw.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    if segments.is_empty() {
+        return Err(format!("path `{raw}` names no file"));
+    }
+    if segments.contains(&"..") {
+        return Err(format!("path `{raw}` must not contain `..`"));
+    }
+    let path = segments.join("/");
+    if wildcards(&path) > MAX_WILDCARDS {
+        return Err(format!("a path glob may have at most {MAX_WILDCARDS} wildcards (`*`, `**`, `?`, `[…]`)"));
+    }
+    let nfa = compile(&path).map_err(|e| format!("path `{raw}`: {e}"))?;
+    Ok((LockKey::Path(path), Some(nfa)))
 }
 
 /// Wildcards a path glob may have: enough for any real layout, and a bound on the work of
@@ -356,7 +363,10 @@ pub enum Overlap {
 #[derive(Debug)]
 pub struct CompiledKey {
     pub key: LockKey,
+    /// For a path: its automaton (plain paths too, so a pair never builds one on the fly).
     nfa: Option<Nfa>,
+    /// The path has wildcards or escapes (two plain paths overlap only when equal).
+    pattern: bool,
     /// Without `**`, a glob matches only paths of exactly its segment count, segment by
     /// segment: the text and automaton of each segment, so a pair is decided segment by
     /// segment (a sum of small products instead of one large one).
@@ -365,18 +375,34 @@ pub struct CompiledKey {
 
 impl LockKey {
     pub fn compile(&self) -> CompiledKey {
-        let (nfa, segments) = match self {
+        let nfa = match self {
+            LockKey::Path(p) => compile(p).ok(),
+            LockKey::Logical { .. } => None,
+        };
+        CompiledKey::new(self.clone(), nfa)
+    }
+}
+
+impl CompiledKey {
+    /// Parse a key and keep the automaton its validation built (held locks are compiled on
+    /// every request that checks against them, inside the write transaction).
+    pub fn parse(raw: &str) -> Result<CompiledKey, String> {
+        parse_parts(raw).map(|(key, nfa)| CompiledKey::new(key, nfa))
+    }
+
+    fn new(key: LockKey, nfa: Option<Nfa>) -> CompiledKey {
+        let (pattern, segments) = match &key {
             LockKey::Path(p) if is_pattern(p) || p.contains('\\') => {
                 let segments = (!p.split('/').any(|s| s == "**"))
                     .then(|| {
                         p.split('/').map(|s| compile(s).map(|n| (s.to_owned(), n))).collect::<Result<Vec<_>, _>>().ok()
                     })
                     .flatten();
-                (compile(p).ok(), segments)
+                (true, segments)
             }
-            _ => (None, None),
+            _ => (false, None),
         };
-        CompiledKey { key: self.clone(), nfa, segments }
+        CompiledKey { key, nfa, pattern, segments }
     }
 }
 
@@ -422,18 +448,13 @@ impl CompiledKey {
         if let (Some(sa), Some(sb)) = (&self.segments, &other.segments) {
             return segmentwise(sa, sb, budget);
         }
+        if !self.pattern && !other.pattern {
+            return if a == b { Overlap::Overlaps(a.clone()) } else { Overlap::Disjoint };
+        }
         match (&self.nfa, &other.nfa) {
-            (None, None) => {
-                if a == b {
-                    Overlap::Overlaps(a.clone())
-                } else {
-                    Overlap::Disjoint
-                }
-            }
             (Some(na), Some(nb)) => product_overlap(na, nb, budget),
-            // A plain path against a pattern: build the path's (linear) automaton on the fly.
-            (Some(na), None) => compile(b).map_or(Overlap::Disjoint, |nb| product_overlap(na, &nb, budget)),
-            (None, Some(nb)) => compile(a).map_or(Overlap::Disjoint, |na| product_overlap(&na, nb, budget)),
+            // Only a key that failed to compile has none; it was refused when it was taken.
+            _ => Overlap::Disjoint,
         }
     }
 }

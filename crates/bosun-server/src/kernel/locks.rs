@@ -2,7 +2,7 @@
 //! id or by key, and the reads. The overlap rule itself is `bosun_core::lockkey`.
 
 use bosun_core::audit::Severity;
-use bosun_core::lockkey::{LockKey, Overlap};
+use bosun_core::lockkey::{CompiledKey, LockKey, Overlap};
 use bosun_core::model::{Holder, Lock, Owner};
 use bosun_core::{Action, LockId, Role, TaskId};
 use jiff::SignedDuration;
@@ -95,8 +95,8 @@ pub(super) fn lock_conflicts(
         if lock.holder.owner == me || !(exclusive || lock.exclusive) {
             continue;
         }
-        let Ok(held) = LockKey::parse(&lock.key) else { continue };
-        let held = held.compile();
+        // Parsed and compiled in one pass: every held lock of the project is, on every request.
+        let Ok(held) = CompiledKey::parse(&lock.key) else { continue };
         for want in &wanted {
             let example = match want.overlap(&held, &mut budget) {
                 Overlap::Disjoint => continue,
@@ -314,8 +314,7 @@ impl Kernel {
                 locks
                     .into_iter()
                     .filter(|l| {
-                        LockKey::parse(&l.key)
-                            .is_ok_and(|k| probe.overlap(&k.compile(), &mut budget) != Overlap::Disjoint)
+                        CompiledKey::parse(&l.key).is_ok_and(|k| probe.overlap(&k, &mut budget) != Overlap::Disjoint)
                     })
                     .collect()
             }
