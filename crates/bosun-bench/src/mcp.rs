@@ -50,36 +50,21 @@ pub(crate) async fn mcp(sessions: usize, seconds: u64) -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let (mut n, mut errors) = (0u64, 0u64);
             while Instant::now() < deadline {
-                let timed = async |tool: &'static str, args: serde_json::Value| {
-                    let t0 = Instant::now();
-                    let r = client
-                        .call_tool(
-                            CallToolRequestParams::new(tool)
-                                .with_arguments(args.as_object().cloned().unwrap_or_default()),
-                        )
-                        .await;
-                    per_tool.lock().unwrap().entry(tool).or_default().push(t0.elapsed());
-                    match r {
-                        Ok(r) if r.is_error != Some(true) => r.structured_content,
-                        _ => None,
+                let timed = |tool: &'static str, args: serde_json::Value| {
+                    let (client, per_tool) = (client.clone(), per_tool.clone());
+                    async move {
+                        let t0 = Instant::now();
+                        let params = CallToolRequestParams::new(tool)
+                            .with_arguments(args.as_object().cloned().unwrap_or_default());
+                        let r = client.call_tool(params).await;
+                        per_tool.lock().unwrap().entry(tool).or_default().push(t0.elapsed());
+                        match r {
+                            Ok(r) if r.is_error != Some(true) => r.structured_content,
+                            _ => None,
+                        }
                     }
                 };
-                timed("submit_task", json!({"title": format!("t{i}-{n}")})).await;
-                if let Some(c) = timed("claim_task", json!({})).await
-                    && let (Some(id), Some(fence)) = (c["task"]["id"].as_str(), c["fence"].as_u64())
-                {
-                    timed("complete_task", json!({"id": id, "fence": fence})).await;
-                } else {
-                    errors += 1;
-                }
-                match timed("acquire_lock", json!({"paths": [format!("src/s{i}/f{}.rs", n % 50)]})).await {
-                    Some(l) => {
-                        let id = l["locks"][0]["id"].as_str().unwrap_or_default().to_owned();
-                        timed("release_lock", json!({"id": id})).await;
-                    }
-                    None => errors += 1,
-                }
-                timed("send_message", json!({"to": [format!("mcp-{}", (i + 1) % 16)], "body": "ping"})).await;
+                errors += mcp_round(timed, &format!("mcp-{i}"), &format!("mcp-{}", (i + 1) % sessions), n).await.1;
                 n += 1;
             }
             errors
@@ -107,6 +92,34 @@ pub(crate) async fn mcp(sessions: usize, seconds: u64) -> anyhow::Result<()> {
     }
     server.shutdown().await?;
     Ok(())
+}
+
+/// One round of the MCP loop every scenario here runs — submit, claim, complete, acquire,
+/// release, send — through `call` (a tool name and arguments to its structured result).
+/// Returns the calls made and how many steps found nothing to work on (no task, no lock).
+async fn mcp_round<F, Fut>(call: F, me: &str, peer: &str, n: u64) -> (u64, u64)
+where
+    F: Fn(&'static str, serde_json::Value) -> Fut,
+    Fut: std::future::Future<Output = Option<serde_json::Value>>,
+{
+    let (mut calls, mut misses) = (4, 0);
+    call("submit_task", json!({"title": format!("{me}-{n}")})).await;
+    match call("claim_task", json!({})).await {
+        Some(c) if c["task"]["id"].is_string() => {
+            call("complete_task", json!({"id": c["task"]["id"], "fence": c["fence"]})).await;
+            calls += 1;
+        }
+        _ => misses += 1,
+    }
+    match call("acquire_lock", json!({"paths": [format!("src/{me}/f{}.rs", n % 50)]})).await {
+        Some(l) if l["locks"][0]["id"].is_string() => {
+            call("release_lock", json!({"id": l["locks"][0]["id"]})).await;
+            calls += 1;
+        }
+        _ => misses += 1,
+    }
+    call("send_message", json!({"to": [peer], "body": "ping"})).await;
+    (calls, misses)
 }
 
 /// The same loop of six operations (submit, claim, complete, acquire, release, send) over REST
@@ -213,23 +226,15 @@ pub(crate) async fn mcp_cpu(bin: &std::path::Path, sessions: usize, seconds: u64
             let mut calls = 0u64;
             let mut n = 0u64;
             while Instant::now() < deadline {
-                let call = async |tool: &'static str, args: serde_json::Value| {
-                    let params =
-                        CallToolRequestParams::new(tool).with_arguments(args.as_object().cloned().unwrap_or_default());
-                    client.call_tool(params).await.ok().and_then(|r| r.structured_content)
+                let call = |tool: &'static str, args: serde_json::Value| {
+                    let client = client.clone();
+                    async move {
+                        let params = CallToolRequestParams::new(tool)
+                            .with_arguments(args.as_object().cloned().unwrap_or_default());
+                        client.call_tool(params).await.ok().and_then(|r| r.structured_content)
+                    }
                 };
-                call("submit_task", json!({"title": format!("m{i}-{n}")})).await;
-                if let Some(c) = call("claim_task", json!({})).await
-                    && let (Some(id), Some(fence)) = (c["task"]["id"].as_str(), c["fence"].as_u64())
-                {
-                    call("complete_task", json!({"id": id, "fence": fence})).await;
-                }
-                if let Some(l) = call("acquire_lock", json!({"paths": [format!("src/m{i}/f{}.rs", n % 50)]})).await {
-                    let id = l["locks"][0]["id"].as_str().unwrap_or_default().to_owned();
-                    call("release_lock", json!({"id": id})).await;
-                }
-                call("send_message", json!({"to": [format!("mcp-{}", (i + 1) % sessions)], "body": "ping"})).await;
-                calls += 6;
+                calls += mcp_round(call, &format!("mcp-{i}"), &format!("mcp-{}", (i + 1) % sessions), n).await.0;
                 n += 1;
             }
             calls
@@ -325,24 +330,16 @@ async fn raw_mcp_phase(
         tasks.push(tokio::spawn(async move {
             let mut calls = 0u64;
             let mut n = 0u64;
-            let call = async |name: &str, args: serde_json::Value| -> serde_json::Value {
-                match post(Some(id.clone()), tool(name, args)).await {
-                    Ok(r) => answer(&r.text().await.unwrap_or_default())["result"]["structuredContent"].clone(),
-                    Err(_) => serde_json::Value::Null,
+            let call = |name: &'static str, args: serde_json::Value| {
+                let sent = post(Some(id.clone()), tool(name, args));
+                async move {
+                    let text = sent.await.ok()?.text().await.ok()?;
+                    let result = answer(&text)["result"]["structuredContent"].clone();
+                    (!result.is_null()).then_some(result)
                 }
             };
             while Instant::now() < deadline {
-                call("submit_task", json!({"title": format!("w{i}-{n}")})).await;
-                let c = call("claim_task", json!({})).await;
-                if let (Some(task), Some(fence)) = (c["task"]["id"].as_str(), c["fence"].as_u64()) {
-                    call("complete_task", json!({"id": task, "fence": fence})).await;
-                }
-                let l = call("acquire_lock", json!({"paths": [format!("src/w{i}/f{}.rs", n % 50)]})).await;
-                if let Some(lock) = l["locks"][0]["id"].as_str() {
-                    call("release_lock", json!({"id": lock})).await;
-                }
-                call("send_message", json!({"to": [format!("raw-{}", (i + 1) % sessions)], "body": "ping"})).await;
-                calls += 6;
+                calls += mcp_round(&call, &format!("raw-{i}"), &format!("raw-{}", (i + 1) % sessions), n).await.0;
                 n += 1;
             }
             calls
