@@ -87,6 +87,7 @@ pub struct Limiter {
     per_key: Option<Bucket<bosun_core::KeyId>>,
     failures_ip: Option<Bucket<IpAddr>>,
     failures_prefix: Option<Bucket<String>>,
+    last_shrink: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Limiter {
@@ -99,6 +100,7 @@ impl Limiter {
             per_key: Bucket::new(quota(second, limits.per_key, limits.per_key_burst), limits.per_key, "key"),
             failures_ip: Bucket::new(failures, limits.auth_failures_per_minute, "auth_failures"),
             failures_prefix: Bucket::new(failures, limits.auth_failures_per_minute, "auth_failures"),
+            last_shrink: std::sync::Mutex::new(None),
         }
     }
 
@@ -131,20 +133,25 @@ impl Limiter {
         by_ip.and(by_prefix)
     }
 
-    /// Forget buckets that are full again (idle keys), so memory follows the active set.
+    /// Forget buckets that are full again (idle keys), so memory follows the active set. A sweep
+    /// walks every key seen, so it runs at most once a minute however often it is called.
     pub fn shrink(&self) {
-        if let Some(b) = &self.per_ip {
-            b.limiter.retain_recent();
+        {
+            let mut last = self.last_shrink.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|t| t.elapsed() < Duration::from_secs(60)) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
         }
-        if let Some(b) = &self.per_key {
-            b.limiter.retain_recent();
+        fn sweep<K: std::hash::Hash + Eq + Clone>(bucket: &Option<Bucket<K>>) {
+            if let Some(b) = bucket {
+                b.limiter.retain_recent();
+            }
         }
-        if let Some(b) = &self.failures_ip {
-            b.limiter.retain_recent();
-        }
-        if let Some(b) = &self.failures_prefix {
-            b.limiter.retain_recent();
-        }
+        sweep(&self.per_ip);
+        sweep(&self.per_key);
+        sweep(&self.failures_ip);
+        sweep(&self.failures_prefix);
     }
 }
 

@@ -136,7 +136,6 @@ impl Server {
         let kernel = Arc::new(Kernel::new(store, clock).with_key_secret(secret).with_rate_limits(&config.rate_limits));
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {
-            create_private_dir(&config.data_dir)?;
             write_secret(&config.data_dir.join("admin.key"), key)?;
         }
         let listener = tokio::net::TcpListener::bind(config.bind)

@@ -67,17 +67,9 @@ impl Windows {
 
     /// Close windows older than [`WINDOW`] (or all), returning their summaries.
     pub fn close_due(&mut self, now: Timestamp, all: bool) -> Vec<(TenantId, AuditDraft)> {
-        let due: Vec<_> = self
-            .0
-            .iter()
-            .filter(|(_, w)| all || now.duration_since(w.started) >= WINDOW)
-            .map(|(k, _)| k.clone())
-            .collect();
-        due.into_iter()
-            .filter_map(|k| {
-                let w = self.0.remove(&k)?;
-                summary(w).map(|s| (k.0, s))
-            })
+        self.0
+            .extract_if(|_, w| all || now.duration_since(w.started) >= WINDOW)
+            .filter_map(|(kind, w)| summary(w).map(|s| (kind.0, s)))
             .collect()
     }
 }
