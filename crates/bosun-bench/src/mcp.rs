@@ -21,7 +21,7 @@ pub(crate) async fn mcp(sessions: usize, seconds: u64) -> anyhow::Result<()> {
     let connect = |profile: &str| {
         let config = StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp?tools={profile}"))
             .auth_header(admin.clone());
-        ().serve(StreamableHttpClientTransport::from_config(config))
+        ().serve(StreamableHttpClientTransport::with_client(pooled_client(), config))
     };
     // What each profile costs a client's context: bytes/4 of the tools/list answer.
     println!("profile        tools   bytes   ~tokens (bytes/4)");
@@ -210,7 +210,7 @@ pub(crate) async fn mcp_cpu(bin: &std::path::Path, sessions: usize, seconds: u64
     for i in 0..sessions {
         let config =
             StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp?tools=all")).auth_header(admin.clone());
-        let client = ().serve(StreamableHttpClientTransport::from_config(config)).await?;
+        let client = ().serve(StreamableHttpClientTransport::with_client(pooled_client(), config)).await?;
         let call = CallToolRequestParams::new("register_agent")
             .with_arguments(json!({"name": format!("mcp-{i}")}).as_object().cloned().unwrap_or_default());
         client.call_tool(call).await?;
@@ -279,6 +279,26 @@ pub(crate) async fn mcp_cpu(bin: &std::path::Path, sessions: usize, seconds: u64
     Ok(())
 }
 
+/// rmcp's default client turns connection reuse off (a pooled connection whose SSE answer was
+/// not read to its end stalls on delayed ACKs), so every call paid a TCP connect and a close.
+/// Bosun answers tool calls as plain JSON, read whole, so the benchmark's clients keep their
+/// connections, as an agent's HTTP client (Node's fetch, reqwest) does by default.
+fn pooled_client() -> reqwest::Client {
+    reqwest::Client::builder().tcp_nodelay(true).build().expect("an HTTP client")
+}
+
+/// The JSON-RPC answer in a response body: one JSON document, or the event of an SSE stream that
+/// carries an id.
+pub(crate) fn jsonrpc_answer(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).ok().unwrap_or_else(|| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str::<serde_json::Value>(d.trim()).ok())
+            .find(|v| v.get("id").is_some())
+            .unwrap_or(serde_json::Value::Null)
+    })
+}
+
 /// The MCP loop from a hand-written JSON-RPC client on reqwest that reads every answer to its
 /// end (so its connection is reused, as a well-behaved agent's client does). Returns calls,
 /// seconds and the server's CPU seconds.
@@ -302,13 +322,7 @@ async fn raw_mcp_phase(
         }
         req.send()
     };
-    let answer = |text: &str| -> serde_json::Value {
-        text.lines()
-            .filter_map(|l| l.strip_prefix("data:"))
-            .filter_map(|d| serde_json::from_str::<serde_json::Value>(d.trim()).ok())
-            .find(|v| v.get("id").is_some())
-            .unwrap_or(serde_json::Value::Null)
-    };
+    let answer = jsonrpc_answer;
     let tool = |name: &str, args: serde_json::Value| json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": args}});
     let mut ids = Vec::new();
     for i in 0..sessions {

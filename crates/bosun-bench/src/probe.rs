@@ -293,13 +293,7 @@ pub async fn mcp_raw(cycles: usize, nodelay: bool) -> anyhow::Result<()> {
         .await?
         .text()
         .await?;
-    let answer = |text: String| -> Value {
-        text.lines()
-            .filter_map(|l| l.strip_prefix("data:"))
-            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-            .find(|v| v.get("id").is_some())
-            .unwrap_or(Value::Null)
-    };
+    let answer = |text: String| crate::mcp::jsonrpc_answer(&text);
     let call = |name: &str, args: Value| json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": args}});
     post(&admin, Some(&session), call("register_agent", json!({"name": "raw"}))).await?.text().await?;
     let mut lat = Vec::new();

@@ -70,3 +70,49 @@ async fn every_mcp_tool_reaches_its_operation_directly() {
         assert!(!text.starts_with("internal"), "{tool}: {text}");
     }
 }
+
+/// A plain tool call of a session rmcp has seen is answered as one JSON document, with the same
+/// result rmcp gives; a request with something rmcp must check still goes to rmcp (an SSE
+/// stream); a deleted session is gone from both paths at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tool_calls_of_a_known_session_are_answered_as_json() {
+    use serde_json::json;
+    let c = Coord::start().await;
+    let agent = c.agent("plain", &[]).await;
+    let mcp = common::RawMcp::new(&c);
+    let session = mcp.open(&agent.key).await;
+    let call = |id: u64| json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": "whoami"}});
+
+    // rmcp handles tools/list, and from then on knows the session as this one.
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    let (s, _, kind, _) = mcp.post_with(&agent.key, Some(&session), &[], list).await;
+    assert_eq!((s, kind.as_str()), (StatusCode::OK, "text/event-stream"));
+
+    let (s, _, kind, plain) = mcp.post_with(&agent.key, Some(&session), &[], call(3)).await;
+    assert_eq!((s, kind.as_str()), (StatusCode::OK, "application/json"), "{plain}");
+    assert_eq!(plain["id"], 3);
+    assert_eq!(plain["result"]["structuredContent"]["name"], "plain", "{plain}");
+
+    // Standard headers that disagree with the body are rmcp's to judge (for this protocol version
+    // it ignores them): the same call through rmcp, the same result.
+    let (s, _, kind, streamed) =
+        mcp.post_with(&agent.key, Some(&session), &[("mcp-name", "list_agents")], call(4)).await;
+    assert_eq!((s, kind.as_str()), (StatusCode::OK, "text/event-stream"), "{streamed}");
+    assert_eq!(streamed["result"], plain["result"]);
+
+    // A tool error is a result, as through rmcp.
+    let bad = json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "no_such_tool"}});
+    let (s, _, kind, error) = mcp.post_with(&agent.key, Some(&session), &[], bad).await;
+    assert_eq!((s, kind.as_str()), (StatusCode::OK, "application/json"));
+    assert_eq!(error["result"]["isError"], true, "{error}");
+
+    // Another key cannot borrow the session's agent: the call runs as the key presented.
+    let other = c.agent("other", &[]).await;
+    let (_, _, _, theirs) = mcp.post_with(&other.key, Some(&session), &[], call(6)).await;
+    assert_eq!(theirs["result"]["structuredContent"]["name"], "other", "{theirs}");
+
+    // Deleted: neither path answers for it.
+    assert!(mcp.delete(&agent.key, &session).await.is_success());
+    let (s, _, _, gone) = mcp.post_with(&agent.key, Some(&session), &[], call(7)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{gone}");
+}

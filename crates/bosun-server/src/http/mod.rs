@@ -127,9 +127,13 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
         .with_state(state);
     // MCP tools run the REST operations' handlers in-process, without the router (`direct`).
     let backend: Arc<dyn crate::mcp::Backend> = Arc::new(direct::Direct(gate_state.clone()));
+    let directory = Arc::new(crate::mcp::Directory::default());
+    let sessions = directory.clone();
     let mcp = rmcp::transport::streamable_http_server::StreamableHttpService::new(
         move || {
-            Ok(crate::mcp::Session::new(backend.clone(), openapi_value.clone(), None, None).with_events(events.clone()))
+            Ok(crate::mcp::Session::new(backend.clone(), openapi_value.clone(), None, None)
+                .with_events(events.clone())
+                .listed_in(sessions.clone()))
         },
         Arc::new(rmcp::transport::streamable_http_server::session::local::LocalSessionManager::default()),
         rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default()
@@ -137,7 +141,7 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     );
     let mcp: Router = Router::new()
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(gate_state.clone(), mcp_gate))
+        .layer(middleware::from_fn_with_state((gate_state.clone(), directory), mcp_gate))
         .layer(middleware::from_fn_with_state(gate_state, admit))
         .layer(middleware::from_fn(observe));
     rest.merge(mcp)
@@ -146,8 +150,13 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
 /// Every `/mcp` request is authenticated by the key it presents, before a session is opened or
 /// used: a bad or revoked key is 401 at `initialize` and on every later request (the session
 /// id is never a credential). A POST body must be JSON. The response (for streamable HTTP, a
-/// stream) ends when the key is revoked or its agent deregistered.
-async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response {
+/// stream) ends when the key is revoked or its agent deregistered. A plain tool call of an
+/// initialized session is answered here as one JSON document (`mcp::json`), the rest by rmcp.
+async fn mcp_gate(
+    State((app, directory)): State<(App, Arc<crate::mcp::Directory>)>,
+    req: Request,
+    next: Next,
+) -> Response {
     use futures_util::StreamExt;
     let (mut parts, body) = req.into_parts();
     // An enrolment key may open a session: its one permitted call, register_agent, runs inside.
@@ -159,6 +168,10 @@ async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response 
         let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
             return too_large();
         };
+        parts.extensions.insert(caller.clone());
+        if let Some(answer) = crate::mcp::json::answer(&directory, &parts, &bytes).await {
+            return answer;
+        }
         if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
             return client_error(
                 StatusCode::BAD_REQUEST,
@@ -170,6 +183,11 @@ async fn mcp_gate(State(app): State<App>, req: Request, next: Next) -> Response 
     } else {
         body
     };
+    if parts.method == axum::http::Method::DELETE
+        && let Some(id) = crate::mcp::json::session_id(&parts)
+    {
+        directory.remove(id); // rmcp closes it next; no call is answered for it meanwhile
+    }
     parts.extensions.insert(caller.clone());
     let (ended, watch) = app.kernel.stream_token(&caller);
     let response = next.run(Request::from_parts(parts, body)).await;

@@ -187,6 +187,18 @@ impl RawMcp {
 
     /// POST one JSON-RPC message; returns the status, the session id header and the JSON answer.
     pub async fn post(&self, key: &str, session: Option<&str>, body: Value) -> (StatusCode, Option<String>, Value) {
+        let (status, session, _, answer) = self.post_with(key, session, &[], body).await;
+        (status, session, answer)
+    }
+
+    /// POST with extra headers; also returns the answer's content type (an SSE stream or JSON).
+    pub async fn post_with(
+        &self,
+        key: &str,
+        session: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Value,
+    ) -> (StatusCode, Option<String>, String, Value) {
         let mut req = self
             .client
             .post(&self.url)
@@ -196,9 +208,13 @@ impl RawMcp {
         if let Some(s) = session {
             req = req.header("mcp-session-id", s);
         }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         let resp = req.send().await.unwrap();
         let status = resp.status();
-        let session = resp.headers().get("mcp-session-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (session, content_type) = (header("mcp-session-id"), header("content-type").unwrap_or_default());
         let text = resp.text().await.unwrap();
         let answer = text
             .lines()
@@ -207,7 +223,7 @@ impl RawMcp {
             .find(|v| v.get("id").is_some())
             .or_else(|| serde_json::from_str(&text).ok())
             .unwrap_or(Value::Null);
-        (status, session, answer)
+        (status, session, content_type, answer)
     }
 
     /// initialize + initialized: a session id.

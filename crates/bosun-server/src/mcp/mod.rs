@@ -29,6 +29,9 @@ use serde_json::{Map, Value, json};
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
+pub mod json;
+pub use json::Directory;
+
 /// A REST request on behalf of an MCP session.
 #[derive(Clone, Debug)]
 pub struct ApiRequest {
@@ -478,7 +481,19 @@ pub struct Events {
 }
 
 /// An MCP session: its backend, its key (bound to a new agent after `register_agent`), its profile.
-pub struct Session {
+/// The state is shared: rmcp's session worker holds the session, and the [`json`] answer path
+/// finds it by its session id in the [`Directory`].
+pub struct Session(Arc<SessionState>);
+
+impl std::ops::Deref for Session {
+    type Target = SessionState;
+    fn deref(&self) -> &SessionState {
+        &self.0
+    }
+}
+
+/// What a session knows.
+pub struct SessionState {
     backend: Arc<dyn Backend>,
     openapi: Arc<Value>,
     /// The key given when the session was opened (stdio), used when a request carries none.
@@ -498,11 +513,19 @@ pub struct Session {
     ended: CancellationToken,
     /// Registrations of `ended` under those credentials.
     watches: Mutex<Vec<crate::kernel::streams::Watch>>,
+    /// Where HTTP sessions are listed for the JSON answer path, and under which id.
+    directory: Option<Arc<Directory>>,
+    listed: std::sync::OnceLock<String>,
+    /// When rmcp last saw a request of this session (its idle timer restarts then).
+    pub(crate) seen_by_rmcp: Mutex<std::time::Instant>,
 }
 
-impl Drop for Session {
+impl Drop for SessionState {
     fn drop(&mut self) {
         self.ended.cancel();
+        if let (Some(directory), Some(id)) = (&self.directory, self.listed.get()) {
+            directory.remove(id);
+        }
     }
 }
 
@@ -513,7 +536,7 @@ fn digest(key: &str) -> [u8; 32] {
 
 impl Session {
     pub fn new(backend: Arc<dyn Backend>, openapi: Arc<Value>, key: Option<String>, profile: Option<Profile>) -> Self {
-        Self {
+        Session(Arc::new(SessionState {
             backend,
             openapi,
             key,
@@ -523,27 +546,54 @@ impl Session {
             agent: Arc::default(),
             ended: CancellationToken::new(),
             watches: Mutex::default(),
-        }
+            directory: None,
+            listed: std::sync::OnceLock::new(),
+            seen_by_rmcp: Mutex::new(std::time::Instant::now()),
+        }))
+    }
+
+    fn state_mut(&mut self) -> &mut SessionState {
+        Arc::get_mut(&mut self.0).expect("a session is configured before it is shared")
     }
 
     /// Push `notifications/resources/updated` for `bosun://inbox` when a message to this
     /// session's agent commits.
     pub fn with_events(mut self, events: Events) -> Self {
-        self.ended = events.kernel.shutdown_token().child_token();
-        self.events = Some(events);
+        let state = self.state_mut();
+        state.ended = events.kernel.shutdown_token().child_token();
+        state.events = Some(events);
         self
     }
 
+    /// List the session in `directory` once it is initialized, so that its tool calls can be
+    /// answered as plain JSON (see [`json`]).
+    pub fn listed_in(mut self, directory: Arc<Directory>) -> Self {
+        self.state_mut().directory = Some(directory);
+        self
+    }
+
+    fn parts(ctx: &RequestContext<RoleServer>) -> Option<axum::http::request::Parts> {
+        ctx.extensions.get::<axum::http::request::Parts>().cloned()
+    }
+
+    /// rmcp handled a request of this session (`parts`, which name the session's id over HTTP):
+    /// its idle timer restarted, and from now on the session's tool calls may be answered as
+    /// plain JSON.
+    fn seen(&self, parts: Option<&axum::http::request::Parts>) {
+        *self.seen_by_rmcp.lock().unwrap_or_else(|e| e.into_inner()) = std::time::Instant::now();
+        if let (Some(directory), Some(id)) = (&self.directory, parts.and_then(json::session_id)) {
+            directory.insert(id, &self.0);
+        }
+    }
+}
+
+impl SessionState {
     /// End this session's background work when `caller`'s key is revoked.
     fn watch(&self, key: Option<bosun_core::KeyId>, owner: Option<String>) {
         if let Some(events) = &self.events {
             let watch = events.kernel.watch_ids(key, owner, self.ended.clone());
             self.watches.lock().unwrap_or_else(|e| e.into_inner()).push(watch);
         }
-    }
-
-    fn parts(ctx: &RequestContext<RoleServer>) -> Option<axum::http::request::Parts> {
-        ctx.extensions.get::<axum::http::request::Parts>().cloned()
     }
 
     /// The key a call runs with: what the request presents (over HTTP, authenticated by the
@@ -716,6 +766,7 @@ impl ServerHandler for Session {
         ctx: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         let parts = Self::parts(&ctx);
+        self.seen(parts.as_ref());
         Ok(ListToolsResult { tools: self.list(self.profile(parts.as_ref())), ..Default::default() })
     }
 
@@ -725,12 +776,14 @@ impl ServerHandler for Session {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let parts = Self::parts(&ctx);
+        self.seen(parts.as_ref());
         Ok(self.call(&request.name, request.arguments, parts).await.into())
     }
 
     async fn on_initialized(&self, ctx: NotificationContext<RoleServer>) {
         let Some(events) = self.events.clone() else { return };
         let parts = ctx.extensions.get::<axum::http::request::Parts>().cloned();
+        self.seen(parts.as_ref());
         // The gate authenticated the request and left the caller: the session ends with its key.
         if let Some(caller) = parts.as_ref().and_then(|p| p.extensions.get::<crate::kernel::Caller>()) {
             self.watch(caller.key, caller.agent_id().map(|a| a.to_string()));
@@ -814,7 +867,9 @@ impl ServerHandler for Session {
         request: ReadResourceRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
-        let value = self.read(&request.uri, Self::parts(&ctx)).await?;
+        let parts = Self::parts(&ctx);
+        self.seen(parts.as_ref());
+        let value = self.read(&request.uri, parts).await?;
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
         Ok(ReadResourceResult::new(vec![ResourceContents::text(text, request.uri)]).into())
     }
