@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log, and a [rate_limits] table
+    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, and a [rate_limits] table
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -34,6 +34,8 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     log: Option<String>,
+    /// Writes each writer lane queues before answering 503 `overloaded`.
+    writer_queue: Option<usize>,
     #[serde(default)]
     rate_limits: bosun_server::limits::RateLimits,
 }
@@ -69,10 +71,15 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
     if data_dir.as_os_str().is_empty() {
         return Err(ConfigError("data_dir: must not be empty".into()));
     }
+    if file.writer_queue == Some(0) {
+        return Err(ConfigError("writer_queue: must be at least 1".into()));
+    }
+    let defaults = ServeConfig::new(bind, data_dir);
     let serve = ServeConfig {
         database_url: args.database_url.or(file.database_url),
         rate_limits: file.rate_limits,
-        ..ServeConfig::new(bind, data_dir)
+        writer_queue: file.writer_queue.unwrap_or(defaults.writer_queue),
+        ..defaults
     };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
     let log = args.log.or(file.log).unwrap_or_else(|| "info".into());

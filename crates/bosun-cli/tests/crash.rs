@@ -111,3 +111,95 @@ async fn acknowledged_writes_survive_sigkill() {
     assert!(out.status.success(), "{}", text(&out.stdout));
     server.stop();
 }
+
+/// Heartbeats are not audited, but an acknowledged one is as durable as any write: agents keep
+/// their leases alive until the server is SIGKILLed, and after the restart every lease is still
+/// held, with its fence, and runs at least to the expiry the last acknowledged heartbeat
+/// returned; its holder goes on heartbeating it with the same fence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeated_leases_survive_sigkill() {
+    const AGENTS: usize = 4;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let client = reqwest::Client::new();
+    let server = Spawned::start(&data);
+    let admin = server.admin_key();
+    let (http, base) = (client.clone(), server.url.clone());
+    let post = move |path: String, key: String, body: Value| {
+        let (client, url) = (http.clone(), base.clone());
+        async move {
+            let r = client.post(format!("{url}{path}")).bearer_auth(key).json(&body).send().await?;
+            let status = r.status();
+            Ok::<_, reqwest::Error>((status, r.json::<Value>().await.unwrap_or(Value::Null)))
+        }
+    };
+    let mut leases = Vec::new();
+    for i in 0..AGENTS {
+        let (_, reg) =
+            post("/api/v1/agents".into(), admin.clone(), json!({"name": format!("worker-{i}")})).await.unwrap();
+        let key = reg["key"]["key"].as_str().unwrap().to_owned();
+        post("/api/v1/tasks".into(), admin.clone(), json!({"title": format!("job-{i}")})).await.unwrap();
+        let (s, claim) = post("/api/v1/tasks/claim".into(), key.clone(), json!({"lease_seconds": 600})).await.unwrap();
+        assert_eq!(s, reqwest::StatusCode::OK, "{claim}");
+        let (task, fence) = (claim["task"]["id"].as_str().unwrap().to_owned(), claim["fence"].as_u64().unwrap());
+        leases.push((key, task, fence));
+    }
+
+    // Each agent heartbeats its lease as fast as it can; the last expiry it was told is kept.
+    let acks = Arc::new(AtomicUsize::new(0));
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let kill_after = 200 + random_below(300);
+    let mut beaters = Vec::new();
+    for (key, task, fence) in leases.clone() {
+        let (post, acks, enough) = (post.clone(), acks.clone(), enough.clone());
+        beaters.push(tokio::spawn(async move {
+            let mut last: Option<jiff::Timestamp> = None;
+            for n in 0u32.. {
+                let body = json!({"fence": fence, "lease_seconds": 600 + n});
+                match post(format!("/api/v1/tasks/{task}/heartbeat"), key.clone(), body).await {
+                    Ok((s, t)) if s.is_success() => {
+                        last = Some(t["lease_expires_at"].as_str().unwrap().parse().unwrap());
+                        if acks.fetch_add(1, Ordering::SeqCst) + 1 == kill_after {
+                            enough.notify_one();
+                        }
+                    }
+                    Ok((s, t)) => panic!("heartbeat refused: {s} {t}"),
+                    Err(_) => return last, // the server died mid-request: not acknowledged
+                }
+            }
+            last
+        }));
+    }
+    enough.notified().await;
+    server.kill();
+    let mut told = Vec::new();
+    for b in beaters {
+        told.push(b.await.unwrap().expect("at least one acknowledged heartbeat"));
+    }
+
+    let server = Spawned::start(&data);
+    for ((key, task, fence), told) in leases.iter().zip(told) {
+        let t: Value = client
+            .get(format!("{}/api/v1/tasks/{task}", server.url))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(t["status"], "leased", "{t}");
+        assert_eq!(t["fence"].as_u64(), Some(*fence), "{t}");
+        let stored: jiff::Timestamp = t["lease_expires_at"].as_str().unwrap().parse().unwrap();
+        assert!(stored >= told, "task {task}: lease runs to {stored}, but a heartbeat was acknowledged until {told}");
+        let again = client
+            .post(format!("{}/api/v1/tasks/{task}/heartbeat", server.url))
+            .bearer_auth(key)
+            .json(&json!({"fence": fence}))
+            .send()
+            .await
+            .unwrap();
+        assert!(again.status().is_success(), "{}", again.text().await.unwrap());
+    }
+    server.stop();
+}

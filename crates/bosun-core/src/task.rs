@@ -137,6 +137,9 @@ pub struct Task {
     pub retry_at: Option<Timestamp>,
     /// Lock keys taken with the current lease, released with it.
     pub scope: Vec<String>,
+    /// Heartbeats the current (or last) lease had: liveness is not audited one by one, so the
+    /// event that ends a lease records the count.
+    pub lease_heartbeats: u32,
 }
 
 impl Task {
@@ -167,6 +170,7 @@ impl Task {
             deadline_at: None,
             retry_at: None,
             scope: Vec::new(),
+            lease_heartbeats: 0,
         }
     }
 
@@ -199,6 +203,7 @@ impl Task {
         self.fence += 1;
         self.scope = scope;
         self.retry_at = None;
+        self.lease_heartbeats = 0;
         Ok(self.fence)
     }
 
@@ -223,6 +228,7 @@ impl Task {
         self.check_holder(agent, fence)?;
         self.lease_expires_at = Some(now + lease);
         self.updated_at = now;
+        self.lease_heartbeats = self.lease_heartbeats.saturating_add(1);
         Ok(())
     }
 

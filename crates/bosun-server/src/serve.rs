@@ -26,6 +26,8 @@ pub struct ServeConfig {
     pub tick_every: Option<std::time::Duration>,
     /// Rate limits (the config file's `[rate_limits]` table).
     pub rate_limits: crate::limits::RateLimits,
+    /// Writes each writer lane (liveness, work) queues before refusing with 503 `overloaded`.
+    pub writer_queue: usize,
 }
 
 impl ServeConfig {
@@ -37,6 +39,7 @@ impl ServeConfig {
             database_url: None,
             tick_every: Some(std::time::Duration::from_secs(1)),
             rate_limits: crate::limits::RateLimits::default(),
+            writer_queue: bosun_store::DEFAULT_WRITER_QUEUE,
         }
     }
 }
@@ -124,8 +127,9 @@ impl Server {
         create_private_file(&db)?;
         let store: Arc<dyn Store> = {
             let db = db.clone();
+            let options = SqliteOptions { writer_queue: config.writer_queue, ..SqliteOptions::default() };
             Arc::new(
-                tokio::task::spawn_blocking(move || SqliteStore::open(&db, &SqliteOptions::default()))
+                tokio::task::spawn_blocking(move || SqliteStore::open(&db, &options))
                     .await
                     .map_err(|e| StartError::Io(e.to_string()))??,
             )

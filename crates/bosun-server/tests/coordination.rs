@@ -574,10 +574,12 @@ async fn every_coordination_operation_is_audited_with_its_actor_and_target() {
     };
     let expect = [
         ("agent.registered", agent.id.as_str(), "dev"),
-        ("agent.heartbeat", agent.id.as_str(), "auditee"),
+        // Heartbeats are liveness, not history (SPEC §4): the first one is audited because it
+        // moved the agent from spawning to idle; the task's heartbeat is counted in the event
+        // that ends its lease.
+        ("agent.status_changed", agent.id.as_str(), "auditee"),
         ("task.submitted", t1.as_str(), "dev"),
         ("task.claimed", t1.as_str(), "auditee"),
-        ("task.heartbeat", t1.as_str(), "auditee"),
         ("task.completed", t1.as_str(), "auditee"),
         ("lock.acquired", lock.as_str(), "auditee"),
         ("lock.renewed", lock.as_str(), "auditee"),
@@ -594,6 +596,9 @@ async fn every_coordination_operation_is_audited_with_its_actor_and_target() {
         assert_eq!(e["ip"], if actor == "system" { Value::Null } else { json!("127.0.0.1") }, "{action}");
     }
     assert_eq!(find("task.claimed", &t1)["actor_type"], "agent");
+    assert!(!events.iter().any(|e| e["action"] == "agent.heartbeat" || e["action"] == "task.heartbeat"));
+    assert_eq!(find("task.completed", &t1)["details"]["lease"]["heartbeats"], 1);
+    assert_eq!(find("task.lease_expired", &t2)["details"]["lease"]["heartbeats"], 0);
     assert_eq!(find("task.claimed", &t1)["project"], "default");
     // The chain over all of it verifies.
     let jsonl =

@@ -190,15 +190,15 @@ pub fn revoke_keys_of(c: &Connection, tenant: TenantId, owner: Owner, at: &str) 
 const TASK_COLUMNS: &str = "t.tenant_id, t.id, t.project, t.title, t.description, t.payload, t.priority, \
     t.required_capabilities, t.status, t.assignee, t.lease_expires_us, t.fence, t.attempts, t.max_attempts, \
     t.idempotency_key, t.result, t.error, t.created_by, t.created_us, t.updated_us, t.deadline_us, t.retry_us, t.scope, \
-    (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.tenant_id = t.tenant_id AND d.task_id = t.id)";
+    t.lease_heartbeats, (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.tenant_id = t.tenant_id AND d.task_id = t.id)";
 
 fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
     let status: String = r.get(8)?;
     let assignee: Option<String> = r.get(9)?;
     let result: Option<String> = r.get(15)?;
-    let deps: Vec<String> = json_col(r, 23)?;
+    let deps: Vec<String> = json_col(r, 24)?;
     let mut depends_on =
-        deps.iter().map(|d| TaskId::parse(d)).collect::<Option<Vec<_>>>().ok_or_else(|| bad_column(23, "deps"))?;
+        deps.iter().map(|d| TaskId::parse(d)).collect::<Option<Vec<_>>>().ok_or_else(|| bad_column(24, "deps"))?;
     depends_on.sort();
     Ok(Task {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
@@ -224,6 +224,7 @@ fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
         deadline_at: ts_opt(r, 20)?,
         retry_at: ts_opt(r, 21)?,
         scope: json_col(r, 22)?,
+        lease_heartbeats: r.get(23)?,
         depends_on,
     })
 }
@@ -335,8 +336,9 @@ pub fn create_task(c: &Connection, t: &Task) -> Result<()> {
         c,
         "INSERT INTO tasks (tenant_id, id, project, title, description, payload, priority, required_capabilities,
          status, assignee, lease_expires_us, fence, attempts, max_attempts, idempotency_key, result, error, created_by,
-         created_us, updated_us, deadline_us, retry_us, scope)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+         created_us, updated_us, deadline_us, retry_us, scope, lease_heartbeats)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
+         ?24)",
         params![
             t.tenant_id.to_string(),
             t.id.to_string(),
@@ -360,7 +362,8 @@ pub fn create_task(c: &Connection, t: &Task) -> Result<()> {
             us(t.updated_at),
             t.deadline_at.map(us),
             t.retry_at.map(us),
-            to_json(&t.scope)
+            to_json(&t.scope),
+            t.lease_heartbeats
         ],
     )?;
     for dep in &t.depends_on {
@@ -377,7 +380,7 @@ pub fn update_task(c: &Connection, t: &Task) -> Result<()> {
     exec(
         c,
         "UPDATE tasks SET status = ?3, assignee = ?4, lease_expires_us = ?5, fence = ?6, attempts = ?7, result = ?8,
-         error = ?9, updated_us = ?10, retry_us = ?11, scope = ?12, priority = ?13
+         error = ?9, updated_us = ?10, retry_us = ?11, scope = ?12, priority = ?13, lease_heartbeats = ?14
          WHERE tenant_id = ?1 AND id = ?2",
         params![
             t.tenant_id.to_string(),
@@ -392,7 +395,8 @@ pub fn update_task(c: &Connection, t: &Task) -> Result<()> {
             us(t.updated_at),
             t.retry_at.map(us),
             to_json(&t.scope),
-            t.priority
+            t.priority,
+            t.lease_heartbeats
         ],
     )?;
     Ok(())

@@ -10,6 +10,7 @@
 pub mod conformance;
 mod coord;
 mod messages;
+mod queue;
 pub mod sqlite;
 pub mod verify;
 
@@ -43,7 +44,29 @@ pub enum StoreError {
     Corrupt { seq: u64, reason: String },
     #[error("database schema version {found} is newer than this binary supports ({supported}); upgrade bosun")]
     TooNew { found: i64, supported: i64 },
+    /// The writer's queue for this lane is full: refused at once, retry shortly.
+    #[error("the {} write queue is full", .0.name())]
+    Overloaded(Lane),
 }
+
+/// The writer's two queues. Liveness (heartbeats, presence, timers) is taken before work, and
+/// each is bounded on its own, so bulk writes never starve a heartbeat (see `queue`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    Liveness,
+    Work,
+}
+
+impl Lane {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lane::Liveness => "liveness",
+            Lane::Work => "work",
+        }
+    }
+}
+
+pub use queue::DEFAULT_BOUND as DEFAULT_WRITER_QUEUE;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -250,8 +273,9 @@ pub type WriteJob = Box<dyn FnOnce(&mut dyn WriteTx) -> Finish + Send>;
 
 /// A storage backend.
 pub trait Store: Send + Sync + 'static {
-    /// Queue a write job. Fails only when the backend has stopped.
-    fn submit(&self, job: WriteJob) -> Result<()>;
+    /// Queue a write job in a lane. Fails at once when the backend has stopped or the lane is
+    /// full ([`StoreError::Overloaded`]).
+    fn submit(&self, lane: Lane, job: WriteJob) -> Result<()>;
     /// Run a read job on a pooled connection; blocks, so callers run it off the async executor.
     fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx));
     /// Stop accepting writes, finish the queued ones, flush.
@@ -282,24 +306,43 @@ impl dyn Store {
         F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
         H: FnOnce(&R) + Send + 'static,
     {
+        self.write_in(Lane::Work, f, on_commit)
+    }
+
+    /// [`write_then`](Self::write_then) in a given lane.
+    pub fn write_in<R, E, F, H>(
+        &self,
+        lane: Lane,
+        f: F,
+        on_commit: H,
+    ) -> Pin<Box<dyn Future<Output = Result<R, E>> + Send + '_>>
+    where
+        R: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
+        H: FnOnce(&R) + Send + 'static,
+    {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let submitted = self.submit(Box::new(move |w| {
-            let result = f(w);
-            Finish {
-                keep: result.is_ok(),
-                reply: Box::new(move |commit| {
-                    let answer = match (result, commit) {
-                        (Err(e), _) => Err(e),
-                        (Ok(r), Ok(())) => {
-                            on_commit(&r);
-                            Ok(r)
-                        }
-                        (Ok(_), Err(e)) => Err(e.into()),
-                    };
-                    let _ = tx.send(answer);
-                }),
-            }
-        }));
+        let submitted = self.submit(
+            lane,
+            Box::new(move |w| {
+                let result = f(w);
+                Finish {
+                    keep: result.is_ok(),
+                    reply: Box::new(move |commit| {
+                        let answer = match (result, commit) {
+                            (Err(e), _) => Err(e),
+                            (Ok(r), Ok(())) => {
+                                on_commit(&r);
+                                Ok(r)
+                            }
+                            (Ok(_), Err(e)) => Err(e.into()),
+                        };
+                        let _ = tx.send(answer);
+                    }),
+                }
+            }),
+        );
         Box::pin(async move {
             submitted?;
             rx.await.map_err(|_| StoreError::Unavailable("the writer dropped the job".into()))?

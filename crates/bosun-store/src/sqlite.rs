@@ -4,9 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
 use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, GENESIS, Outcome, Severity};
@@ -16,8 +14,9 @@ use bosun_core::{AgentId, KeyId, LockId, MessageId, Role, TaskId, TenantId, Time
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, ToSql, params};
 use serde_json::Value;
 
+use crate::queue::WriteQueue;
 use crate::{
-    AgentFilter, AuditFilter, Finish, HandoffFilter, IdempotentReply, InboxFilter, Page, ReadTx, Result, Store,
+    AgentFilter, AuditFilter, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page, ReadTx, Result, Store,
     StoreError, TaskFilter, WriteJob, WriteTx, coord, messages,
 };
 
@@ -27,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_coordination.sql")),
     (3, include_str!("../migrations/sqlite/0003_messages.sql")),
     (4, include_str!("../migrations/sqlite/0004_enrolment_keys.sql")),
+    (5, include_str!("../migrations/sqlite/0005_liveness.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -35,19 +35,21 @@ const MAX_BATCH: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct SqliteOptions {
     pub readers: usize,
+    /// Jobs each writer lane holds before refusing more (admission control, see `queue`).
+    pub writer_queue: usize,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        Self { readers: 4 }
+        Self { readers: 4, writer_queue: crate::queue::DEFAULT_BOUND }
     }
 }
 
 pub struct SqliteStore {
-    sender: RwLock<Option<Sender<WriteJob>>>,
+    /// `None` for a read-only store.
+    queue: Option<Arc<WriteQueue>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     readers: ReadPool,
-    depth: Arc<AtomicI64>,
 }
 
 impl SqliteStore {
@@ -62,14 +64,13 @@ impl SqliteStore {
         stable_plans(&conn)?;
         migrate(&mut conn)?;
         let readers = ReadPool::open(path, options.readers.max(1))?;
-        let (sender, receiver) = channel();
-        let depth = Arc::new(AtomicI64::new(0));
-        let writer_depth = depth.clone();
+        let queue = Arc::new(WriteQueue::new(options.writer_queue));
+        let jobs = queue.clone();
         let writer = std::thread::Builder::new()
             .name("bosun-writer".into())
-            .spawn(move || writer_loop(conn, receiver, writer_depth))
+            .spawn(move || writer_loop(conn, &jobs))
             .map_err(internal)?;
-        Ok(Self { sender: RwLock::new(Some(sender)), writer: Mutex::new(Some(writer)), readers, depth })
+        Ok(Self { queue: Some(queue), writer: Mutex::new(Some(writer)), readers })
     }
 
     /// Open an existing database for reading only (offline verification). Writes are refused.
@@ -79,17 +80,14 @@ impl SqliteStore {
         }
         let readers = ReadPool::open(path, 1)?;
         readers.with(|conn| check_version(user_version(conn)?))?;
-        Ok(Self { sender: RwLock::new(None), writer: Mutex::new(None), readers, depth: Arc::new(AtomicI64::new(0)) })
+        Ok(Self { queue: None, writer: Mutex::new(None), readers })
     }
 }
 
 impl Store for SqliteStore {
-    fn submit(&self, job: WriteJob) -> Result<()> {
-        let guard = self.sender.read().unwrap_or_else(|e| e.into_inner());
-        let sender = guard.as_ref().ok_or_else(|| StoreError::Unavailable("the store is shut down".into()))?;
-        let depth = self.depth.fetch_add(1, Ordering::Relaxed) + 1;
-        metrics::gauge!("bosun_writer_queue_depth").set(depth as f64);
-        sender.send(job).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))
+    fn submit(&self, lane: Lane, job: WriteJob) -> Result<()> {
+        let queue = self.queue.as_ref().ok_or_else(|| StoreError::Unavailable("the store is read-only".into()))?;
+        queue.push(lane, job)
     }
 
     fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx)) {
@@ -97,7 +95,9 @@ impl Store for SqliteStore {
     }
 
     fn shutdown(&self) {
-        self.sender.write().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(queue) = &self.queue {
+            queue.close();
+        }
         if let Some(handle) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let _ = handle.join();
         }
@@ -145,22 +145,13 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-fn writer_loop(mut conn: Connection, jobs: Receiver<WriteJob>, depth: Arc<AtomicI64>) {
+fn writer_loop(mut conn: Connection, jobs: &WriteQueue) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while let Ok(first) = jobs.recv() {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        let left = depth.fetch_sub(batch.len() as i64, Ordering::Relaxed) - batch.len() as i64;
-        metrics::gauge!("bosun_writer_queue_depth").set(left as f64);
+    while jobs.take(MAX_BATCH, &mut batch).is_some() {
         metrics::histogram!("bosun_writer_batch_size").record(batch.len() as f64);
         commit_batch(&mut conn, &mut batch);
     }
-    // Senders are gone: everything queued has been committed. Fold the WAL back in.
+    // Closed and drained: everything queued has been committed. Fold the WAL back in.
     let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 

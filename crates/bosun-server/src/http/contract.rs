@@ -12,7 +12,10 @@ const ALWAYS: [(&str, &str); 5] = [
     ("403", "The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`)."),
     ("422", "A parameter or body that does not fit: names the field and what was expected (`validation_failed`)."),
     ("429", "A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers."),
-    ("503", "The database cannot serve right now (`unavailable`); retry shortly."),
+    (
+        "503",
+        "The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly.",
+    ),
 ];
 /// Errors of operations that take a body.
 const WITH_BODY: [(&str, &str); 3] = [

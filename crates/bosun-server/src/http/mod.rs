@@ -289,7 +289,7 @@ impl ApiError {
                 StatusCode::CONFLICT
             }
             KernelError::DependencyCycle(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            KernelError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            KernelError::Unavailable | KernelError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             KernelError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
@@ -329,11 +329,18 @@ impl IntoResponse for ApiError {
                     headers.insert(name, HeaderValue::from(value));
                 }
             }
+            KernelError::Overloaded(_) => {
+                response.headers_mut().insert("retry-after", HeaderValue::from(OVERLOADED_RETRY_AFTER));
+            }
             _ => {}
         }
         response
     }
 }
+
+/// Seconds an overloaded server asks a client to wait: the writer's queue drains in well under
+/// that.
+pub const OVERLOADED_RETRY_AFTER: u64 = 1;
 
 /// A body over [`MAX_BODY`] (the JSON extractor, the fingerprint and the `/mcp` gate buffer bodies).
 fn too_large() -> Response {

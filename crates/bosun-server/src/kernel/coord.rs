@@ -308,11 +308,9 @@ pub(super) fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applie
     Ok(Applied::new(Action::AgentRegister, outcome, target, details).severity(Severity::Notice))
 }
 
-pub(super) fn agent_heartbeat(
-    tx: &mut Tx<'_>,
-    id: AgentId,
-    status: Option<AgentStatus>,
-) -> Result<Applied, KernelError> {
+/// A heartbeat is liveness, not history (SPEC §4): it moves `last_seen` without an audit event.
+/// Only a status change it makes (or that it asks for) is audited, as `agent.status_changed`.
+pub(super) fn agent_heartbeat(tx: &mut Tx<'_>, id: AgentId, status: Option<AgentStatus>) -> Result<Done, KernelError> {
     let mut agent = load_agent(tx, id)?;
     let from = agent.status;
     let to = status.unwrap_or(match from {
@@ -328,8 +326,21 @@ pub(super) fn agent_heartbeat(
     agent.status = to;
     agent.last_seen_at = tx.now;
     tx.w.update_agent(&agent)?;
-    let details = json!({ "from": from, "to": to });
-    Ok(Applied::new(Action::AgentHeartbeat, Outcome::AgentUpdated(agent), ("agent", id.to_string()), details))
+    if to == from {
+        return Ok(Done::Quiet(Outcome::AgentUpdated(agent)));
+    }
+    let details = json!({ "from": from, "to": to, "reason": "heartbeat" });
+    let target = ("agent", id.to_string());
+    Ok(Done::Changed(Applied::new(Action::AgentStatusChange, Outcome::AgentUpdated(agent), target, details)))
+}
+
+/// What the event that ends a lease records of it: the heartbeats it had and its last expiry
+/// (taken before the lease is ended).
+pub(super) fn lease_record(task: &Task) -> Value {
+    json!({
+        "heartbeats": task.lease_heartbeats,
+        "lease_expires_at": task.lease_expires_at.map(bosun_core::clock::format_micros),
+    })
 }
 
 /// Put an agent's leased tasks back (each counts an attempt) and drop its locks.
@@ -566,7 +577,9 @@ pub(super) fn release_scope(tx: &mut Tx<'_>, task: &Task, holder: Option<AgentId
     Ok(released)
 }
 
-pub(super) fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Applied, KernelError> {
+/// Liveness, not history: the lease (and its scope's locks) move forward without an audit event;
+/// the event that ends the lease counts the heartbeats.
+pub(super) fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Done, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, w.task_id)?;
     let lease = w.lease_seconds.map_or(DEFAULT_LEASE, |s| SignedDuration::from_secs(i64::from(s)));
@@ -579,10 +592,7 @@ pub(super) fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Applied, Ke
             tx.w.update_lock(&lock)?;
         }
     }
-    let expires = task.lease_expires_at.map(bosun_core::clock::format_micros);
-    let details = json!({ "fence": w.fence, "lease_expires_at": expires });
-    let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
-    Ok(Applied::new(Action::TaskHeartbeat, Outcome::TaskUpdated(task), target, details).project(&project))
+    Ok(Done::Quiet(Outcome::TaskUpdated(task)))
 }
 
 pub(super) fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, KernelError> {
@@ -590,6 +600,7 @@ pub(super) fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Ap
     let mut task = load_task(tx, w.task_id)?;
     let mut result = result;
     bosun_core::redact::redact_value(&mut result);
+    let lease = lease_record(&task);
     task.complete(me, w.fence, result, tx.now).map_err(task_error)?;
     tx.w.update_task(&task)?;
     let released = release_scope(tx, &task, Some(me))?;
@@ -610,7 +621,7 @@ pub(super) fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Ap
         }
     }
     settle_agent(tx, Some(me))?;
-    let details = json!({ "fence": w.fence, "unblocked": unblocked, "released_locks": released });
+    let details = json!({ "fence": w.fence, "unblocked": unblocked, "released_locks": released, "lease": lease });
     let wakes = !unblocked.is_empty();
     let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
     Ok(Applied::new(Action::TaskComplete, Outcome::TaskUpdated(task), target, details).project(&project).wakes(wakes))
@@ -620,6 +631,7 @@ pub(super) fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError>
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, f.task.task_id)?;
     let error = bosun_core::redact::redact_text(&f.error).into_owned();
+    let lease = lease_record(&task);
     task.fail(me, f.task.fence, error, f.retryable, tx.jitter, tx.now).map_err(task_error)?;
     tx.w.update_task(&task)?;
     let released = release_scope(tx, &task, Some(me))?;
@@ -634,6 +646,7 @@ pub(super) fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError>
         "error": task.error,
         "released_locks": released,
         "cancelled_dependants": cancelled,
+        "lease": lease,
     });
     let severity = if task.status == TaskStatus::Dead { Severity::Warning } else { Severity::Notice };
     let (project, target) = (task.project.clone(), ("task", task.id.to_string()));

@@ -151,6 +151,17 @@ impl Command {
     fn needs_key(&self) -> bool {
         matches!(self, Command::CreateTenant { .. } | Command::CreateKey { .. } | Command::RegisterAgent(_))
     }
+
+    /// Liveness (heartbeats, presence, timers) waits in its own lane, taken first by the writer;
+    /// everything else is work.
+    fn lane(&self) -> bosun_store::Lane {
+        match self {
+            Command::AgentHeartbeat { .. } | Command::TaskHeartbeat(_) | Command::System(_) => {
+                bosun_store::Lane::Liveness
+            }
+            _ => bosun_store::Lane::Work,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +189,9 @@ pub enum KernelError {
     MessageBlocked(String),
     #[error("the store is unavailable")]
     Unavailable,
+    /// The writer's queue (for this lane) is full: refused at once instead of waiting.
+    #[error("the server is overloaded ({} writes queued to the limit); retry in a second", .0.name())]
+    Overloaded(bosun_store::Lane),
     /// A rate limit refused the request; retry after the given time.
     #[error("too many requests ({} limit); retry in {} s", .0.scope, .0.retry_after.as_secs().max(1))]
     RateLimited(crate::limits::Limited),
@@ -199,6 +213,7 @@ impl KernelError {
             KernelError::DependencyCycle(_) => "dependency_cycle",
             KernelError::MessageBlocked(_) => "message_blocked",
             KernelError::Unavailable => "unavailable",
+            KernelError::Overloaded(_) => "overloaded",
             KernelError::RateLimited(_) => "rate_limited",
             KernelError::Internal(_) => "internal",
         }
@@ -211,6 +226,7 @@ impl From<StoreError> for KernelError {
             // Store conflict texts name SQL columns; commands that expect a conflict say better.
             StoreError::Conflict(_) => KernelError::Conflict("conflicts with an existing record".into()),
             StoreError::Unavailable(_) => KernelError::Unavailable,
+            StoreError::Overloaded(lane) => KernelError::Overloaded(lane),
             StoreError::Invalid(detail) => KernelError::Validation(detail),
             other => KernelError::Internal(other.to_string()),
         }
@@ -441,9 +457,11 @@ impl Kernel {
         let jitter = random_unit();
         let events = self.events.clone();
         let answers = self.answers.get().cloned();
+        let lane = cmd.lane();
         let (executed, event, wakes) = self
             .store
-            .write_then(
+            .write_in(
+                lane,
                 move |w| -> Result<_, KernelError> {
                     let not_before = format_micros(now.checked_sub(IDEMPOTENCY_WINDOW).unwrap_or(now));
                     let at = format_micros(now);

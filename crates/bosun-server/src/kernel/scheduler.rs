@@ -91,7 +91,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             if !task.lease_expired(tx.now) {
                 return Err(not_due("the lease"));
             }
-            let (holder, fence) = (task.assignee, task.fence);
+            let (holder, fence, lease) = (task.assignee, task.fence, super::coord::lease_record(&task));
             task.expire(tx.now).map_err(|e| KernelError::Conflict(e.to_string()))?;
             tx.w.update_task(&task)?;
             let released = release_scope(tx, &task, holder)?;
@@ -105,6 +105,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                 "status": task.status,
                 "released_locks": released,
                 "cancelled_dependants": cancelled,
+                "lease": lease,
             });
             Ok(Done::Changed(
                 Applied::new(Action::TaskLeaseExpire, Outcome::SystemDone, ("task", task_id.to_string()), details)

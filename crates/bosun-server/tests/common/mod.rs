@@ -31,17 +31,19 @@ impl TestServer {
 
     /// A server with every rate limit off (for load and fuzzing from one address).
     pub async fn start_unlimited() -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let off = bosun_server::limits::RateLimits {
             per_key: 0,
             per_ip: 0,
             auth_failures_per_minute: 0,
             ..Default::default()
         };
-        let config = ServeConfig {
-            rate_limits: off,
-            ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"))
-        };
+        Self::start_configured(|c| ServeConfig { rate_limits: off, ..c }).await
+    }
+
+    /// A server whose default configuration `edit` changes.
+    pub async fn start_configured(edit: impl FnOnce(ServeConfig) -> ServeConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = edit(ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data")));
         let server = Server::start(&config, Arc::new(SystemClock)).await.unwrap();
         let admin = server.admin_key.clone().expect("first start prints a key");
         Self { server, client: reqwest::Client::new(), admin, _dir: dir }

@@ -300,8 +300,13 @@ async fn tasks_order_cursor_and_timers(store: &Arc<dyn Store>) {
 
     // A lease that ends and a retry that comes due are both found at `now`, not before.
     let mut leased = tasks[1].clone();
-    leased.claim(bosun_core::AgentId::generate(), jiff::SignedDuration::from_secs(30), vec![], now).unwrap();
+    let holder = bosun_core::AgentId::generate();
+    let fence = leased.claim(holder, jiff::SignedDuration::from_secs(29), vec![], now).unwrap();
+    leased.heartbeat(holder, fence, jiff::SignedDuration::from_secs(30), now).unwrap();
+    let id = leased.id;
     store.write(move |w| w.update_task(&leased)).await.unwrap();
+    let stored = store.read(move |r| r.task(t, id)).await.unwrap().unwrap();
+    assert_eq!(stored.lease_heartbeats, 1, "the lease's heartbeat count is stored");
     let before = now + jiff::SignedDuration::from_secs(29);
     let after = now + jiff::SignedDuration::from_secs(30);
     assert!(store.read(move |r| r.due_tasks(t, before, 10)).await.unwrap().is_empty());

@@ -1,0 +1,165 @@
+//! Fleet scale on one node (issue 17): heartbeats are liveness, not history, and a saturated
+//! writer refuses at once instead of queueing.
+
+mod common;
+
+use common::{Coord, TestServer};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Events on one target, in order.
+fn on<'a>(events: &'a [Value], target: &str) -> Vec<&'a str> {
+    let mut mine: Vec<&Value> = events.iter().filter(|e| e["target_id"] == target).collect();
+    mine.sort_by_key(|e| e["seq"].as_u64());
+    mine.iter().map(|e| e["action"].as_str().unwrap_or_default()).collect()
+}
+
+/// 1,000 heartbeats (agent and task) write no audit row; what heartbeats cause — a status
+/// change, a lease running out, an agent going silent — each writes exactly one, and the event
+/// that ends the lease counts its heartbeats and keeps its last expiry.
+#[tokio::test]
+async fn heartbeats_write_no_history_but_what_they_cause_does() {
+    let c = Coord::start().await;
+    let reg = json!({"name": "pulse", "kind": "test", "heartbeat_interval_seconds": 5});
+    let (s, r) = c.call("POST", "/api/v1/agents", &c.dev, reg).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (agent, key) = (r["agent"]["id"].as_str().unwrap().to_owned(), r["key"]["key"].as_str().unwrap().to_owned());
+    let beat = format!("/api/v1/agents/{agent}/heartbeat");
+
+    // The first heartbeat moves the agent from spawning to idle: that is a status change.
+    let (s, a) = c.call("POST", &beat, &key, json!({})).await;
+    assert_eq!((s, a["status"].as_str()), (StatusCode::OK, Some("idle")), "{a}");
+    let task = c.submit(json!({"title": "long job"})).await;
+    let (s, claim) = c.call("POST", "/api/v1/tasks/claim", &key, json!({"lease_seconds": 30})).await;
+    assert_eq!(s, StatusCode::OK, "{claim}");
+    let fence = claim["fence"].as_u64().unwrap();
+    let before = c.t.audit(&c.t.admin, "").await.len();
+
+    let mut last_expiry = Value::Null;
+    for i in 0..500 {
+        if i % 100 == 0 {
+            c.advance(1); // the lease moves with the clock
+        }
+        let (s, a) = c.call("POST", &beat, &key, json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        let (s, t) = c
+            .call(
+                "POST",
+                &format!("/api/v1/tasks/{task}/heartbeat"),
+                &key,
+                json!({"fence": fence, "lease_seconds": 30}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        last_expiry = t["lease_expires_at"].clone();
+    }
+    assert_eq!(c.t.audit(&c.t.admin, "").await.len(), before, "1,000 heartbeats wrote audit rows");
+    let ts = |v: &Value| v.as_str().unwrap().parse::<jiff::Timestamp>().unwrap();
+    assert_eq!(ts(&last_expiry), ts(&json!("2026-11-21T10:00:35Z")), "the lease moved: 5 s on the clock + 30 s");
+
+    // The agent stays alive (quietly) while its lease runs out: one event, with the heartbeats
+    // the lease had and its last expiry.
+    for wait in [14, 14] {
+        c.advance(wait);
+        assert_eq!(c.call("POST", &beat, &key, json!({})).await.0, StatusCode::OK);
+    }
+    c.advance(3);
+    let report = c.tick().await;
+    assert_eq!((report.expired_leases, report.reaped_agents), (1, 0));
+    // Then it falls silent for three intervals: reaped, one event.
+    c.advance(16);
+    assert_eq!(c.tick().await.reaped_agents, 1);
+
+    let events = c.t.audit(&c.t.admin, "").await;
+    assert_eq!(events.len(), before + 2, "exactly the lease expiry and the reaping");
+    assert_eq!(on(&events, &agent), ["agent.registered", "agent.status_changed", "agent.offline"]);
+    assert_eq!(on(&events, &task), ["task.submitted", "task.claimed", "task.lease_expired"]);
+    let expired = events.iter().find(|e| e["action"] == "task.lease_expired").unwrap();
+    assert_eq!(expired["details"]["lease"]["heartbeats"], 500);
+    assert_eq!(ts(&expired["details"]["lease"]["lease_expires_at"]), ts(&last_expiry));
+    let changed = events.iter().find(|e| e["action"] == "agent.status_changed").unwrap();
+    assert_eq!(
+        (changed["details"]["from"].as_str(), changed["details"]["to"].as_str()),
+        (Some("spawning"), Some("idle"))
+    );
+}
+
+/// With the writer busy and a small queue, more writes than the queue holds are refused at once
+/// with 503 `overloaded` and `Retry-After` (REST) or a tool error with that code (MCP); a
+/// heartbeat waits in its own lane instead of being refused; and every accepted write completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saturated_writer_sheds_new_work_at_once_and_finishes_what_it_took() {
+    const QUEUE: usize = 4;
+    const SENT: usize = 20;
+    let t = TestServer::start_configured(|c| bosun_server::ServeConfig { writer_queue: QUEUE, ..c }).await;
+    let (_, dev) = t.user_with_key(&t.admin.clone(), "dev", "developer").await;
+    let (s, reg) = t.call("POST", "/api/v1/agents", Some(&dev), Some(json!({"name": "steady"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{reg}");
+    let (agent, agent_key) =
+        (reg["agent"]["id"].as_str().unwrap().to_owned(), reg["key"]["key"].as_str().unwrap().to_owned());
+    let mcp = common::RawMcp { client: t.client.clone(), url: t.url("/mcp?tools=all") };
+    let session = mcp.open(&dev).await;
+    mcp.post(&dev, Some(&session), json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).await;
+    // Authenticate both keys now, so that nothing below needs the writer before it is released.
+    assert_eq!(t.call("GET", "/api/v1/whoami", Some(&agent_key), None).await.0, StatusCode::OK);
+
+    // Hold the writer: a job that waits until the test lets it go (fault injection).
+    let (started_tx, started) = std::sync::mpsc::channel::<()>();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let store = t.server.kernel.raw_store().clone();
+    let holder = tokio::spawn(async move {
+        store
+            .write(move |_| {
+                let _ = started_tx.send(());
+                let _ = released.recv();
+                Ok::<_, bosun_store::StoreError>(())
+            })
+            .await
+    });
+    tokio::task::spawn_blocking(move || started.recv()).await.unwrap().unwrap();
+
+    // SENT submissions at once: QUEUE of them wait, the rest are refused without waiting.
+    let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    for i in 0..SENT {
+        let (client, url, dev, tx) = (t.client.clone(), t.url("/api/v1/tasks"), dev.clone(), answers_tx.clone());
+        tokio::spawn(async move {
+            let sent = std::time::Instant::now();
+            let r = client.post(url).bearer_auth(dev).json(&json!({"title": format!("t{i}")})).send().await.unwrap();
+            let retry = r.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+            let status = r.status();
+            let body: Value = r.json().await.unwrap();
+            let _ = tx.send((status, retry, body, sent.elapsed()));
+        });
+    }
+    let heartbeat = {
+        let (client, url, key) =
+            (t.client.clone(), t.url(&format!("/api/v1/agents/{agent}/heartbeat")), agent_key.clone());
+        tokio::spawn(async move { client.post(url).bearer_auth(key).json(&json!({})).send().await.unwrap().status() })
+    };
+    for _ in 0..SENT - QUEUE {
+        let (status, retry, body, took) = answers.recv().await.unwrap();
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(body["code"], "overloaded", "{body}");
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert!(took < std::time::Duration::from_secs(2), "a refusal took {took:?}");
+    }
+    // MCP sees the same refusal as a tool error.
+    let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+        "params": {"name": "submit_task", "arguments": {"title": "via mcp"}}});
+    let (_, _, refused) = mcp.post(&dev, Some(&session), call).await;
+    assert_eq!(refused["result"]["isError"], true, "{refused}");
+    assert!(refused["result"]["content"][0]["text"].as_str().unwrap().starts_with("overloaded"), "{refused}");
+
+    // Let the writer go: the accepted writes and the heartbeat all complete.
+    release.send(()).unwrap();
+    holder.await.unwrap().unwrap();
+    for _ in 0..QUEUE {
+        let (status, _, body, _) = answers.recv().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(heartbeat.await.unwrap(), StatusCode::OK);
+    let (_, page) = t.call("GET", "/api/v1/tasks?limit=100", Some(&dev), None).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), QUEUE, "exactly the accepted tasks exist");
+    let metrics = t.client.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("bosun_writer_shed_total{lane=\"work\"}"), "shed count in /metrics");
+}
