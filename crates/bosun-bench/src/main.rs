@@ -16,6 +16,7 @@ use bosun_store::{AuditFilter, Page, Store};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+mod fleet;
 mod mcp;
 mod messaging;
 mod probe;
@@ -81,14 +82,21 @@ enum Cmd {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
-    /// A fleet of agents heartbeating at a steady rate
-    Heartbeats {
+    /// Issue 17: a fleet heartbeating at its interval plus work cycles (submit, claim, complete,
+    /// message), against `bosun serve` in its own process: served rate, latency, shed count, server
+    /// CPU and RSS. `--claim-rate 0` is heartbeats only.
+    Fleet {
         #[arg(long, default_value_t = 100_000)]
         agents: usize,
         #[arg(long, default_value_t = 30)]
         interval: u64,
+        /// Work cycles per second
+        #[arg(long, default_value_t = 50.0)]
+        claim_rate: f64,
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        #[arg(long, default_value = "target/release/bosun")]
+        bin: PathBuf,
     },
     /// Messages accepted over HTTP
     Messages {
@@ -171,7 +179,9 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
         Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,
-        Cmd::Heartbeats { agents, interval, seconds } => heartbeats(agents, interval, seconds).await,
+        Cmd::Fleet { agents, interval, claim_rate, seconds, bin } => {
+            fleet::fleet(&bin, agents, interval, claim_rate, seconds).await
+        }
         Cmd::Messages { clients, seconds } => messaging::message_rate(clients, seconds).await,
         Cmd::Fanout { subscribers, rate, seconds } => messaging::fanout(subscribers, rate, seconds).await,
         Cmd::MessageStore { messages } => messaging::message_store(messages).await,
@@ -626,111 +636,6 @@ async fn lock_pairs(clients: usize, seconds: u64) -> anyhow::Result<()> {
     .await;
     report(&format!("lock acquire+release pairs ({clients} clients)"), lat, elapsed);
     println!("  errors: {errors}");
-    server.shutdown().await?;
-    Ok(())
-}
-
-/// `agents` agents each heartbeating every `interval` seconds, for `seconds`.
-async fn heartbeats(agents: usize, interval: u64, seconds: u64) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let server = Server::start(&bench_config(dir.path()), Arc::new(SystemClock)).await?;
-    let (url, admin) = (server.url(), server.admin_key.clone().expect("fresh"));
-    let http = reqwest::Client::builder().pool_max_idle_per_host(512).build()?;
-    let me: serde_json::Value =
-        http.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await?.json().await?;
-    let tenant = TenantId::parse(me["tenant"]["id"].as_str().unwrap_or_default()).expect("tenant id");
-    // Setup shortcut: agents and keys go straight into the store (the only writes outside the
-    // kernel, stated in BENCHMARKS.md), hashed as the server does, under its data directory's
-    // secret. Registering 100k agents through the API one by one would take minutes.
-    let secret = bosun_server::kernel::KeySecret::load_or_create(&dir.path().join("key.secret"))
-        .map_err(|e| anyhow::anyhow!(e))?;
-    let started = Instant::now();
-    let mut fleet = Vec::with_capacity(agents);
-    for chunk in 0..agents.div_ceil(2000) {
-        let mut batch = Vec::new();
-        for i in chunk * 2000..agents.min((chunk + 1) * 2000) {
-            let mut random = [0u8; 30];
-            random[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            random[8..16].copy_from_slice(&started.elapsed().as_nanos().to_le_bytes()[..8]);
-            let (key, prefix) = bosun_core::apikey::compose(&random);
-            let hash = secret.hash(&key);
-            let now = jiff::Timestamp::now();
-            let agent = bosun_core::model::Agent {
-                id: bosun_core::AgentId::generate(),
-                tenant_id: tenant,
-                name: format!("hb-{i}"),
-                kind: "bench".into(),
-                capabilities: vec![],
-                profile: "worker".into(),
-                status: bosun_core::agent::AgentStatus::Idle,
-                metadata: json!({}),
-                heartbeat_interval: interval as u32,
-                last_seen_at: now,
-                created_at: bosun_core::clock::format_micros(now),
-            };
-            let record = bosun_core::model::ApiKey {
-                id: bosun_core::KeyId::generate(),
-                tenant_id: tenant,
-                owner: bosun_core::model::Owner::Agent(agent.id),
-                prefix,
-                label: None,
-                created_at: agent.created_at.clone(),
-                revoked_at: None,
-                hash,
-                enrolment: false,
-            };
-            fleet.push((agent.id.to_string(), key));
-            batch.push((agent, record));
-        }
-        server
-            .kernel
-            .raw_store()
-            .write(move |w| {
-                for (agent, key) in &batch {
-                    w.create_agent(agent)?;
-                    w.create_key(key)?;
-                }
-                Ok::<_, bosun_store::StoreError>(())
-            })
-            .await?;
-    }
-    println!("seeded {agents} agents in {:.1} s", started.elapsed().as_secs_f64());
-    // Each agent heartbeats at its own offset within the interval.
-    let fleet = Arc::new(fleet);
-    let rate = agents as f64 / interval as f64;
-    let total = (rate * seconds as f64) as usize;
-    let lat = Arc::new(std::sync::Mutex::new(Vec::with_capacity(total)));
-    let errors = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let started = Instant::now();
-    let mut handles = Vec::with_capacity(total);
-    for n in 0..total {
-        let due = started + Duration::from_secs_f64(n as f64 / rate);
-        tokio::time::sleep_until(due.into()).await;
-        let (http, url, fleet, lat, errors) = (http.clone(), url.clone(), fleet.clone(), lat.clone(), errors.clone());
-        handles.push(tokio::spawn(async move {
-            let (id, key) = &fleet[n % fleet.len()];
-            let t0 = Instant::now();
-            let ok = http
-                .post(format!("{url}/api/v1/agents/{id}/heartbeat"))
-                .bearer_auth(key)
-                .json(&json!({}))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if ok {
-                lat.lock().unwrap().push(t0.elapsed());
-            } else {
-                errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        }));
-    }
-    for h in handles {
-        h.await?;
-    }
-    let elapsed = started.elapsed();
-    let lat = std::mem::take(&mut *lat.lock().unwrap());
-    report(&format!("heartbeats: {agents} agents every {interval} s (offered {rate:.0}/s)"), lat, elapsed);
-    println!("  errors: {}", errors.load(std::sync::atomic::Ordering::Relaxed));
     server.shutdown().await?;
     Ok(())
 }

@@ -124,16 +124,24 @@ pub(crate) fn cpu_seconds(pid: u32) -> f64 {
 
 /// Spawn `bosun serve` on `dir`; returns the child and its URL once it listens.
 pub(crate) fn spawn_serve(bin: &Path, dir: &Path) -> anyhow::Result<(std::process::Child, String)> {
+    spawn_serve_with(bin, dir, None)
+}
+
+/// [`spawn_serve`] with a config file.
+pub(crate) fn spawn_serve_with(
+    bin: &Path,
+    dir: &Path,
+    config: Option<&Path>,
+) -> anyhow::Result<(std::process::Child, String)> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     anyhow::ensure!(bin.exists(), "build it first: cargo build --release (looked for {})", bin.display());
-    let mut child = Command::new(bin)
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env("BOSUN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
+    let mut command = Command::new(bin);
+    command.args(["serve", "--bind", "127.0.0.1:0", "--data-dir"]).arg(dir);
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let mut child = command.env("BOSUN_LOG", "warn").stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
     let stdout = child.stdout.take().expect("piped");
     let mut url = String::new();
     for line in BufReader::new(stdout).lines() {

@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, and a [rate_limits] table
+    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, and a [rate_limits] table
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -36,6 +36,8 @@ struct FileConfig {
     log: Option<String>,
     /// Writes each writer lane queues before answering 503 `overloaded`.
     writer_queue: Option<usize>,
+    /// Requests each edge lane handles at once before answering 503 `overloaded`.
+    max_in_flight: Option<usize>,
     #[serde(default)]
     rate_limits: bosun_server::limits::RateLimits,
 }
@@ -74,11 +76,15 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
     if file.writer_queue == Some(0) {
         return Err(ConfigError("writer_queue: must be at least 1".into()));
     }
+    if file.max_in_flight == Some(0) {
+        return Err(ConfigError("max_in_flight: must be at least 1".into()));
+    }
     let defaults = ServeConfig::new(bind, data_dir);
     let serve = ServeConfig {
         database_url: args.database_url.or(file.database_url),
         rate_limits: file.rate_limits,
         writer_queue: file.writer_queue.unwrap_or(defaults.writer_queue),
+        max_in_flight: file.max_in_flight.unwrap_or(defaults.max_in_flight),
         ..defaults
     };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
@@ -122,6 +128,20 @@ mod tests {
         let (_d, path) = write("[rate_limits]\nper_kye = 5\n");
         let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
         assert!(err.0.contains("unknown field `per_kye`"), "{}", err.0);
+    }
+
+    #[test]
+    fn queue_bounds_come_from_the_file_and_are_never_zero() {
+        let r = resolve(ServeArgs::default()).unwrap();
+        assert_eq!(r.serve.writer_queue, bosun_store::DEFAULT_WRITER_QUEUE);
+        let (_d, path) = write("writer_queue = 64\n");
+        assert_eq!(resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap().serve.writer_queue, 64);
+        let (_d, path) = write("writer_queue = 0\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("writer_queue:"), "{}", err.0);
+        let (_d, path) = write("max_in_flight = 0\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("max_in_flight:"), "{}", err.0);
     }
 
     #[test]

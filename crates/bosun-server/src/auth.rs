@@ -12,7 +12,6 @@
 //! key verified before. A hit older than [`RECHECK`] re-reads the key's record so that a
 //! revocation takes effect within one second on every node.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use argon2::Argon2;
@@ -26,8 +25,8 @@ use crate::kernel::{Caller, KernelError, Principal};
 
 /// How stale a cached verification may be before the key's record is read again.
 pub const RECHECK: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
-/// Enough for a large fleet (one entry per key in use, ~300 bytes each).
-const CACHE_CAP: usize = 200_000;
+/// Enough for a large fleet: one entry per key in use, ~300 bytes each (~60 MB when full).
+pub const CACHE_CAP: usize = 200_000;
 
 /// A freshly made key: the plaintext (shown once) and what is stored.
 pub struct NewKey {
@@ -174,24 +173,35 @@ pub struct Authenticated {
     pub presence: Option<Timestamp>,
 }
 
-#[derive(Default)]
-pub struct KeyCache(Mutex<HashMap<[u8; 32], Entry>>);
+/// Verified keys, least recently used evicted first: a fleet of 100,000 agents keeps every key
+/// it uses warm (a first use costs a database read and an HMAC; a hit, a hash and a lookup).
+pub struct KeyCache(Mutex<hashlink::LruCache<[u8; 32], Entry>>);
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self::with_capacity(CACHE_CAP)
+    }
+}
 
 impl KeyCache {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self(Mutex::new(hashlink::LruCache::new(capacity.max(1))))
+    }
+
     fn get(&self, digest: &[u8; 32]) -> Option<Entry> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).get(digest).cloned()
     }
 
     fn put(&self, digest: [u8; 32], entry: Entry) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= CACHE_CAP {
-            let oldest = entry.checked_at.checked_sub(RECHECK).unwrap_or(entry.checked_at);
-            map.retain(|_, e| e.checked_at > oldest);
-            if map.len() >= CACHE_CAP {
-                map.clear();
-            }
-        }
-        map.insert(digest, entry);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(digest, entry);
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Drop every cached verification of a key (on revocation).
@@ -278,4 +288,31 @@ pub async fn authenticate(
     let entry = Entry { caller: caller.clone(), key_id: key.id, owner_id: key.owner.id(), last_seen, checked_at: now };
     cache.put(digest, entry);
     Ok(Authenticated { caller, presence: last_seen })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: u8) -> ([u8; 32], Entry) {
+        let now = Timestamp::UNIX_EPOCH;
+        let caller = Caller::system(TenantId::generate());
+        let entry =
+            Entry { caller, key_id: KeyId::generate(), owner_id: format!("o{n}"), last_seen: None, checked_at: now };
+        ([n; 32], entry)
+    }
+
+    /// Full, the cache forgets the key used least recently, not everything and not the newest.
+    #[test]
+    fn the_key_cache_evicts_the_least_recently_used() {
+        let cache = KeyCache::with_capacity(2);
+        let ((a, ea), (b, eb), (c, ec)) = (entry(1), entry(2), entry(3));
+        cache.put(a, ea);
+        cache.put(b, eb);
+        assert!(cache.get(&a).is_some()); // a is now the most recently used
+        cache.put(c, ec);
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(&b).is_none(), "b was least recently used");
+        assert!(cache.get(&a).is_some() && cache.get(&c).is_some());
+    }
 }

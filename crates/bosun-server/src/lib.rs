@@ -1,6 +1,7 @@
 //! The Bosun server: the [`kernel::Kernel`] every change goes through, and the HTTP edge that
 //! turns requests into kernel commands.
 
+pub mod admission;
 pub mod auth;
 pub mod http;
 pub mod kernel;

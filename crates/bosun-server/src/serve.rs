@@ -28,6 +28,9 @@ pub struct ServeConfig {
     pub rate_limits: crate::limits::RateLimits,
     /// Writes each writer lane (liveness, work) queues before refusing with 503 `overloaded`.
     pub writer_queue: usize,
+    /// Requests each edge lane (liveness, read, work) handles at once before refusing with 503
+    /// `overloaded` (`admission`).
+    pub max_in_flight: usize,
 }
 
 impl ServeConfig {
@@ -40,6 +43,7 @@ impl ServeConfig {
             tick_every: Some(std::time::Duration::from_secs(1)),
             rate_limits: crate::limits::RateLimits::default(),
             writer_queue: bosun_store::DEFAULT_WRITER_QUEUE,
+            max_in_flight: crate::admission::DEFAULT_MAX_IN_FLIGHT,
         }
     }
 }
@@ -147,7 +151,7 @@ impl Server {
             .map_err(|e| StartError::Io(format!("bind: cannot listen on {}: {e}", config.bind)))?;
         let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
         let scheduler = config.tick_every.map(|every| kernel.spawn_scheduler(every));
-        let app = crate::http::router(kernel.clone(), metrics_handle());
+        let app = crate::http::router(kernel.clone(), metrics_handle(), config.max_in_flight);
         let (stop, stopped) = oneshot::channel::<()>();
         // Small request/response exchanges (an MCP call is a POST answered by a short SSE stream
         // written in pieces) must not wait for the peer's delayed ACK: ~40 ms per call otherwise.

@@ -163,3 +163,61 @@ async fn a_saturated_writer_sheds_new_work_at_once_and_finishes_what_it_took() {
     let metrics = t.client.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("bosun_writer_shed_total{lane=\"work\"}"), "shed count in /metrics");
 }
+
+/// Past saturation the CPU runs out before the writer does, so requests in flight are bounded
+/// per lane at the edge too: with every place of the work lane taken, more writes are refused at
+/// once (503 `overloaded`), while reads — their own lane — and health probes still answer; the
+/// writes that had a place finish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_in_flight_are_bounded_per_lane() {
+    const PLACES: usize = 3;
+    const SENT: usize = 8;
+    let t = TestServer::start_configured(|c| bosun_server::ServeConfig { max_in_flight: PLACES, ..c }).await;
+    let (_, dev) = t.user_with_key(&t.admin.clone(), "dev", "developer").await;
+    assert_eq!(t.call("GET", "/api/v1/whoami", Some(&dev), None).await.0, StatusCode::OK);
+
+    let (started_tx, started) = std::sync::mpsc::channel::<()>();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let store = t.server.kernel.raw_store().clone();
+    let holder = tokio::spawn(async move {
+        store
+            .write(move |_| {
+                let _ = started_tx.send(());
+                let _ = released.recv();
+                Ok::<_, bosun_store::StoreError>(())
+            })
+            .await
+    });
+    tokio::task::spawn_blocking(move || started.recv()).await.unwrap().unwrap();
+
+    let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    for i in 0..SENT {
+        let (client, url, dev, tx) = (t.client.clone(), t.url("/api/v1/tasks"), dev.clone(), answers_tx.clone());
+        tokio::spawn(async move {
+            let sent = std::time::Instant::now();
+            let r = client.post(url).bearer_auth(dev).json(&json!({"title": format!("t{i}")})).send().await.unwrap();
+            let status = r.status();
+            let body: Value = r.json().await.unwrap();
+            let _ = tx.send((status, body, sent.elapsed()));
+        });
+    }
+    for _ in 0..SENT - PLACES {
+        let (status, body, took) = answers.recv().await.unwrap();
+        assert_eq!((status, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")), "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("work lane"), "{body}");
+        assert!(took < std::time::Duration::from_secs(2), "a refusal took {took:?}");
+    }
+    // The read lane and the health probe are not the work lane's.
+    assert_eq!(t.call("GET", "/api/v1/tasks", Some(&dev), None).await.0, StatusCode::OK);
+    assert_eq!(t.client.get(t.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+
+    release.send(()).unwrap();
+    holder.await.unwrap().unwrap();
+    for _ in 0..PLACES {
+        let (status, body, _) = answers.recv().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // Places are given back: the lane takes writes again.
+    let (s, _) = t.call("POST", "/api/v1/tasks", Some(&dev), Some(json!({"title": "after"}))).await;
+    assert_eq!(s, StatusCode::CREATED);
+}

@@ -1,5 +1,8 @@
 //! Agents, tasks, locks and handoffs over REST. Each handler parses, calls the kernel, maps.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, State};
 use bosun_core::agent::AgentStatus;
 use bosun_core::task::{DEFAULT_MAX_ATTEMPTS, DEFAULT_PRIORITY, TaskStatus};
@@ -11,7 +14,8 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::identity::parse_id;
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, Problem, Reply, executed};
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, Problem, Reply, executed, leave_to_wait};
+use crate::admission::Place;
 use crate::kernel::{
     AcquireLocks, ClaimTask, Command, FailTask, KernelError, NewTask, RegisterAgent, SubmitTasks, WorkTask,
     WriteHandoff,
@@ -305,9 +309,15 @@ fn default_lease() -> u32 {
 #[utoipa::path(post, path = "/api/v1/tasks/claim", tag = "tasks", request_body = ClaimBody,
     responses((status = 200, body = ClaimView), (status = 204, description = "Nothing to claim"),
         (status = 409, body = Problem, description = "lock_conflict: the scope is locked by another holder")))]
-pub async fn claim_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ClaimBody>) -> Handled {
+pub async fn claim_task(
+    State(app): State<App>,
+    place: Option<Extension<Arc<Place>>>,
+    auth: Auth,
+    ApiJson(b): ApiJson<ClaimBody>,
+) -> Handled {
     let claim = ClaimTask { project: b.project, lease_seconds: b.lease_seconds, scope: b.scope };
     let wait = b.wait_seconds.duration();
+    leave_to_wait(place, wait);
     executed(app.kernel.claim(&auth.caller, &auth.ctx, claim, wait).await)
 }
 

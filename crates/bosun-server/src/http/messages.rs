@@ -1,5 +1,8 @@
 //! Messages, the inbox, threads, search and the allowlist over REST.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, State};
 use bosun_core::MessageId;
 use bosun_core::message::{Allowlist, Importance, MessageType};
@@ -10,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::identity::parse_id;
 use super::{ApiError, ApiJson, ApiQuery, App, Auth, Handled, Problem, Reply, executed};
+use crate::admission::Place;
 use crate::kernel::{Command, FetchInbox, KernelError, SendMessage};
 use crate::views::{Inbox, InboxItem, MessageList, MessageView};
 
@@ -113,9 +117,15 @@ pub struct InboxParams {
 /// The calling agent's inbox, oldest first. Fetching marks messages `delivered`, never `read`.
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "messages", params(InboxParams),
     responses((status = 200, body = Inbox), (status = 403, body = Problem)))]
-pub async fn inbox(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<InboxParams>) -> Handled {
+pub async fn inbox(
+    State(app): State<App>,
+    place: Option<Extension<Arc<Place>>>,
+    auth: Auth,
+    ApiQuery(p): ApiQuery<InboxParams>,
+) -> Handled {
     let fetch = FetchInbox { unread_only: p.unread_only, since: p.since, limit: PageLimit::or(p.limit, 100) };
     let wait = p.wait_seconds.duration();
+    super::leave_to_wait(place, wait);
     executed(app.kernel.inbox(&auth.caller, &auth.ctx, fetch, wait).await)
 }
 

@@ -42,6 +42,8 @@ pub struct AppState {
     pub kernel: Arc<Kernel>,
     pub metrics: PrometheusHandle,
     openapi: String,
+    /// Requests being handled, per lane (`admission`).
+    in_flight: Arc<crate::admission::InFlight>,
 }
 
 pub type App = Arc<AppState>;
@@ -69,7 +71,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// Build the whole HTTP application.
-pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
+pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle, max_in_flight: usize) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(identity::whoami))
         .routes(routes!(identity::create_tenant, identity::list_tenants))
@@ -111,7 +113,8 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle) -> Router {
     let shutdown = kernel.shutdown_token().clone();
     kernel.set_answers(Arc::new(render::HttpAnswers));
     let events = crate::mcp::Events { kernel: kernel.clone() };
-    let state = Arc::new(AppState { kernel, metrics, openapi });
+    let in_flight = crate::admission::InFlight::new(max_in_flight);
+    let state = Arc::new(AppState { kernel, metrics, openapi, in_flight });
     let gate_state = state.clone();
     let rest: Router = Router::new()
         .merge(api)
@@ -509,19 +512,39 @@ async fn fingerprint(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
-/// Every request from an address spends from its bucket first (health probes and metrics
-/// excepted, so monitoring never trips it).
-async fn admit(State(app): State<App>, req: Request, next: Next) -> Response {
+/// Every request from an address spends from its bucket first, then takes a place in its lane
+/// of requests in flight (`admission`); health probes and metrics do neither, so monitoring
+/// always answers. The place is in the request's extensions, for a long poll to give back.
+async fn admit(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let exempt = matches!(path, "/healthz" | "/readyz" | "/metrics");
-    if !exempt {
-        let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        if let Err(limited) = app.kernel.limits().check_ip(ip) {
-            metrics::counter!("bosun_rate_limited_total", "scope" => limited.scope).increment(1);
-            return ApiError(KernelError::RateLimited(limited)).into_response();
-        }
+    if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        return next.run(req).await;
     }
-    next.run(req).await
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    if let Err(limited) = app.kernel.limits().check_ip(ip) {
+        metrics::counter!("bosun_rate_limited_total", "scope" => limited.scope).increment(1);
+        return ApiError(KernelError::RateLimited(limited)).into_response();
+    }
+    let route = req.extensions().get::<MatchedPath>().map_or(path, |m| m.as_str());
+    let lane = crate::admission::EdgeLane::of(req.method(), route);
+    let Some(place) = app.in_flight.enter(lane) else {
+        return ApiError(KernelError::Overloaded(lane.name())).into_response();
+    };
+    let place = Arc::new(place);
+    req.extensions_mut().insert(place.clone());
+    let response = next.run(req).await;
+    drop(place);
+    response
+}
+
+/// A request that may wait (a long poll) gives its place in flight back before it starts: a
+/// waiting request costs nothing, and agents waiting for work must not crowd out those doing it.
+fn leave_to_wait(place: Option<axum::Extension<Arc<crate::admission::Place>>>, wait: std::time::Duration) {
+    if let Some(axum::Extension(place)) = place
+        && !wait.is_zero()
+    {
+        place.leave();
+    }
 }
 
 impl FromRequestParts<App> for Auth {

@@ -189,9 +189,10 @@ pub enum KernelError {
     MessageBlocked(String),
     #[error("the store is unavailable")]
     Unavailable,
-    /// The writer's queue (for this lane) is full: refused at once instead of waiting.
-    #[error("the server is overloaded ({} writes queued to the limit); retry in a second", .0.name())]
-    Overloaded(bosun_store::Lane),
+    /// A lane (of the writer's queue, or of requests in flight) is full: refused at once
+    /// instead of waiting.
+    #[error("the server is overloaded (its {0} lane is full) and did nothing; retry in a second")]
+    Overloaded(&'static str),
     /// A rate limit refused the request; retry after the given time.
     #[error("too many requests ({} limit); retry in {} s", .0.scope, .0.retry_after.as_secs().max(1))]
     RateLimited(crate::limits::Limited),
@@ -226,7 +227,7 @@ impl From<StoreError> for KernelError {
             // Store conflict texts name SQL columns; commands that expect a conflict say better.
             StoreError::Conflict(_) => KernelError::Conflict("conflicts with an existing record".into()),
             StoreError::Unavailable(_) => KernelError::Unavailable,
-            StoreError::Overloaded(lane) => KernelError::Overloaded(lane),
+            StoreError::Overloaded(lane) => KernelError::Overloaded(lane.name()),
             StoreError::Invalid(detail) => KernelError::Validation(detail),
             other => KernelError::Internal(other.to_string()),
         }
