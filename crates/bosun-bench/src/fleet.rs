@@ -55,13 +55,17 @@ impl Tally {
     }
 }
 
-pub(crate) async fn fleet(
-    bin: &Path,
-    agents: usize,
-    interval: u64,
-    claim_rate: f64,
-    seconds: u64,
-) -> anyhow::Result<()> {
+pub(crate) struct Fleet {
+    pub agents: usize,
+    pub interval: u64,
+    pub claim_rate: f64,
+    pub seconds: u64,
+    /// The server's `max_in_flight` (its default when `None`).
+    pub max_in_flight: Option<usize>,
+}
+
+pub(crate) async fn fleet(bin: &Path, f: Fleet) -> anyhow::Result<()> {
+    let Fleet { agents, interval, claim_rate, seconds, max_in_flight } = f;
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
     // First start: the server makes its tenant, admin key and key secret; then it stops.
@@ -77,9 +81,10 @@ pub(crate) async fn fleet(
     println!("seeded {agents} agents in {:.1} s", seeded.elapsed().as_secs_f64());
 
     // Second start, on the seeded database, with rate limits off (one client address).
+    let in_flight = max_in_flight.map(|n| format!("max_in_flight = {n}\n")).unwrap_or_default();
     std::fs::write(
         dir.path().join("bosun.toml"),
-        "[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n",
+        format!("{in_flight}[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n"),
     )?;
     let (mut child, url) = crate::probe::spawn_serve_with(bin, &data, Some(&dir.path().join("bosun.toml")))?;
     let pid = child.id();
@@ -150,8 +155,9 @@ pub(crate) async fn fleet(
     let hwm = proc_status(pid, "VmHWM:");
     println!(
         "fleet: {agents} agents every {interval} s (offered {hb_rate:.0} heartbeats/s) and {claim_rate} work cycles/s, \
-         {:.1} s",
-        elapsed.as_secs_f64()
+         {:.1} s, max_in_flight {}",
+        elapsed.as_secs_f64(),
+        max_in_flight.map_or("default".into(), |n| n.to_string())
     );
     beats.print("heartbeat", elapsed);
     work.print("work calls", elapsed);

@@ -95,6 +95,9 @@ enum Cmd {
         claim_rate: f64,
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        /// The server's max_in_flight (its default when absent)
+        #[arg(long)]
+        max_in_flight: Option<usize>,
         #[arg(long, default_value = "target/release/bosun")]
         bin: PathBuf,
     },
@@ -179,8 +182,8 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
         Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,
-        Cmd::Fleet { agents, interval, claim_rate, seconds, bin } => {
-            fleet::fleet(&bin, agents, interval, claim_rate, seconds).await
+        Cmd::Fleet { agents, interval, claim_rate, seconds, max_in_flight, bin } => {
+            fleet::fleet(&bin, fleet::Fleet { agents, interval, claim_rate, seconds, max_in_flight }).await
         }
         Cmd::Messages { clients, seconds } => messaging::message_rate(clients, seconds).await,
         Cmd::Fanout { subscribers, rate, seconds } => messaging::fanout(subscribers, rate, seconds).await,

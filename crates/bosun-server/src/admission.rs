@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Requests each lane handles at once by default.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 512;
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 128;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeLane {
