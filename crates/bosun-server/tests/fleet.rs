@@ -221,3 +221,57 @@ async fn requests_in_flight_are_bounded_per_lane() {
     let (s, _) = t.call("POST", "/api/v1/tasks", Some(&dev), Some(json!({"title": "after"}))).await;
     assert_eq!(s, StatusCode::CREATED);
 }
+
+/// Reaping is bounded per tick: 2,500 agents gone silent at once are reaped over three ticks
+/// (at most 1,000 each, one small write at a time), and other writes go through meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reaping_a_crowd_is_bounded_per_tick_and_never_holds_the_writer() {
+    let c = Coord::start().await;
+    let (_, me) = c.call("GET", "/api/v1/whoami", &c.dev, Value::Null).await;
+    let tenant = bosun_core::TenantId::parse(me["tenant"]["id"].as_str().unwrap()).unwrap();
+    let now = bosun_core::Clock::now(&*c.clock);
+    // Fault injection: a crowd written straight into the store (registering 2,500 agents one by
+    // one would only slow the test down).
+    c.t.server
+        .kernel
+        .raw_store()
+        .write(move |w| {
+            for i in 0..2500 {
+                w.create_agent(&bosun_core::model::Agent {
+                    id: bosun_core::AgentId::generate(),
+                    tenant_id: tenant,
+                    name: format!("crowd-{i}"),
+                    kind: "test".into(),
+                    capabilities: vec![],
+                    profile: "worker".into(),
+                    status: bosun_core::agent::AgentStatus::Idle,
+                    metadata: json!({}),
+                    heartbeat_interval: 5,
+                    last_seen_at: now,
+                    created_at: bosun_core::clock::format_micros(now),
+                })?;
+            }
+            Ok::<_, bosun_store::StoreError>(())
+        })
+        .await
+        .unwrap();
+    c.advance(16);
+
+    let kernel = c.t.server.kernel.clone();
+    let ticking = tokio::spawn(async move {
+        let mut reaped = Vec::new();
+        for _ in 0..4 {
+            reaped.push(kernel.tick().await.unwrap().reaped_agents);
+        }
+        reaped
+    });
+    let mut slowest = std::time::Duration::ZERO;
+    for i in 0..20 {
+        let started = std::time::Instant::now();
+        let (s, _) = c.call("POST", "/api/v1/tasks", &c.dev, json!({"title": format!("meanwhile {i}")})).await;
+        assert_eq!(s, StatusCode::CREATED);
+        slowest = slowest.max(started.elapsed());
+    }
+    assert_eq!(ticking.await.unwrap(), [1000, 1000, 500, 0]);
+    assert!(slowest < std::time::Duration::from_secs(2), "a write waited {slowest:?} behind the reaper");
+}
