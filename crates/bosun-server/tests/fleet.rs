@@ -7,6 +7,37 @@ use common::{Coord, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// The writer, held by a job that waits until the test lets it go (fault injection).
+struct Held {
+    release: std::sync::mpsc::Sender<()>,
+    job: tokio::task::JoinHandle<Result<(), bosun_store::StoreError>>,
+}
+
+impl Held {
+    /// Returns once the writer is running the holding job (and its queue is empty).
+    async fn writer(t: &TestServer) -> Held {
+        let (started_tx, started) = std::sync::mpsc::channel::<()>();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let store = t.server.kernel.raw_store().clone();
+        let job = tokio::spawn(async move {
+            store
+                .write(move |_| {
+                    let _ = started_tx.send(());
+                    let _ = released.recv();
+                    Ok::<_, bosun_store::StoreError>(())
+                })
+                .await
+        });
+        tokio::task::spawn_blocking(move || started.recv()).await.unwrap().unwrap();
+        Held { release, job }
+    }
+
+    async fn release(self) {
+        self.release.send(()).unwrap();
+        self.job.await.unwrap().unwrap();
+    }
+}
+
 /// Events on one target, in order.
 fn on<'a>(events: &'a [Value], target: &str) -> Vec<&'a str> {
     let mut mine: Vec<&Value> = events.iter().filter(|e| e["target_id"] == target).collect();
@@ -103,20 +134,7 @@ async fn a_saturated_writer_sheds_new_work_at_once_and_finishes_what_it_took() {
     // Authenticate both keys now, so that nothing below needs the writer before it is released.
     assert_eq!(t.call("GET", "/api/v1/whoami", Some(&agent_key), None).await.0, StatusCode::OK);
 
-    // Hold the writer: a job that waits until the test lets it go (fault injection).
-    let (started_tx, started) = std::sync::mpsc::channel::<()>();
-    let (release, released) = std::sync::mpsc::channel::<()>();
-    let store = t.server.kernel.raw_store().clone();
-    let holder = tokio::spawn(async move {
-        store
-            .write(move |_| {
-                let _ = started_tx.send(());
-                let _ = released.recv();
-                Ok::<_, bosun_store::StoreError>(())
-            })
-            .await
-    });
-    tokio::task::spawn_blocking(move || started.recv()).await.unwrap().unwrap();
+    let held = Held::writer(&t).await;
 
     // SENT submissions at once: QUEUE of them wait, the rest are refused without waiting.
     let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel();
@@ -151,8 +169,7 @@ async fn a_saturated_writer_sheds_new_work_at_once_and_finishes_what_it_took() {
     assert!(refused["result"]["content"][0]["text"].as_str().unwrap().starts_with("overloaded"), "{refused}");
 
     // Let the writer go: the accepted writes and the heartbeat all complete.
-    release.send(()).unwrap();
-    holder.await.unwrap().unwrap();
+    held.release().await;
     for _ in 0..QUEUE {
         let (status, _, body, _) = answers.recv().await.unwrap();
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -176,19 +193,7 @@ async fn requests_in_flight_are_bounded_per_lane() {
     let (_, dev) = t.user_with_key(&t.admin.clone(), "dev", "developer").await;
     assert_eq!(t.call("GET", "/api/v1/whoami", Some(&dev), None).await.0, StatusCode::OK);
 
-    let (started_tx, started) = std::sync::mpsc::channel::<()>();
-    let (release, released) = std::sync::mpsc::channel::<()>();
-    let store = t.server.kernel.raw_store().clone();
-    let holder = tokio::spawn(async move {
-        store
-            .write(move |_| {
-                let _ = started_tx.send(());
-                let _ = released.recv();
-                Ok::<_, bosun_store::StoreError>(())
-            })
-            .await
-    });
-    tokio::task::spawn_blocking(move || started.recv()).await.unwrap().unwrap();
+    let held = Held::writer(&t).await;
 
     let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel();
     for i in 0..SENT {
@@ -211,8 +216,7 @@ async fn requests_in_flight_are_bounded_per_lane() {
     assert_eq!(t.call("GET", "/api/v1/tasks", Some(&dev), None).await.0, StatusCode::OK);
     assert_eq!(t.client.get(t.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
 
-    release.send(()).unwrap();
-    holder.await.unwrap().unwrap();
+    held.release().await;
     for _ in 0..PLACES {
         let (status, body, _) = answers.recv().await.unwrap();
         assert_eq!(status, StatusCode::CREATED, "{body}");
