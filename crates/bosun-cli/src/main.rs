@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use bosun_core::audit::ChainVerifier;
 use clap::{Parser, Subcommand};
 use client::{Client, ClientArgs, say};
@@ -74,6 +74,13 @@ enum Cmd {
     Whoami {
         #[command(flatten)]
         client: ClientArgs,
+    },
+    /// Print the OpenAPI document this binary serves, without a running server
+    #[command(after_help = "Examples:\n  bosun openapi > openapi.json\n  bosun openapi --out sdk/openapi.json")]
+    Openapi {
+        /// Write to this file instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -264,6 +271,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Events(args) => messages::events(args).await,
         Cmd::Mcp(args) => mcp::run(args).await,
+        Cmd::Openapi { out } => {
+            let mut text = serde_json::to_string_pretty(&bosun_server::http::openapi_document())?;
+            text.push('\n');
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?
+                }
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Whoami { client } => {
             let c = Client::new(&client);
             let me = c.get("/api/v1/whoami").await?;

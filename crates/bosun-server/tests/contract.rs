@@ -74,3 +74,29 @@ async fn the_served_document_is_valid_openapi_and_the_server_keeps_to_it() {
         assert!(out.contains(" passed"), "schemathesis as {who} ran no test case:\n{out}");
     }
 }
+
+/// `bosun openapi` prints what the server serves; every operation has an operationId, a summary
+/// and tags, and every request body an example (what the SDK generators and readers rely on).
+#[tokio::test]
+async fn every_operation_is_named_summarised_tagged_and_its_body_exemplified() {
+    let t = TestServer::start().await;
+    let served: serde_json::Value =
+        t.client.get(t.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(served, bosun_server::http::openapi_document(), "the offline document is the served one");
+    let mut ids = std::collections::HashSet::new();
+    let mut operations = 0;
+    for (path, item) in served["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let what = format!("{method} {path}");
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{what}: no operationId"));
+            assert!(ids.insert(id.to_owned()), "{what}: operationId {id} is used twice");
+            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{what}: no summary");
+            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{what}: no tags");
+            if let Some(body) = op.pointer("/requestBody/content/application~1json") {
+                assert!(body.get("example").is_some(), "{what}: the request body has no example");
+            }
+        }
+    }
+    assert!(operations >= 40, "{operations}");
+}

@@ -43,6 +43,13 @@ pub fn complete(doc: &mut Value) {
             let Some(item) = item.as_object_mut() else { continue };
             for (method, op) in item.iter_mut() {
                 complete_operation(path, method, op);
+                if let Some(body) = op.pointer_mut("/requestBody/content/application~1json")
+                    && body.get("example").is_none()
+                    && let Some(name) = body.pointer("/schema/$ref").and_then(Value::as_str)
+                    && let Some(example) = request_example(name.rsplit('/').next().unwrap_or_default())
+                {
+                    body["example"] = example;
+                }
             }
         }
     }
@@ -60,6 +67,37 @@ pub fn complete(doc: &mut Value) {
             }
         }
     }
+}
+
+/// An example of each request body, for people reading the document and for the clients generated
+/// from it (a test checks that every body has one, and the contract fuzzer sends them).
+fn request_example(schema: &str) -> Option<Value> {
+    Some(match schema {
+        "RegisterAgentBody" => json!({"name": "worker-1", "kind": "claude-code", "capabilities": ["rust", "git"],
+            "heartbeat_interval_seconds": 30}),
+        "HeartbeatBody" => json!({"status": "busy"}),
+        "HandoffBody" => json!({"summary": "Parser done; tests for the lexer remain.", "project": "web",
+            "completed": ["parser"], "next_steps": ["lexer tests"], "files": ["src/parser.rs"]}),
+        "LocksBody" => json!({"paths": ["src/parser/**"], "project": "web", "ttl_seconds": 600,
+            "reason": "refactoring the parser"}),
+        "ReleaseBody" => json!({"paths": ["src/parser/**"], "project": "web"}),
+        "RenewBody" => json!({"ttl_seconds": 600}),
+        "SendBody" => json!({"to": ["reviewer-1"], "subject": "Ready for review", "body": "PR #42 is ready.",
+            "importance": "normal"}),
+        "SubmitTaskBody" => json!({"title": "Add rate limiting to /login", "project": "web", "priority": 3,
+            "required_capabilities": ["rust"], "payload": {"issue": 1234}}),
+        "BatchBody" => json!({"tasks": [{"ref": "impl", "title": "Implement the parser"},
+            {"title": "Review the parser", "depends_on": ["impl"]}]}),
+        "ClaimBody" => json!({"project": "web", "scope": ["src/parser/**"], "lease_seconds": 300, "wait_seconds": 10}),
+        "CancelBody" => json!({"reason": "superseded by another approach"}),
+        "CompleteBody" => json!({"fence": 1, "result": {"pr": 42}}),
+        "FailBody" => json!({"fence": 1, "error": "tests fail on CI", "retryable": true}),
+        "TaskHeartbeatBody" => json!({"fence": 1, "lease_seconds": 300}),
+        "CreateTenantBody" => json!({"name": "acme", "admin_name": "alice"}),
+        "CreateUserBody" => json!({"name": "bob", "role": "developer"}),
+        "CreateKeyBody" => json!({"label": "laptop", "enrolment": false}),
+        _ => return None,
+    })
 }
 
 /// A ULID as the server accepts it: 26 Crockford base-32 digits, the first 0–7 (128 bits).

@@ -70,9 +70,20 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Build the whole HTTP application.
-pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle, max_in_flight: usize) -> Router {
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The OpenAPI document the server serves, built without a server (`bosun openapi`).
+pub fn openapi_document() -> Value {
+    document(api().1)
+}
+
+fn document(openapi: utoipa::openapi::OpenApi) -> Value {
+    let mut value: Value = serde_json::to_value(&openapi).expect("the OpenAPI document serializes");
+    contract::complete(&mut value);
+    value
+}
+
+/// Every REST operation, and the document generated from their annotations.
+fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(identity::whoami))
         .routes(routes!(identity::create_tenant, identity::list_tenants))
         .routes(routes!(identity::create_user, identity::list_users))
@@ -105,9 +116,13 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle, max_in_flight: usi
         .routes(routes!(messages::thread))
         .routes(routes!(messages::get_allowlist, messages::put_allowlist))
         .routes(routes!(events::events))
-        .split_for_parts();
-    let mut openapi_value: Value = serde_json::to_value(&openapi).expect("the OpenAPI document serializes");
-    contract::complete(&mut openapi_value);
+        .split_for_parts()
+}
+
+/// Build the whole HTTP application.
+pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle, max_in_flight: usize) -> Router {
+    let (api, openapi) = api();
+    let openapi_value = document(openapi);
     let openapi = openapi_value.to_string();
     let openapi_value = Arc::new(openapi_value);
     let shutdown = kernel.shutdown_token().clone();
