@@ -8,30 +8,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::TestServer;
 use serde_json::json;
-
-/// The virtualenv with the pinned tools, created when missing.
-fn venv() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let venv = std::env::var_os("BOSUN_PY_VENV").map_or_else(|| root.join("target/py-venv"), PathBuf::from);
-    let ready = venv.join("bin/schemathesis").exists() && venv.join("bin/openapi-spec-validator").exists();
-    if !ready {
-        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 runs");
-        assert!(made.success(), "python3 -m venv {}", venv.display());
-        let requirements = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py-requirements.txt");
-        let pip = Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-            .arg(&requirements)
-            .status()
-            .expect("pip runs");
-        assert!(pip.success(), "pip install -r {}", requirements.display());
-    }
-    venv
-}
 
 fn run(cmd: &mut Command) -> (bool, String) {
     let out = cmd.output().expect("the tool runs");
@@ -41,7 +21,7 @@ fn run(cmd: &mut Command) -> (bool, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_served_document_is_valid_openapi_and_the_server_keeps_to_it() {
-    let venv = tokio::task::spawn_blocking(venv).await.unwrap();
+    let venv = tokio::task::spawn_blocking(common::py_venv).await.unwrap();
     // Rate limits off: the fuzzer sends thousands of requests from one address with one key, and
     // 429s (documented everywhere) would leave the logic behind them untested.
     let t = TestServer::start_unlimited().await;

@@ -1,0 +1,103 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .agent_page import AgentPage
+from .agent_registered import AgentRegistered
+from .agent_view import AgentView
+from .agent_view_metadata import AgentViewMetadata
+from .audit_page import AuditPage
+from .audit_page_items_item import AuditPageItemsItem
+from .batch_body import BatchBody
+from .cancel_body import CancelBody
+from .claim_body import ClaimBody
+from .claim_view import ClaimView
+from .complete_body import CompleteBody
+from .create_key_body import CreateKeyBody
+from .create_tenant_body import CreateTenantBody
+from .create_user_body import CreateUserBody
+from .create_user_body_metadata import CreateUserBodyMetadata
+from .fail_body import FailBody
+from .handoff_body import HandoffBody
+from .handoff_list import HandoffList
+from .handoff_view import HandoffView
+from .heartbeat_body import HeartbeatBody
+from .inbox import Inbox
+from .inbox_item import InboxItem
+from .key_view import KeyView
+from .lock_list import LockList
+from .lock_view import LockView
+from .locks_body import LocksBody
+from .message_fields import MessageFields
+from .message_list import MessageList
+from .message_view import MessageView
+from .problem import Problem
+from .problem_conflicts_type_0_item import ProblemConflictsType0Item
+from .recipient_view import RecipientView
+from .register_agent_body import RegisterAgentBody
+from .register_agent_body_metadata import RegisterAgentBodyMetadata
+from .release_body import ReleaseBody
+from .renew_body import RenewBody
+from .send_body import SendBody
+from .submit_task_body import SubmitTaskBody
+from .task_batch import TaskBatch
+from .task_heartbeat_body import TaskHeartbeatBody
+from .task_page import TaskPage
+from .task_view import TaskView
+from .tenant_created import TenantCreated
+from .tenant_list import TenantList
+from .tenant_view import TenantView
+from .user_page import UserPage
+from .user_view import UserView
+from .user_view_metadata import UserViewMetadata
+from .who_am_i import WhoAmI
+
+__all__ = (
+    "AgentPage",
+    "AgentRegistered",
+    "AgentView",
+    "AgentViewMetadata",
+    "AuditPage",
+    "AuditPageItemsItem",
+    "BatchBody",
+    "CancelBody",
+    "ClaimBody",
+    "ClaimView",
+    "CompleteBody",
+    "CreateKeyBody",
+    "CreateTenantBody",
+    "CreateUserBody",
+    "CreateUserBodyMetadata",
+    "FailBody",
+    "HandoffBody",
+    "HandoffList",
+    "HandoffView",
+    "HeartbeatBody",
+    "Inbox",
+    "InboxItem",
+    "KeyView",
+    "LockList",
+    "LocksBody",
+    "LockView",
+    "MessageFields",
+    "MessageList",
+    "MessageView",
+    "Problem",
+    "ProblemConflictsType0Item",
+    "RecipientView",
+    "RegisterAgentBody",
+    "RegisterAgentBodyMetadata",
+    "ReleaseBody",
+    "RenewBody",
+    "SendBody",
+    "SubmitTaskBody",
+    "TaskBatch",
+    "TaskHeartbeatBody",
+    "TaskPage",
+    "TaskView",
+    "TenantCreated",
+    "TenantList",
+    "TenantView",
+    "UserPage",
+    "UserView",
+    "UserViewMetadata",
+    "WhoAmI",
+)
