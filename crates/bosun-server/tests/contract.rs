@@ -10,14 +10,8 @@ mod common;
 
 use std::process::Command;
 
-use common::TestServer;
+use common::{TestServer, run};
 use serde_json::json;
-
-fn run(cmd: &mut Command) -> (bool, String) {
-    let out = cmd.output().expect("the tool runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_served_document_is_valid_openapi_and_the_server_keeps_to_it() {

@@ -9,35 +9,9 @@ use bosun_server::{ServeConfig, Server};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// The repository's root.
-pub fn repo_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The virtualenv with the pinned Python tools (`tests/py-requirements.txt`), made when missing
-/// or incomplete (`.ci/run` makes it first), so `cargo test --workspace` on a fresh machine needs
-/// only Python 3 and PyPI. `BOSUN_PY_VENV` points elsewhere.
-pub fn py_venv() -> std::path::PathBuf {
-    use std::process::Command;
-    static MADE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = MADE.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = std::env::var_os("BOSUN_PY_VENV").map_or_else(|| repo_root().join("target/py-venv"), Into::into);
-    let tools = ["schemathesis", "openapi-spec-validator", "openapi-python-client"];
-    if !tools.iter().all(|t| venv.join("bin").join(t).exists()) {
-        if !venv.join("bin/pip").exists() {
-            let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 runs");
-            assert!(made.success(), "python3 -m venv {}", venv.display());
-        }
-        let requirements = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py-requirements.txt");
-        let pip = Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-            .arg(&requirements)
-            .status()
-            .expect("pip runs");
-        assert!(pip.success(), "pip install -r {}", requirements.display());
-    }
-    venv
-}
+mod tools;
+#[allow(unused_imports)]
+pub use tools::*;
 
 pub struct TestServer {
     pub server: Server,
