@@ -1095,13 +1095,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "name": "worker-1",
+                 *       "kind": "claude-code",
                  *       "capabilities": [
                  *         "rust",
                  *         "git"
                  *       ],
-                 *       "heartbeat_interval_seconds": 30,
-                 *       "kind": "claude-code",
-                 *       "name": "worker-1"
+                 *       "heartbeat_interval_seconds": 30
                  *     }
                  */
                 "application/json": components["schemas"]["RegisterAgentBody"];
@@ -1892,17 +1892,17 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "summary": "Parser done; tests for the lexer remain.",
+                 *       "project": "web",
                  *       "completed": [
                  *         "parser"
-                 *       ],
-                 *       "files": [
-                 *         "src/parser.rs"
                  *       ],
                  *       "next_steps": [
                  *         "lexer tests"
                  *       ],
-                 *       "project": "web",
-                 *       "summary": "Parser done; tests for the lexer remain."
+                 *       "files": [
+                 *         "src/parser.rs"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["HandoffBody"];
@@ -2260,8 +2260,8 @@ export interface operations {
                  *         "src/parser/**"
                  *       ],
                  *       "project": "web",
-                 *       "reason": "refactoring the parser",
-                 *       "ttl_seconds": 600
+                 *       "ttl_seconds": 600,
+                 *       "reason": "refactoring the parser"
                  *     }
                  */
                 "application/json": components["schemas"]["LocksBody"];
@@ -2720,12 +2720,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "body": "PR #42 is ready.",
-                 *       "importance": "normal",
-                 *       "subject": "Ready for review",
                  *       "to": [
                  *         "reviewer-1"
-                 *       ]
+                 *       ],
+                 *       "subject": "Ready for review",
+                 *       "body": "PR #42 is ready.",
+                 *       "importance": "normal"
                  *     }
                  */
                 "application/json": components["schemas"]["SendBody"];
@@ -3241,15 +3241,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "payload": {
-                 *         "issue": 1234
-                 *       },
-                 *       "priority": 3,
+                 *       "title": "Add rate limiting to /login",
                  *       "project": "web",
+                 *       "priority": 3,
                  *       "required_capabilities": [
                  *         "rust"
                  *       ],
-                 *       "title": "Add rate limiting to /login"
+                 *       "payload": {
+                 *         "issue": 1234
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["SubmitTaskBody"];
@@ -3386,10 +3386,10 @@ export interface operations {
                  *           "title": "Implement the parser"
                  *         },
                  *         {
+                 *           "title": "Review the parser",
                  *           "depends_on": [
                  *             "impl"
-                 *           ],
-                 *           "title": "Review the parser"
+                 *           ]
                  *         }
                  *       ]
                  *     }
@@ -3513,11 +3513,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "lease_seconds": 300,
                  *       "project": "web",
                  *       "scope": [
                  *         "src/parser/**"
                  *       ],
+                 *       "lease_seconds": 300,
                  *       "wait_seconds": 10
                  *     }
                  */
@@ -3976,8 +3976,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "error": "tests fail on CI",
                  *       "fence": 1,
+                 *       "error": "tests fail on CI",
                  *       "retryable": true
                  *     }
                  */
@@ -4378,8 +4378,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "admin_name": "alice",
-                 *       "name": "acme"
+                 *       "name": "acme",
+                 *       "admin_name": "alice"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateTenantBody"];
@@ -4773,8 +4773,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "enrolment": false,
-                 *       "label": "laptop"
+                 *       "label": "laptop",
+                 *       "enrolment": false
                  *     }
                  */
                 "application/json": components["schemas"]["CreateKeyBody"];

@@ -326,11 +326,16 @@ pub struct Kernel {
     answers: std::sync::OnceLock<Arc<dyn RenderAnswer>>,
     /// The system tenant, once known (see `system_tenant`).
     system_tenant: std::sync::OnceLock<TenantId>,
+    /// Cedar: Bosun's schema, and the policies that decide (SPEC §5.2; the default set until
+    /// tenants edit theirs).
+    policy: bosun_policy::Bosun,
+    policies: bosun_policy::PolicySet,
 }
 
 impl Kernel {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         let (events, _) = broadcast::channel(4096);
+        let policy = bosun_policy::Bosun::new();
         Self {
             store,
             clock,
@@ -346,6 +351,8 @@ impl Kernel {
             failures: Mutex::default(),
             answers: std::sync::OnceLock::new(),
             system_tenant: std::sync::OnceLock::new(),
+            policies: policy.default_policies(),
+            policy,
         }
     }
 
@@ -535,6 +542,19 @@ impl Kernel {
         Ok(executed)
     }
 
+    /// Why the default policies deny (nothing permitted): what the role table says the action needs.
+    fn default_denial(action: Action, caller: &Caller) -> String {
+        let (name, role) = (action.name(), caller.role());
+        match action.requirement() {
+            Requirement::System => format!("{name} is done by Bosun itself"),
+            Requirement::Role(needed) => format!("{name} requires the {needed} role; you are {role}"),
+            Requirement::UserRole(needed) => format!("{name} requires a user with the {needed} role"),
+            Requirement::Agent => format!("{name} is done by agents, with an agent's API key"),
+            Requirement::SystemAdmin => format!("{name} requires an admin of the system tenant"),
+            Requirement::AdminOrSelf => format!("{name} requires a tenant admin, or acting on your own record"),
+        }
+    }
+
     /// Effects outside the store that follow a committed event.
     fn after_commit(&self, event: &Committed) {
         let revoked_key = event.action == Action::KeyRevoke;
@@ -557,26 +577,58 @@ impl Kernel {
         let action = cmd.action();
         let role = caller.role();
         let is_user = matches!(caller.principal, Principal::User { .. });
-        let is_system = matches!(caller.principal, Principal::System);
-        let deny = |why: String| Err(KernelError::Forbidden(why));
         if caller.enrolment && action != Action::AgentRegister {
-            return deny(format!("{} is refused: an enrolment key may only register an agent", action.name()));
+            return Err(KernelError::Forbidden(format!(
+                "{} is refused: an enrolment key may only register an agent",
+                action.name()
+            )));
         }
-        match action.requirement() {
-            _ if is_system => Ok(()),
-            Requirement::System => deny(format!("{} is done by Bosun itself", action.name())),
-            Requirement::Role(needed) if role >= needed => Ok(()),
-            Requirement::Role(needed) => deny(format!("{} requires the {needed} role; you are {role}", action.name())),
-            Requirement::UserRole(needed) if is_user && role >= needed => Ok(()),
-            Requirement::UserRole(needed) => deny(format!("{} requires a user with the {needed} role", action.name())),
-            Requirement::Agent if caller.agent_id().is_some() => Ok(()),
-            Requirement::Agent => deny(format!("{} is done by agents, with an agent's API key", action.name())),
-            Requirement::SystemAdmin if caller.system_tenant && role == Role::Admin && is_user => Ok(()),
-            Requirement::SystemAdmin => deny(format!("{} requires an admin of the system tenant", action.name())),
-            Requirement::AdminOrSelf if is_user && role == Role::Admin => Ok(()),
-            Requirement::AdminOrSelf => dispatch::authorize_self(self, caller, cmd).await,
-        }?;
+        if matches!(caller.principal, Principal::System) {
+            return dispatch::authorize_facts(self, caller, cmd).await;
+        }
+        // "On its own record" is a fact only the store knows; it is established first and handed
+        // to the policies, which decide.
+        let own = match action.requirement() {
+            Requirement::AdminOrSelf if !(is_user && role == Role::Admin) => {
+                Some(dispatch::authorize_self(self, caller, cmd).await)
+            }
+            _ => None,
+        };
+        let decision = self.decide(caller, action, matches!(own, Some(Ok(()))));
+        if !decision.allowed {
+            if let Some(Err(own)) = own {
+                return Err(own); // says which record is not the caller's
+            }
+            let why = decision.explain().unwrap_or_else(|| Self::default_denial(action, caller));
+            return Err(KernelError::Forbidden(why));
+        }
         dispatch::authorize_facts(self, caller, cmd).await
+    }
+
+    /// Cedar's decision on `action` by `caller` in its tenant, under the tenant's policies.
+    fn decide(&self, caller: &Caller, action: Action, on_self: bool) -> bosun_policy::Decision {
+        let tenant = caller.tenant.to_string();
+        let (id, label) = match &caller.principal {
+            Principal::User { id, role, .. } => (id.to_string(), role.as_str().to_owned()),
+            Principal::Agent { id, name } => (id.to_string(), name.clone()),
+            Principal::System => (String::new(), String::new()),
+        };
+        let principal = match &caller.principal {
+            Principal::User { role, .. } => bosun_policy::Principal::User {
+                id: &id,
+                role: &label,
+                rank: Role::ALL.iter().position(|r| r == role).unwrap_or(0) as i64,
+            },
+            _ => bosun_policy::Principal::Agent { id: &id, name: &label },
+        };
+        let query = bosun_policy::Query {
+            principal,
+            action: action.name(),
+            tenant: &tenant,
+            system_tenant: caller.system_tenant,
+            on_self,
+        };
+        self.policy.decide(&self.policies, &query)
     }
 
     /// Authenticate a presented `Authorization` header. Failures are audited, but not one row

@@ -1,0 +1,341 @@
+//! Authorization decided by Cedar policies (SPEC §5.2).
+//!
+//! A [`PolicySet`] is a set of Cedar policies validated (strict mode) against Bosun's schema
+//! (`bosun.cedarschema`): every policy carries an `@id` (named in decisions and in the audit log)
+//! and may carry a `@reason` (what a person reads when it decides). [`PolicySet::default`] is
+//! SPEC §5.1's roles (`default.cedar`), what a tenant that never edits its policies gets.
+//!
+//! Decisions **fail closed**: Cedar skips a policy whose evaluation errors and decides on the
+//! rest, which could let a `permit` through when the `forbid` meant to stop it failed to
+//! evaluate; here any evaluation error, any request the schema refuses (an unknown action, a
+//! principal the action does not apply to) and any entity that does not fit the schema is a deny,
+//! with the errors in the decision.
+//!
+//! This crate knows nothing of the kernel or the store: the kernel builds a [`Query`] from the
+//! caller and the facts it established, and asks.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use cedar_policy::{
+    Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName, EntityUid, PolicyId,
+    Request, RestrictedExpression, Schema, ValidationMode, Validator,
+};
+
+/// Bosun's entities and actions.
+pub const SCHEMA: &str = include_str!("bosun.cedarschema");
+/// SPEC §5.1's roles as policies.
+pub const DEFAULT_POLICIES: &str = include_str!("default.cedar");
+
+/// A policy text refused: it does not parse, lacks `@id`s, or does not fit the schema. The
+/// message is Cedar's (or ours), for the person who wrote the policy.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+/// The schema, parsed once.
+pub struct Bosun {
+    schema: Schema,
+    authorizer: Authorizer,
+}
+
+impl Bosun {
+    pub fn new() -> Bosun {
+        let (schema, _warnings) = Schema::from_cedarschema_str(SCHEMA).expect("Bosun's own schema parses");
+        Bosun { schema, authorizer: Authorizer::new() }
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Parse and validate a policy text: every policy needs a unique `@id`, and the set must pass
+    /// Cedar's strict validation against the schema.
+    pub fn parse(&self, text: &str) -> Result<PolicySet, Invalid> {
+        let parsed = cedar_policy::PolicySet::from_str(text).map_err(|e| Invalid(format!("{e}")))?;
+        let mut set = cedar_policy::PolicySet::new();
+        let mut reasons = HashMap::new();
+        for policy in parsed.policies() {
+            let Some(id) = policy.annotation("id") else {
+                return Err(Invalid(format!(
+                    "every policy needs an @id(\"…\") annotation (the one starting `{}` has none)",
+                    first_line(&policy.to_string())
+                )));
+            };
+            if let Some(reason) = policy.annotation("reason") {
+                reasons.insert(id.to_owned(), reason.to_owned());
+            }
+            set.add(policy.new_id(PolicyId::new(id)))
+                .map_err(|_| Invalid(format!("two policies have the @id \"{id}\"")))?;
+        }
+        if parsed.templates().next().is_some() {
+            return Err(Invalid("policy templates are not supported; write the policy out".into()));
+        }
+        let validated = Validator::new(self.schema.clone()).validate(&set, ValidationMode::Strict);
+        if !validated.validation_passed() {
+            let errors: Vec<String> = validated.validation_errors().map(|e| format!("{e}")).collect();
+            return Err(Invalid(format!("the policy does not fit Bosun's schema: {}", errors.join("; "))));
+        }
+        Ok(PolicySet { set, reasons, text: text.to_owned() })
+    }
+
+    /// The default policy set (SPEC §5.1's roles).
+    pub fn default_policies(&self) -> PolicySet {
+        self.parse(DEFAULT_POLICIES).expect("the default policies fit the schema")
+    }
+
+    /// Decide `query` under `policies`. Fails closed (see the crate docs).
+    pub fn decide(&self, policies: &PolicySet, query: &Query<'_>) -> Decision {
+        let built = (|| -> Result<(Request, Entities), String> {
+            let tenant = uid("Tenant", query.tenant)?;
+            let mut entities = vec![
+                Entity::new(
+                    tenant.clone(),
+                    HashMap::from([("system".into(), RestrictedExpression::new_bool(query.system_tenant))]),
+                    HashSet::new(),
+                )
+                .map_err(|e| e.to_string())?,
+            ];
+            let principal = match &query.principal {
+                Principal::User { id, role, rank } => {
+                    let user = uid("User", id)?;
+                    let attrs = HashMap::from([
+                        ("role".into(), RestrictedExpression::new_string((*role).to_owned())),
+                        ("rank".into(), RestrictedExpression::new_long(*rank)),
+                    ]);
+                    entities.push(
+                        Entity::new(user.clone(), attrs, HashSet::from([tenant.clone()])).map_err(|e| e.to_string())?,
+                    );
+                    user
+                }
+                Principal::Agent { id, name } => {
+                    let agent = uid("Agent", id)?;
+                    let attrs = HashMap::from([("name".into(), RestrictedExpression::new_string((*name).to_owned()))]);
+                    entities.push(
+                        Entity::new(agent.clone(), attrs, HashSet::from([tenant.clone()]))
+                            .map_err(|e| e.to_string())?,
+                    );
+                    agent
+                }
+            };
+            let action = uid("Action", query.action)?;
+            let context = Context::from_pairs([("on_self".into(), RestrictedExpression::new_bool(query.on_self))])
+                .map_err(|e| e.to_string())?;
+            let request = Request::new(principal, action, tenant, context, Some(&self.schema))
+                .map_err(|e| format!("the request does not fit the schema: {e}"))?;
+            let entities = Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            Ok((request, entities))
+        })();
+        let (request, entities) = match built {
+            Ok(built) => built,
+            Err(error) => return Decision { allowed: false, determining: vec![], errors: vec![error] },
+        };
+        let response = self.authorizer.is_authorized(&request, &policies.set, &entities);
+        let errors: Vec<String> = response.diagnostics().errors().map(|e| e.to_string()).collect();
+        let determining = response
+            .diagnostics()
+            .reason()
+            .map(|id| {
+                let id = id.to_string();
+                let reason = policies.reasons.get(&id).cloned();
+                Determining { id, reason }
+            })
+            .collect();
+        Decision { allowed: response.decision() == CedarDecision::Allow && errors.is_empty(), determining, errors }
+    }
+}
+
+impl Default for Bosun {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
+    let name = EntityTypeName::from_str(&format!("Bosun::{kind}")).map_err(|e| e.to_string())?;
+    Ok(EntityUid::from_type_name_and_id(name, EntityId::new(id)))
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('@'))
+        .unwrap_or("")
+        .chars()
+        .take(60)
+        .collect()
+}
+
+/// A validated set of policies, with the text it came from.
+#[derive(Clone, Debug)]
+pub struct PolicySet {
+    set: cedar_policy::PolicySet,
+    /// `@reason` by policy id.
+    reasons: HashMap<String, String>,
+    text: String,
+}
+
+impl PolicySet {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The Cedar policy set (ids are the `@id`s).
+    pub fn cedar(&self) -> &cedar_policy::PolicySet {
+        &self.set
+    }
+
+    pub fn len(&self) -> usize {
+        self.set.policies().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Who asks.
+#[derive(Clone, Debug)]
+pub enum Principal<'a> {
+    /// `rank`: viewer 0, developer 1, approver 2, admin 3.
+    User {
+        id: &'a str,
+        role: &'a str,
+        rank: i64,
+    },
+    Agent {
+        id: &'a str,
+        name: &'a str,
+    },
+}
+
+/// One question: may this principal do this action in its tenant?
+#[derive(Clone, Debug)]
+pub struct Query<'a> {
+    pub principal: Principal<'a>,
+    /// The action's audit name, e.g. `task.claimed`.
+    pub action: &'a str,
+    pub tenant: &'a str,
+    pub system_tenant: bool,
+    /// The command acts on the principal's own record.
+    pub on_self: bool,
+}
+
+/// The answer, with what decided it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    /// The policies that decided: the permits that allowed, or the forbids that denied (none
+    /// when nothing permitted: Cedar's default deny).
+    pub determining: Vec<Determining>,
+    /// Why the decision is a deny whatever the policies say (fail closed).
+    pub errors: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Determining {
+    pub id: String,
+    pub reason: Option<String>,
+}
+
+impl Decision {
+    /// One line for a denial: the forbidding policies' reasons, or the errors.
+    pub fn explain(&self) -> Option<String> {
+        if self.allowed {
+            return None;
+        }
+        if !self.errors.is_empty() {
+            return Some(format!(
+                "denied because the policies could not be evaluated (fail closed): {}",
+                self.errors.join("; ")
+            ));
+        }
+        let named: Vec<String> = self
+            .determining
+            .iter()
+            .map(|d| match &d.reason {
+                Some(reason) => format!("{reason} (policy {})", d.id),
+                None => format!("policy {}", d.id),
+            })
+            .collect();
+        (!named.is_empty()).then(|| named.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user<'a>(role: &'a str, rank: i64) -> Principal<'a> {
+        Principal::User { id: "01U", role, rank }
+    }
+
+    fn ask<'a>(principal: Principal<'a>, action: &'a str) -> Query<'a> {
+        Query { principal, action, tenant: "01T", system_tenant: false, on_self: false }
+    }
+
+    #[test]
+    fn the_default_policies_are_the_roles() {
+        let bosun = Bosun::new();
+        let defaults = bosun.default_policies();
+        let agent = Principal::Agent { id: "01A", name: "a" };
+        let allowed = |q: Query<'_>| bosun.decide(&defaults, &q).allowed;
+        assert!(allowed(ask(user("developer", 1), "task.submitted")));
+        assert!(!allowed(ask(user("viewer", 0), "task.submitted")));
+        assert!(!allowed(ask(user("developer", 1), "user.created")));
+        assert!(allowed(ask(user("admin", 3), "user.created")));
+        assert!(allowed(ask(agent.clone(), "task.claimed")));
+        assert!(!allowed(ask(user("admin", 3), "task.claimed")), "claiming is for agents");
+        assert!(!allowed(ask(agent.clone(), "task.retried")), "retrying is for users");
+        assert!(!allowed(ask(user("admin", 3), "tenant.created")), "only in the system tenant");
+        assert!(allowed(Query { system_tenant: true, ..ask(user("admin", 3), "tenant.created") }));
+        assert!(allowed(Query { on_self: true, ..ask(agent, "key.created") }));
+        let d = bosun.decide(&defaults, &ask(user("admin", 3), "user.created"));
+        assert_eq!(d.determining.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["admins-run-the-tenant"]);
+    }
+
+    #[test]
+    fn unknown_actions_and_evaluation_errors_deny() {
+        let bosun = Bosun::new();
+        let d = bosun.decide(&bosun.default_policies(), &ask(user("admin", 3), "task.teleported"));
+        assert!(!d.allowed && !d.errors.is_empty(), "{d:?}");
+        // A permit that holds, and a forbid that overflows at evaluation: Cedar alone would
+        // allow (it skips the erroring forbid); Bosun denies.
+        let set = bosun
+            .parse(
+                r#"@id("p") permit(principal, action, resource);
+                   @id("f") @reason("never") forbid(principal is Bosun::User, action, resource)
+                     when { principal.rank * 9223372036854775807 > 1 };"#,
+            )
+            .unwrap();
+        let d = bosun.decide(&set, &ask(user("admin", 3), "task.submitted"));
+        assert!(!d.allowed, "{d:?}");
+        assert!(d.errors.iter().any(|e| e.contains("overflow")), "{d:?}");
+        assert!(d.explain().unwrap().contains("fail closed"));
+    }
+
+    #[test]
+    fn invalid_policies_are_refused_with_a_reason() {
+        let bosun = Bosun::new();
+        let no_id = bosun.parse("permit(principal, action, resource);").unwrap_err();
+        assert!(no_id.0.contains("@id"), "{no_id}");
+        let off_schema =
+            bosun.parse(r#"@id("x") permit(principal is Bosun::Agent, action, resource) when { principal.rank > 1 };"#);
+        assert!(off_schema.unwrap_err().0.contains("schema"));
+        let twice = bosun
+            .parse(r#"@id("x") permit(principal, action, resource); @id("x") forbid(principal, action, resource);"#);
+        assert!(twice.unwrap_err().0.contains("two policies"));
+        assert!(bosun.parse("permit(").is_err());
+    }
+
+    #[test]
+    fn a_forbid_explains_the_denial() {
+        let bosun = Bosun::new();
+        let text = format!(
+            "{DEFAULT_POLICIES}\n@id(\"no-claims-on-fridays\") @reason(\"claims are paused\") forbid(principal, action == Bosun::Action::\"task.claimed\", resource);"
+        );
+        let set = bosun.parse(&text).unwrap();
+        let d = bosun.decide(&set, &ask(Principal::Agent { id: "01A", name: "a" }, "task.claimed"));
+        assert!(!d.allowed);
+        assert_eq!(d.explain().unwrap(), "claims are paused (policy no-claims-on-fridays)");
+    }
+}
