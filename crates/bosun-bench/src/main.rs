@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 mod fleet;
+mod policy;
 mod mcp;
 mod messaging;
 mod probe;
@@ -163,6 +164,13 @@ enum Cmd {
         nodelay: bool,
     },
     /// Time `bosun serve` to ready on an existing database, and its idle RSS
+    /// Issue 10: a Cedar decision in-process with N policies (pre-parsed, and parsed per call)
+    Policy {
+        #[arg(long, default_value_t = 100)]
+        policies: usize,
+        #[arg(long, default_value_t = 200_000)]
+        iterations: usize,
+    },
     Startup {
         #[arg(long, default_value = "target/release/bosun")]
         bin: PathBuf,
@@ -179,6 +187,7 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Verify { events, db } => verify(events, &db).await,
         Cmd::AuditQuery { db, runs } => audit_query(&db, runs).await,
         Cmd::Startup { bin, runs } => startup(&bin, runs).await,
+        Cmd::Policy { policies, iterations } => policy::decisions(policies, iterations),
         Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
         Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,

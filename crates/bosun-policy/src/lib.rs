@@ -18,8 +18,8 @@ use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName, EntityUid, PolicyId,
-    Request, RestrictedExpression, Schema, ValidationMode, Validator,
+    ActionConstraint, Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName,
+    EntityUid, PolicyId, Request, RestrictedExpression, Schema, ValidationMode, Validator,
 };
 
 /// Bosun's entities and actions.
@@ -76,7 +76,32 @@ impl Bosun {
             let errors: Vec<String> = validated.validation_errors().map(|e| format!("{e}")).collect();
             return Err(Invalid(format!("the policy does not fit Bosun's schema: {}", errors.join("; "))));
         }
-        Ok(PolicySet { set, reasons, text: text.to_owned() })
+        let by_action = self.index(&set);
+        Ok(PolicySet { set, by_action, reasons, text: text.to_owned() })
+    }
+
+    /// For each action of the schema, the policies whose action scope can match it. A policy
+    /// whose scope excludes an action can neither be satisfied nor err for it (the scope is
+    /// checked before the condition), so deciding on the subset is deciding on the set — the
+    /// differential test holds it to that — and a decision costs what the relevant policies
+    /// cost, not all of them. (Bosun's schema has no action groups: `in` is list membership.)
+    fn index(&self, set: &cedar_policy::PolicySet) -> HashMap<String, cedar_policy::PolicySet> {
+        let mut by_action = HashMap::new();
+        for action in self.schema.actions() {
+            let mut subset = cedar_policy::PolicySet::new();
+            for policy in set.policies() {
+                let applies = match policy.action_constraint() {
+                    ActionConstraint::Any => true,
+                    ActionConstraint::Eq(uid) => &uid == action,
+                    ActionConstraint::In(uids) => uids.contains(action),
+                };
+                if applies {
+                    subset.add(policy.clone()).expect("ids are unique in the whole set");
+                }
+            }
+            by_action.insert(action.id().unescaped().to_owned(), subset);
+        }
+        by_action
     }
 
     /// The default policy set (SPEC §5.1's roles).
@@ -130,7 +155,9 @@ impl Bosun {
             Ok(built) => built,
             Err(error) => return Decision { allowed: false, determining: vec![], errors: vec![error] },
         };
-        let response = self.authorizer.is_authorized(&request, &policies.set, &entities);
+        // The request passed the schema, so its action is one of the schema's: indexed.
+        let relevant = policies.by_action.get(query.action).unwrap_or(&policies.set);
+        let response = self.authorizer.is_authorized(&request, relevant, &entities);
         let errors: Vec<String> = response.diagnostics().errors().map(|e| e.to_string()).collect();
         let determining = response
             .diagnostics()
@@ -169,6 +196,8 @@ fn first_line(text: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct PolicySet {
     set: cedar_policy::PolicySet,
+    /// The policies that can apply, by action name (see `Bosun::index`).
+    by_action: HashMap<String, cedar_policy::PolicySet>,
     /// `@reason` by policy id.
     reasons: HashMap<String, String>,
     text: String,
