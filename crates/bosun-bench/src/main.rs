@@ -17,9 +17,9 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 mod fleet;
-mod policy;
 mod mcp;
 mod messaging;
+mod policy;
 mod probe;
 
 #[derive(Parser)]

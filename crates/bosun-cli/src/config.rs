@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, and a [rate_limits] table
+    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, and a [rate_limits] table
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -38,6 +38,8 @@ struct FileConfig {
     writer_queue: Option<usize>,
     /// Requests each edge lane handles at once before answering 503 `overloaded`.
     max_in_flight: Option<usize>,
+    /// Cedar policies replacing the default set (docs/GOVERNANCE.md).
+    policy_file: Option<PathBuf>,
     #[serde(default)]
     rate_limits: bosun_server::limits::RateLimits,
 }
@@ -79,12 +81,20 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
     if file.max_in_flight == Some(0) {
         return Err(ConfigError("max_in_flight: must be at least 1".into()));
     }
+    let policies = match &file.policy_file {
+        None => None,
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| ConfigError(format!("policy_file: cannot read {}: {e}", path.display())))?,
+        ),
+    };
     let defaults = ServeConfig::new(bind, data_dir);
     let serve = ServeConfig {
         database_url: args.database_url.or(file.database_url),
         rate_limits: file.rate_limits,
         writer_queue: file.writer_queue.unwrap_or(defaults.writer_queue),
         max_in_flight: file.max_in_flight.unwrap_or(defaults.max_in_flight),
+        policies,
         ..defaults
     };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;

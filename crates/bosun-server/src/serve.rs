@@ -31,6 +31,9 @@ pub struct ServeConfig {
     /// Requests each edge lane (liveness, read, work) handles at once before refusing with 503
     /// `overloaded` (`admission`).
     pub max_in_flight: usize,
+    /// Cedar policies for every tenant instead of the default set (the config's `policy_file`);
+    /// refused at start when they do not fit the schema.
+    pub policies: Option<String>,
 }
 
 impl ServeConfig {
@@ -44,6 +47,7 @@ impl ServeConfig {
             rate_limits: crate::limits::RateLimits::default(),
             writer_queue: bosun_store::DEFAULT_WRITER_QUEUE,
             max_in_flight: crate::admission::DEFAULT_MAX_IN_FLIGHT,
+            policies: None,
         }
     }
 }
@@ -141,7 +145,11 @@ impl Server {
         create_private_dir(&config.data_dir)?;
         let secret = crate::auth::KeySecret::load_or_create(&config.data_dir.join("key.secret"))
             .map_err(|e| StartError::Io(format!("data_dir: {e}")))?;
-        let kernel = Arc::new(Kernel::new(store, clock).with_key_secret(secret).with_rate_limits(&config.rate_limits));
+        let mut kernel = Kernel::new(store, clock).with_key_secret(secret).with_rate_limits(&config.rate_limits);
+        if let Some(text) = &config.policies {
+            kernel = kernel.with_policies(text).map_err(|e| StartError::Config(format!("policy_file: {e}")))?;
+        }
+        let kernel = Arc::new(kernel);
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {
             write_secret(&config.data_dir.join("admin.key"), key)?;

@@ -217,7 +217,7 @@ impl Kernel {
         let is_user = matches!(caller.principal, Principal::User { .. });
         if !(caller.system_tenant && caller.role() == Role::Admin && is_user) {
             let reason = "listing tenants requires an admin of the system tenant";
-            self.audit_denial(caller, ctx, Action::TenantList, None, reason).await;
+            self.audit_denial(caller, ctx, Action::TenantList, None, reason, &[]).await;
             return Err(KernelError::Forbidden(reason.into()));
         }
         Ok(self.store.read(|r| r.list_tenants()).await?)

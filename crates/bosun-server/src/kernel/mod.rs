@@ -234,6 +234,19 @@ impl From<StoreError> for KernelError {
     }
 }
 
+/// A refusal, with the policies that decided it (none for Cedar's default deny and for the
+/// kernel's own checks).
+struct Refused {
+    error: KernelError,
+    policies: Vec<String>,
+}
+
+impl From<KernelError> for Refused {
+    fn from(error: KernelError) -> Self {
+        Refused { error, policies: Vec::new() }
+    }
+}
+
 /// What a command did, for its answer and its audit event.
 pub(crate) struct Applied {
     action: Action,
@@ -363,6 +376,12 @@ impl Kernel {
         self
     }
 
+    /// Decide with these Cedar policies instead of the default set.
+    pub fn with_policies(mut self, text: &str) -> Result<Self, bosun_policy::Invalid> {
+        self.policies = self.policy.parse(text)?;
+        Ok(self)
+    }
+
     pub fn with_rate_limits(mut self, limits: &crate::limits::RateLimits) -> Self {
         self.limits = crate::limits::Limiter::new(limits);
         self
@@ -452,11 +471,12 @@ impl Kernel {
     /// Run a command for a caller. See the module docs for the pipeline.
     pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Answer, KernelError> {
         cmd.validate()?;
-        if let Err(denied) = self.authorize(caller, &cmd).await {
-            if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &denied {
-                self.audit_denial(caller, ctx, cmd.action(), dispatch::target_of(&cmd), reason).await;
+        if let Err(Refused { error, policies }) = self.authorize(caller, &cmd).await {
+            if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &error {
+                let target = dispatch::target_of(&cmd);
+                self.audit_denial(caller, ctx, cmd.action(), target, reason, &policies).await;
             }
-            return Err(denied);
+            return Err(error);
         }
         // Only an idempotent request needs its canonical hash.
         let request_hash = ctx.fingerprint.clone().unwrap_or_default();
@@ -573,7 +593,7 @@ impl Kernel {
     }
 
     /// Roles first (the table in core), then the facts a rule depends on.
-    async fn authorize(&self, caller: &Caller, cmd: &Command) -> Result<(), KernelError> {
+    async fn authorize(&self, caller: &Caller, cmd: &Command) -> Result<(), Refused> {
         let action = cmd.action();
         let role = caller.role();
         let is_user = matches!(caller.principal, Principal::User { .. });
@@ -581,10 +601,11 @@ impl Kernel {
             return Err(KernelError::Forbidden(format!(
                 "{} is refused: an enrolment key may only register an agent",
                 action.name()
-            )));
+            ))
+            .into());
         }
         if matches!(caller.principal, Principal::System) {
-            return dispatch::authorize_facts(self, caller, cmd).await;
+            return Ok(dispatch::authorize_facts(self, caller, cmd).await?);
         }
         // "On its own record" is a fact only the store knows; it is established first and handed
         // to the policies, which decide.
@@ -597,12 +618,13 @@ impl Kernel {
         let decision = self.decide(caller, action, matches!(own, Some(Ok(()))));
         if !decision.allowed {
             if let Some(Err(own)) = own {
-                return Err(own); // says which record is not the caller's
+                return Err(own.into()); // says which record is not the caller's
             }
             let why = decision.explain().unwrap_or_else(|| Self::default_denial(action, caller));
-            return Err(KernelError::Forbidden(why));
+            let policies = decision.determining.into_iter().map(|d| d.id).collect();
+            return Err(Refused { error: KernelError::Forbidden(why), policies });
         }
-        dispatch::authorize_facts(self, caller, cmd).await
+        Ok(dispatch::authorize_facts(self, caller, cmd).await?)
     }
 
     /// Cedar's decision on `action` by `caller` in its tenant, under the tenant's policies.
@@ -742,7 +764,7 @@ impl Kernel {
     /// Refuse (and audit) an enrolment key used for anything but registering an agent.
     async fn refuse_enrolment(&self, caller: &Caller, ctx: &RequestCtx, what: &str) -> KernelError {
         let reason = format!("an enrolment key may only register an agent, not {what}");
-        self.audit_denial(caller, ctx, Action::EnrolmentMisuse, None, &reason).await;
+        self.audit_denial(caller, ctx, Action::EnrolmentMisuse, None, &reason, &[]).await;
         KernelError::Forbidden(reason)
     }
 
@@ -753,6 +775,7 @@ impl Kernel {
         action: Action,
         target: Option<(&str, String)>,
         reason: &str,
+        policies: &[String],
     ) {
         let (actor_type, actor_id, actor_name) = caller.actor();
         let draft = AuditDraft {
@@ -766,7 +789,12 @@ impl Kernel {
             project: None,
             outcome: AuditOutcome::Denied,
             severity: Severity::Warning,
-            details: json!({ "reason": reason }),
+            // The policies that forbade it, when policies (not the default deny) decided.
+            details: if policies.is_empty() {
+                json!({ "reason": reason })
+            } else {
+                json!({ "reason": reason, "policies": policies })
+            },
             ip: ctx.ip.clone(),
             user_agent: ctx.user_agent.clone(),
             correlation_id: ctx.correlation_id.clone(),
