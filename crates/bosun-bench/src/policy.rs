@@ -49,7 +49,7 @@ pub(crate) fn decisions(policies: usize, iterations: usize) -> anyhow::Result<()
     let text = policy_text(policies);
     let set = bosun.parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let ask = |i: usize| Query {
-        principal: if i % 2 == 0 {
+        principal: if i.is_multiple_of(2) {
             Principal::Agent { id: "01JAGENT", name: "worker-1" }
         } else {
             Principal::User { id: "01JUSER", role: "developer", rank: 1 }
