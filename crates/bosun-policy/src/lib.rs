@@ -16,11 +16,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use cedar_policy::{
     ActionConstraint, Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName,
     EntityUid, PolicyId, Request, RestrictedExpression, Schema, ValidationMode, Validator,
 };
+
+/// Decisions remembered per policy set (least recently used forgotten first).
+const DECISIONS_REMEMBERED: usize = 50_000;
 
 /// Bosun's entities and actions.
 pub const SCHEMA: &str = include_str!("bosun.cedarschema");
@@ -77,7 +81,8 @@ impl Bosun {
             return Err(Invalid(format!("the policy does not fit Bosun's schema: {}", errors.join("; "))));
         }
         let by_action = self.index(&set);
-        Ok(PolicySet { set, by_action, reasons, text: text.to_owned() })
+        let decided = Arc::new(Mutex::new(hashlink::LruCache::new(DECISIONS_REMEMBERED)));
+        Ok(PolicySet { set, by_action, reasons, text: text.to_owned(), decided })
     }
 
     /// For each action of the schema, the policies whose action scope can match it. A policy
@@ -110,7 +115,33 @@ impl Bosun {
     }
 
     /// Decide `query` under `policies`. Fails closed (see the crate docs).
+    ///
+    /// Decisions are remembered per policy set: a decision is a function of the set and the
+    /// query alone (the entities are built from the query: the principal's id, role or name, the
+    /// action, the tenant and the facts), and a set never changes — editing policies makes a new
+    /// set, with an empty memory. So a remembered decision can never outlive a change.
     pub fn decide(&self, policies: &PolicySet, query: &Query<'_>) -> Decision {
+        let key = query.key();
+        if let Some(known) = policies.decided.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return known.clone();
+        }
+        let decision = self.decide_checked(policies, query, false);
+        policies.decided.lock().unwrap_or_else(|e| e.into_inner()).insert(key, decision.clone());
+        decision
+    }
+
+    /// `decide`, optionally validating the request and entities against the schema. The
+    /// entities and request are built here from a `Query`, so they fit the schema by
+    /// construction (every action applies to users and agents in their tenant, with the same
+    /// context): checking that on every decision cost ~10 µs, so it is done by a test over
+    /// every action and principal kind instead, and an action the schema does not know is
+    /// refused by name.
+    fn decide_checked(&self, policies: &PolicySet, query: &Query<'_>, validate: bool) -> Decision {
+        let Some(relevant) = policies.by_action.get(query.action) else {
+            let error = format!("`{}` is not an action of Bosun's schema", query.action);
+            return Decision { allowed: false, determining: vec![], errors: vec![error] };
+        };
+        let schema = validate.then_some(&self.schema);
         let built = (|| -> Result<(Request, Entities), String> {
             let tenant = uid("Tenant", query.tenant)?;
             let mut entities = vec![
@@ -146,20 +177,18 @@ impl Bosun {
             let action = uid("Action", query.action)?;
             let context = Context::from_pairs([("on_self".into(), RestrictedExpression::new_bool(query.on_self))])
                 .map_err(|e| e.to_string())?;
-            let request = Request::new(principal, action, tenant, context, Some(&self.schema))
+            let request = Request::new(principal, action, tenant, context, schema)
                 .map_err(|e| format!("the request does not fit the schema: {e}"))?;
-            let entities = Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            let entities = Entities::from_entities(entities, schema).map_err(|e| e.to_string())?;
             Ok((request, entities))
         })();
         let (request, entities) = match built {
             Ok(built) => built,
             Err(error) => return Decision { allowed: false, determining: vec![], errors: vec![error] },
         };
-        // The request passed the schema, so its action is one of the schema's: indexed.
-        let relevant = policies.by_action.get(query.action).unwrap_or(&policies.set);
         let response = self.authorizer.is_authorized(&request, relevant, &entities);
         let errors: Vec<String> = response.diagnostics().errors().map(|e| e.to_string()).collect();
-        let determining = response
+        let mut determining: Vec<Determining> = response
             .diagnostics()
             .reason()
             .map(|id| {
@@ -168,6 +197,7 @@ impl Bosun {
                 Determining { id, reason }
             })
             .collect();
+        determining.sort_by(|a, b| a.id.cmp(&b.id)); // Cedar's order is a set's: made stable
         Decision { allowed: response.decision() == CedarDecision::Allow && errors.is_empty(), determining, errors }
     }
 }
@@ -201,6 +231,8 @@ pub struct PolicySet {
     /// `@reason` by policy id.
     reasons: HashMap<String, String>,
     text: String,
+    /// Decisions made under this set, by query (see `Bosun::decide`).
+    decided: Arc<Mutex<hashlink::LruCache<String, Decision>>>,
 }
 
 impl PolicySet {
@@ -247,6 +279,20 @@ pub struct Query<'a> {
     pub system_tenant: bool,
     /// The command acts on the principal's own record.
     pub on_self: bool,
+}
+
+impl Query<'_> {
+    /// Everything a decision depends on besides the policies, as one string.
+    fn key(&self) -> String {
+        let (kind, id, label, rank) = match &self.principal {
+            Principal::User { id, role, rank } => ('U', *id, *role, *rank),
+            Principal::Agent { id, name } => ('A', *id, *name, 0),
+        };
+        format!(
+            "{kind}\u{1f}{id}\u{1f}{label}\u{1f}{rank}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.action, self.tenant, self.system_tenant, self.on_self
+        )
+    }
 }
 
 /// The answer, with what decided it.
@@ -320,6 +366,26 @@ mod tests {
         assert!(allowed(Query { on_self: true, ..ask(agent, "key.created") }));
         let d = bosun.decide(&defaults, &ask(user("admin", 3), "user.created"));
         assert_eq!(d.determining.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["admins-run-the-tenant"]);
+    }
+
+    /// What `decide` builds fits the schema for every action and both kinds of principal (so it
+    /// need not be checked on every decision), and deciding with the check gives the same answer.
+    #[test]
+    fn every_query_fits_the_schema() {
+        let bosun = Bosun::new();
+        let defaults = bosun.default_policies();
+        let actions: Vec<String> = defaults.by_action.keys().cloned().collect();
+        assert!(actions.len() >= 20, "{actions:?}");
+        for action in &actions {
+            for principal in [user("admin", 3), user("viewer", 0), Principal::Agent { id: "01A", name: "a" }] {
+                for (system_tenant, on_self) in [(false, false), (true, true)] {
+                    let q = Query { principal: principal.clone(), action, tenant: "01T", system_tenant, on_self };
+                    let checked = bosun.decide_checked(&defaults, &q, true);
+                    assert!(checked.errors.is_empty(), "{action}: {checked:?}");
+                    assert_eq!(checked, bosun.decide(&defaults, &q), "{action}");
+                }
+            }
+        }
     }
 
     #[test]
