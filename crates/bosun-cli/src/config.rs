@@ -155,6 +155,19 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_file_is_read_or_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = dir.path().join("p.cedar");
+        std::fs::write(&policies, "// nothing permitted\n").unwrap();
+        let (_d, path) = write(&format!("policy_file = {:?}\n", policies.display().to_string()));
+        let r = resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap();
+        assert_eq!(r.serve.policies.as_deref(), Some("// nothing permitted\n"));
+        let (_d, path) = write("policy_file = \"/nonexistent/p.cedar\"\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("policy_file: cannot read /nonexistent/p.cedar"), "{}", err.0);
+    }
+
+    #[test]
     fn bad_values_name_their_key() {
         let err = resolve(ServeArgs { bind: Some("nowhere".into()), ..Default::default() }).err().unwrap();
         assert!(err.0.starts_with("bind: `nowhere`"), "{}", err.0);
