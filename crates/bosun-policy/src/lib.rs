@@ -249,6 +249,11 @@ impl PolicySet {
         self.set.policies().count()
     }
 
+    /// The policies' ids.
+    pub fn ids(&self) -> Vec<String> {
+        self.set.policies().map(|p| p.id().to_string()).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -109,6 +109,45 @@ pub struct TenantList {
     pub items: Vec<TenantView>,
 }
 
+/// The ids of a valid policy set, in order.
+#[derive(Serialize, ToSchema)]
+pub struct PolicyIds {
+    pub policies: Vec<String>,
+}
+
+/// A policy that decided.
+#[derive(Serialize, ToSchema)]
+pub struct PolicyRef {
+    pub id: String,
+    /// Its `@reason`, when it has one.
+    pub reason: Option<String>,
+}
+
+/// A dry-run decision.
+#[derive(Serialize, ToSchema)]
+pub struct AuthorizeView {
+    pub allowed: bool,
+    /// The policies that decided: the permits that allowed, or the forbids that denied (empty
+    /// when nothing permitted).
+    pub policies: Vec<PolicyRef>,
+    /// For a denial: why, in one line.
+    pub reason: Option<String>,
+    /// Why the decision is a deny whatever the policies say (fail closed): an unknown action,
+    /// an evaluation error.
+    pub errors: Vec<String>,
+}
+
+impl From<&bosun_policy::Decision> for AuthorizeView {
+    fn from(d: &bosun_policy::Decision) -> Self {
+        AuthorizeView {
+            allowed: d.allowed,
+            policies: d.determining.iter().map(|p| PolicyRef { id: p.id.clone(), reason: p.reason.clone() }).collect(),
+            reason: d.explain(),
+            errors: d.errors.clone(),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct WhoAmI {
     pub tenant: TenantView,

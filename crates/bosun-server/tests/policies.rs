@@ -61,3 +61,51 @@ async fn a_policy_file_off_the_schema_stops_the_server_at_start() {
     let text = e.to_string();
     assert!(text.starts_with("policy_file:") && text.contains("schema"), "{text}");
 }
+
+/// The dry run answers what the policies decide for another principal, and which policies
+/// decided; validation refuses a policy off the schema with the validator's message.
+#[tokio::test]
+async fn the_dry_run_and_validation_explain_decisions_without_acting() {
+    let policies = with(
+        r#"@id("no-claims") @reason("claims are paused for the release")
+           forbid(principal is Bosun::Agent, action == Bosun::Action::"task.claimed", resource);"#,
+    );
+    let t = TestServer::start_configured(|c| bosun_server::ServeConfig { policies: Some(policies), ..c }).await;
+    let (dev_id, dev) = t.user_with_key(&t.admin.clone(), "dev", "developer").await;
+    let (_, reg) = t.call("POST", "/api/v1/agents", Some(&dev), Some(json!({"name": "paused"}))).await;
+    let agent = reg["agent"]["id"].as_str().unwrap().to_owned();
+    let before = t.audit(&t.admin, "").await.len();
+
+    let ask = |kind: &str, id: &str, action: &str| json!({"principal": {"type": kind, "id": id}, "action": action});
+    let (s, d) = t.call("POST", "/api/v1/authorize", Some(&t.admin), Some(ask("agent", &agent, "task.claimed"))).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["allowed"], false);
+    assert_eq!(d["policies"], json!([{"id": "no-claims", "reason": "claims are paused for the release"}]));
+    assert_eq!(d["reason"], "claims are paused for the release (policy no-claims)");
+    let (_, d) =
+        t.call("POST", "/api/v1/authorize", Some(&t.admin), Some(ask("user", &dev_id, "task.submitted"))).await;
+    assert_eq!(
+        (d["allowed"].as_bool(), d["policies"][0]["id"].as_str()),
+        (Some(true), Some("developers-do-work")),
+        "{d}"
+    );
+    let (_, d) =
+        t.call("POST", "/api/v1/authorize", Some(&t.admin), Some(ask("user", &dev_id, "task.teleported"))).await;
+    assert_eq!(d["allowed"], false);
+    assert!(d["errors"][0].as_str().unwrap().contains("not an action"), "{d}");
+    // Only tenant admins may ask about others; an unknown principal is 404.
+    let (s, _) = t.call("POST", "/api/v1/authorize", Some(&dev), Some(ask("agent", &agent, "task.claimed"))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let nobody = ask("agent", "01JBX8Z6Q4N2W7RS5KJ3M9V0TA", "task.claimed");
+    assert_eq!(t.call("POST", "/api/v1/authorize", Some(&t.admin), Some(nobody)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.audit(&t.admin, "").await.len(), before, "a dry run changes and audits nothing");
+
+    let (s, v) =
+        t.call("POST", "/api/v1/policies/validate", Some(&dev), Some(json!({"policies": DEFAULT_POLICIES}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["policies"].as_array().unwrap().len(), 6);
+    let typo = r#"@id("typo") permit(principal is Bosun::Agent, action, resource) when { principal.rnak > 1 };"#;
+    let (s, v) = t.call("POST", "/api/v1/policies/validate", Some(&dev), Some(json!({"policies": typo}))).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")), "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("rnak"), "{v}");
+}

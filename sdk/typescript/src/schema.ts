@@ -95,6 +95,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run: what this tenant's policies decide for a user or agent doing an action, and which
+         *     policies decided. Tenant admins only; nothing is changed or audited.
+         */
+        post: operations["authorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -318,6 +338,26 @@ export interface paths {
         put?: never;
         /** Mark a message read (a recipient). */
         post: operations["read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Cedar policies against Bosun's schema (strict mode); nothing is stored. 422 with the
+         *     validator's message when they do not fit.
+         */
+        post: operations["validate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -602,6 +642,29 @@ export interface components {
              */
             next_cursor?: number | null;
         };
+        AuthorizeBody: {
+            /** @description The action's audit name, e.g. `task.claimed` (an unknown action is denied). */
+            action: string;
+            /** @description Whether the action would be on the principal's own record (its own keys). */
+            on_self?: boolean;
+            principal: components["schemas"]["SubjectBody"];
+        };
+        /** @description A dry-run decision. */
+        AuthorizeView: {
+            allowed: boolean;
+            /**
+             * @description Why the decision is a deny whatever the policies say (fail closed): an unknown action,
+             *     an evaluation error.
+             */
+            errors: string[];
+            /**
+             * @description The policies that decided: the permits that allowed, or the forbids that denied (empty
+             *     when nothing permitted).
+             */
+            policies: components["schemas"]["PolicyRef"][];
+            /** @description For a denial: why, in one line. */
+            reason?: string | null;
+        };
         BatchBody: {
             /**
              * @description Up to 1000 tasks; `depends_on` may name `ref`s within the batch. A cycle is refused (422
@@ -799,6 +862,16 @@ export interface components {
         MessageView: components["schemas"]["MessageFields"] & {
             recipients: components["schemas"]["RecipientView"][];
         };
+        /** @description The ids of a valid policy set, in order. */
+        PolicyIds: {
+            policies: string[];
+        };
+        /** @description A policy that decided. */
+        PolicyRef: {
+            id: string;
+            /** @description Its `@reason`, when it has one. */
+            reason?: string | null;
+        };
         /** @description An RFC 9457 problem document, the body of every error. */
         Problem: {
             /** @description Stable machine code: validation_failed, not_found, conflict, unauthenticated, forbidden, … */
@@ -881,6 +954,13 @@ export interface components {
             /** @description task_handoff, status_update, data_request, data_response, escalation, notification, chat. */
             type?: string;
         };
+        SubjectBody: {
+            /** @description The user's or agent's id. */
+            id: string;
+            type: components["schemas"]["SubjectType"];
+        };
+        /** @enum {string} */
+        SubjectType: "user" | "agent";
         SubmitTaskBody: {
             deadline_at?: string | null;
             /** @description Task ids (or, in a batch, refs) that must succeed first. */
@@ -992,6 +1072,10 @@ export interface components {
              */
             role: string;
             tenant_id: string;
+        };
+        ValidatePoliciesBody: {
+            /** @description Cedar policies; every policy needs a unique `@id("…")` and may have a `@reason("…")`. */
+            policies: string;
         };
         WhoAmI: {
             id?: string | null;
@@ -1695,6 +1779,132 @@ export interface operations {
             };
             /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    authorize: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "principal": {
+                 *         "type": "agent",
+                 *         "id": "01JBX8Z6Q4N2W7RS5KJ3M9V0TA"
+                 *       },
+                 *       "action": "task.claimed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthorizeBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3126,6 +3336,128 @@ export interface operations {
                 };
             };
             /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "policies": "@id(\"no-claims\") @reason(\"claims are paused\")\nforbid(principal, action == Bosun::Action::\"task.claimed\", resource);"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ValidatePoliciesBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyIds"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -96,6 +96,12 @@ fn request_example(schema: &str) -> Option<Value> {
         "CreateTenantBody" => json!({"name": "acme", "admin_name": "alice"}),
         "CreateUserBody" => json!({"name": "bob", "role": "developer"}),
         "CreateKeyBody" => json!({"label": "laptop", "enrolment": false}),
+        "ValidatePoliciesBody" => {
+            json!({"policies": "@id(\"no-claims\") @reason(\"claims are paused\")\nforbid(principal, action == Bosun::Action::\"task.claimed\", resource);"})
+        }
+        "AuthorizeBody" => {
+            json!({"principal": {"type": "agent", "id": "01JBX8Z6Q4N2W7RS5KJ3M9V0TA"}, "action": "task.claimed"})
+        }
         _ => return None,
     })
 }

@@ -9,6 +9,7 @@ mod direct;
 pub mod events;
 mod identity;
 mod messages;
+mod policy;
 pub mod render;
 
 use std::net::SocketAddr;
@@ -115,6 +116,8 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::thread))
         .routes(routes!(messages::get_allowlist, messages::put_allowlist))
+        .routes(routes!(policy::validate))
+        .routes(routes!(policy::authorize))
         .routes(routes!(events::events))
         .split_for_parts()
 }

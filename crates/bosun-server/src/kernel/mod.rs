@@ -15,6 +15,7 @@ mod identity;
 mod locks;
 mod messages;
 mod outcome;
+mod policy;
 mod scheduler;
 pub mod streams;
 
@@ -35,6 +36,7 @@ pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTa
 pub use locks::{AcquireLocks, Conflict};
 pub use messages::{FetchInbox, SendMessage};
 pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
+pub use policy::Subject;
 pub use scheduler::TickReport;
 
 pub use crate::auth::KeySecret;
@@ -615,7 +617,7 @@ impl Kernel {
             }
             _ => None,
         };
-        let decision = self.decide(caller, action, matches!(own, Some(Ok(()))));
+        let decision = self.decide(caller, action.name(), matches!(own, Some(Ok(()))));
         if !decision.allowed {
             if let Some(Err(own)) = own {
                 return Err(own.into()); // says which record is not the caller's
@@ -627,8 +629,9 @@ impl Kernel {
         Ok(dispatch::authorize_facts(self, caller, cmd).await?)
     }
 
-    /// Cedar's decision on `action` by `caller` in its tenant, under the tenant's policies.
-    fn decide(&self, caller: &Caller, action: Action, on_self: bool) -> bosun_policy::Decision {
+    /// Cedar's decision on `action` (its audit name) by `caller` in its tenant, under the
+    /// tenant's policies.
+    fn decide(&self, caller: &Caller, action: &str, on_self: bool) -> bosun_policy::Decision {
         let tenant = caller.tenant.to_string();
         let (id, label) = match &caller.principal {
             Principal::User { id, role, .. } => (id.to_string(), role.as_str().to_owned()),
@@ -643,13 +646,8 @@ impl Kernel {
             },
             _ => bosun_policy::Principal::Agent { id: &id, name: &label },
         };
-        let query = bosun_policy::Query {
-            principal,
-            action: action.name(),
-            tenant: &tenant,
-            system_tenant: caller.system_tenant,
-            on_self,
-        };
+        let query =
+            bosun_policy::Query { principal, action, tenant: &tenant, system_tenant: caller.system_tenant, on_self };
         self.policy.decide(&self.policies, &query)
     }
 

@@ -6,6 +6,8 @@ from .agent_view import AgentView
 from .agent_view_metadata import AgentViewMetadata
 from .audit_page import AuditPage
 from .audit_page_items_item import AuditPageItemsItem
+from .authorize_body import AuthorizeBody
+from .authorize_view import AuthorizeView
 from .batch_body import BatchBody
 from .cancel_body import CancelBody
 from .claim_body import ClaimBody
@@ -29,6 +31,8 @@ from .locks_body import LocksBody
 from .message_fields import MessageFields
 from .message_list import MessageList
 from .message_view import MessageView
+from .policy_ids import PolicyIds
+from .policy_ref import PolicyRef
 from .problem import Problem
 from .problem_conflicts_type_0_item import ProblemConflictsType0Item
 from .recipient_view import RecipientView
@@ -37,6 +41,8 @@ from .register_agent_body_metadata import RegisterAgentBodyMetadata
 from .release_body import ReleaseBody
 from .renew_body import RenewBody
 from .send_body import SendBody
+from .subject_body import SubjectBody
+from .subject_type import SubjectType
 from .submit_task_body import SubmitTaskBody
 from .task_batch import TaskBatch
 from .task_heartbeat_body import TaskHeartbeatBody
@@ -48,6 +54,7 @@ from .tenant_view import TenantView
 from .user_page import UserPage
 from .user_view import UserView
 from .user_view_metadata import UserViewMetadata
+from .validate_policies_body import ValidatePoliciesBody
 from .who_am_i import WhoAmI
 
 __all__ = (
@@ -57,6 +64,8 @@ __all__ = (
     "AgentViewMetadata",
     "AuditPage",
     "AuditPageItemsItem",
+    "AuthorizeBody",
+    "AuthorizeView",
     "BatchBody",
     "CancelBody",
     "ClaimBody",
@@ -80,6 +89,8 @@ __all__ = (
     "MessageFields",
     "MessageList",
     "MessageView",
+    "PolicyIds",
+    "PolicyRef",
     "Problem",
     "ProblemConflictsType0Item",
     "RecipientView",
@@ -88,6 +99,8 @@ __all__ = (
     "ReleaseBody",
     "RenewBody",
     "SendBody",
+    "SubjectBody",
+    "SubjectType",
     "SubmitTaskBody",
     "TaskBatch",
     "TaskHeartbeatBody",
@@ -99,5 +112,6 @@ __all__ = (
     "UserPage",
     "UserView",
     "UserViewMetadata",
+    "ValidatePoliciesBody",
     "WhoAmI",
 )
