@@ -98,6 +98,16 @@ async fn the_dry_run_and_validation_explain_decisions_without_acting() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let nobody = ask("agent", "01JBX8Z6Q4N2W7RS5KJ3M9V0TA", "task.claimed");
     assert_eq!(t.call("POST", "/api/v1/authorize", Some(&t.admin), Some(nobody)).await.0, StatusCode::NOT_FOUND);
+    // Anyone may ask about itself: the agent learns that its claims are paused, over REST and MCP.
+    let agent_key = reg["key"]["key"].as_str().unwrap().to_owned();
+    let (s, d) = t.call("POST", "/api/v1/authorize", Some(&agent_key), Some(json!({"action": "task.claimed"}))).await;
+    assert_eq!((s, d["allowed"].as_bool()), (StatusCode::OK, Some(false)), "{d}");
+    let (_, d) = t.call("POST", "/api/v1/authorize", Some(&agent_key), Some(json!({"action": "lock.acquired"}))).await;
+    assert_eq!(d["allowed"], true, "{d}");
+    let mcp = common::RawMcp { client: t.client.clone(), url: t.url("/mcp?tools=worker") };
+    let session = mcp.open(&agent_key).await;
+    let (_, answer) = mcp.tool(&agent_key, &session, "check_policy", json!({"action": "task.claimed"})).await;
+    assert_eq!(answer["result"]["structuredContent"]["reason"], "claims are paused for the release (policy no-claims)");
     assert_eq!(t.audit(&t.admin, "").await.len(), before, "a dry run changes and audits nothing");
 
     let (s, v) =

@@ -105,8 +105,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Dry run: what this tenant's policies decide for a user or agent doing an action, and which
-         *     policies decided. Tenant admins only; nothing is changed or audited.
+         * Dry run: what this tenant's policies decide for a principal doing an action, and which
+         *     policies decided — for the caller itself, or (tenant admins) any user or agent of the tenant.
+         *     Nothing is changed or audited.
          */
         post: operations["authorize"];
         delete?: never;
@@ -647,7 +648,7 @@ export interface components {
             action: string;
             /** @description Whether the action would be on the principal's own record (its own keys). */
             on_self?: boolean;
-            principal: components["schemas"]["SubjectBody"];
+            principal?: components["schemas"]["SubjectBody"] | null;
         };
         /** @description A dry-run decision. */
         AuthorizeView: {

@@ -9,7 +9,7 @@ use axum::http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, audit, coord, identity, messages};
+use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, audit, coord, identity, messages, policy};
 use crate::kernel::{KernelError, Purpose, RequestCtx};
 use crate::mcp::{ApiRequest, ApiResponse, Backend, BoxFuture};
 
@@ -99,6 +99,7 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::POST, ["messages", id, "ack"]) => messages::ack(app, auth, segment(id)?).await,
         (Method::GET, ["threads", id]) => messages::thread(app, auth, segment(id)?).await,
         (Method::GET, ["messages", "search"]) => messages::search(app, auth, query(q)?).await,
+        (Method::POST, ["authorize"]) => policy::authorize(app, auth, body(b)?).await,
         (Method::GET, ["audit"]) => {
             let ApiQuery(params) = query(q)?;
             audit::audit_page(&app.0, &auth, params).await

@@ -47,7 +47,10 @@ pub struct SubjectBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizeBody {
-    pub principal: SubjectBody,
+    /// Whose decision: a user or agent of the tenant (tenant admins only), or, when absent, the
+    /// caller's own.
+    #[serde(default)]
+    pub principal: Option<SubjectBody>,
     /// The action's audit name, e.g. `task.claimed` (an unknown action is denied).
     #[schema(max_length = 128)]
     pub action: String,
@@ -56,8 +59,9 @@ pub struct AuthorizeBody {
     pub on_self: bool,
 }
 
-/// Dry run: what this tenant's policies decide for a user or agent doing an action, and which
-/// policies decided. Tenant admins only; nothing is changed or audited.
+/// Dry run: what this tenant's policies decide for a principal doing an action, and which
+/// policies decided — for the caller itself, or (tenant admins) any user or agent of the tenant.
+/// Nothing is changed or audited.
 #[utoipa::path(post, path = "/api/v1/authorize", tag = "policies", request_body = AuthorizeBody,
     responses((status = 200, body = AuthorizeView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
@@ -65,9 +69,14 @@ pub async fn authorize(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<A
     if b.action.len() > 128 {
         return Err(ApiError(KernelError::Validation("`action` is limited to 128 characters".into())));
     }
-    let subject = match b.principal.kind {
-        SubjectType::User => Subject::User(parse_id("principal.id", &b.principal.id, UserId::parse)?),
-        SubjectType::Agent => Subject::Agent(parse_id("principal.id", &b.principal.id, AgentId::parse)?),
+    let subject = match &b.principal {
+        None => None,
+        Some(SubjectBody { kind: SubjectType::User, id }) => {
+            Some(Subject::User(parse_id("principal.id", id, UserId::parse)?))
+        }
+        Some(SubjectBody { kind: SubjectType::Agent, id }) => {
+            Some(Subject::Agent(parse_id("principal.id", id, AgentId::parse)?))
+        }
     };
     let decision = app.kernel.dry_run(&auth.caller, subject, &b.action, b.on_self).await?;
     Ok(Reply::json(&AuthorizeView::from(&decision)))

@@ -26,15 +26,19 @@ impl Kernel {
         Ok(set.ids())
     }
 
-    /// What the tenant's policies decide for `subject` doing `action` (an action's audit name,
-    /// e.g. `task.claimed`). Tenant admins only: it shows what another principal may do.
+    /// What the tenant's policies decide for `subject` (the caller itself when `None`) doing
+    /// `action` (an action's audit name, e.g. `task.claimed`). Asking about another principal is
+    /// for tenant admins: it shows what someone else may do.
     pub async fn dry_run(
         &self,
         caller: &Caller,
-        subject: Subject,
+        subject: Option<Subject>,
         action: &str,
         on_self: bool,
     ) -> Result<bosun_policy::Decision, KernelError> {
+        let Some(subject) = subject else {
+            return Ok(self.decide(caller, action, on_self));
+        };
         if !matches!(caller.principal, Principal::User { role: Role::Admin, .. }) {
             return Err(KernelError::Forbidden("the authorization dry run requires a tenant admin".into()));
         }

@@ -120,6 +120,15 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              unsure which agent you are. Example: whoami {}"
         ),
         tool!(
+            "check_policy",
+            POST,
+            "/api/v1/authorize",
+            [W, O, P],
+            "Ask before acting: would the tenant's policies allow you this action, and which policy decides? \
+             Nothing is done or recorded. The action is its audit name (task.claimed, lock.acquired, message.sent, \
+             …). Example: check_policy {\"action\": \"lock.acquired\"}"
+        ),
+        tool!(
             "register_agent",
             POST,
             "/api/v1/agents",

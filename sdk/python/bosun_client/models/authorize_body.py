@@ -27,13 +27,13 @@ class AuthorizeBody:
     """ 
         Attributes:
             action (str): The action's audit name, e.g. `task.claimed` (an unknown action is denied).
-            principal (SubjectBody):
             on_self (bool | Unset): Whether the action would be on the principal's own record (its own keys).
+            principal (None | SubjectBody | Unset):
      """
 
     action: str
-    principal: SubjectBody
     on_self: bool | Unset = UNSET
+    principal: None | SubjectBody | Unset = UNSET
 
 
 
@@ -43,19 +43,26 @@ class AuthorizeBody:
         from ..models.subject_body import SubjectBody # noqa: PLC0415
         action = self.action
 
-        principal = self.principal.to_dict()
-
         on_self = self.on_self
+
+        principal: dict[str, Any] | None | Unset
+        if isinstance(self.principal, Unset):
+            principal = UNSET
+        elif isinstance(self.principal, SubjectBody):
+            principal = self.principal.to_dict()
+        else:
+            principal = self.principal
 
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
             "action": action,
-            "principal": principal,
         })
         if on_self is not UNSET:
             field_dict["on_self"] = on_self
+        if principal is not UNSET:
+            field_dict["principal"] = principal
 
         return field_dict
 
@@ -67,17 +74,32 @@ class AuthorizeBody:
         d = dict(src_dict)
         action = d.pop("action")
 
-        principal = SubjectBody.from_dict(d.pop("principal"))
-
-
-
-
         on_self = d.pop("on_self", UNSET)
+
+        def _parse_principal(data: object) -> None | SubjectBody | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                principal_type_0 = SubjectBody.from_dict(data)
+
+
+
+                return principal_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SubjectBody | Unset, data)
+
+        principal = _parse_principal(d.pop("principal", UNSET))
+
 
         authorize_body = cls(
             action=action,
-            principal=principal,
             on_self=on_self,
+            principal=principal,
         )
 
         return authorize_body

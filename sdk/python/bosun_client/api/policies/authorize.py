@@ -146,8 +146,9 @@ def sync_detailed(
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[AuthorizeView | Problem]:
-    """ Dry run: what this tenant's policies decide for a user or agent doing an action, and which
-    policies decided. Tenant admins only; nothing is changed or audited.
+    """ Dry run: what this tenant's policies decide for a principal doing an action, and which
+    policies decided — for the caller itself, or (tenant admins) any user or agent of the tenant.
+    Nothing is changed or audited.
 
     Args:
         idempotency_key (str | Unset):
@@ -181,8 +182,9 @@ def sync(
     idempotency_key: str | Unset = UNSET,
 
 ) -> AuthorizeView | Problem | None:
-    """ Dry run: what this tenant's policies decide for a user or agent doing an action, and which
-    policies decided. Tenant admins only; nothing is changed or audited.
+    """ Dry run: what this tenant's policies decide for a principal doing an action, and which
+    policies decided — for the caller itself, or (tenant admins) any user or agent of the tenant.
+    Nothing is changed or audited.
 
     Args:
         idempotency_key (str | Unset):
@@ -211,8 +213,9 @@ async def asyncio_detailed(
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[AuthorizeView | Problem]:
-    """ Dry run: what this tenant's policies decide for a user or agent doing an action, and which
-    policies decided. Tenant admins only; nothing is changed or audited.
+    """ Dry run: what this tenant's policies decide for a principal doing an action, and which
+    policies decided — for the caller itself, or (tenant admins) any user or agent of the tenant.
+    Nothing is changed or audited.
 
     Args:
         idempotency_key (str | Unset):
@@ -246,8 +249,9 @@ async def asyncio(
     idempotency_key: str | Unset = UNSET,
 
 ) -> AuthorizeView | Problem | None:
-    """ Dry run: what this tenant's policies decide for a user or agent doing an action, and which
-    policies decided. Tenant admins only; nothing is changed or audited.
+    """ Dry run: what this tenant's policies decide for a principal doing an action, and which
+    policies decided — for the caller itself, or (tenant admins) any user or agent of the tenant.
+    Nothing is changed or audited.
 
     Args:
         idempotency_key (str | Unset):
