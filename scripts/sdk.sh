@@ -28,7 +28,8 @@ mkdir -p "$work/out/typescript/src"
 cp "$doc" "$work/out/openapi.json"
 "$venv/bin/openapi-python-client" generate --path "$doc" --config "$root/sdk/python-config.yaml" \
   --output-path "$work/out/python" >/dev/null
-cp "$root/sdk/helpers/python/helpers.py" "$work/out/python/bosun_client/helpers.py"
+# The hand-written helpers live in the package itself; regeneration keeps them.
+cp "$sdk/python/bosun_client/helpers.py" "$work/out/python/bosun_client/helpers.py"
 "$root/sdk/typescript/node_modules/.bin/openapi-typescript" "$doc" -o "$work/out/typescript/src/schema.ts" \
   >/dev/null 2>&1
 

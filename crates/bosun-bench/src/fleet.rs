@@ -14,7 +14,7 @@ use bosun_store::sqlite::{SqliteOptions, SqliteStore};
 use serde_json::{Value, json};
 
 use crate::percentiles;
-use crate::probe::{cpu_seconds, proc_status, spawn_serve};
+use crate::probe::{cpu_seconds, proc_status, spawn_serve, stop_serve};
 
 /// What one kind of request did.
 #[derive(Default)]
@@ -69,24 +69,20 @@ pub(crate) async fn fleet(bin: &Path, f: Fleet) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
     // First start: the server makes its tenant, admin key and key secret; then it stops.
-    let (mut child, url) = spawn_serve(bin, &data)?;
+    let (child, url) = spawn_serve(bin, &data)?;
     let admin = std::fs::read_to_string(data.join("admin.key"))?.trim().to_owned();
     let http = reqwest::Client::builder().pool_max_idle_per_host(1024).timeout(Duration::from_secs(60)).build()?;
     let me: Value = http.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await?.json().await?;
     let tenant = TenantId::parse(me["tenant"]["id"].as_str().unwrap_or_default()).expect("tenant id");
-    std::process::Command::new("kill").arg("-TERM").arg(child.id().to_string()).status()?;
-    child.wait()?;
+    stop_serve(child)?;
     let seeded = Instant::now();
     let fleet = seed(&data, tenant, agents, interval).await?;
     println!("seeded {agents} agents in {:.1} s", seeded.elapsed().as_secs_f64());
 
     // Second start, on the seeded database, with rate limits off (one client address).
     let in_flight = max_in_flight.map(|n| format!("max_in_flight = {n}\n")).unwrap_or_default();
-    std::fs::write(
-        dir.path().join("bosun.toml"),
-        format!("{in_flight}[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n"),
-    )?;
-    let (mut child, url) = crate::probe::spawn_serve_with(bin, &data, Some(&dir.path().join("bosun.toml")))?;
+    std::fs::write(dir.path().join("bosun.toml"), format!("{in_flight}{}", crate::probe::UNLIMITED))?;
+    let (child, url) = crate::probe::spawn_serve_with(bin, &data, Some(&dir.path().join("bosun.toml")))?;
     let pid = child.id();
     let rss_idle = proc_status(pid, "VmRSS:");
     let fleet = Arc::new(fleet);
@@ -169,9 +165,7 @@ pub(crate) async fn fleet(bin: &Path, f: Fleet) -> anyhow::Result<()> {
         hwm / 1024,
         rss_end / 1024
     );
-    std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
-    child.wait()?;
-    Ok(())
+    stop_serve(child)
 }
 
 /// One work cycle by agent `n`: submit, claim, complete, and a message to the next agent. Each

@@ -435,7 +435,7 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
     let mut rss_kb = 0u64;
     for run in 0..=runs {
         let started = Instant::now();
-        let (mut child, url) = probe::spawn_serve(bin, dir.path())?;
+        let (child, url) = probe::spawn_serve(bin, dir.path())?;
         loop {
             if client.get(format!("{url}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
                 break;
@@ -450,8 +450,7 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_secs(2)).await; // idle, then measure
             rss_kb = probe::proc_status(child.id(), "VmRSS:");
         }
-        std::process::Command::new("kill").arg("-TERM").arg(child.id().to_string()).status()?;
-        child.wait()?;
+        probe::stop_serve(child)?;
     }
     println!("serve ready on an existing database, spawn to /readyz 200 ({runs} runs): ms {}", percentiles(lat));
     println!("idle RSS after ready + 2 s: {:.1} MB", rss_kb as f64 / 1024.0);

@@ -133,30 +133,10 @@ pub(crate) async fn mcp_cpu(bin: &std::path::Path, sessions: usize, seconds: u64
 
     let dir = tempfile::tempdir()?;
     let config = dir.path().join("bosun.toml");
-    std::fs::write(&config, "[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n")?;
+    std::fs::write(&config, crate::probe::UNLIMITED)?;
     let data = dir.path().join("data");
-    let mut child = std::process::Command::new(bin)
-        .args(["serve", "--bind", "127.0.0.1:0", "--config"])
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .env("BOSUN_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
+    let (child, url) = crate::probe::spawn_serve_with(bin, &data, Some(&config))?;
     let pid = child.id();
-    let stdout = child.stdout.take().expect("piped");
-    let url = {
-        use std::io::BufRead;
-        let mut url = String::new();
-        for line in std::io::BufReader::new(stdout).lines() {
-            if let Some(u) = line?.strip_prefix("Bosun listening on ") {
-                url = u.trim().to_owned();
-                break;
-            }
-        }
-        url
-    };
     let admin = std::fs::read_to_string(data.join("admin.key"))?.trim().to_owned();
     let http = reqwest::Client::builder().pool_max_idle_per_host(sessions).build()?;
     let names: Vec<String> = (0..sessions).map(|i| format!("rest-{i}")).collect();
@@ -274,9 +254,7 @@ pub(crate) async fn mcp_cpu(bin: &std::path::Path, sessions: usize, seconds: u64
         100.0 * (mcp_calls as f64 / mcp_elapsed) / (rest_calls as f64 / rest_elapsed),
         100.0 * per_call(mcp_cpu, mcp_calls) / per_call(rest_cpu, rest_calls)
     );
-    std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
-    child.wait()?;
-    Ok(())
+    crate::probe::stop_serve(child)
 }
 
 /// rmcp's default client turns connection reuse off (a pooled connection whose SSE answer was

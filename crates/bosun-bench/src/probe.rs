@@ -153,10 +153,20 @@ pub(crate) fn spawn_serve_with(
     Ok((child, url))
 }
 
+/// A config file's text with every rate limit off (one client address, many requests).
+pub(crate) const UNLIMITED: &str = "[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n";
+
+/// Stop a spawned `bosun serve` the way an operator does (SIGTERM) and wait for it.
+pub(crate) fn stop_serve(mut child: std::process::Child) -> anyhow::Result<()> {
+    std::process::Command::new("kill").arg("-TERM").arg(child.id().to_string()).status()?;
+    child.wait()?;
+    Ok(())
+}
+
 /// Defects 5 and 6: key verification cost and what a wrong-secret flood does to the server.
 pub async fn auth_flood(bin: &Path, clients: usize, seconds: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (mut child, url) = spawn_serve(bin, dir.path())?;
+    let (child, url) = spawn_serve(bin, dir.path())?;
     let admin = std::fs::read_to_string(dir.path().join("admin.key"))?.trim().to_owned();
     let pid = child.id();
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
@@ -265,9 +275,7 @@ pub async fn auth_flood(bin: &Path, clients: usize, seconds: u64) -> anyhow::Res
         .await?;
     let rows = page["items"].as_array().map_or(0, Vec::len);
     println!("  auth.failed audit rows written during the flood: {rows} (the window's summary follows when it closes)");
-    std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
-    child.wait()?;
-    Ok(())
+    stop_serve(child)
 }
 
 /// Defect 11: claim + complete over /mcp with a hand-written JSON-RPC client on reqwest with

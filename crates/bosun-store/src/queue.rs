@@ -69,9 +69,9 @@ impl WriteQueue {
                 Lane::Work => &mut state.work,
             };
             let n = queue.len().min(max - batch.len());
+            let waited = metrics::histogram!("bosun_writer_wait_seconds", "lane" => lane.name());
             for (queued, job) in queue.drain(..n) {
-                metrics::histogram!("bosun_writer_wait_seconds", "lane" => lane.name())
-                    .record(queued.elapsed().as_secs_f64());
+                waited.record(queued.elapsed().as_secs_f64());
                 batch.push(job);
             }
             metrics::gauge!("bosun_writer_queue_depth", "lane" => lane.name()).set(queue.len() as f64);

@@ -1,7 +1,7 @@
 """Hand-written helpers over the generated client, for the common flows.
 
-Copied into the generated package as ``bosun_client.helpers`` by ``scripts/sdk.sh``; edit this
-file (``sdk/helpers/python/helpers.py``), never the copy.
+Hand-written, beside the generated modules; ``scripts/sdk.sh`` keeps this file when it
+regenerates the rest of the package.
 
     from bosun_client.helpers import Bosun
 

@@ -185,11 +185,11 @@ async fn mcp_gate(
         Ok(auth) => auth.caller,
         Err(refused) => return refused,
     };
+    parts.extensions.insert(caller.clone());
     let body = if parts.method == axum::http::Method::POST {
         let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
             return too_large();
         };
-        parts.extensions.insert(caller.clone());
         if let Some(answer) = crate::mcp::json::answer(&directory, &parts, &bytes).await {
             return answer;
         }
@@ -209,7 +209,6 @@ async fn mcp_gate(
     {
         directory.remove(id); // rmcp closes it next; no call is answered for it meanwhile
     }
-    parts.extensions.insert(caller.clone());
     let (ended, watch) = app.kernel.stream_token(&caller);
     let response = next.run(Request::from_parts(parts, body)).await;
     let (parts, body) = response.into_parts();

@@ -9,7 +9,7 @@ use bosun_core::agent::{AgentStatus, has_capabilities, memorable_name};
 use bosun_core::audit::Severity;
 use bosun_core::lockkey::LockKey;
 use bosun_core::model::{Agent, Handoff, Holder, Owner};
-use bosun_core::task::{DEFAULT_LEASE, Task, TaskError, TaskStatus, find_cycle};
+use bosun_core::task::{Task, TaskError, TaskStatus, find_cycle};
 use bosun_core::{Action, AgentId, HandoffId, LockId, TaskId, Timestamp, validate};
 use bosun_store::{AgentFilter, HandoffFilter, TaskFilter};
 use jiff::SignedDuration;
@@ -236,18 +236,18 @@ pub(super) fn authorize_self_agent(caller: &Caller, agent_id: AgentId, verb: &st
     }
 }
 
-fn task_error(e: TaskError) -> KernelError {
+pub(super) fn task_error(e: TaskError) -> KernelError {
     match e {
         TaskError::StaleFence { .. } | TaskError::NotHolder => KernelError::StaleFence(e.to_string()),
         TaskError::Transition { .. } => KernelError::Conflict(e.to_string()),
     }
 }
 
-fn load_task(tx: &mut Tx<'_>, id: TaskId) -> Result<Task, KernelError> {
+pub(super) fn load_task(tx: &mut Tx<'_>, id: TaskId) -> Result<Task, KernelError> {
     tx.w.task(tx.caller.tenant, id)?.ok_or_else(|| KernelError::NotFound(format!("no task with id {id}")))
 }
 
-fn load_agent(tx: &mut Tx<'_>, id: AgentId) -> Result<Agent, KernelError> {
+pub(super) fn load_agent(tx: &mut Tx<'_>, id: AgentId) -> Result<Agent, KernelError> {
     tx.w.agent(tx.caller.tenant, id)?.ok_or_else(|| KernelError::NotFound(format!("no agent with id {id}")))
 }
 
@@ -306,41 +306,6 @@ pub(super) fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applie
     let target = ("agent", agent.id.to_string());
     let outcome = Outcome::AgentRegistered { agent, key: record, plaintext: key.plaintext };
     Ok(Applied::new(Action::AgentRegister, outcome, target, details).severity(Severity::Notice))
-}
-
-/// A heartbeat is liveness, not history (SPEC §4): it moves `last_seen` without an audit event.
-/// Only a status change it makes (or that it asks for) is audited, as `agent.status_changed`.
-pub(super) fn agent_heartbeat(tx: &mut Tx<'_>, id: AgentId, status: Option<AgentStatus>) -> Result<Done, KernelError> {
-    let mut agent = load_agent(tx, id)?;
-    let from = agent.status;
-    let to = status.unwrap_or(match from {
-        AgentStatus::Spawning | AgentStatus::Offline => AgentStatus::Idle,
-        other => other,
-    });
-    if to != from && !from.can_become(to) {
-        return Err(KernelError::Conflict(format!("an agent cannot go from {} to {}", from.as_str(), to.as_str())));
-    }
-    if !to.is_live() && to != AgentStatus::Failed {
-        return Err(KernelError::Conflict(format!("agent {} is {}", agent.name, from.as_str())));
-    }
-    agent.status = to;
-    agent.last_seen_at = tx.now;
-    tx.w.update_agent(&agent)?;
-    if to == from {
-        return Ok(Done::Quiet(Outcome::AgentUpdated(agent)));
-    }
-    let details = json!({ "from": from, "to": to, "reason": "heartbeat" });
-    let target = ("agent", id.to_string());
-    Ok(Done::Changed(Applied::new(Action::AgentStatusChange, Outcome::AgentUpdated(agent), target, details)))
-}
-
-/// What the event that ends a lease records of it: the heartbeats it had and its last expiry
-/// (taken before the lease is ended).
-pub(super) fn lease_record(task: &Task) -> Value {
-    json!({
-        "heartbeats": task.lease_heartbeats,
-        "lease_expires_at": task.lease_expires_at.map(bosun_core::clock::format_micros),
-    })
 }
 
 /// Put an agent's leased tasks back (each counts an attempt) and drop its locks.
@@ -577,30 +542,12 @@ pub(super) fn release_scope(tx: &mut Tx<'_>, task: &Task, holder: Option<AgentId
     Ok(released)
 }
 
-/// Liveness, not history: the lease (and its scope's locks) move forward without an audit event;
-/// the event that ends the lease counts the heartbeats.
-pub(super) fn task_heartbeat(tx: &mut Tx<'_>, w: WorkTask) -> Result<Done, KernelError> {
-    let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
-    let mut task = load_task(tx, w.task_id)?;
-    let lease = w.lease_seconds.map_or(DEFAULT_LEASE, |s| SignedDuration::from_secs(i64::from(s)));
-    task.heartbeat(me, w.fence, lease, tx.now).map_err(task_error)?;
-    tx.w.update_task(&task)?;
-    // The scope's locks live as long as the lease.
-    for mut lock in tx.w.locks_of(tx.caller.tenant, &me.to_string())? {
-        if lock.task_id == Some(task.id) {
-            lock.expires_at = tx.now + lease;
-            tx.w.update_lock(&lock)?;
-        }
-    }
-    Ok(Done::Quiet(Outcome::TaskUpdated(task)))
-}
-
 pub(super) fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Applied, KernelError> {
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, w.task_id)?;
     let mut result = result;
     bosun_core::redact::redact_value(&mut result);
-    let lease = lease_record(&task);
+    let lease = super::liveness::lease_record(&task);
     task.complete(me, w.fence, result, tx.now).map_err(task_error)?;
     tx.w.update_task(&task)?;
     let released = release_scope(tx, &task, Some(me))?;
@@ -631,7 +578,7 @@ pub(super) fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError>
     let me = tx.caller.agent_id().ok_or_else(|| KernelError::Forbidden("this is done by agents".into()))?;
     let mut task = load_task(tx, f.task.task_id)?;
     let error = bosun_core::redact::redact_text(&f.error).into_owned();
-    let lease = lease_record(&task);
+    let lease = super::liveness::lease_record(&task);
     task.fail(me, f.task.fence, error, f.retryable, tx.jitter, tx.now).map_err(task_error)?;
     tx.w.update_task(&task)?;
     let released = release_scope(tx, &task, Some(me))?;

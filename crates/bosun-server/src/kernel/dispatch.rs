@@ -5,7 +5,7 @@
 use bosun_core::message::Delivery;
 
 use super::identity::{self, KeyTarget};
-use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, locks, messages, scheduler};
+use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, liveness, locks, messages, scheduler};
 
 /// Check a command's own fields (no store access).
 pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
@@ -137,11 +137,11 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         }
         Command::RevokeKey { key_id } => identity::revoke_key(tx, key_id).map(changed),
         Command::RegisterAgent(r) => coord::register_agent(tx, r).map(changed),
-        Command::AgentHeartbeat { agent_id, status } => coord::agent_heartbeat(tx, agent_id, status),
+        Command::AgentHeartbeat { agent_id, status } => liveness::agent_heartbeat(tx, agent_id, status),
         Command::DeregisterAgent { agent_id } => coord::deregister(tx, agent_id).map(changed),
         Command::SubmitTasks(s) => coord::submit(tx, s),
         Command::ClaimTask(c) => coord::claim(tx, c),
-        Command::TaskHeartbeat(w) => coord::task_heartbeat(tx, w),
+        Command::TaskHeartbeat(w) => liveness::task_heartbeat(tx, w),
         Command::CompleteTask { task, result } => coord::complete(tx, task, result).map(changed),
         Command::FailTask(f) => coord::fail(tx, f).map(changed),
         Command::CancelTask { task_id, reason } => coord::cancel(tx, task_id, reason).map(changed),

@@ -12,6 +12,7 @@ mod coord;
 mod dispatch;
 mod failures;
 mod identity;
+mod liveness;
 mod locks;
 mod messages;
 mod outcome;
@@ -24,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use bosun_core::audit::{ActorType, AuditDraft, Outcome as AuditOutcome, Severity};
 use bosun_core::clock::format_micros;
-use bosun_core::role::Requirement;
+
 use bosun_core::{Action, AgentId, Clock, KeyId, Role, TenantId, Timestamp, UserId};
 use bosun_store::{IdempotentReply, Store, StoreError, WriteTx};
 use serde_json::{Value, json};
@@ -36,6 +37,7 @@ pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTa
 pub use locks::{AcquireLocks, Conflict};
 pub use messages::{FetchInbox, SendMessage};
 pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
+use policy::Refused;
 pub use policy::Subject;
 pub use scheduler::TickReport;
 
@@ -233,19 +235,6 @@ impl From<StoreError> for KernelError {
             StoreError::Invalid(detail) => KernelError::Validation(detail),
             other => KernelError::Internal(other.to_string()),
         }
-    }
-}
-
-/// A refusal, with the policies that decided it (none for Cedar's default deny and for the
-/// kernel's own checks).
-struct Refused {
-    error: KernelError,
-    policies: Vec<String>,
-}
-
-impl From<KernelError> for Refused {
-    fn from(error: KernelError) -> Self {
-        Refused { error, policies: Vec::new() }
     }
 }
 
@@ -564,19 +553,6 @@ impl Kernel {
         Ok(executed)
     }
 
-    /// Why the default policies deny (nothing permitted): what the role table says the action needs.
-    fn default_denial(action: Action, caller: &Caller) -> String {
-        let (name, role) = (action.name(), caller.role());
-        match action.requirement() {
-            Requirement::System => format!("{name} is done by Bosun itself"),
-            Requirement::Role(needed) => format!("{name} requires the {needed} role; you are {role}"),
-            Requirement::UserRole(needed) => format!("{name} requires a user with the {needed} role"),
-            Requirement::Agent => format!("{name} is done by agents, with an agent's API key"),
-            Requirement::SystemAdmin => format!("{name} requires an admin of the system tenant"),
-            Requirement::AdminOrSelf => format!("{name} requires a tenant admin, or acting on your own record"),
-        }
-    }
-
     /// Effects outside the store that follow a committed event.
     fn after_commit(&self, event: &Committed) {
         let revoked_key = event.action == Action::KeyRevoke;
@@ -592,63 +568,6 @@ impl Kernel {
         if event.action == Action::MessageSend {
             self.inboxes.wake(&event.recipients);
         }
-    }
-
-    /// Roles first (the table in core), then the facts a rule depends on.
-    async fn authorize(&self, caller: &Caller, cmd: &Command) -> Result<(), Refused> {
-        let action = cmd.action();
-        let role = caller.role();
-        let is_user = matches!(caller.principal, Principal::User { .. });
-        if caller.enrolment && action != Action::AgentRegister {
-            return Err(KernelError::Forbidden(format!(
-                "{} is refused: an enrolment key may only register an agent",
-                action.name()
-            ))
-            .into());
-        }
-        if matches!(caller.principal, Principal::System) {
-            return Ok(dispatch::authorize_facts(self, caller, cmd).await?);
-        }
-        // "On its own record" is a fact only the store knows; it is established first and handed
-        // to the policies, which decide.
-        let own = match action.requirement() {
-            Requirement::AdminOrSelf if !(is_user && role == Role::Admin) => {
-                Some(dispatch::authorize_self(self, caller, cmd).await)
-            }
-            _ => None,
-        };
-        let decision = self.decide(caller, action.name(), matches!(own, Some(Ok(()))));
-        if !decision.allowed {
-            if let Some(Err(own)) = own {
-                return Err(own.into()); // says which record is not the caller's
-            }
-            let why = decision.explain().unwrap_or_else(|| Self::default_denial(action, caller));
-            let policies = decision.determining.into_iter().map(|d| d.id).collect();
-            return Err(Refused { error: KernelError::Forbidden(why), policies });
-        }
-        Ok(dispatch::authorize_facts(self, caller, cmd).await?)
-    }
-
-    /// Cedar's decision on `action` (its audit name) by `caller` in its tenant, under the
-    /// tenant's policies.
-    fn decide(&self, caller: &Caller, action: &str, on_self: bool) -> bosun_policy::Decision {
-        let tenant = caller.tenant.to_string();
-        let (id, label) = match &caller.principal {
-            Principal::User { id, role, .. } => (id.to_string(), role.as_str().to_owned()),
-            Principal::Agent { id, name } => (id.to_string(), name.clone()),
-            Principal::System => (String::new(), String::new()),
-        };
-        let principal = match &caller.principal {
-            Principal::User { role, .. } => bosun_policy::Principal::User {
-                id: &id,
-                role: &label,
-                rank: Role::ALL.iter().position(|r| r == role).unwrap_or(0) as i64,
-            },
-            _ => bosun_policy::Principal::Agent { id: &id, name: &label },
-        };
-        let query =
-            bosun_policy::Query { principal, action, tenant: &tenant, system_tenant: caller.system_tenant, on_self };
-        self.policy.decide(&self.policies, &query)
     }
 
     /// Authenticate a presented `Authorization` header. Failures are audited, but not one row

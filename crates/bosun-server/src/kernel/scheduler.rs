@@ -91,7 +91,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             if !task.lease_expired(tx.now) {
                 return Err(not_due("the lease"));
             }
-            let (holder, fence, lease) = (task.assignee, task.fence, super::coord::lease_record(&task));
+            let (holder, fence, lease) = (task.assignee, task.fence, super::liveness::lease_record(&task));
             task.expire(tx.now).map_err(|e| KernelError::Conflict(e.to_string()))?;
             tx.w.update_task(&task)?;
             let released = release_scope(tx, &task, holder)?;
