@@ -19,10 +19,12 @@ const ACTIONS: &[&str] = &[
     "agent.heartbeat",
 ];
 
-/// The default policies and `n - 6` more: forbids and permits on single actions with conditions.
+/// The default policies and as many more as make `n`: forbids and permits on single actions with
+/// conditions.
 pub(crate) fn policy_text(n: usize) -> String {
     let mut text = DEFAULT_POLICIES.to_owned();
-    for i in 0..n.saturating_sub(6) {
+    let defaults = DEFAULT_POLICIES.matches("@id(").count();
+    for i in 0..n.saturating_sub(defaults) {
         let action = ACTIONS[i % ACTIONS.len()];
         let policy = match i % 4 {
             0 => format!(
@@ -53,7 +55,7 @@ pub(crate) fn decisions(policies: usize, iterations: usize) -> anyhow::Result<()
     let ids: Vec<String> = (0..iterations.max(1000)).map(|i| format!("01J{i:023}")).collect();
     let ask = |i: usize| Query {
         principal: if i.is_multiple_of(2) {
-            Principal::Agent { id: &ids[i], name: "worker-1" }
+            Principal::Agent { id: &ids[i], name: "worker-1", kind: "claude-code", profile: "worker", trust_level: 2 }
         } else {
             Principal::User { id: &ids[i], role: "developer", rank: 1 }
         },
@@ -61,6 +63,8 @@ pub(crate) fn decisions(policies: usize, iterations: usize) -> anyhow::Result<()
         tenant: "01JTENANT",
         system_tenant: false,
         on_self: false,
+        profile_allows: true,
+        destination: None,
     };
     // Warm up, then time each decision.
     let mut allowed = 0;

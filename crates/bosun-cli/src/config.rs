@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, and a [rate_limits] table
+    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, and [rate_limits] and [governance] tables
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -42,6 +42,9 @@ struct FileConfig {
     policy_file: Option<PathBuf>,
     #[serde(default)]
     rate_limits: bosun_server::limits::RateLimits,
+    /// Profiles (`[[governance.profiles]]`), `cloud_kinds`, `kind_profiles` (docs/GOVERNANCE.md).
+    #[serde(default)]
+    governance: bosun_server::kernel::Governance,
 }
 
 /// A configuration error: one line for the user.
@@ -88,6 +91,7 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
                 .map_err(|e| ConfigError(format!("policy_file: cannot read {}: {e}", path.display())))?,
         ),
     };
+    bosun_server::kernel::Profiles::new(&file.governance).map_err(|e| ConfigError(format!("governance: {e}")))?;
     let defaults = ServeConfig::new(bind, data_dir);
     let serve = ServeConfig {
         database_url: args.database_url.or(file.database_url),
@@ -95,6 +99,7 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
         writer_queue: file.writer_queue.unwrap_or(defaults.writer_queue),
         max_in_flight: file.max_in_flight.unwrap_or(defaults.max_in_flight),
         policies,
+        governance: file.governance,
         ..defaults
     };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
@@ -165,6 +170,30 @@ mod tests {
         let (_d, path) = write("policy_file = \"/nonexistent/p.cedar\"\n");
         let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
         assert!(err.0.starts_with("policy_file: cannot read /nonexistent/p.cedar"), "{}", err.0);
+    }
+
+    #[test]
+    fn governance_profiles_are_read_and_checked() {
+        let (_d, path) = write(
+            "[governance]\ncloud_kinds = [\"cloud\"]\nkind_profiles = { codex = \"trusted\" }\n\
+             [[governance.profiles]]\nname = \"reviewer\"\ntrust_level = 2\nblocked_operations = [\"task.claimed\"]\n\
+             limits = { max_leases = 0, max_locks = 4, max_paths_per_lock = 4, max_pattern_wildcards = 1 }\n\
+             egress = { allow = [\"**.github.com\"] }\n",
+        );
+        let r = resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap();
+        let profiles = bosun_server::kernel::Profiles::new(&r.serve.governance).unwrap();
+        let reviewer = profiles.get("reviewer").unwrap();
+        assert!(!reviewer.profile.allows("task.claimed"));
+        assert_eq!(profiles.default_for("codex"), "trusted");
+        assert!(profiles.is_cloud("cloud") && !profiles.is_cloud("devin"), "the configured list replaces the default");
+        let (_d, path) = write(
+            "[[governance.profiles]]\nname = \"x\"\ntrust_level = 9\nlimits = { max_leases = 0, max_locks = 0, max_paths_per_lock = 0, max_pattern_wildcards = 0 }\n",
+        );
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.starts_with("governance: profile `x`: trust_level"), "{}", err.0);
+        let (_d, path) = write("[governance]\nkind_profiles = { codex = \"nope\" }\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.contains("unknown profile `nope`"), "{}", err.0);
     }
 
     #[test]

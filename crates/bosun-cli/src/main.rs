@@ -5,6 +5,7 @@ mod config;
 mod coord;
 mod mcp;
 mod messages;
+mod policy;
 mod verify;
 
 use std::path::PathBuf;
@@ -58,6 +59,9 @@ enum Cmd {
     /// Send, read and search messages
     #[command(subcommand)]
     Msg(messages::MsgCmd),
+    /// Cedar policies: get, put, validate, test, diff, roll back, replay
+    #[command(subcommand)]
+    Policy(policy::PolicyCmd),
     /// Follow live events (tasks, locks, messages, …)
     #[command(after_help = "Example:\n  bosun events --types 'task.*' --types 'lock.*' --json")]
     Events(messages::EventsArgs),
@@ -269,6 +273,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Handoff(cmd) => coord::handoff(cmd).await,
         Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Msg(cmd) => messages::msg(cmd).await,
+        Cmd::Policy(cmd) => policy::policy(cmd).await,
         Cmd::Events(args) => messages::events(args).await,
         Cmd::Mcp(args) => mcp::run(args).await,
         Cmd::Openapi { out } => {

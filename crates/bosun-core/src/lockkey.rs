@@ -69,6 +69,15 @@ impl LockKey {
         }
     }
 
+    /// How many segments of a path glob hold a wildcard (`*`, `**`, `?`, a class): how much of
+    /// the tree one key can cover. A logical key counts its trailing `*`.
+    pub fn wildcards(&self) -> usize {
+        match self {
+            LockKey::Path(p) => p.split('/').filter(|s| s.contains(['*', '?', '['])).count(),
+            LockKey::Logical { name, .. } => usize::from(name.ends_with('*')),
+        }
+    }
+
     /// Does this key cover a concrete path (for `?path=` filters and the git guard)?
     pub fn covers_path(&self, path: &str) -> bool {
         match (self, LockKey::parse(path)) {

@@ -103,6 +103,15 @@ pub enum Action {
     MessageRead,
     MessageAck,
     AllowlistUpdate,
+    PolicyUpdate,
+    /// A new policy version with an older version's text.
+    PolicyRollback,
+    AgentProfileChange,
+    /// An egress check (Cedar's `network_access`); audited only when denied (every decision
+    /// is in the egress access log).
+    EgressCheck,
+    /// A suspended agent (trust level 0) tried anything; only ever a denial.
+    SuspendedAccess,
     /// An enrolment key used for anything but registering an agent; only ever a denial.
     EnrolmentMisuse,
 }
@@ -139,6 +148,11 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::MessageRead, "message.read", Requirement::Agent, Audience::Parties),
     (Action::MessageAck, "message.acked", Requirement::Agent, Audience::Parties),
     (Action::AllowlistUpdate, "allowlist.updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::PolicyUpdate, "policy.updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::PolicyRollback, "policy.rolled_back", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::AgentProfileChange, "agent.profile_changed", Requirement::UserRole(Role::Admin), Audience::Fleet),
+    (Action::EgressCheck, "egress.checked", Requirement::Agent, Audience::Parties),
+    (Action::SuspendedAccess, "agent.access_refused", Requirement::System, Audience::Users),
     (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
 ];
 
@@ -151,12 +165,26 @@ impl Action {
         self.row().1
     }
 
+    /// Every action, in the table's order.
+    pub fn all() -> impl Iterator<Item = Action> {
+        TABLE.iter().map(|r| r.0)
+    }
+
     pub fn requirement(self) -> Requirement {
         self.row().2
     }
 
     pub fn audience(self) -> Audience {
         self.row().3
+    }
+
+    /// The action's name in Cedar policies: its audit name, but for egress checks, which Cedar
+    /// calls `network_access` (on a `Domain`).
+    pub fn cedar_name(self) -> &'static str {
+        match self {
+            Action::EgressCheck => "network_access",
+            other => other.name(),
+        }
     }
 }
 

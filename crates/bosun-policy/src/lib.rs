@@ -26,6 +26,9 @@ use cedar_policy::{
 /// Decisions remembered per policy set (least recently used forgotten first).
 const DECISIONS_REMEMBERED: usize = 50_000;
 
+/// The action of an egress check (its resource is a `Domain`).
+pub const NETWORK_ACCESS: &str = "network_access";
+
 /// Bosun's entities and actions.
 pub const SCHEMA: &str = include_str!("bosun.cedarschema");
 /// SPEC §5.1's roles as policies.
@@ -141,6 +144,10 @@ impl Bosun {
             let error = format!("`{}` is not an action of Bosun's schema", query.action);
             return Decision { allowed: false, determining: vec![], errors: vec![error] };
         };
+        if (query.action == NETWORK_ACCESS) != query.destination.is_some() {
+            let error = format!("`{NETWORK_ACCESS}`, and only it, is asked about a destination");
+            return Decision { allowed: false, determining: vec![], errors: vec![error] };
+        }
         let schema = validate.then_some(&self.schema);
         let built = (|| -> Result<(Request, Entities), String> {
             let tenant = uid("Tenant", query.tenant)?;
@@ -164,9 +171,14 @@ impl Bosun {
                     );
                     user
                 }
-                Principal::Agent { id, name } => {
+                Principal::Agent { id, name, kind, profile, trust_level } => {
                     let agent = uid("Agent", id)?;
-                    let attrs = HashMap::from([("name".into(), RestrictedExpression::new_string((*name).to_owned()))]);
+                    let attrs = HashMap::from([
+                        ("name".into(), RestrictedExpression::new_string((*name).to_owned())),
+                        ("kind".into(), RestrictedExpression::new_string((*kind).to_owned())),
+                        ("profile".into(), RestrictedExpression::new_string((*profile).to_owned())),
+                        ("trust_level".into(), RestrictedExpression::new_long(*trust_level)),
+                    ]);
                     entities.push(
                         Entity::new(agent.clone(), attrs, HashSet::from([tenant.clone()]))
                             .map_err(|e| e.to_string())?,
@@ -175,9 +187,30 @@ impl Bosun {
                 }
             };
             let action = uid("Action", query.action)?;
-            let context = Context::from_pairs([("on_self".into(), RestrictedExpression::new_bool(query.on_self))])
-                .map_err(|e| e.to_string())?;
-            let request = Request::new(principal, action, tenant, context, schema)
+            let allows = ("profile_allows".into(), RestrictedExpression::new_bool(query.profile_allows));
+            let (resource, context) = match &query.destination {
+                None => {
+                    let on_self = ("on_self".into(), RestrictedExpression::new_bool(query.on_self));
+                    (tenant, Context::from_pairs([on_self, allows]).map_err(|e| e.to_string())?)
+                }
+                Some(d) => {
+                    let domain = uid("Domain", &format!("{}:{}", d.name, d.port))?;
+                    let attrs = HashMap::from([
+                        ("name".into(), RestrictedExpression::new_string(d.name.to_owned())),
+                        ("port".into(), RestrictedExpression::new_long(i64::from(d.port))),
+                        ("ip".into(), RestrictedExpression::new_bool(d.ip)),
+                    ]);
+                    entities.push(Entity::new(domain.clone(), attrs, HashSet::new()).map_err(|e| e.to_string())?);
+                    let context = Context::from_pairs([
+                        allows,
+                        ("rule_allows".into(), RestrictedExpression::new_bool(d.rule_allows)),
+                        ("rule".into(), RestrictedExpression::new_string(d.rule.to_owned())),
+                    ])
+                    .map_err(|e| e.to_string())?;
+                    (domain, context)
+                }
+            };
+            let request = Request::new(principal, action, resource, context, schema)
                 .map_err(|e| format!("the request does not fit the schema: {e}"))?;
             let entities = Entities::from_entities(entities, schema).map_err(|e| e.to_string())?;
             Ok((request, entities))
@@ -263,15 +296,19 @@ impl PolicySet {
 #[derive(Clone, Debug)]
 pub enum Principal<'a> {
     /// `rank`: viewer 0, developer 1, approver 2, admin 3.
-    User {
-        id: &'a str,
-        role: &'a str,
-        rank: i64,
-    },
-    Agent {
-        id: &'a str,
-        name: &'a str,
-    },
+    User { id: &'a str, role: &'a str, rank: i64 },
+    /// `trust_level`: 0 suspended … 4 admin agent (the profile's).
+    Agent { id: &'a str, name: &'a str, kind: &'a str, profile: &'a str, trust_level: i64 },
+}
+
+/// For `network_access`: the destination and what the profile's egress rules say of it.
+#[derive(Clone, Debug)]
+pub struct Destination<'a> {
+    pub name: &'a str,
+    pub port: u16,
+    pub ip: bool,
+    pub rule_allows: bool,
+    pub rule: &'a str,
 }
 
 /// One question: may this principal do this action in its tenant?
@@ -284,19 +321,32 @@ pub struct Query<'a> {
     pub system_tenant: bool,
     /// The command acts on the principal's own record.
     pub on_self: bool,
+    /// The agent's profile does not block the operation (true for users).
+    pub profile_allows: bool,
+    /// For `network_access` (and only for it): where to.
+    pub destination: Option<Destination<'a>>,
 }
 
 impl Query<'_> {
     /// Everything a decision depends on besides the policies, as one string.
     fn key(&self) -> String {
-        let (kind, id, label, rank) = match &self.principal {
-            Principal::User { id, role, rank } => ('U', *id, *role, *rank),
-            Principal::Agent { id, name } => ('A', *id, *name, 0),
+        use std::fmt::Write;
+        let mut key = match &self.principal {
+            Principal::User { id, role, rank } => format!("U\u{1f}{id}\u{1f}{role}\u{1f}{rank}"),
+            Principal::Agent { id, name, kind, profile, trust_level } => {
+                format!("A\u{1f}{id}\u{1f}{name}\u{1f}{kind}\u{1f}{profile}\u{1f}{trust_level}")
+            }
         };
-        format!(
-            "{kind}\u{1f}{id}\u{1f}{label}\u{1f}{rank}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            self.action, self.tenant, self.system_tenant, self.on_self
-        )
+        let _ = write!(
+            key,
+            "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.action, self.tenant, self.system_tenant, self.on_self, self.profile_allows
+        );
+        if let Some(d) = &self.destination {
+            let _ =
+                write!(key, "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}", d.name, d.port, d.ip, d.rule_allows, d.rule);
+        }
+        key
     }
 }
 
@@ -350,14 +400,26 @@ mod tests {
     }
 
     fn ask<'a>(principal: Principal<'a>, action: &'a str) -> Query<'a> {
-        Query { principal, action, tenant: "01T", system_tenant: false, on_self: false }
+        Query {
+            principal,
+            action,
+            tenant: "01T",
+            system_tenant: false,
+            on_self: false,
+            profile_allows: true,
+            destination: None,
+        }
+    }
+
+    fn agent(trust_level: i64) -> Principal<'static> {
+        Principal::Agent { id: "01A", name: "a", kind: "claude-code", profile: "worker", trust_level }
     }
 
     #[test]
     fn the_default_policies_are_the_roles() {
         let bosun = Bosun::new();
         let defaults = bosun.default_policies();
-        let agent = Principal::Agent { id: "01A", name: "a" };
+        let agent = agent(2);
         let allowed = |q: Query<'_>| bosun.decide(&defaults, &q).allowed;
         assert!(allowed(ask(user("developer", 1), "task.submitted")));
         assert!(!allowed(ask(user("viewer", 0), "task.submitted")));
@@ -373,6 +435,42 @@ mod tests {
         assert_eq!(d.determining.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["admins-run-the-tenant"]);
     }
 
+    #[test]
+    fn the_default_policies_are_the_trust_levels() {
+        let bosun = Bosun::new();
+        let defaults = bosun.default_policies();
+        let allowed = |q: Query<'_>| bosun.decide(&defaults, &q).allowed;
+        assert!(allowed(ask(agent(1), "agent.heartbeat")));
+        assert!(!allowed(ask(agent(1), "task.claimed")), "observers do not claim");
+        assert!(allowed(ask(agent(2), "task.claimed")));
+        assert!(!allowed(ask(agent(3), "task.retried")));
+        assert!(allowed(ask(agent(4), "task.retried")));
+        let suspended = bosun.decide(&defaults, &ask(agent(0), "agent.heartbeat"));
+        assert!(!suspended.allowed);
+        assert_eq!(
+            suspended.explain().unwrap(),
+            "the agent is suspended (trust level 0) (policy suspended-agents-do-nothing)"
+        );
+        let blocked = bosun.decide(&defaults, &Query { profile_allows: false, ..ask(agent(4), "task.claimed") });
+        assert!(!blocked.allowed);
+        assert_eq!(blocked.determining[0].id, "profile-operations");
+        // Egress: the rule's verdict decides, through the policies.
+        let to = |rule_allows| Query {
+            destination: Some(Destination { name: "example.com", port: 443, ip: false, rule_allows, rule: "x" }),
+            ..ask(agent(2), NETWORK_ACCESS)
+        };
+        assert!(allowed(to(true)));
+        let denied = bosun.decide(&defaults, &to(false));
+        assert!(!denied.allowed && denied.determining[0].id == "egress-rules-deny", "{denied:?}");
+        // A destination is for network_access only, and network_access needs one.
+        assert!(
+            !bosun
+                .decide(&defaults, &Query { destination: to(true).destination, ..ask(agent(2), "task.claimed") })
+                .allowed
+        );
+        assert!(!bosun.decide(&defaults, &ask(agent(2), NETWORK_ACCESS)).allowed);
+    }
+
     /// What `decide` builds fits the schema for every action and both kinds of principal (so it
     /// need not be checked on every decision), and deciding with the check gives the same answer.
     #[test]
@@ -382,9 +480,28 @@ mod tests {
         let actions: Vec<String> = defaults.by_action.keys().cloned().collect();
         assert!(actions.len() >= 20, "{actions:?}");
         for action in &actions {
-            for principal in [user("admin", 3), user("viewer", 0), Principal::Agent { id: "01A", name: "a" }] {
+            for principal in [user("admin", 3), user("viewer", 0), agent(2)] {
+                let is_agent = matches!(principal, Principal::Agent { .. });
+                if *action == NETWORK_ACCESS && !is_agent {
+                    continue; // only agents reach the network
+                }
                 for (system_tenant, on_self) in [(false, false), (true, true)] {
-                    let q = Query { principal: principal.clone(), action, tenant: "01T", system_tenant, on_self };
+                    let destination = (*action == NETWORK_ACCESS).then_some(Destination {
+                        name: "example.com",
+                        port: 443,
+                        ip: false,
+                        rule_allows: on_self,
+                        rule: "allow:example.com",
+                    });
+                    let q = Query {
+                        principal: principal.clone(),
+                        action,
+                        tenant: "01T",
+                        system_tenant,
+                        on_self,
+                        profile_allows: !on_self,
+                        destination,
+                    };
                     let checked = bosun.decide_checked(&defaults, &q, true);
                     assert!(checked.errors.is_empty(), "{action}: {checked:?}");
                     assert_eq!(checked, bosun.decide(&defaults, &q), "{action}");
@@ -434,7 +551,7 @@ mod tests {
             "{DEFAULT_POLICIES}\n@id(\"no-claims-on-fridays\") @reason(\"claims are paused\") forbid(principal, action == Bosun::Action::\"task.claimed\", resource);"
         );
         let set = bosun.parse(&text).unwrap();
-        let d = bosun.decide(&set, &ask(Principal::Agent { id: "01A", name: "a" }, "task.claimed"));
+        let d = bosun.decide(&set, &ask(agent(2), "task.claimed"));
         assert!(!d.allowed);
         assert_eq!(d.explain().unwrap(), "claims are paused (policy no-claims-on-fridays)");
     }

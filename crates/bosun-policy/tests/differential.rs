@@ -55,30 +55,39 @@ fn action(name: &str) -> String {
 /// principals), sometimes one that errors at evaluation (integer overflow).
 fn policy(rng: &mut Rng, n: usize) -> String {
     let effect = *rng.pick(&["permit", "forbid"]);
-    let (principal, is_user) = match rng.below(5) {
-        0 => ("principal".to_owned(), false),
-        1 | 2 => ("principal is Bosun::User".to_owned(), true),
-        3 => ("principal is Bosun::Agent".to_owned(), false),
-        _ => ("principal in Bosun::Tenant::\"t1\"".to_owned(), false),
+    let (principal, is_user, is_agent) = match rng.below(6) {
+        0 => ("principal".to_owned(), false, false),
+        1 | 2 => ("principal is Bosun::User".to_owned(), true, false),
+        3 | 4 => ("principal is Bosun::Agent".to_owned(), false, true),
+        _ => ("principal in Bosun::Tenant::\"t1\"".to_owned(), false, false),
     };
     let act = match rng.below(3) {
         0 => "action".to_owned(),
         1 => format!("action == {}", action(any_action(rng))),
         _ => format!("action in [{}, {}]", action(any_action(rng)), action(any_action(rng))),
     };
-    let resource = if rng.below(4) == 0 { "resource == Bosun::Tenant::\"t1\"" } else { "resource" };
+    // `is Bosun::Tenant`: the conditions below read a tenant and the context of tenant actions
+    // (`network_access` is asked about a Domain, with another context).
+    let resource = if rng.below(4) == 0 { "resource == Bosun::Tenant::\"t1\"" } else { "resource is Bosun::Tenant" };
     let mut conditions = Vec::new();
     for _ in 0..rng.below(3) {
-        conditions.push(match rng.below(if is_user { 8 } else { 4 }) {
+        let own = if is_user || is_agent { 4 } else { 0 };
+        let which = rng.below(5 + own);
+        conditions.push(match which {
             0 => "context.on_self".to_owned(),
             1 => "resource.system".to_owned(),
             2 => "!context.on_self".to_owned(),
             // Overflows (an evaluation error) in the system tenant.
             3 => "9223372036854775807 + (if resource.system then 1 else 0) > 0".to_owned(),
-            4 => format!("principal.rank >= {}", rng.below(4)),
-            5 => format!("principal.role == \"{}\"", rng.pick(&["viewer", "developer", "admin"])),
-            6 => "principal.rank * 9223372036854775807 > 1".to_owned(), // overflows for rank ≥ 2
-            _ => format!("principal.rank < {}", rng.below(4)),
+            4 => "context.profile_allows".to_owned(),
+            5 if is_user => format!("principal.rank >= {}", rng.below(4)),
+            6 if is_user => format!("principal.role == \"{}\"", rng.pick(&["viewer", "developer", "admin"])),
+            7 if is_user => "principal.rank * 9223372036854775807 > 1".to_owned(), // overflows for rank ≥ 2
+            _ if is_user => format!("principal.rank < {}", rng.below(4)),
+            5 => format!("principal.trust_level >= {}", rng.below(5)),
+            6 => format!("principal.profile == \"{}\"", rng.pick(&["observer", "worker", "trusted"])),
+            7 => "principal.trust_level * 4611686018427387904 > 1".to_owned(), // overflows for trust ≥ 2
+            _ => format!("principal.kind like \"{}\"", rng.pick(&["claude*", "codex", "*"])),
         });
     }
     let when = if conditions.is_empty() { String::new() } else { format!(" when {{ {} }}", conditions.join(" && ")) };
@@ -86,21 +95,25 @@ fn policy(rng: &mut Rng, n: usize) -> String {
 }
 
 struct Ask {
-    principal: (&'static str, &'static str, &'static str, i64), // (kind, id, role, rank)
+    /// (entity type, id, role or profile, rank or trust level, agent kind)
+    principal: (&'static str, &'static str, &'static str, i64, &'static str),
     action: &'static str,
     tenant: &'static str,
     system: bool,
     on_self: bool,
+    profile_allows: bool,
 }
 
 fn ask(rng: &mut Rng) -> Ask {
-    const PRINCIPALS: &[(&str, &str, &str, i64)] = &[
-        ("User", "u1", "viewer", 0),
-        ("User", "u2", "developer", 1),
-        ("User", "u3", "approver", 2),
-        ("User", "u4", "admin", 3),
-        ("Agent", "a1", "", 0),
-        ("Agent", "a2", "", 0),
+    const PRINCIPALS: &[(&str, &str, &str, i64, &str)] = &[
+        ("User", "u1", "viewer", 0, ""),
+        ("User", "u2", "developer", 1, ""),
+        ("User", "u3", "approver", 2, ""),
+        ("User", "u4", "admin", 3, ""),
+        ("Agent", "a0", "suspended", 0, "codex"),
+        ("Agent", "a1", "observer", 1, "claude-code"),
+        ("Agent", "a2", "worker", 2, "claude-code"),
+        ("Agent", "a3", "trusted", 3, "codex"),
     ];
     let action = if rng.below(40) == 0 { "task.teleported" } else { any_action(rng) };
     Ask {
@@ -109,14 +122,19 @@ fn ask(rng: &mut Rng) -> Ask {
         tenant: if rng.below(2) == 0 { "t1" } else { "t2" },
         system: rng.below(2) == 0,
         on_self: rng.below(2) == 0,
+        profile_allows: rng.below(4) != 0,
     }
 }
 
 /// What Cedar decides when called directly: entities from JSON, no schema.
 fn cedar_directly(parsed: &PolicySet, q: &Ask) -> (Decision, Vec<String>, bool) {
-    let (kind, id, role, rank) = q.principal;
+    let (kind, id, role, rank, agent_kind) = q.principal;
     let mut principal = json!({"uid": {"type": format!("Bosun::{kind}"), "id": id}, "parents": [{"type": "Bosun::Tenant", "id": q.tenant}]});
-    principal["attrs"] = if kind == "User" { json!({"role": role, "rank": rank}) } else { json!({"name": id}) };
+    principal["attrs"] = if kind == "User" {
+        json!({"role": role, "rank": rank})
+    } else {
+        json!({"name": id, "kind": agent_kind, "profile": role, "trust_level": rank})
+    };
     let tenant =
         json!({"uid": {"type": "Bosun::Tenant", "id": q.tenant}, "attrs": {"system": q.system}, "parents": []});
     let entities = Entities::from_json_value(json!([principal, tenant]), None).unwrap();
@@ -125,7 +143,7 @@ fn cedar_directly(parsed: &PolicySet, q: &Ask) -> (Decision, Vec<String>, bool) 
         uid(format!("Bosun::{kind}::\"{id}\"")),
         uid(action(q.action)),
         uid(format!("Bosun::Tenant::\"{}\"", q.tenant)),
-        Context::from_json_value(json!({"on_self": q.on_self}), None).unwrap(),
+        Context::from_json_value(json!({"on_self": q.on_self, "profile_allows": q.profile_allows}), None).unwrap(),
         None,
     )
     .unwrap();
@@ -153,17 +171,27 @@ fn bosun_decides_as_cedar_does_except_where_it_must_deny() {
         let parsed = PolicySet::from_str(&text).unwrap();
         for _ in 0..250 {
             let q = ask(&mut rng);
-            let (kind, id, role, rank) = q.principal;
-            let principal =
-                if kind == "User" { Principal::User { id, role, rank } } else { Principal::Agent { id, name: id } };
-            let query =
-                Query { principal, action: q.action, tenant: q.tenant, system_tenant: q.system, on_self: q.on_self };
+            let (kind, id, role, rank, agent_kind) = q.principal;
+            let principal = if kind == "User" {
+                Principal::User { id, role, rank }
+            } else {
+                Principal::Agent { id, name: id, kind: agent_kind, profile: role, trust_level: rank }
+            };
+            let query = Query {
+                principal,
+                action: q.action,
+                tenant: q.tenant,
+                system_tenant: q.system,
+                on_self: q.on_self,
+                profile_allows: q.profile_allows,
+                destination: None,
+            };
             let ours = bosun.decide(&policies, &query);
             let (theirs, determining, errors) = cedar_directly(&parsed, &q);
             let context = || {
                 format!(
-                    "policies:\n{text}\nrequest: {kind} {id} {} {} system={} on_self={}",
-                    q.action, q.tenant, q.system, q.on_self
+                    "policies:\n{text}\nrequest: {kind} {id} {} {} system={} on_self={} profile_allows={}",
+                    q.action, q.tenant, q.system, q.on_self, q.profile_allows
                 )
             };
             if q.action == "task.teleported" {

@@ -251,7 +251,8 @@ pub async fn authenticate(
                     .map(|u| (Principal::User { id: u.id, name: u.name, role: u.role }, None, true)),
                 Owner::Agent(id) => r.agent(key.tenant_id, id)?.map(|a| {
                     let usable = a.status != bosun_core::agent::AgentStatus::Terminated;
-                    (Principal::Agent { id: a.id, name: a.name }, Some(a.last_seen_at), usable)
+                    let principal = Principal::Agent { id: a.id, name: a.name, kind: a.kind, profile: a.profile };
+                    (principal, Some(a.last_seen_at), usable)
                 }),
             };
             Ok(Some((key, tenant, principal)))

@@ -34,6 +34,8 @@ pub struct ServeConfig {
     /// Cedar policies for every tenant instead of the default set (the config's `policy_file`);
     /// refused at start when they do not fit the schema.
     pub policies: Option<String>,
+    /// Profiles, cloud agent kinds and default profiles by kind (the config's `[governance]`).
+    pub governance: crate::kernel::Governance,
 }
 
 impl ServeConfig {
@@ -48,6 +50,7 @@ impl ServeConfig {
             writer_queue: bosun_store::DEFAULT_WRITER_QUEUE,
             max_in_flight: crate::admission::DEFAULT_MAX_IN_FLIGHT,
             policies: None,
+            governance: crate::kernel::Governance::default(),
         }
     }
 }
@@ -149,6 +152,8 @@ impl Server {
         if let Some(text) = &config.policies {
             kernel = kernel.with_policies(text).map_err(|e| StartError::Config(format!("policy_file: {e}")))?;
         }
+        kernel =
+            kernel.with_governance(&config.governance).map_err(|e| StartError::Config(format!("governance: {e}")))?;
         let kernel = Arc::new(kernel);
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {

@@ -11,6 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+mod governance;
+pub use governance::*;
+
 #[derive(Serialize, ToSchema)]
 pub struct TenantView {
     #[schema(value_type = String, example = "01JDX3Q2V9Z8K7M6N5P4R3S2T1")]

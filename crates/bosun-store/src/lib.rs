@@ -9,6 +9,7 @@
 
 pub mod conformance;
 mod coord;
+mod governance;
 mod messages;
 mod queue;
 pub mod sqlite;
@@ -76,6 +77,37 @@ pub struct IdempotentReply {
     pub request_hash: String,
     pub status: u16,
     pub body: String,
+}
+
+/// One version of a tenant's policies (never changed once written).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyVersion {
+    pub tenant_id: TenantId,
+    /// 1, 2, 3… per tenant.
+    pub version: u64,
+    pub text: String,
+    pub created_at: String,
+    /// The actor's name.
+    pub created_by: Option<String>,
+    pub note: Option<String>,
+    /// For a rollback: the version whose text this is.
+    pub restored_from: Option<u64>,
+}
+
+/// One egress decision, as the access log keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EgressRecord {
+    pub seq: u64,
+    pub at: String,
+    pub agent_id: AgentId,
+    pub agent_name: String,
+    pub host: String,
+    pub port: u16,
+    pub allowed: bool,
+    /// The egress rule that matched (`allow:…`, `deny:…`, `default:cloud|local`).
+    pub rule: String,
+    /// The policies that decided, comma-separated.
+    pub policies: String,
 }
 
 /// Filters of `GET /api/v1/audit`. `None` means "any".
@@ -215,6 +247,19 @@ pub trait ReadTx {
     ) -> Result<Vec<Message>>;
     /// The tenant's allowlist document (JSON), if one was set.
     fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>>;
+
+    /// One version of the tenant's policies, or the latest when `version` is `None`.
+    fn policy_version(&mut self, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>>;
+    /// Versions newest first, below `before` (texts included).
+    fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>>;
+    /// Egress decisions newest first, below `before_seq`, of one agent or all.
+    fn egress_log(
+        &mut self,
+        tenant: TenantId,
+        agent: Option<AgentId>,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<EgressRecord>>;
 }
 
 /// Writes, inside one transaction. Reads inside a write see its uncommitted changes.
@@ -242,6 +287,10 @@ pub trait WriteTx: ReadTx {
     fn insert_message(&mut self, message: &Message, recipients: &[Recipient]) -> Result<()>;
     fn update_recipient(&mut self, tenant: TenantId, recipient: &Recipient) -> Result<()>;
     fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Store a new version; a version that exists already is a conflict.
+    fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
+    /// Append an egress decision (its `seq` is assigned: the tenant's next); returns the seq.
+    fn append_egress(&mut self, tenant: TenantId, record: &EgressRecord) -> Result<u64>;
     /// Seal the draft into the tenant's chain (next seq, linked to the head) and store it.
     fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent>;
     /// A stored answer for this key if one was written at or after `not_before`.

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use crate::queue::WriteQueue;
 use crate::{
-    AgentFilter, AuditFilter, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page, ReadTx, Result, Store,
-    StoreError, TaskFilter, WriteJob, WriteTx, coord, messages,
+    AgentFilter, AuditFilter, EgressRecord, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page,
+    PolicyVersion, ReadTx, Result, Store, StoreError, TaskFilter, WriteJob, WriteTx, coord, governance, messages,
 };
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_messages.sql")),
     (4, include_str!("../migrations/sqlite/0004_enrolment_keys.sql")),
     (5, include_str!("../migrations/sqlite/0005_liveness.sql")),
+    (6, include_str!("../migrations/sqlite/0006_governance.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -589,6 +590,21 @@ impl ReadTx for Tx<'_> {
     fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>> {
         messages::allowlist(self.conn, tenant)
     }
+    fn policy_version(&mut self, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>> {
+        governance::policy_version(self.conn, tenant, version)
+    }
+    fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
+        governance::policy_versions(self.conn, tenant, before, limit)
+    }
+    fn egress_log(
+        &mut self,
+        tenant: TenantId,
+        agent: Option<AgentId>,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<EgressRecord>> {
+        governance::egress_log(self.conn, tenant, agent, before_seq, limit)
+    }
 }
 
 impl WriteTx for Tx<'_> {
@@ -778,5 +794,11 @@ impl WriteTx for Tx<'_> {
     }
     fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         messages::put_allowlist(self.conn, tenant, document, at)
+    }
+    fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()> {
+        governance::insert_policy_version(self.conn, version)
+    }
+    fn append_egress(&mut self, tenant: TenantId, record: &EgressRecord) -> Result<u64> {
+        governance::append_egress(self.conn, tenant, record)
     }
 }

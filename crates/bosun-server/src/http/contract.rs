@@ -99,6 +99,16 @@ fn request_example(schema: &str) -> Option<Value> {
         "ValidatePoliciesBody" => {
             json!({"policies": "@id(\"no-claims\") @reason(\"claims are paused\")\nforbid(principal, action == Bosun::Action::\"task.claimed\", resource);"})
         }
+        "PutPoliciesBody" => {
+            json!({"text": "@id(\"no-claims\") @reason(\"claims are paused\")\nforbid(principal, action == Bosun::Action::\"task.claimed\", resource);\n@id(\"admins\") permit(principal is Bosun::User, action, resource) when { principal.rank >= 3 };",
+            "note": "freeze claims for the release"})
+        }
+        "RollbackBody" => json!({"version": 2, "note": "the freeze is over"}),
+        "ReplayBody" => {
+            json!({"text": "@id(\"no-claims\") forbid(principal, action == Bosun::Action::\"task.claimed\", resource);", "limit": 1000})
+        }
+        "SetProfileBody" => json!({"profile": "trusted"}),
+        "EgressBody" => json!({"destination": "https://api.github.com/repos"}),
         "AuthorizeBody" => {
             json!({"principal": {"type": "agent", "id": "01JBX8Z6Q4N2W7RS5KJ3M9V0TA"}, "action": "task.claimed"})
         }
@@ -151,15 +161,16 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
         wanted.push(CHANGING);
     }
     for (status, description) in wanted {
-        let entry = responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
-        // An error documented by a handler keeps its text but is problem+json.
-        if let Some(content) = entry.get_mut("content").and_then(Value::as_object_mut)
+        responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
+    }
+    for (status, response) in responses.iter_mut() {
+        // Every error, documented by a handler or added here, is problem+json.
+        if status.starts_with(['4', '5'])
+            && let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
             && let Some(schema) = content.remove("application/json")
         {
             content.insert("application/problem+json".into(), schema);
         }
-    }
-    for (status, response) in responses.iter_mut() {
         let Some(response) = response.as_object_mut() else { continue };
         if !response.contains_key("description") {
             response.insert("description".into(), Value::String(default_description(status)));

@@ -59,9 +59,12 @@ pub struct RegisterAgentBody {
     #[serde(default)]
     #[schema(example = json!(["rust", "git"]))]
     pub capabilities: Vec<String>,
-    /// observer, worker (default), trusted or admin-agent.
-    #[serde(default = "default_profile")]
-    pub profile: String,
+    /// A profile from GET /api/v1/profiles (observer, worker, trusted, admin-agent…); absent:
+    /// the default for the agent's kind (`worker` unless configured). Above `worker`'s trust
+    /// level, tenant admins only.
+    #[serde(default)]
+    #[schema(example = "worker", max_length = 64)]
+    pub profile: Option<String>,
     #[serde(default = "empty_object")]
     #[schema(value_type = Object)]
     pub metadata: Value,
@@ -73,9 +76,6 @@ pub struct RegisterAgentBody {
 
 fn default_kind() -> String {
     "agent".into()
-}
-fn default_profile() -> String {
-    "worker".into()
 }
 fn default_interval() -> u32 {
     30

@@ -100,6 +100,8 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::GET, ["threads", id]) => messages::thread(app, auth, segment(id)?).await,
         (Method::GET, ["messages", "search"]) => messages::search(app, auth, query(q)?).await,
         (Method::POST, ["authorize"]) => policy::authorize(app, auth, body(b)?).await,
+        (Method::POST, ["egress", "check"]) => policy::check_egress(app, auth, body(b)?).await,
+        (Method::GET, ["permissions"]) => policy::permissions(app, auth).await,
         (Method::GET, ["audit"]) => {
             let ApiQuery(params) = query(q)?;
             audit::audit_page(&app.0, &auth, params).await

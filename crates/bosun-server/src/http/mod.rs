@@ -118,6 +118,16 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(messages::get_allowlist, messages::put_allowlist))
         .routes(routes!(policy::validate))
         .routes(routes!(policy::authorize))
+        .routes(routes!(policy::get_policies, policy::put_policies))
+        .routes(routes!(policy::list_versions))
+        .routes(routes!(policy::get_version))
+        .routes(routes!(policy::rollback))
+        .routes(routes!(policy::replay))
+        .routes(routes!(policy::profiles))
+        .routes(routes!(policy::set_profile))
+        .routes(routes!(policy::check_egress))
+        .routes(routes!(policy::egress_log))
+        .routes(routes!(policy::permissions))
         .routes(routes!(events::events))
         .split_for_parts()
 }
@@ -309,6 +319,8 @@ impl ApiError {
                 StatusCode::CONFLICT
             }
             KernelError::DependencyCycle(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            KernelError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            KernelError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             KernelError::Unavailable | KernelError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             KernelError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             KernelError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -24,9 +24,12 @@ pub enum Principal {
         name: String,
         role: Role,
     },
+    /// `kind` and `profile` as registered (the profile's trust and limits are the kernel's).
     Agent {
         id: AgentId,
         name: String,
+        kind: String,
+        profile: String,
     },
     /// Bosun itself (first-start bootstrap, timers, presence).
     System,
@@ -49,7 +52,7 @@ impl Caller {
     pub fn actor(&self) -> (ActorType, Option<String>, Option<String>) {
         match &self.principal {
             Principal::User { id, name, .. } => (ActorType::User, Some(id.to_string()), Some(name.clone())),
-            Principal::Agent { id, name } => (ActorType::Agent, Some(id.to_string()), Some(name.clone())),
+            Principal::Agent { id, name, .. } => (ActorType::Agent, Some(id.to_string()), Some(name.clone())),
             Principal::System => (ActorType::System, None, Some("system".into())),
         }
     }
@@ -59,7 +62,7 @@ impl Caller {
         use bosun_core::model::{Holder, Owner};
         match &self.principal {
             Principal::User { id, name, .. } => Some(Holder { owner: Owner::User(*id), name: name.clone() }),
-            Principal::Agent { id, name } => Some(Holder { owner: Owner::Agent(*id), name: name.clone() }),
+            Principal::Agent { id, name, .. } => Some(Holder { owner: Owner::Agent(*id), name: name.clone() }),
             Principal::System => None,
         }
     }

@@ -90,7 +90,10 @@ mod tests {
     }
 
     fn agent(tenant: TenantId, id: AgentId) -> Caller {
-        Caller { principal: Principal::Agent { id, name: "x".into() }, ..Caller::system(tenant) }
+        Caller {
+            principal: Principal::Agent { id, name: "x".into(), kind: "k".into(), profile: "worker".into() },
+            ..Caller::system(tenant)
+        }
     }
 
     #[test]

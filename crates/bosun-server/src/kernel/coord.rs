@@ -19,14 +19,13 @@ use serde_json::{Value, json};
 use super::locks::{Grant, conflict_error, grant, lock_conflicts};
 use super::{Answer, Applied, Caller, Command, Done, Kernel, KernelError, Outcome, RequestCtx, Tx, conflict_as};
 
-pub const PROFILES: [&str; 4] = ["observer", "worker", "trusted", "admin-agent"];
-
 #[derive(Clone, Debug, Serialize)]
 pub struct RegisterAgent {
     pub name: Option<String>,
     pub kind: String,
     pub capabilities: Vec<String>,
-    pub profile: String,
+    /// `None`: the default for the agent's kind (configured; `worker` otherwise).
+    pub profile: Option<String>,
     pub metadata: Value,
     pub heartbeat_interval_seconds: u32,
 }
@@ -144,8 +143,8 @@ pub(super) fn validate_register(r: &RegisterAgent) -> Result<(), KernelError> {
     }
     check_text("kind", &r.kind, 1, 64)?;
     check_capabilities("capabilities", &r.capabilities)?;
-    if !PROFILES.contains(&r.profile.as_str()) {
-        return Err(invalid(format!("`profile` must be one of {}", PROFILES.join(", "))));
+    if let Some(profile) = &r.profile {
+        validate::name("profile", profile).map_err(invalid)?;
     }
     if !r.metadata.is_object() {
         return Err(invalid("`metadata` must be a JSON object"));
@@ -282,6 +281,21 @@ pub(super) fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applie
             chosen.ok_or_else(|| KernelError::Conflict("could not find a free name; pass `name`".into()))?
         }
     };
+    let profile = r.profile.unwrap_or_else(|| tx.profiles.default_for(&r.kind).to_owned());
+    let Some(entry) = tx.profiles.get(&profile) else {
+        let known = tx.profiles.names().join(", ");
+        return Err(invalid(format!("`profile` `{profile}` is not a profile; one of {known}")));
+    };
+    // More trust than the default is granted by tenant admins only (an enrolment key or a
+    // developer cannot mint a trusted agent).
+    let default_trust = tx.profiles.get(bosun_core::profile::DEFAULT).map_or(2, |e| e.profile.trust_level);
+    let admin = matches!(tx.caller.principal, super::Principal::User { role: bosun_core::Role::Admin, .. });
+    if entry.profile.trust_level > default_trust && !admin {
+        return Err(KernelError::Forbidden(format!(
+            "registering an agent with the profile {profile} (trust level {}) requires a tenant admin",
+            entry.profile.trust_level
+        )));
+    }
     let mut metadata = r.metadata;
     bosun_core::redact::redact_value(&mut metadata);
     let agent = Agent {
@@ -290,7 +304,7 @@ pub(super) fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applie
         name: name.clone(),
         kind: r.kind,
         capabilities: r.capabilities,
-        profile: r.profile,
+        profile,
         status: AgentStatus::Spawning,
         metadata,
         heartbeat_interval: r.heartbeat_interval_seconds,
@@ -480,6 +494,13 @@ pub(super) fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelErro
 pub(super) fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> {
     let mut agent = caller_agent(tx)?;
     let tenant = tx.caller.tenant;
+    if let Some((profile, limits)) = super::governance::agent_limits(tx) {
+        let held = tx.w.leased_by(tenant, agent.id)?.iter().filter(|t| t.status == TaskStatus::Leased).count();
+        if held as u64 >= u64::from(limits.max_leases) {
+            let what = format!("concurrent leases; this agent holds {held}");
+            return Err(super::governance::over_limit(&profile, "max_leases", limits.max_leases, &what));
+        }
+    }
     let mut found = None;
     let mut skip = 0;
     'pages: loop {

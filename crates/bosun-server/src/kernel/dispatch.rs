@@ -5,7 +5,7 @@
 use bosun_core::message::Delivery;
 
 use super::identity::{self, KeyTarget};
-use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, liveness, locks, messages, scheduler};
+use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, governance, liveness, locks, messages, scheduler};
 
 /// Check a command's own fields (no store access).
 pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
@@ -25,6 +25,11 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         Command::WriteHandoff(h) => coord::validate_handoff(h),
         Command::SendMessage(m) => messages::validate(m),
         Command::PutAllowlist(list) => list.validate().map_err(KernelError::Validation),
+        Command::PutPolicies(p) => governance::validate_note(p.note.as_deref()),
+        Command::RollbackPolicies(r) => governance::validate_note(r.note.as_deref()),
+        Command::SetProfile { profile, .. } => {
+            bosun_core::validate::name("profile", profile).map_err(KernelError::Validation)
+        }
         // Nothing to check beyond what their types already hold.
         Command::RevokeKey { .. }
         | Command::AgentHeartbeat { .. }
@@ -70,6 +75,8 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         Command::AckMessage { message_id } => {
             messages::authorize_receipt(kernel, caller, *message_id, "acknowledge").await
         }
+        Command::PutPolicies(p) => governance::authorize_put(kernel, caller, &p.text).await,
+        Command::RollbackPolicies(r) => governance::authorize_rollback(kernel, caller, r.to_version).await,
         // The role table decides these alone; their own rules are checked in the transaction
         // (holding the lease, holding the lock, the key's owner).
         Command::CreateTenant { .. }
@@ -89,6 +96,7 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::WriteHandoff(_)
         | Command::FetchInbox(_)
         | Command::PutAllowlist(_)
+        | Command::SetProfile { .. }
         | Command::System(_) => Ok(()),
     }
 }
@@ -98,9 +106,9 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
     match cmd {
         Command::CreateKey { user_id, .. } => Some(("user", user_id.to_string())),
         Command::RevokeKey { key_id } => Some(("key", key_id.to_string())),
-        Command::AgentHeartbeat { agent_id, .. } | Command::DeregisterAgent { agent_id } => {
-            Some(("agent", agent_id.to_string()))
-        }
+        Command::AgentHeartbeat { agent_id, .. }
+        | Command::DeregisterAgent { agent_id }
+        | Command::SetProfile { agent_id, .. } => Some(("agent", agent_id.to_string())),
         Command::TaskHeartbeat(w) | Command::CompleteTask { task: w, .. } => Some(("task", w.task_id.to_string())),
         Command::FailTask(f) => Some(("task", f.task.task_id.to_string())),
         Command::CancelTask { task_id, .. } | Command::RetryTask { task_id } => Some(("task", task_id.to_string())),
@@ -120,6 +128,8 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::SendMessage(_)
         | Command::FetchInbox(_)
         | Command::PutAllowlist(_)
+        | Command::PutPolicies(_)
+        | Command::RollbackPolicies(_)
         | Command::System(_) => None,
     }
 }
@@ -156,6 +166,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::MarkRead { message_id } => messages::receipt(tx, message_id, Delivery::Read).map(changed),
         Command::AckMessage { message_id } => messages::receipt(tx, message_id, Delivery::Acked).map(changed),
         Command::PutAllowlist(list) => messages::put_allowlist(tx, list).map(changed),
+        Command::PutPolicies(p) => governance::put(tx, p).map(changed),
+        Command::RollbackPolicies(r) => governance::rollback(tx, r).map(changed),
+        Command::SetProfile { agent_id, profile } => governance::set_profile(tx, agent_id, profile).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

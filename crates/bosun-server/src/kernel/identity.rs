@@ -7,7 +7,7 @@ use bosun_core::{Action, Role, TenantId, UserId, validate};
 use bosun_store::{AuditFilter, Page};
 use serde_json::json;
 
-use super::{Applied, Caller, Kernel, KernelError, Outcome, Principal, Tx, conflict_as};
+use super::{Applied, Caller, Kernel, KernelError, Outcome, Principal, Profiles, Tx, conflict_as};
 use crate::auth;
 
 pub(super) fn validate_tenant(name: &str, admin_name: &str) -> Result<(), KernelError> {
@@ -160,7 +160,9 @@ impl Kernel {
             .write(move |w| -> Result<(String, AuditEvent), KernelError> {
                 let caller = Caller::system(tenant);
                 let at = format_micros(now);
-                let mut tx = Tx { w, caller: &caller, now, at: at.clone(), jitter: 0.5, key: Some(key) };
+                let profiles = Profiles::default();
+                let mut tx =
+                    Tx { w, caller: &caller, now, at: at.clone(), jitter: 0.5, key: Some(key), profiles: &profiles };
                 let applied = create_tenant(&mut tx, tenant, true, "default".into(), "admin".into())?;
                 let event = w.append_audit(
                     tenant,
@@ -217,7 +219,7 @@ impl Kernel {
         let is_user = matches!(caller.principal, Principal::User { .. });
         if !(caller.system_tenant && caller.role() == Role::Admin && is_user) {
             let reason = "listing tenants requires an admin of the system tenant";
-            self.audit_denial(caller, ctx, Action::TenantList, None, reason, &[]).await;
+            self.audit_denial(caller, ctx, Action::TenantList, None, reason, super::Decided::NOTHING).await;
             return Err(KernelError::Forbidden(reason.into()));
         }
         Ok(self.store.read(|r| r.list_tenants()).await?)

@@ -178,6 +178,17 @@ pub(super) fn grant(tx: &mut Tx<'_>, keys: &[LockKey], g: Grant<'_>) -> Result<V
 pub(super) fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, KernelError> {
     let holder = tx.caller.holder().ok_or_else(|| KernelError::Forbidden("Bosun itself holds no locks".into()))?;
     let keys = parse_keys("paths", &a.paths)?;
+    let limits = super::governance::agent_limits(tx);
+    if let Some((profile, limits)) = &limits {
+        use super::governance::over_limit;
+        if keys.len() as u64 > u64::from(limits.max_paths_per_lock) {
+            return Err(over_limit(profile, "max_paths_per_lock", limits.max_paths_per_lock, "paths per lock request"));
+        }
+        if let Some(key) = keys.iter().find(|k| k.wildcards() > limits.max_pattern_wildcards as usize) {
+            let what = format!("wildcard segments per lock key; `{key}` has {}", key.wildcards());
+            return Err(over_limit(profile, "max_pattern_wildcards", limits.max_pattern_wildcards, &what));
+        }
+    }
     let conflicts = lock_conflicts(tx, &a.project, &keys, a.exclusive, holder.owner)?;
     if !conflicts.is_empty() {
         return Err(conflict_error(conflicts));
@@ -207,6 +218,12 @@ pub(super) fn acquire(tx: &mut Tx<'_>, a: AcquireLocks) -> Result<Applied, Kerne
         }
     }
     let held_now = mine.iter().filter(|l| l.expires_at > tx.now).count();
+    if let Some((profile, limits)) = &limits
+        && (held_now + fresh.len()) as u64 > u64::from(limits.max_locks)
+    {
+        let what = format!("locks held at once; this agent holds {held_now} and asked for {} more", fresh.len());
+        return Err(super::governance::over_limit(profile, "max_locks", limits.max_locks, &what));
+    }
     if held_now + fresh.len() > MAX_LOCKS_PER_HOLDER {
         return Err(invalid(format!(
             "you hold {held_now} locks and asked for {} more; a holder may have at most {MAX_LOCKS_PER_HOLDER} \

@@ -11,12 +11,14 @@ mod committed;
 mod coord;
 mod dispatch;
 mod failures;
+mod governance;
 mod identity;
 mod liveness;
 mod locks;
 mod messages;
 mod outcome;
 mod policy;
+mod profiles;
 mod scheduler;
 pub mod streams;
 
@@ -34,15 +36,27 @@ use tokio::sync::{Notify, broadcast};
 pub use caller::{Caller, Principal, Purpose, RequestCtx};
 pub use committed::{Committed, Published};
 pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
+pub use governance::{EgressDecision, Flip, MAX_REPLAY, PolicyDocument, PutPolicies, Replayed, RollbackPolicies};
 pub use locks::{AcquireLocks, Conflict};
 pub use messages::{FetchInbox, SendMessage};
 pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
 use policy::Refused;
-pub use policy::Subject;
+pub use policy::{Facts, MAX_POLICY_TEXT, Subject};
+pub use profiles::{Governance, Profiles};
 pub use scheduler::TickReport;
 
 pub use crate::auth::KeySecret;
 use crate::auth::{self, KeyCache, NewKey};
+
+/// What decided a denial, for its audit event: the forbidding policies and the facts decided on.
+pub(super) struct Decided<'a> {
+    policies: &'a [String],
+    facts: Option<&'a policy::Facts>,
+}
+
+impl Decided<'_> {
+    const NOTHING: Decided<'static> = Decided { policies: &[], facts: None };
+}
 
 /// How long an `Idempotency-Key` answer is replayed.
 const IDEMPOTENCY_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
@@ -113,6 +127,12 @@ pub enum Command {
         message_id: bosun_core::MessageId,
     },
     PutAllowlist(bosun_core::message::Allowlist),
+    PutPolicies(PutPolicies),
+    RollbackPolicies(RollbackPolicies),
+    SetProfile {
+        agent_id: AgentId,
+        profile: String,
+    },
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -143,6 +163,9 @@ impl Command {
             Command::MarkRead { .. } => Action::MessageRead,
             Command::AckMessage { .. } => Action::MessageAck,
             Command::PutAllowlist(_) => Action::AllowlistUpdate,
+            Command::PutPolicies(_) => Action::PolicyUpdate,
+            Command::RollbackPolicies(_) => Action::PolicyRollback,
+            Command::SetProfile { .. } => Action::AgentProfileChange,
             Command::System(s) => s.action(),
         }
     }
@@ -188,6 +211,12 @@ pub enum KernelError {
     LockConflict { detail: String, conflicts: Vec<locks::Conflict> },
     #[error("{0}")]
     DependencyCycle(String),
+    /// `If-Match` named a version that is no longer the current one.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A change that must name the version it was made against did not (`If-Match`).
+    #[error("{0}")]
+    PreconditionRequired(String),
     /// The allowlist forbids this message; the text names the rule.
     #[error("{0}")]
     MessageBlocked(String),
@@ -216,6 +245,8 @@ impl KernelError {
             KernelError::StaleFence(_) => "stale_fence",
             KernelError::LockConflict { .. } => "lock_conflict",
             KernelError::DependencyCycle(_) => "dependency_cycle",
+            KernelError::PreconditionFailed(_) => "precondition_failed",
+            KernelError::PreconditionRequired(_) => "precondition_required",
             KernelError::MessageBlocked(_) => "message_blocked",
             KernelError::Unavailable => "unavailable",
             KernelError::Overloaded(_) => "overloaded",
@@ -303,6 +334,7 @@ pub(crate) struct Tx<'a> {
     /// In [0, 1): spreads retry times.
     jitter: f64,
     key: Option<NewKey>,
+    profiles: &'a Profiles,
 }
 
 pub struct Kernel {
@@ -333,7 +365,12 @@ pub struct Kernel {
     /// Cedar: Bosun's schema, and the policies that decide (SPEC §5.2; the default set until
     /// tenants edit theirs).
     policy: bosun_policy::Bosun,
-    policies: bosun_policy::PolicySet,
+    /// The policies of a tenant that stored none (the default set, or the configured file).
+    policies: Arc<bosun_policy::PolicySet>,
+    /// Each tenant's policies in force (see `policy::InForce`).
+    in_force: policy::InForce,
+    /// The profiles agents act within (SPEC §5.3).
+    profiles: Arc<Profiles>,
 }
 
 impl Kernel {
@@ -355,8 +392,10 @@ impl Kernel {
             failures: Mutex::default(),
             answers: std::sync::OnceLock::new(),
             system_tenant: std::sync::OnceLock::new(),
-            policies: policy.default_policies(),
+            policies: Arc::new(policy.default_policies()),
             policy,
+            in_force: policy::InForce::default(),
+            profiles: Arc::new(Profiles::default()),
         }
     }
 
@@ -369,8 +408,18 @@ impl Kernel {
 
     /// Decide with these Cedar policies instead of the default set.
     pub fn with_policies(mut self, text: &str) -> Result<Self, bosun_policy::Invalid> {
-        self.policies = self.policy.parse(text)?;
+        self.policies = Arc::new(self.policy.parse(text)?);
         Ok(self)
+    }
+
+    /// Use these profiles, cloud kinds and default profiles by kind.
+    pub fn with_governance(mut self, config: &Governance) -> Result<Self, String> {
+        self.profiles = Arc::new(Profiles::new(config)?);
+        Ok(self)
+    }
+
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
     }
 
     pub fn with_rate_limits(mut self, limits: &crate::limits::RateLimits) -> Self {
@@ -462,13 +511,27 @@ impl Kernel {
     /// Run a command for a caller. See the module docs for the pipeline.
     pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Answer, KernelError> {
         cmd.validate()?;
-        if let Err(Refused { error, policies }) = self.authorize(caller, &cmd).await {
-            if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &error {
-                let target = dispatch::target_of(&cmd);
-                self.audit_denial(caller, ctx, cmd.action(), target, reason, &policies).await;
+        let facts = match self.authorize(caller, &cmd).await {
+            Ok(facts) => facts,
+            Err(Refused { error, policies, facts }) => {
+                if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &error {
+                    let target = dispatch::target_of(&cmd);
+                    self.audit_denial(
+                        caller,
+                        ctx,
+                        cmd.action(),
+                        target,
+                        reason,
+                        Decided { policies: &policies, facts: facts.as_ref() },
+                    )
+                    .await;
+                }
+                return Err(error);
             }
-            return Err(error);
-        }
+        };
+        // A refusal inside the transaction (a profile's limit) is audited like any denial.
+        let (action, target) = (cmd.action(), dispatch::target_of(&cmd));
+        let authz = facts.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default());
         // Only an idempotent request needs its canonical hash.
         let request_hash = ctx.fingerprint.clone().unwrap_or_default();
         let key = if cmd.needs_key() { Some(auth::new_key(&self.key_secret)?) } else { None };
@@ -477,7 +540,8 @@ impl Kernel {
         let events = self.events.clone();
         let answers = self.answers.get().cloned();
         let lane = cmd.lane();
-        let (executed, event, wakes) = self
+        let profiles = self.profiles.clone();
+        let written = self
             .store
             .write_in(
                 lane,
@@ -498,11 +562,15 @@ impl Kernel {
                         let stored = StoredAnswer { status: reply.status, body };
                         return Ok((Answer::Replayed(stored), None, false));
                     }
-                    let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key };
-                    let applied = match dispatch::apply(&mut tx, cmd)? {
+                    let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key, profiles: &profiles };
+                    let mut applied = match dispatch::apply(&mut tx, cmd)? {
                         Done::Changed(applied) => applied,
                         Done::Quiet(outcome) => return Ok((Answer::Fresh(outcome), None, false)),
                     };
+                    // The facts the decision was made on, so a proposed policy set can re-make it.
+                    if let (Some(authz), Some(details)) = (authz, applied.details.as_object_mut()) {
+                        details.insert("authz".into(), authz);
+                    }
                     let (actor_type, actor_id, actor_name) = caller2.actor();
                     let event = w.append_audit(
                         caller2.tenant,
@@ -543,7 +611,15 @@ impl Kernel {
                     }
                 },
             )
-            .await?;
+            .await;
+        let (executed, event, wakes) = match written {
+            Ok(written) => written,
+            Err(KernelError::Forbidden(reason)) => {
+                self.audit_denial(caller, ctx, action, target, &reason, Decided::NOTHING).await;
+                return Err(KernelError::Forbidden(reason));
+            }
+            Err(e) => return Err(e),
+        };
         if let Some(event) = event {
             self.after_commit(&event);
         }
@@ -561,9 +637,18 @@ impl Kernel {
             self.keys.forget_key(id);
             self.streams.end_key(id);
         }
-        if gone_agent && let Some(id) = event.target_id.as_deref().and_then(AgentId::parse) {
+        // A new profile holds at once: the agent authenticates afresh and reconnects.
+        let reprofiled = event.action == Action::AgentProfileChange;
+        if (gone_agent || reprofiled)
+            && let Some(id) = event.target_id.as_deref().and_then(AgentId::parse)
+        {
             self.keys.forget_owner(&id.to_string());
             self.streams.end_owner(&id.to_string());
+        }
+        if matches!(event.action, Action::PolicyUpdate | Action::PolicyRollback)
+            && let Some(tenant) = TenantId::parse(&event.tenant)
+        {
+            self.in_force.forget(tenant);
         }
         if event.action == Action::MessageSend {
             self.inboxes.wake(&event.recipients);
@@ -672,6 +757,29 @@ impl Kernel {
         purpose: Purpose<'_>,
     ) -> Result<Caller, KernelError> {
         let caller = self.authenticate(ctx, header).await?;
+        // Trust level 0: everything is refused, at the door, for every edge.
+        if let Principal::Agent { profile, name, .. } = &caller.principal
+            && self.profiles.get(profile).is_none_or(|e| e.profile.suspended())
+        {
+            let reason = format!("agent {name} is suspended (profile {profile}, trust level 0): everything is refused");
+            let facts = self.facts(&caller, Action::SuspendedAccess.name(), false);
+            let what = match purpose {
+                Purpose::RegisterAgent => "agent.registered",
+                Purpose::Session => "mcp.session",
+                Purpose::Other { what } => what,
+            };
+            let target = Some(("request", what.chars().take(200).collect::<String>()));
+            self.audit_denial(
+                &caller,
+                ctx,
+                Action::SuspendedAccess,
+                target,
+                &reason,
+                Decided { policies: &[], facts: Some(&facts) },
+            )
+            .await;
+            return Err(KernelError::Forbidden(reason));
+        }
         match purpose {
             Purpose::Other { what } if caller.enrolment => Err(self.refuse_enrolment(&caller, ctx, what).await),
             _ => Ok(caller),
@@ -681,7 +789,7 @@ impl Kernel {
     /// Refuse (and audit) an enrolment key used for anything but registering an agent.
     async fn refuse_enrolment(&self, caller: &Caller, ctx: &RequestCtx, what: &str) -> KernelError {
         let reason = format!("an enrolment key may only register an agent, not {what}");
-        self.audit_denial(caller, ctx, Action::EnrolmentMisuse, None, &reason, &[]).await;
+        self.audit_denial(caller, ctx, Action::EnrolmentMisuse, None, &reason, Decided::NOTHING).await;
         KernelError::Forbidden(reason)
     }
 
@@ -692,8 +800,9 @@ impl Kernel {
         action: Action,
         target: Option<(&str, String)>,
         reason: &str,
-        policies: &[String],
+        decided: Decided<'_>,
     ) {
+        let Decided { policies, facts } = decided;
         let (actor_type, actor_id, actor_name) = caller.actor();
         let draft = AuditDraft {
             at: self.now(),
@@ -706,11 +815,17 @@ impl Kernel {
             project: None,
             outcome: AuditOutcome::Denied,
             severity: Severity::Warning,
-            // The policies that forbade it, when policies (not the default deny) decided.
-            details: if policies.is_empty() {
-                json!({ "reason": reason })
-            } else {
-                json!({ "reason": reason, "policies": policies })
+            // The policies that forbade it, when policies (not the default deny) decided, and
+            // the facts it was decided on.
+            details: {
+                let mut details = json!({ "reason": reason });
+                if !policies.is_empty() {
+                    details["policies"] = json!(policies);
+                }
+                if let Some(facts) = facts {
+                    details["authz"] = json!(facts);
+                }
+                details
             },
             ip: ctx.ip.clone(),
             user_agent: ctx.user_agent.clone(),

@@ -64,6 +64,8 @@ pub enum Outcome {
         copy: Recipient,
     },
     AllowlistSet(Allowlist),
+    /// A new version of the tenant's policies (written, or rolled back to).
+    PoliciesSet(bosun_store::PolicyVersion),
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

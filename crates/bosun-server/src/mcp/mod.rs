@@ -30,6 +30,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
 pub mod json;
+mod permitted;
 pub use json::Directory;
 
 /// A REST request on behalf of an MCP session.
@@ -127,6 +128,15 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
             "Ask before acting: would the tenant's policies allow you this action, and which policy decides? \
              Nothing is done or recorded. The action is its audit name (task.claimed, lock.acquired, message.sent, \
              …). Example: check_policy {\"action\": \"lock.acquired\"}"
+        ),
+        tool!(
+            "check_egress",
+            POST,
+            "/api/v1/egress/check",
+            [W, O, P],
+            "Ask before connecting to a network destination (URL, host:port or host): may your profile reach it, \
+             and which rule decides? The answer is logged. Example: check_egress {\"destination\": \
+             \"https://api.github.com\"}"
         ),
         tool!(
             "register_agent",
@@ -321,7 +331,13 @@ pub const RESOURCES: [(&str, &str, &str, &str); 4] = [
         "Tasks waiting to be claimed, in submission order.",
     ),
     ("bosun://locks", "locks", "/api/v1/locks", "Active locks: who holds which files and keys, until when."),
-    ("bosun://profile", "profile", "/api/v1/whoami", "Who this session acts as (and, for an agent, its record)."),
+    (
+        "bosun://profile",
+        "profile",
+        "/api/v1/whoami",
+        "Who this session acts as; for an agent, its record, its profile (trust level, limits, egress rules) and \
+         the actions it may do.",
+    ),
 ];
 
 /// Tool definitions with input schemas generated from the OpenAPI document.
@@ -738,7 +754,13 @@ impl SessionState {
         if uri == "bosun://profile" && answer.body["principal_type"] == "agent" {
             let id = answer.body["id"].as_str().unwrap_or_default();
             let agent = self.backend.call(get(format!("/api/v1/agents/{}", encode_component(id)))).await;
-            return Ok(json!({ "whoami": answer.body, "agent": agent.body }));
+            let permissions = self.backend.call(get("/api/v1/permissions".into())).await;
+            return Ok(json!({
+                "whoami": answer.body,
+                "agent": agent.body,
+                "profile": permissions.body["profile"],
+                "actions": permissions.body["actions"],
+            }));
         }
         Ok(answer.body)
     }
@@ -776,7 +798,9 @@ impl ServerHandler for Session {
     ) -> Result<ListToolsResult, McpError> {
         let parts = Self::parts(&ctx);
         self.seen(parts.as_ref());
-        Ok(ListToolsResult { tools: self.list(self.profile(parts.as_ref())), ..Default::default() })
+        let tools = self.list(self.profile(parts.as_ref()));
+        let allowed = permitted::actions(self.backend.as_ref(), self.bearer(parts.as_ref()), parts.clone()).await;
+        Ok(ListToolsResult { tools: permitted::filter(tools, allowed.as_deref()), ..Default::default() })
     }
 
     async fn call_tool(

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::{AuditFilter, IdempotentReply, Page, Store, StoreError, TaskFilter};
 
 mod fleet;
+mod governance;
 mod messages;
 
 /// Run every check on a fresh, empty store. Together they call every operation of `ReadTx` and
@@ -29,6 +30,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     fleet::handoffs_newest_first(&store).await;
     messages::messages_receipts_inbox_and_threads(&store).await;
     messages::search_and_allowlist(&store).await;
+    governance::policy_versions_are_kept(&store).await;
+    governance::egress_log_pages(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {

@@ -17,7 +17,13 @@ from .create_key_body import CreateKeyBody
 from .create_tenant_body import CreateTenantBody
 from .create_user_body import CreateUserBody
 from .create_user_body_metadata import CreateUserBodyMetadata
+from .egress_body import EgressBody
+from .egress_lists_view import EgressListsView
+from .egress_log import EgressLog
+from .egress_log_entry import EgressLogEntry
+from .egress_view import EgressView
 from .fail_body import FailBody
+from .flip_view import FlipView
 from .handoff_body import HandoffBody
 from .handoff_list import HandoffList
 from .handoff_view import HandoffView
@@ -25,22 +31,34 @@ from .heartbeat_body import HeartbeatBody
 from .inbox import Inbox
 from .inbox_item import InboxItem
 from .key_view import KeyView
+from .limits_view import LimitsView
 from .lock_list import LockList
 from .lock_view import LockView
 from .locks_body import LocksBody
 from .message_fields import MessageFields
 from .message_list import MessageList
 from .message_view import MessageView
+from .permissions_view import PermissionsView
+from .policy_document_view import PolicyDocumentView
 from .policy_ids import PolicyIds
 from .policy_ref import PolicyRef
+from .policy_version_list import PolicyVersionList
+from .policy_version_view import PolicyVersionView
 from .problem import Problem
 from .problem_conflicts_type_0_item import ProblemConflictsType0Item
+from .profile_list import ProfileList
+from .profile_view import ProfileView
+from .put_policies_body import PutPoliciesBody
 from .recipient_view import RecipientView
 from .register_agent_body import RegisterAgentBody
 from .register_agent_body_metadata import RegisterAgentBodyMetadata
 from .release_body import ReleaseBody
 from .renew_body import RenewBody
+from .replay_body import ReplayBody
+from .replay_view import ReplayView
+from .rollback_body import RollbackBody
 from .send_body import SendBody
+from .set_profile_body import SetProfileBody
 from .subject_body import SubjectBody
 from .subject_type import SubjectType
 from .submit_task_body import SubmitTaskBody
@@ -75,7 +93,13 @@ __all__ = (
     "CreateTenantBody",
     "CreateUserBody",
     "CreateUserBodyMetadata",
+    "EgressBody",
+    "EgressListsView",
+    "EgressLog",
+    "EgressLogEntry",
+    "EgressView",
     "FailBody",
+    "FlipView",
     "HandoffBody",
     "HandoffList",
     "HandoffView",
@@ -83,22 +107,34 @@ __all__ = (
     "Inbox",
     "InboxItem",
     "KeyView",
+    "LimitsView",
     "LockList",
     "LocksBody",
     "LockView",
     "MessageFields",
     "MessageList",
     "MessageView",
+    "PermissionsView",
+    "PolicyDocumentView",
     "PolicyIds",
     "PolicyRef",
+    "PolicyVersionList",
+    "PolicyVersionView",
     "Problem",
     "ProblemConflictsType0Item",
+    "ProfileList",
+    "ProfileView",
+    "PutPoliciesBody",
     "RecipientView",
     "RegisterAgentBody",
     "RegisterAgentBodyMetadata",
     "ReleaseBody",
     "RenewBody",
+    "ReplayBody",
+    "ReplayView",
+    "RollbackBody",
     "SendBody",
+    "SetProfileBody",
     "SubjectBody",
     "SubjectType",
     "SubmitTaskBody",

@@ -32,7 +32,10 @@ class RegisterAgentBody:
             kind (str | Unset): Free text: claude-code, codex, worker… Example: claude-code.
             metadata (RegisterAgentBodyMetadata | Unset):
             name (None | str | Unset): Unique in the tenant; a memorable AdjectiveNoun (e.g. `GreenCastle`) when omitted.
-            profile (str | Unset): observer, worker (default), trusted or admin-agent.
+            profile (None | str | Unset): A profile from GET /api/v1/profiles (observer, worker, trusted, admin-agent…);
+                absent:
+                the default for the agent's kind (`worker` unless configured). Above `worker`'s trust
+                level, tenant admins only. Example: worker.
      """
 
     capabilities: list[str] | Unset = UNSET
@@ -40,7 +43,7 @@ class RegisterAgentBody:
     kind: str | Unset = UNSET
     metadata: RegisterAgentBodyMetadata | Unset = UNSET
     name: None | str | Unset = UNSET
-    profile: str | Unset = UNSET
+    profile: None | str | Unset = UNSET
 
 
 
@@ -68,7 +71,11 @@ class RegisterAgentBody:
         else:
             name = self.name
 
-        profile = self.profile
+        profile: None | str | Unset
+        if isinstance(self.profile, Unset):
+            profile = UNSET
+        else:
+            profile = self.profile
 
 
         field_dict: dict[str, Any] = {}
@@ -123,7 +130,15 @@ class RegisterAgentBody:
         name = _parse_name(d.pop("name", UNSET))
 
 
-        profile = d.pop("profile", UNSET)
+        def _parse_profile(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        profile = _parse_profile(d.pop("profile", UNSET))
+
 
         register_agent_body = cls(
             capabilities=capabilities,

@@ -1,0 +1,265 @@
+//! Answers of the governance endpoints: policy versions, replay, profiles, egress.
+
+use bosun_core::AgentId;
+use bosun_core::profile::{EgressLists, Limits, Profile};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::kernel::{EgressDecision, Flip, Replayed};
+
+/// A tenant's policies at one version.
+#[derive(Serialize, ToSchema)]
+pub struct PolicyDocumentView {
+    /// 0 when the tenant stored none: the server's default policies.
+    pub version: u64,
+    /// The Cedar text.
+    pub text: String,
+    /// The policies' ids, in order.
+    pub policies: Vec<String>,
+    /// Set when the stored text no longer fits Bosun's schema (after an upgrade): the tenant's
+    /// decisions deny until an admin puts or rolls back policies.
+    pub invalid: Option<String>,
+    pub created_at: Option<String>,
+    pub created_by: Option<String>,
+    pub note: Option<String>,
+    /// For a rollback: the version whose text this is.
+    pub restored_from: Option<u64>,
+}
+
+impl From<&crate::kernel::PolicyDocument> for PolicyDocumentView {
+    fn from(d: &crate::kernel::PolicyDocument) -> Self {
+        let s = d.stored.as_ref();
+        PolicyDocumentView {
+            version: d.version,
+            text: d.text.clone(),
+            policies: d.ids.clone(),
+            invalid: d.invalid.clone(),
+            created_at: s.map(|s| s.created_at.clone()),
+            created_by: s.and_then(|s| s.created_by.clone()),
+            note: s.and_then(|s| s.note.clone()),
+            restored_from: s.and_then(|s| s.restored_from),
+        }
+    }
+}
+
+/// One stored version, without its text.
+#[derive(Serialize, ToSchema)]
+pub struct PolicyVersionView {
+    pub version: u64,
+    pub created_at: String,
+    pub created_by: Option<String>,
+    pub note: Option<String>,
+    pub restored_from: Option<u64>,
+    pub bytes: usize,
+}
+
+impl From<&bosun_store::PolicyVersion> for PolicyVersionView {
+    fn from(v: &bosun_store::PolicyVersion) -> Self {
+        PolicyVersionView {
+            version: v.version,
+            created_at: v.created_at.clone(),
+            created_by: v.created_by.clone(),
+            note: v.note.clone(),
+            restored_from: v.restored_from,
+            bytes: v.text.len(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PolicyVersionList {
+    /// Newest first.
+    pub versions: Vec<PolicyVersionView>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<u64>,
+}
+
+/// A recorded decision the proposed policies decide the other way.
+#[derive(Serialize, ToSchema)]
+pub struct FlipView {
+    /// The audit event's sequence number.
+    pub seq: u64,
+    pub at: String,
+    pub action: String,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    /// `allowed` or `denied`, as recorded.
+    pub was: String,
+    /// What the proposed policies decide.
+    pub would_be: String,
+    /// The proposed policies that decide it.
+    pub policies: Vec<String>,
+    pub reason: Option<String>,
+}
+
+impl From<&Flip> for FlipView {
+    fn from(f: &Flip) -> Self {
+        let word = |allowed: bool| if allowed { "allowed" } else { "denied" }.to_owned();
+        FlipView {
+            seq: f.seq,
+            at: f.at.clone(),
+            action: f.action.clone(),
+            actor_id: f.actor_id.clone(),
+            actor_name: f.actor_name.clone(),
+            was: word(f.was_allowed),
+            would_be: word(!f.was_allowed),
+            policies: f.policies.clone(),
+            reason: f.reason.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReplayView {
+    /// Audit events read, newest first.
+    pub examined: usize,
+    /// Of those, decisions made again (events that record their facts).
+    pub decided: usize,
+    pub flips: Vec<FlipView>,
+}
+
+impl From<&Replayed> for ReplayView {
+    fn from(r: &Replayed) -> Self {
+        ReplayView { examined: r.examined, decided: r.decided, flips: r.flips.iter().map(FlipView::from).collect() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LimitsView {
+    pub max_leases: u32,
+    pub max_locks: u32,
+    pub max_paths_per_lock: u32,
+    pub max_pattern_wildcards: u32,
+}
+
+impl From<&Limits> for LimitsView {
+    fn from(l: &Limits) -> Self {
+        LimitsView {
+            max_leases: l.max_leases,
+            max_locks: l.max_locks,
+            max_paths_per_lock: l.max_paths_per_lock,
+            max_pattern_wildcards: l.max_pattern_wildcards,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EgressListsView {
+    pub allow: Vec<String>,
+    pub deny: Vec<String>,
+}
+
+impl From<&EgressLists> for EgressListsView {
+    fn from(e: &EgressLists) -> Self {
+        EgressListsView { allow: e.allow.clone(), deny: e.deny.clone() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProfileView {
+    pub name: String,
+    /// 0 suspended, 1 observer, 2 worker, 3 trusted, 4 admin agent.
+    pub trust_level: u8,
+    /// Operations (audit names) the profile may do at all; absent: any the policies allow.
+    pub allowed_operations: Option<Vec<String>>,
+    pub blocked_operations: Vec<String>,
+    pub limits: LimitsView,
+    pub egress: EgressListsView,
+}
+
+impl From<&Profile> for ProfileView {
+    fn from(p: &Profile) -> Self {
+        ProfileView {
+            name: p.name.clone(),
+            trust_level: p.trust_level,
+            allowed_operations: p.allowed_operations.clone(),
+            blocked_operations: p.blocked_operations.clone(),
+            limits: LimitsView::from(&p.limits),
+            egress: EgressListsView::from(&p.egress),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProfileList {
+    pub profiles: Vec<ProfileView>,
+    /// Agent kinds denied egress unless a rule allows it.
+    pub cloud_kinds: Vec<String>,
+}
+
+/// An egress decision.
+#[derive(Serialize, ToSchema)]
+pub struct EgressView {
+    pub allowed: bool,
+    /// The destination as decided: lower-case ASCII host (or IP) and port.
+    pub host: String,
+    pub port: u16,
+    /// The egress rule that matched: `allow:RULE`, `deny:RULE`, `default:cloud` or `default:local`.
+    pub rule: String,
+    /// The policies that decided.
+    pub policies: Vec<String>,
+    pub reason: Option<String>,
+    /// Its entry in the egress access log.
+    pub log_seq: u64,
+}
+
+impl From<&EgressDecision> for EgressView {
+    fn from(d: &EgressDecision) -> Self {
+        EgressView {
+            allowed: d.allowed,
+            host: d.host.clone(),
+            port: d.port,
+            rule: d.rule.clone(),
+            policies: d.policies.clone(),
+            reason: d.reason.clone(),
+            log_seq: d.seq,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EgressLogEntry {
+    pub seq: u64,
+    pub at: String,
+    #[schema(value_type = String)]
+    pub agent_id: AgentId,
+    pub agent_name: String,
+    pub host: String,
+    pub port: u16,
+    pub allowed: bool,
+    pub rule: String,
+    pub policies: Vec<String>,
+}
+
+impl From<&bosun_store::EgressRecord> for EgressLogEntry {
+    fn from(e: &bosun_store::EgressRecord) -> Self {
+        EgressLogEntry {
+            seq: e.seq,
+            at: e.at.clone(),
+            agent_id: e.agent_id,
+            agent_name: e.agent_name.clone(),
+            host: e.host.clone(),
+            port: e.port,
+            allowed: e.allowed,
+            rule: e.rule.clone(),
+            policies: e.policies.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EgressLog {
+    /// Newest first.
+    pub entries: Vec<EgressLogEntry>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PermissionsView {
+    /// The actions (audit names) the caller may do at all; a command's own rules (holding the
+    /// lease, the lock…) still apply.
+    pub actions: Vec<String>,
+    /// For an agent: its profile, trust level and limits.
+    pub profile: Option<ProfileView>,
+}

@@ -1,0 +1,66 @@
+//! Policy versions and the egress access log.
+
+use std::sync::Arc;
+
+use bosun_core::AgentId;
+
+use super::new_tenant;
+use crate::{EgressRecord, PolicyVersion, Store, StoreError};
+
+pub async fn policy_versions_are_kept(store: &Arc<dyn Store>) {
+    let (t, other) = (new_tenant(store, "pv").await, new_tenant(store, "pv-other").await);
+    assert_eq!(store.read(move |r| r.policy_version(t, None)).await.unwrap(), None, "no versions yet");
+    let v = |n: u64| PolicyVersion {
+        tenant_id: t,
+        version: n,
+        text: format!("// version {n}"),
+        created_at: format!("2026-01-01T00:00:0{n}.000000Z"),
+        created_by: Some("alice".into()),
+        note: (n == 2).then(|| "second".into()),
+        restored_from: (n == 3).then_some(1),
+    };
+    for n in 1..=3 {
+        let version = v(n);
+        store.write(move |w| w.insert_policy_version(&version)).await.unwrap();
+    }
+    let again = v(2);
+    let twice = store.write(move |w| w.insert_policy_version(&again)).await;
+    assert!(matches!(twice, Err(StoreError::Conflict(_))), "a version is written once: {twice:?}");
+    assert_eq!(store.read(move |r| r.policy_version(t, None)).await.unwrap(), Some(v(3)), "latest");
+    assert_eq!(store.read(move |r| r.policy_version(t, Some(2))).await.unwrap(), Some(v(2)));
+    assert_eq!(store.read(move |r| r.policy_version(t, Some(9))).await.unwrap(), None);
+    assert_eq!(store.read(move |r| r.policy_version(other, None)).await.unwrap(), None, "per tenant");
+    let page = store.read(move |r| r.policy_versions(t, None, 2)).await.unwrap();
+    assert_eq!(page.iter().map(|p| p.version).collect::<Vec<_>>(), [3, 2], "newest first");
+    let rest = store.read(move |r| r.policy_versions(t, Some(2), 10)).await.unwrap();
+    assert_eq!(rest, [v(1)]);
+}
+
+pub async fn egress_log_pages(store: &Arc<dyn Store>) {
+    let (t, other) = (new_tenant(store, "eg").await, new_tenant(store, "eg-other").await);
+    let (a, b) = (AgentId::generate(), AgentId::generate());
+    let record = |agent: AgentId, host: &str, allowed: bool| EgressRecord {
+        seq: 0,
+        at: "2026-01-01T00:00:00.000000Z".into(),
+        agent_id: agent,
+        agent_name: "n".into(),
+        host: host.into(),
+        port: 443,
+        allowed,
+        rule: if allowed { "allow:*".into() } else { "default:cloud".into() },
+        policies: "egress-rules-allow".into(),
+    };
+    let mut seqs = Vec::new();
+    for (agent, host, allowed) in [(a, "a.io", true), (b, "b.io", false), (a, "c.io", false)] {
+        let r = record(agent, host, allowed);
+        seqs.push(store.write(move |w| w.append_egress(t, &r)).await.unwrap());
+    }
+    assert_eq!(seqs, [1, 2, 3]);
+    let r = record(a, "x.io", true);
+    assert_eq!(store.write(move |w| w.append_egress(other, &r)).await.unwrap(), 1, "seq per tenant");
+    let all = store.read(move |r| r.egress_log(t, None, None, 10)).await.unwrap();
+    assert_eq!(all.iter().map(|e| e.host.as_str()).collect::<Vec<_>>(), ["c.io", "b.io", "a.io"]);
+    assert_eq!(all[1], EgressRecord { seq: 2, ..record(b, "b.io", false) });
+    let of_a = store.read(move |r| r.egress_log(t, Some(a), Some(3), 10)).await.unwrap();
+    assert_eq!(of_a.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
+}

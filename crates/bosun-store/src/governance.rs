@@ -1,0 +1,124 @@
+//! SQLite queries for policy versions and the egress access log.
+
+use bosun_core::{AgentId, TenantId};
+use rusqlite::{Connection, Row, params};
+
+use crate::coord::{exec, one, rows};
+use crate::sqlite::parse_id;
+use crate::{EgressRecord, PolicyVersion, Result};
+
+const POLICY_COLUMNS: &str = "tenant_id, version, text, created_at, created_by, note, restored_from";
+
+fn policy_row(r: &Row<'_>) -> rusqlite::Result<PolicyVersion> {
+    Ok(PolicyVersion {
+        tenant_id: parse_id(r, 0, TenantId::parse)?,
+        version: r.get::<_, i64>(1)? as u64,
+        text: r.get(2)?,
+        created_at: r.get(3)?,
+        created_by: r.get(4)?,
+        note: r.get(5)?,
+        restored_from: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
+    })
+}
+
+pub fn policy_version(c: &Connection, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>> {
+    let sql = format!(
+        "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (?2 IS NULL OR version = ?2)
+         ORDER BY version DESC LIMIT 1"
+    );
+    one(c, &sql, params![tenant.to_string(), version.map(|v| v as i64)], policy_row)
+}
+
+pub fn policy_versions(
+    c: &Connection,
+    tenant: TenantId,
+    before: Option<u64>,
+    limit: u32,
+) -> Result<Vec<PolicyVersion>> {
+    let sql = format!(
+        "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (?2 IS NULL OR version < ?2)
+         ORDER BY version DESC LIMIT ?3"
+    );
+    rows(c, &sql, params![tenant.to_string(), before.map(|v| v as i64), limit], policy_row)
+}
+
+pub fn insert_policy_version(c: &Connection, v: &PolicyVersion) -> Result<()> {
+    exec(
+        c,
+        &format!("INSERT INTO policy_versions ({POLICY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        params![
+            v.tenant_id.to_string(),
+            v.version as i64,
+            v.text,
+            v.created_at,
+            v.created_by,
+            v.note,
+            v.restored_from.map(|v| v as i64)
+        ],
+    )?;
+    Ok(())
+}
+
+const EGRESS_COLUMNS: &str = "seq, at, agent_id, agent_name, host, port, allowed, rule, policies";
+
+fn egress_row(r: &Row<'_>) -> rusqlite::Result<EgressRecord> {
+    Ok(EgressRecord {
+        seq: r.get::<_, i64>(0)? as u64,
+        at: r.get(1)?,
+        agent_id: parse_id(r, 2, AgentId::parse)?,
+        agent_name: r.get(3)?,
+        host: r.get(4)?,
+        port: r.get(5)?,
+        allowed: r.get(6)?,
+        rule: r.get(7)?,
+        policies: r.get(8)?,
+    })
+}
+
+pub fn egress_log(
+    c: &Connection,
+    tenant: TenantId,
+    agent: Option<AgentId>,
+    before_seq: Option<u64>,
+    limit: u32,
+) -> Result<Vec<EgressRecord>> {
+    let sql = format!(
+        "SELECT {EGRESS_COLUMNS} FROM egress_log WHERE tenant_id = ?1 AND (?2 IS NULL OR agent_id = ?2)
+         AND (?3 IS NULL OR seq < ?3) ORDER BY seq DESC LIMIT ?4"
+    );
+    rows(
+        c,
+        &sql,
+        params![tenant.to_string(), agent.map(|a| a.to_string()), before_seq.map(|s| s as i64), limit],
+        egress_row,
+    )
+}
+
+pub fn append_egress(c: &Connection, tenant: TenantId, e: &EgressRecord) -> Result<u64> {
+    let next: i64 = one(
+        c,
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM egress_log WHERE tenant_id = ?1",
+        params![tenant.to_string()],
+        |r| r.get(0),
+    )?
+    .unwrap_or(1);
+    exec(
+        c,
+        &format!(
+            "INSERT INTO egress_log (tenant_id, {EGRESS_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
+        params![
+            tenant.to_string(),
+            next,
+            e.at,
+            e.agent_id.to_string(),
+            e.agent_name,
+            e.host,
+            e.port,
+            e.allowed,
+            e.rule,
+            e.policies
+        ],
+    )?;
+    Ok(next as u64)
+}

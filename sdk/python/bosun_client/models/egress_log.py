@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.egress_log_entry import EgressLogEntry
+
+
+
+
+
+T = TypeVar("T", bound="EgressLog")
+
+
+
+@_attrs_define
+class EgressLog:
+    """ 
+        Attributes:
+            entries (list[EgressLogEntry]): Newest first.
+            next_before (int | None | Unset): Pass as `before` for the next page; absent on the last.
+     """
+
+    entries: list[EgressLogEntry]
+    next_before: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.egress_log_entry import EgressLogEntry # noqa: PLC0415
+        entries = []
+        for entries_item_data in self.entries:
+            entries_item = entries_item_data.to_dict()
+            entries.append(entries_item)
+
+
+
+        next_before: int | None | Unset
+        if isinstance(self.next_before, Unset):
+            next_before = UNSET
+        else:
+            next_before = self.next_before
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "entries": entries,
+        })
+        if next_before is not UNSET:
+            field_dict["next_before"] = next_before
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.egress_log_entry import EgressLogEntry # noqa: PLC0415
+        d = dict(src_dict)
+        entries = []
+        _entries = d.pop("entries")
+        for entries_item_data in (_entries):
+            entries_item = EgressLogEntry.from_dict(entries_item_data)
+
+
+
+            entries.append(entries_item)
+
+
+        def _parse_next_before(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        next_before = _parse_next_before(d.pop("next_before", UNSET))
+
+
+        egress_log = cls(
+            entries=entries,
+            next_before=next_before,
+        )
+
+
+        egress_log.additional_properties = d
+        return egress_log
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
