@@ -163,7 +163,6 @@ enum Cmd {
         #[arg(long)]
         nodelay: bool,
     },
-    /// Time `bosun serve` to ready on an existing database, and its idle RSS
     /// Issue 10: a Cedar decision in-process with N policies (pre-parsed, and parsed per call)
     Policy {
         #[arg(long, default_value_t = 100)]
@@ -171,6 +170,7 @@ enum Cmd {
         #[arg(long, default_value_t = 200_000)]
         iterations: usize,
     },
+    /// Time `bosun serve` to ready on an existing database, and its idle RSS
     Startup {
         #[arg(long, default_value = "target/release/bosun")]
         bin: PathBuf,

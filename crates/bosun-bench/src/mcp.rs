@@ -18,15 +18,25 @@ pub(crate) async fn mcp(sessions: usize, seconds: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let server = Server::start(&bench_config(dir.path()), Arc::new(SystemClock)).await?;
     let (url, admin) = (server.url(), server.admin_key.clone().expect("fresh"));
-    let connect = |profile: &str| {
+    let connect = |profile: &str, key: &str| {
         let config = StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp?tools={profile}"))
-            .auth_header(admin.clone());
+            .auth_header(key.to_owned());
         ().serve(StreamableHttpClientTransport::with_client(pooled_client(), config))
     };
-    // What each profile costs a client's context: bytes/4 of the tools/list answer.
+    // What each profile costs a client's context: bytes/4 of the tools/list answer. Lists show
+    // what the caller may do: an admin agent (trust 4) may use every tool.
+    let chief: serde_json::Value = pooled_client()
+        .post(format!("{url}/api/v1/agents"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "chief", "profile": "admin-agent"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let chief = chief["key"]["key"].as_str().ok_or_else(|| anyhow::anyhow!("no key: {chief}"))?.to_owned();
     println!("profile        tools   bytes   ~tokens (bytes/4)");
     for (name, _) in bosun_server::mcp::Profile::NAMED {
-        let client = connect(name).await?;
+        let client = connect(name, &chief).await?;
         let tools = client.list_all_tools().await?;
         let bytes = serde_json::to_string(&json!({"tools": tools}))?.len();
         println!("{name:<14} {:>5} {bytes:>7} {:>9}", tools.len(), bytes / 4);
@@ -35,7 +45,7 @@ pub(crate) async fn mcp(sessions: usize, seconds: u64) -> anyhow::Result<()> {
     // Load: each session registers an agent, then loops: submit + claim + complete, lock + release, message.
     let mut clients = Vec::new();
     for i in 0..sessions {
-        let client = connect("all").await?;
+        let client = connect("all", &admin).await?;
         let call = CallToolRequestParams::new("register_agent")
             .with_arguments(json!({"name": format!("mcp-{i}")}).as_object().cloned().unwrap_or_default());
         client.call_tool(call).await?;

@@ -42,8 +42,9 @@ pub enum AgentCmd {
         kind: String,
         #[arg(long = "capability")]
         capabilities: Vec<String>,
-        #[arg(long, default_value = "worker")]
-        profile: String,
+        /// Default: the default for the agent's kind (`worker` unless configured)
+        #[arg(long)]
+        profile: Option<String>,
         #[arg(long, default_value_t = 30)]
         heartbeat_interval: u32,
         #[command(flatten)]
@@ -53,6 +54,23 @@ pub enum AgentCmd {
     #[command(after_help = "Example:\n  bosun agent deregister 01JDX3Q2V9Z8K7M6N5P4R3S2T1")]
     Deregister {
         id: String,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Give an agent another profile (tenant admins); `suspended` cuts it off at once
+    #[command(
+        after_help = "Examples:\n  bosun agent profile 01JDX3Q2V9Z8K7M6N5P4R3S2T1 suspended\n  bosun agent profile 01JDX3Q2V9Z8K7M6N5P4R3S2T1 trusted"
+    )]
+    Profile {
+        id: String,
+        /// observer, worker, trusted, admin-agent, suspended, or a configured one (bosun agent profiles)
+        profile: String,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// List the profiles agents act within: trust levels and limits
+    #[command(after_help = "Example:\n  bosun agent profiles")]
+    Profiles {
         #[command(flatten)]
         client: ClientArgs,
     },
@@ -297,7 +315,7 @@ fn query(pairs: &[(&str, Option<String>)]) -> String {
     if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
 }
 
-const AGENT_COLUMNS: [&str; 6] = ["id", "name", "kind", "status", "capabilities", "last_heartbeat_at"];
+const AGENT_COLUMNS: [&str; 7] = ["id", "name", "kind", "profile", "status", "capabilities", "last_heartbeat_at"];
 const TASK_COLUMNS: [&str; 7] = ["id", "title", "priority", "status", "assignee", "attempts", "project"];
 const LOCK_COLUMNS: [&str; 6] = ["id", "key", "exclusive", "holder", "fence", "expires_at"];
 
@@ -344,6 +362,29 @@ pub async fn agent(cmd: AgentCmd) -> anyhow::Result<ExitCode> {
             let c = Client::new(&client);
             let a = c.delete(&format!("/api/v1/agents/{}", encode_component(&id))).await?;
             c.show(&a, std::slice::from_ref(&a), &AGENT_COLUMNS);
+        }
+        AgentCmd::Profile { id, profile, client } => {
+            let c = Client::new(&client);
+            let path = format!("/api/v1/agents/{}/profile", encode_component(&id));
+            let a = c.json_of(c.request(reqwest::Method::PUT, &path).json(&json!({"profile": profile}))).await?;
+            c.show(&a, std::slice::from_ref(&a), &AGENT_COLUMNS);
+        }
+        AgentCmd::Profiles { client } => {
+            let c = Client::new(&client);
+            let list = c.get("/api/v1/profiles").await?;
+            let rows: Vec<Value> = list["profiles"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    let l = &p["limits"];
+                    json!({"name": p["name"], "trust": p["trust_level"], "leases": l["max_leases"],
+                        "locks": l["max_locks"], "paths": l["max_paths_per_lock"],
+                        "wildcards": l["max_pattern_wildcards"], "blocked": p["blocked_operations"]})
+                })
+                .collect();
+            c.show(&list, &rows, &["name", "trust", "leases", "locks", "paths", "wildcards", "blocked"]);
         }
     }
     Ok(ExitCode::SUCCESS)

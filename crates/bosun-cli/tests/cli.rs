@@ -20,6 +20,16 @@ fn every_verb_has_help_with_an_example() {
         &["tenant", "create"],
         &["tenant", "list"],
         &["whoami"],
+        &["policy", "get"],
+        &["policy", "put"],
+        &["policy", "validate"],
+        &["policy", "test"],
+        &["policy", "diff"],
+        &["policy", "rollback"],
+        &["policy", "replay"],
+        &["policy", "versions"],
+        &["agent", "profile"],
+        &["agent", "profiles"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();
@@ -271,5 +281,72 @@ fn messages_and_events_from_the_command_line() {
     assert!(followed.status.success());
     let first: Value = serde_json::from_str(text(&followed.stdout).lines().next().unwrap_or("{}")).unwrap();
     assert_eq!(first["type"], "message.sent", "{}", text(&followed.stdout));
+    server.stop();
+}
+
+/// `bosun policy` against a running server: put a file (If-Match from the version read), see it
+/// in force, diff, replay, list versions and roll back; validate and test locally.
+#[test]
+fn policies_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let run = |args: &[&str]| bosun(args, Some(&url), Some(&admin));
+
+    let out = run(&["policy", "get"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let defaults = text(&out.stdout);
+    assert!(defaults.contains("@id(\"agents-work\")"), "{defaults}");
+    let file = dir.path().join("policies.cedar");
+    let paused = format!(
+        "{defaults}\n@id(\"no-claims\") @reason(\"paused\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"task.claimed\", resource);\n"
+    );
+    std::fs::write(&file, &paused).unwrap();
+    let f = file.to_str().unwrap();
+
+    let out = run(&["policy", "validate", f]);
+    assert!(out.status.success() && text(&out.stdout).contains("no-claims"), "{}", text(&out.stdout));
+    let out = run(&["policy", "diff", "--file", f]);
+    assert!(text(&out.stdout).contains("+ no-claims"), "{}", text(&out.stdout));
+
+    let cases = dir.path().join("policies.test.toml");
+    std::fs::write(
+        &cases,
+        "[[case]]\nprincipal = { type = \"agent\", profile = \"worker\" }\naction = \"task.claimed\"\nexpect = \"deny\"\npolicies = [\"no-claims\"]\n",
+    )
+    .unwrap();
+    let out = run(&["policy", "test", f, cases.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let out = run(&["policy", "test", &dir.path().join("missing.cedar").to_string_lossy(), cases.to_str().unwrap()]);
+    assert!(!out.status.success());
+
+    let out = run(&["policy", "put", f, "--note", "freeze", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json_of(&out)["version"], 1);
+    // A stale version is refused in one line.
+    let out = run(&["policy", "put", f, "--if-match", "0"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("precondition_failed"), "{}", text(&out.stderr));
+    let out = run(&["policy", "replay", f, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json_of(&out)["flips"], serde_json::json!([]), "the policies in force flip nothing");
+
+    let out = run(&["policy", "versions", "--json"]);
+    assert_eq!(json_of(&out)["versions"][0]["note"], "freeze");
+    std::fs::write(&file, &defaults).unwrap();
+    assert!(run(&["policy", "put", f]).status.success());
+    let out = run(&["policy", "rollback", "1", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!((json_of(&out)["version"].as_u64(), json_of(&out)["restored_from"].as_u64()), (Some(3), Some(1)));
+    let out = run(&["policy", "get"]);
+    assert!(text(&out.stdout).contains("no-claims"), "version 3 is version 1's text");
+
+    // Profiles: list them, suspend an agent from the command line.
+    let out = run(&["agent", "profiles"]);
+    assert!(text(&out.stdout).contains("admin-agent") && text(&out.stdout).contains("TRUST"), "{}", text(&out.stdout));
+    let out = run(&["agent", "register", "--name", "rogue", "--json"]);
+    let id = json_of(&out)["agent"]["id"].as_str().unwrap().to_owned();
+    let out = run(&["agent", "profile", &id, "suspended", "--json"]);
+    assert_eq!(json_of(&out)["profile"], "suspended");
     server.stop();
 }
