@@ -64,6 +64,7 @@ pub(crate) fn decisions(policies: usize, iterations: usize) -> anyhow::Result<()
         system_tenant: false,
         on_self: false,
         profile_allows: true,
+        project: None,
         destination: None,
     };
     // Warm up, then time each decision.

@@ -248,6 +248,8 @@ struct Case {
     profile_allows: bool,
     #[serde(default)]
     system_tenant: bool,
+    /// The project the command names (submit, claim, locks, handoff, message).
+    project: Option<String>,
     destination: Option<CaseDestination>,
 }
 
@@ -358,6 +360,7 @@ fn run_tests(policies: &str, cases: &str) -> anyhow::Result<ExitCode> {
             system_tenant: case.system_tenant,
             on_self: case.on_self,
             profile_allows: case.profile_allows,
+            project: case.project.as_deref(),
             destination,
         };
         let d = bosun.decide(&set, &query);

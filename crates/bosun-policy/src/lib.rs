@@ -191,7 +191,11 @@ impl Bosun {
             let (resource, context) = match &query.destination {
                 None => {
                     let on_self = ("on_self".into(), RestrictedExpression::new_bool(query.on_self));
-                    (tenant, Context::from_pairs([on_self, allows]).map_err(|e| e.to_string())?)
+                    let mut pairs = vec![on_self, allows];
+                    if let Some(project) = query.project {
+                        pairs.push(("project".into(), RestrictedExpression::new_string(project.to_owned())));
+                    }
+                    (tenant, Context::from_pairs(pairs).map_err(|e| e.to_string())?)
                 }
                 Some(d) => {
                     let domain = uid("Domain", &format!("{}:{}", d.name, d.port))?;
@@ -290,6 +294,11 @@ impl PolicySet {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Is `action` an action of Bosun's schema (asked about a tenant, not a destination)?
+    pub fn knows(&self, action: &str) -> bool {
+        action != NETWORK_ACCESS && self.by_action.contains_key(action)
+    }
 }
 
 /// Who asks.
@@ -323,6 +332,8 @@ pub struct Query<'a> {
     pub on_self: bool,
     /// The agent's profile does not block the operation (true for users).
     pub profile_allows: bool,
+    /// The project the command names, if it names one.
+    pub project: Option<&'a str>,
     /// For `network_access` (and only for it): where to.
     pub destination: Option<Destination<'a>>,
 }
@@ -342,6 +353,9 @@ impl Query<'_> {
             "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             self.action, self.tenant, self.system_tenant, self.on_self, self.profile_allows
         );
+        if let Some(project) = self.project {
+            let _ = write!(key, "\u{1f}p\u{1f}{project}");
+        }
         if let Some(d) = &self.destination {
             let _ =
                 write!(key, "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}", d.name, d.port, d.ip, d.rule_allows, d.rule);
@@ -407,6 +421,7 @@ mod tests {
             system_tenant: false,
             on_self: false,
             profile_allows: true,
+            project: None,
             destination: None,
         }
     }
@@ -451,6 +466,16 @@ mod tests {
             suspended.explain().unwrap(),
             "the agent is suspended (trust level 0) (policy suspended-agents-do-nothing)"
         );
+        // A project restriction, through the context.
+        let web_only = bosun
+            .parse(&format!(
+                "{DEFAULT_POLICIES}\n@id(\"web-only\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"task.claimed\", resource) unless {{ context has project && context.project == \"web\" }};"
+            ))
+            .unwrap();
+        let claim_in = |project| Query { project, ..ask(agent(2), "task.claimed") };
+        assert!(bosun.decide(&web_only, &claim_in(Some("web"))).allowed);
+        assert!(!bosun.decide(&web_only, &claim_in(Some("api"))).allowed);
+        assert!(!bosun.decide(&web_only, &claim_in(None)).allowed, "no project named: the forbid holds");
         let blocked = bosun.decide(&defaults, &Query { profile_allows: false, ..ask(agent(4), "task.claimed") });
         assert!(!blocked.allowed);
         assert_eq!(blocked.determining[0].id, "profile-operations");
@@ -500,6 +525,7 @@ mod tests {
                         system_tenant,
                         on_self,
                         profile_allows: !on_self,
+                        project: (on_self && *action != NETWORK_ACCESS).then_some("web"),
                         destination,
                     };
                     let checked = bosun.decide_checked(&defaults, &q, true);

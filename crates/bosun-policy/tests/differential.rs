@@ -79,7 +79,8 @@ fn policy(rng: &mut Rng, n: usize) -> String {
             2 => "!context.on_self".to_owned(),
             // Overflows (an evaluation error) in the system tenant.
             3 => "9223372036854775807 + (if resource.system then 1 else 0) > 0".to_owned(),
-            4 => "context.profile_allows".to_owned(),
+            4 if rng.below(2) == 0 => "context.profile_allows".to_owned(),
+            4 => format!("context has project && context.project == \"{}\"", rng.pick(&["web", "api"])),
             5 if is_user => format!("principal.rank >= {}", rng.below(4)),
             6 if is_user => format!("principal.role == \"{}\"", rng.pick(&["viewer", "developer", "admin"])),
             7 if is_user => "principal.rank * 9223372036854775807 > 1".to_owned(), // overflows for rank ≥ 2
@@ -102,6 +103,7 @@ struct Ask {
     system: bool,
     on_self: bool,
     profile_allows: bool,
+    project: Option<&'static str>,
 }
 
 fn ask(rng: &mut Rng) -> Ask {
@@ -123,6 +125,7 @@ fn ask(rng: &mut Rng) -> Ask {
         system: rng.below(2) == 0,
         on_self: rng.below(2) == 0,
         profile_allows: rng.below(4) != 0,
+        project: *rng.pick(&[None, Some("web"), Some("api")]),
     }
 }
 
@@ -143,7 +146,14 @@ fn cedar_directly(parsed: &PolicySet, q: &Ask) -> (Decision, Vec<String>, bool) 
         uid(format!("Bosun::{kind}::\"{id}\"")),
         uid(action(q.action)),
         uid(format!("Bosun::Tenant::\"{}\"", q.tenant)),
-        Context::from_json_value(json!({"on_self": q.on_self, "profile_allows": q.profile_allows}), None).unwrap(),
+        Context::from_json_value(
+            match q.project {
+                Some(p) => json!({"on_self": q.on_self, "profile_allows": q.profile_allows, "project": p}),
+                None => json!({"on_self": q.on_self, "profile_allows": q.profile_allows}),
+            },
+            None,
+        )
+        .unwrap(),
         None,
     )
     .unwrap();
@@ -184,14 +194,15 @@ fn bosun_decides_as_cedar_does_except_where_it_must_deny() {
                 system_tenant: q.system,
                 on_self: q.on_self,
                 profile_allows: q.profile_allows,
+                project: q.project,
                 destination: None,
             };
             let ours = bosun.decide(&policies, &query);
             let (theirs, determining, errors) = cedar_directly(&parsed, &q);
             let context = || {
                 format!(
-                    "policies:\n{text}\nrequest: {kind} {id} {} {} system={} on_self={} profile_allows={}",
-                    q.action, q.tenant, q.system, q.on_self, q.profile_allows
+                    "policies:\n{text}\nrequest: {kind} {id} {} {} system={} on_self={} profile_allows={} project={:?}",
+                    q.action, q.tenant, q.system, q.on_self, q.profile_allows, q.project
                 )
             };
             if q.action == "task.teleported" {

@@ -420,3 +420,37 @@ async fn egress_is_decided_by_profile_rules_and_policies_and_logged() {
     assert_eq!(denials.len(), 5, "{denials:?}");
     assert!(denials.iter().all(|e| e["outcome"] == "denied"));
 }
+
+/// "Agents of the worker profile may claim only in project web": the project a command names is
+/// in the policies' context; a batch naming several projects is decided for each.
+#[tokio::test]
+async fn policies_see_the_project_a_command_names() {
+    let t = TestServer::start().await;
+    let admin = t.admin.clone();
+    let (_, dev) = t.user_with_key(&admin, "dev", "developer").await;
+    let (_, worker) = agent(&t, &dev, "w", "claude-code", None).await;
+    let text = format!(
+        "{DEFAULT_POLICIES}\n@id(\"workers-in-web\") @reason(\"workers claim only in web\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"task.claimed\", resource) when {{ principal.profile == \"worker\" }} unless {{ context has project && context.project == \"web\" }};\n@id(\"no-ops-submissions\") forbid(principal is Bosun::User, action == Bosun::Action::\"task.submitted\", resource) when {{ context has project && context.project == \"ops\" && principal.rank < 3 }};"
+    );
+    let (s, _, e) = put(&t, &admin, Some("*"), json!({"text": text})).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    for project in ["web", "api"] {
+        let (s, _) = t.call("POST", "/api/v1/tasks", Some(&dev), Some(json!({"title": "t", "project": project}))).await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    let (s, e) = t.call("POST", "/api/v1/tasks/claim", Some(&worker), Some(json!({"project": "api"}))).await;
+    assert_eq!(
+        (s, e["detail"].as_str()),
+        (StatusCode::FORBIDDEN, Some("workers claim only in web (policy workers-in-web)"))
+    );
+    let (s, e) = t.call("POST", "/api/v1/tasks/claim", Some(&worker), Some(json!({"project": "web"}))).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    // A batch that names ops among others is refused whole; nothing of it is stored.
+    let batch = json!({"tasks": [{"title": "a", "project": "web"}, {"title": "b", "project": "ops"}]});
+    let (s, e) = t.call("POST", "/api/v1/tasks/batch", Some(&dev), Some(batch)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (_, tasks) = t.call("GET", "/api/v1/tasks?limit=100", Some(&dev), None).await;
+    assert_eq!(tasks["items"].as_array().unwrap().len(), 2, "{tasks}");
+    let denied = t.audit(&admin, "&outcome=denied&action=task.submitted").await;
+    assert_eq!(denied[0]["details"]["authz"]["project"], "ops", "{denied:?}");
+}

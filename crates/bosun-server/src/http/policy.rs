@@ -30,7 +30,7 @@ pub struct ValidatePoliciesBody {
 #[utoipa::path(post, path = "/api/v1/policies/validate", tag = "policies", request_body = ValidatePoliciesBody,
     responses((status = 200, body = PolicyIds), (status = 422, body = Problem)))]
 pub async fn validate(State(app): State<App>, _auth: Auth, ApiJson(b): ApiJson<ValidatePoliciesBody>) -> Handled {
-    let policies = app.kernel.validate_policies(&b.policies)?;
+    let policies = app.kernel.validate_policies(&b.policies).await?;
     Ok(Reply::json(&PolicyIds { policies }))
 }
 

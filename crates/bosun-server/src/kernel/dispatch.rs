@@ -101,6 +101,44 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
     }
 }
 
+/// The projects a command names, distinct (the policies' `context.project`); none for commands
+/// that name no project or act on a record by id.
+pub(super) fn projects(cmd: &Command) -> Vec<&str> {
+    let mut named: Vec<&str> = match cmd {
+        Command::SubmitTasks(s) => s.tasks.iter().map(|t| t.project.as_str()).collect(),
+        Command::ClaimTask(c) => vec![c.project.as_str()],
+        Command::AcquireLocks(a) => vec![a.project.as_str()],
+        Command::ReleaseLocksByKey { project, .. } => vec![project.as_str()],
+        Command::WriteHandoff(h) => vec![h.project.as_str()],
+        Command::SendMessage(m) => vec![m.project.as_str()],
+        Command::CreateTenant { .. }
+        | Command::CreateUser { .. }
+        | Command::CreateKey { .. }
+        | Command::RevokeKey { .. }
+        | Command::RegisterAgent(_)
+        | Command::AgentHeartbeat { .. }
+        | Command::DeregisterAgent { .. }
+        | Command::TaskHeartbeat(_)
+        | Command::CompleteTask { .. }
+        | Command::FailTask(_)
+        | Command::CancelTask { .. }
+        | Command::RetryTask { .. }
+        | Command::RenewLock { .. }
+        | Command::ReleaseLock { .. }
+        | Command::FetchInbox(_)
+        | Command::MarkRead { .. }
+        | Command::AckMessage { .. }
+        | Command::PutAllowlist(_)
+        | Command::PutPolicies(_)
+        | Command::RollbackPolicies(_)
+        | Command::SetProfile { .. }
+        | Command::System(_) => Vec::new(),
+    };
+    named.sort_unstable();
+    named.dedup();
+    named
+}
+
 /// What a denied command was aimed at, for its audit event.
 pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
     match cmd {

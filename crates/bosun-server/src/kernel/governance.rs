@@ -39,7 +39,7 @@ pub(super) fn validate_note(note: Option<&str>) -> Result<(), KernelError> {
 /// Before the transaction: the new text fits the schema, and would not lock the caller out of
 /// changing policies again (a tenant whose admins cannot edit its policies needs an operator).
 pub(super) async fn authorize_put(kernel: &Kernel, caller: &Caller, text: &str) -> Result<(), KernelError> {
-    let set = kernel.parse_policies(text)?;
+    let set = kernel.parse_policies(text).await?;
     let action = Action::PolicyUpdate.name();
     let facts = kernel.facts(caller, action, false);
     let decision = kernel.decide_under(&set, caller, action, &facts, None);
@@ -186,7 +186,7 @@ impl Kernel {
         if limit == 0 || limit > MAX_REPLAY {
             return Err(KernelError::Validation(format!("`limit` must be between 1 and {MAX_REPLAY}")));
         }
-        let proposed = self.parse_policies(text)?;
+        let proposed = self.parse_policies(text).await?;
         let tenant = caller.tenant;
         let mut events = Vec::new();
         let mut before = None;
@@ -202,41 +202,57 @@ impl Kernel {
                 break;
             }
         }
-        let tenant_text = tenant.to_string();
-        let mut decided = 0;
-        let mut flips = Vec::new();
-        for e in &events {
-            let Some(facts) = e.details.get("authz").and_then(|f| serde_json::from_value::<Facts>(f.clone()).ok())
-            else {
-                continue;
-            };
-            let was_allowed = match e.outcome {
-                AuditOutcome::Ok => true,
-                AuditOutcome::Denied => false,
-                AuditOutcome::Error => continue,
-            };
-            let (id, name) = (e.actor_id.as_deref().unwrap_or(""), e.actor_name.as_deref().unwrap_or(""));
-            let Some(q) = policy::query(&facts, id, name, &e.action, &tenant_text, caller.system_tenant, None) else {
-                continue;
-            };
-            let d = self.policy.decide(&proposed, &q);
-            decided += 1;
-            if d.allowed != was_allowed {
-                flips.push(Flip {
-                    seq: e.seq,
-                    at: e.at.clone(),
-                    action: e.action.clone(),
-                    actor_id: e.actor_id.clone(),
-                    actor_name: e.actor_name.clone(),
-                    was_allowed,
-                    reason: d.explain(),
-                    policies: d.determining.into_iter().map(|p| p.id).collect(),
-                });
-            }
-        }
-        Ok(Replayed { examined: events.len(), decided, flips })
+        // Up to 10,000 decisions (~15 µs each): on a blocking thread, not the executor.
+        let (bosun, system_tenant) = (self.policy.clone(), caller.system_tenant);
+        let replayed = tokio::task::spawn_blocking(move || redecide(&bosun, &proposed, &events, tenant, system_tenant));
+        replayed.await.map_err(|e| KernelError::Internal(format!("replay: {e}")))
     }
+}
 
+fn redecide(
+    bosun: &bosun_policy::Bosun,
+    proposed: &bosun_policy::PolicySet,
+    events: &[bosun_core::audit::AuditEvent],
+    tenant: TenantId,
+    system_tenant: bool,
+) -> Replayed {
+    let tenant_text = tenant.to_string();
+    let mut decided = 0;
+    let mut flips = Vec::new();
+    // Only commands' decisions: refusals at the door (suspension) and egress checks record facts
+    // but are not the policies' decision on a command.
+    for e in events.iter().filter(|e| proposed.knows(&e.action)) {
+        let Some(facts) = e.details.get("authz").and_then(|f| serde_json::from_value::<Facts>(f.clone()).ok()) else {
+            continue;
+        };
+        let was_allowed = match e.outcome {
+            AuditOutcome::Ok => true,
+            AuditOutcome::Denied => false,
+            AuditOutcome::Error => continue,
+        };
+        let (id, name) = (e.actor_id.as_deref().unwrap_or(""), e.actor_name.as_deref().unwrap_or(""));
+        let Some(q) = policy::query(&facts, id, name, &e.action, &tenant_text, system_tenant, None) else {
+            continue;
+        };
+        let d = bosun.decide(proposed, &q);
+        decided += 1;
+        if d.allowed != was_allowed {
+            flips.push(Flip {
+                seq: e.seq,
+                at: e.at.clone(),
+                action: e.action.clone(),
+                actor_id: e.actor_id.clone(),
+                actor_name: e.actor_name.clone(),
+                was_allowed,
+                reason: d.explain(),
+                policies: d.determining.into_iter().map(|p| p.id).collect(),
+            });
+        }
+    }
+    Replayed { examined: events.len(), decided, flips }
+}
+
+impl Kernel {
     /// May the calling agent connect to `destination`? The profile's egress rules give a
     /// verdict, the tenant's policies decide on it (`network_access` on a `Domain`); the decision
     /// is written to the egress access log, and a denial to the audit chain, in one transaction.
@@ -380,9 +396,14 @@ impl Kernel {
             Some(s) => (s.version, s.text.clone()),
             None => (0, self.policies.text().to_owned()),
         };
-        let (ids, invalid) = match self.policy.parse(&text) {
-            Ok(set) => (set.ids(), None),
-            Err(e) => (Vec::new(), Some(e.0)),
+        // The text in force is parsed already; another version is parsed (one at a time).
+        let current = self.policies_of(tenant).await?;
+        let (ids, invalid) = match &current.set {
+            Ok(set) if set.text() == text => (set.ids(), None),
+            _ => match self.parse_text(&text).await {
+                Ok(set) => (set.ids(), None),
+                Err(e) => (Vec::new(), Some(e.0)),
+            },
         };
         Ok(PolicyDocument { version, text, ids, invalid, stored })
     }

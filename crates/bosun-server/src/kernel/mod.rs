@@ -365,7 +365,10 @@ pub struct Kernel {
     system_tenant: std::sync::OnceLock<TenantId>,
     /// Cedar: Bosun's schema, and the policies that decide (SPEC §5.2; the default set until
     /// tenants edit theirs).
-    policy: bosun_policy::Bosun,
+    policy: Arc<bosun_policy::Bosun>,
+    /// Parsing a policy text costs milliseconds per hundred policies: one at a time, off the
+    /// executor, so that a burst of validations cannot take every core.
+    parsing: tokio::sync::Semaphore,
     /// The policies of a tenant that stored none (the default set, or the configured file).
     policies: Arc<bosun_policy::PolicySet>,
     /// Each tenant's policies in force (see `policy::InForce`).
@@ -377,7 +380,7 @@ pub struct Kernel {
 impl Kernel {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         let (events, _) = broadcast::channel(4096);
-        let policy = bosun_policy::Bosun::new();
+        let policy = Arc::new(bosun_policy::Bosun::new());
         Self {
             store,
             clock,
@@ -395,6 +398,7 @@ impl Kernel {
             system_tenant: std::sync::OnceLock::new(),
             policies: Arc::new(policy.default_policies()),
             policy,
+            parsing: tokio::sync::Semaphore::new(1),
             in_force: policy::InForce::default(),
             profiles: Arc::new(Profiles::default()),
         }

@@ -44,6 +44,9 @@ pub struct Facts {
     pub trust_level: Option<u8>,
     pub on_self: bool,
     pub profile_allows: bool,
+    /// The project the command names, if it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 /// Where an egress check goes, and what the profile's rules said (see `governance`).
@@ -92,6 +95,7 @@ pub(super) fn query<'a>(
         system_tenant,
         on_self: facts.on_self,
         profile_allows: facts.profile_allows,
+        project: facts.project.as_deref(),
         destination,
     })
 }
@@ -150,7 +154,7 @@ impl Kernel {
         let current = match stored {
             None => Current { set: Ok(self.policies.clone()) },
             Some(v) => Current {
-                set: self.policy.parse(&v.text).map(Arc::new).map_err(|e| {
+                set: self.parse_text(&v.text).await.map(Arc::new).map_err(|e| {
                     format!("the tenant's policies (version {}) no longer fit Bosun's schema: {e}", v.version)
                 }),
             },
@@ -173,6 +177,7 @@ impl Kernel {
                     trust_level: Some(entry.map_or(0, |e| e.profile.trust_level)),
                     on_self,
                     profile_allows: entry.is_some_and(|e| e.profile.allows(action)),
+                    project: None,
                 }
             }
             Principal::User { role, .. } => Facts {
@@ -182,6 +187,7 @@ impl Kernel {
                 trust_level: None,
                 on_self,
                 profile_allows: true,
+                project: None,
             },
             Principal::System => Facts {
                 role: Some(Role::Admin.as_str().into()),
@@ -190,6 +196,7 @@ impl Kernel {
                 trust_level: None,
                 on_self,
                 profile_allows: true,
+                project: None,
             },
         }
     }
@@ -257,23 +264,35 @@ impl Kernel {
         };
         let facts = self.facts(caller, action.cedar_name(), matches!(own, Some(Ok(()))));
         let current = self.policies_of(caller.tenant).await?;
-        let decision = match &current.set {
-            Ok(set) => self.decide_under(set, caller, action.cedar_name(), &facts, None),
-            // Break glass: stored policies that no longer fit the schema deny everything but a
-            // tenant admin putting or rolling back policies.
-            Err(_) if is_user && role == Role::Admin && cmd.is_policy_write() => {
-                Decision { allowed: true, determining: vec![], errors: vec![] }
-            }
-            Err(why) => Decision { allowed: false, determining: vec![], errors: vec![why.clone()] },
-        };
-        if !decision.allowed {
-            if let Some(Err(own)) = own {
-                return Err(Refused { facts: Some(facts), ..own.into() }); // says which record is not the caller's
-            }
-            let why = decision.explain().unwrap_or_else(|| default_denial(action, caller));
-            let policies = decision.determining.into_iter().map(|d| d.id).collect();
-            return Err(Refused { error: KernelError::Forbidden(why), policies, facts: Some(facts) });
+        // One decision per project the command names (a batch may name several; none: one).
+        let projects = dispatch::projects(cmd);
+        let mut asked = projects.iter().map(|p| Some((*p).to_owned())).collect::<Vec<_>>();
+        if asked.is_empty() {
+            asked.push(None);
         }
+        let mut recorded = None;
+        for project in asked {
+            let facts = Facts { project, ..facts.clone() };
+            let decision = match &current.set {
+                Ok(set) => self.decide_under(set, caller, action.cedar_name(), &facts, None),
+                // Break glass: stored policies that no longer fit the schema deny everything but
+                // a tenant admin putting or rolling back policies.
+                Err(_) if is_user && role == Role::Admin && cmd.is_policy_write() => {
+                    Decision { allowed: true, determining: vec![], errors: vec![] }
+                }
+                Err(why) => Decision { allowed: false, determining: vec![], errors: vec![why.clone()] },
+            };
+            if !decision.allowed {
+                if let Some(Err(own)) = own {
+                    return Err(Refused { facts: Some(facts), ..own.into() }); // says which record is not the caller's
+                }
+                let why = decision.explain().unwrap_or_else(|| default_denial(action, caller));
+                let policies = decision.determining.into_iter().map(|d| d.id).collect();
+                return Err(Refused { error: KernelError::Forbidden(why), policies, facts: Some(facts) });
+            }
+            recorded.get_or_insert(facts);
+        }
+        let facts = recorded.unwrap_or(facts);
         // A refusal by the command's own rules is not the policies' decision: its event carries
         // no facts, so replay does not re-decide it.
         dispatch::authorize_facts(self, caller, cmd).await?;
@@ -281,17 +300,26 @@ impl Kernel {
     }
 
     /// Validate a policy text against Bosun's schema; the set. Nothing is stored.
-    pub(super) fn parse_policies(&self, text: &str) -> Result<PolicySet, KernelError> {
+    pub(super) async fn parse_policies(&self, text: &str) -> Result<PolicySet, KernelError> {
         if text.len() > MAX_POLICY_TEXT {
             return Err(KernelError::Validation(format!("policies are limited to {MAX_POLICY_TEXT} bytes")));
         }
-        self.policy.parse(text).map_err(|e| KernelError::Validation(e.0))
+        self.parse_text(text).await.map_err(|e| KernelError::Validation(e.0))
+    }
+
+    /// Parse on a blocking thread, one text at a time.
+    pub(super) async fn parse_text(&self, text: &str) -> Result<PolicySet, bosun_policy::Invalid> {
+        let _one = self.parsing.acquire().await.map_err(|_| bosun_policy::Invalid("the server is stopping".into()))?;
+        let (bosun, text) = (self.policy.clone(), text.to_owned());
+        tokio::task::spawn_blocking(move || bosun.parse(&text))
+            .await
+            .unwrap_or_else(|e| Err(bosun_policy::Invalid(format!("parsing failed: {e}"))))
     }
 
     /// Validate a policy text against Bosun's schema; the ids of its policies, in order. Nothing
     /// is stored.
-    pub fn validate_policies(&self, text: &str) -> Result<Vec<String>, KernelError> {
-        Ok(self.parse_policies(text)?.ids())
+    pub async fn validate_policies(&self, text: &str) -> Result<Vec<String>, KernelError> {
+        Ok(self.parse_policies(text).await?.ids())
     }
 
     /// What the tenant's policies decide for `subject` (the caller itself when `None`) doing
