@@ -14,6 +14,8 @@
 //! This crate knows nothing of the kernel or the store: the kernel builds a [`Query`] from the
 //! caller and the facts it established, and asks.
 
+pub mod guard;
+
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
