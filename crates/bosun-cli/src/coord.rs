@@ -300,6 +300,44 @@ pub enum GuardCmd {
         #[arg(long)]
         force: bool,
     },
+    /// Ask the guardrails whether a command is safe; exit 1 when it is not
+    #[command(
+        after_help = "Examples:\n  bosun guard check -- git push --force origin main\n  bosun guard check --path .env -- cp x .env"
+    )]
+    Check {
+        /// A file the command will write (repeatable)
+        #[arg(long = "path")]
+        paths: Vec<String>,
+        /// The command, after `--`
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// A coding agent's pre-tool hook: reads the hook JSON on stdin, blocks with exit 2
+    #[command(
+        after_help = "Example (.claude/settings.json, or run `bosun guard install-hook`):\n  {\"hooks\": {\"PreToolUse\": [{\"matcher\": \"Bash|Edit|Write|MultiEdit|NotebookEdit\",\n    \"hooks\": [{\"type\": \"command\", \"command\": \"bosun guard hook claude-code\"}]}]}}"
+    )]
+    Hook {
+        /// claude-code
+        agent: String,
+        /// Allow the command when Bosun cannot be reached (default: refuse)
+        #[arg(long)]
+        fail_open: bool,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Write the pre-tool hook into the agent's settings (Claude Code: .claude/settings.json)
+    #[command(after_help = "Example:\n  bosun guard install-hook claude-code")]
+    InstallHook {
+        /// claude-code
+        agent: String,
+        /// The settings file [default: .claude/settings.json]
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        #[arg(long)]
+        fail_open: bool,
+    },
 }
 
 fn json_arg(flag: &str, raw: Option<String>) -> anyhow::Result<Value> {
@@ -623,6 +661,18 @@ pub async fn guard(cmd: GuardCmd) -> anyhow::Result<ExitCode> {
             eprintln!("Unstage them, or ask the holder to release the lock.");
             Ok(ExitCode::FAILURE)
         }
+        GuardCmd::Check { paths, command, client } => crate::guardrails::check(command, paths, client).await,
+        GuardCmd::Hook { agent, fail_open, client } => match agent.as_str() {
+            "claude-code" => crate::guardrails::claude_code_hook(fail_open, client).await,
+            other => bail!("no hook for `{other}`: claude-code (Codex: see docs/GOVERNANCE.md)"),
+        },
+        GuardCmd::InstallHook { agent, settings, fail_open } => match agent.as_str() {
+            "claude-code" => crate::guardrails::install_claude_code_hook(
+                &settings.unwrap_or_else(crate::guardrails::default_settings),
+                fail_open,
+            ),
+            other => bail!("no hook for `{other}`: claude-code"),
+        },
         GuardCmd::Install { project, force } => {
             let hooks = PathBuf::from(git(&["rev-parse", "--git-path", "hooks"])?.trim());
             std::fs::create_dir_all(&hooks)?;

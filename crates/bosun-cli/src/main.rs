@@ -3,6 +3,7 @@
 mod client;
 mod config;
 mod coord;
+mod guardrails;
 mod mcp;
 mod messages;
 mod policy;

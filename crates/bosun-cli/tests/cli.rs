@@ -30,6 +30,9 @@ fn every_verb_has_help_with_an_example() {
         &["policy", "versions"],
         &["agent", "profile"],
         &["agent", "profiles"],
+        &["guard", "check"],
+        &["guard", "hook"],
+        &["guard", "install-hook"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();

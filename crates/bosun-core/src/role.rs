@@ -112,6 +112,8 @@ pub enum Action {
     EgressCheck,
     /// A suspended agent (trust level 0) tried anything; only ever a denial.
     SuspendedAccess,
+    /// A guardrail check found violations (audited; a clean check is not).
+    GuardrailViolation,
     /// An enrolment key used for anything but registering an agent; only ever a denial.
     EnrolmentMisuse,
 }
@@ -153,6 +155,7 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::AgentProfileChange, "agent.profile_changed", Requirement::UserRole(Role::Admin), Audience::Fleet),
     (Action::EgressCheck, "egress.checked", Requirement::Agent, Audience::Parties),
     (Action::SuspendedAccess, "agent.access_refused", Requirement::System, Audience::Users),
+    (Action::GuardrailViolation, "guardrail.violated", Requirement::System, Audience::Parties),
     (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
 ];
 

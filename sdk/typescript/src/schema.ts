@@ -193,6 +193,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guardrails/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a command before running it: `safe` is false when a rule asks to block or to wait for an
+         *     approval. Shell text is split into the commands a shell would run (through `;`, `&&`, pipes,
+         *     subshells, `$(…)`, `bash -c`, `eval` and wrappers such as `sudo`, `env`, `xargs`,
+         *     `find -exec`), each judged on its program and normalised options. Violations are audited.
+         */
+        post: operations["check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/handoffs": {
         parameters: {
             query?: never;
@@ -1004,6 +1026,42 @@ export interface components {
             was: string;
             /** @description What the proposed policies decide. */
             would_be: string;
+        };
+        GuardrailBody: {
+            /** @description Free-form context (SPEC §5.4); accepted and not used yet (reserved for tenant rules). */
+            context?: Record<string, never>;
+            /**
+             * @description The shell command (or SQL text) about to run; parsed, not pattern-matched.
+             * @example git push --force origin main
+             */
+            operation: string;
+            /** @description Files about to be written (credential files are refused whatever the trust level). */
+            paths?: string[];
+        };
+        GuardrailVerdict: {
+            /** @description How many simple commands were judged. */
+            commands: number;
+            /** @description No rule asks to block or to wait for an approval. */
+            safe: boolean;
+            /** @description Part of the text could not be parsed as shell and was judged on its raw words. */
+            unparsed: boolean;
+            violations: components["schemas"]["GuardrailViolationView"][];
+        };
+        /** @description One rule a command broke. */
+        GuardrailViolationView: {
+            /** @description block, require_approval or log. */
+            action: string;
+            /**
+             * @description git_destructive, recursive_delete, sql_destructive, credentials, deploy_infra, migration,
+             *     remote_script or system.
+             */
+            category: string;
+            /** @description The command (as judged, after unwrapping) or text that matched. */
+            matched: string;
+            /** @example git-force-push */
+            rule: string;
+            /** @description critical (block), warning (approval), info (log). */
+            severity: string;
         };
         HandoffBody: {
             completed?: string[];
@@ -2690,6 +2748,131 @@ export interface operations {
                 };
             };
             /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "operation": "git push --force origin main",
+                 *       "paths": [
+                 *         "src/main.rs"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["GuardrailBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardrailVerdict"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -362,19 +362,18 @@ fn credential_writes(s: &Simple) -> Option<Hit> {
 /// Commands that write or remove credential files through their arguments.
 fn credential_targets(s: &Simple) -> Option<Hit> {
     let f = Flags::of(&s.args);
-    let targets: Vec<&String> =
-        match s.program.as_str() {
-            "tee" | "touch" | "truncate" | "rm" | "shred" | "chmod" | "chown" | "ln" => f.operands.iter().collect(),
-            "cp" | "mv" | "install" | "rsync" | "scp" => f.operands.last().into_iter().collect(),
-            "sed" | "perl" if f.has('i', "in-place") => f.operands.iter().skip(1).collect(),
-            "dd" => {
-                return s.args.iter().find_map(|a| a.strip_prefix("of=")).filter(|p| is_credential_path(p)).and_then(
-                    |p| hit("write-credential-file", Category::Credentials, Action::Block, format!("dd of={p}")),
-                );
-            }
-            "ssh-keygen" | "ssh-add" | "ssh-copy-id" => return None,
-            _ => return None,
-        };
+    let targets: Vec<&String> = match s.program.as_str() {
+        "tee" | "touch" | "truncate" | "rm" | "shred" | "chmod" | "chown" | "ln" => f.operands.iter().collect(),
+        "cp" | "mv" | "install" | "rsync" | "scp" => f.operands.last().into_iter().collect(),
+        "sed" | "perl" if f.has('i', "in-place") => f.operands.iter().skip(1).collect(),
+        "dd" => {
+            return s.args.iter().find_map(|a| a.strip_prefix("of=")).filter(|p| is_credential_path(p)).and_then(|p| {
+                hit("write-credential-file", Category::Credentials, Action::Block, format!("dd of={p}"))
+            });
+        }
+        "ssh-keygen" | "ssh-add" | "ssh-copy-id" => return None,
+        _ => return None,
+    };
     let target = targets.into_iter().find(|t| is_credential_path(t))?;
     hit("write-credential-file", Category::Credentials, Action::Block, format!("{} {target}", s.program))
 }

@@ -108,6 +108,7 @@ fn request_example(schema: &str) -> Option<Value> {
             json!({"text": "@id(\"no-claims\") forbid(principal, action == Bosun::Action::\"task.claimed\", resource);", "limit": 1000})
         }
         "SetProfileBody" => json!({"profile": "trusted"}),
+        "GuardrailBody" => json!({"operation": "git push --force origin main", "paths": ["src/main.rs"]}),
         "EgressBody" => json!({"destination": "https://api.github.com/repos"}),
         "AuthorizeBody" => {
             json!({"principal": {"type": "agent", "id": "01JBX8Z6Q4N2W7RS5KJ3M9V0TA"}, "action": "task.claimed"})

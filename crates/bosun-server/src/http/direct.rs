@@ -9,7 +9,9 @@ use axum::http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, audit, coord, identity, messages, policy};
+use super::{
+    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, audit, coord, guardrails, identity, messages, policy,
+};
 use crate::kernel::{KernelError, Purpose, RequestCtx};
 use crate::mcp::{ApiRequest, ApiResponse, Backend, BoxFuture};
 
@@ -102,6 +104,7 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::POST, ["authorize"]) => policy::authorize(app, auth, body(b)?).await,
         (Method::POST, ["egress", "check"]) => policy::check_egress(app, auth, body(b)?).await,
         (Method::GET, ["permissions"]) => policy::permissions(app, auth).await,
+        (Method::POST, ["guardrails", "check"]) => guardrails::check(app, auth, body(b)?).await,
         (Method::GET, ["audit"]) => {
             let ApiQuery(params) = query(q)?;
             audit::audit_page(&app.0, &auth, params).await

@@ -7,6 +7,7 @@ pub mod contract;
 mod coord;
 mod direct;
 pub mod events;
+mod guardrails;
 mod identity;
 mod messages;
 mod policy;
@@ -128,6 +129,7 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(policy::check_egress))
         .routes(routes!(policy::egress_log))
         .routes(routes!(policy::permissions))
+        .routes(routes!(guardrails::check))
         .routes(routes!(events::events))
         .split_for_parts()
 }

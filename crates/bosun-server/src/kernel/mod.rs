@@ -13,6 +13,7 @@ mod coord;
 mod dispatch;
 mod failures;
 mod governance;
+mod guardrails;
 mod identity;
 mod liveness;
 mod locks;

@@ -73,6 +73,16 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              …). Example: check_policy {\"action\": \"lock.acquired\"}"
         ),
         tool!(
+            "check_guardrails",
+            POST,
+            "/api/v1/guardrails/check",
+            [W, O, P],
+            "Before running a shell command (or SQL), ask whether it is safe: force pushes, rm -rf, deploys, \
+             migrations, writes to credential files, curl | sh are flagged with the rule and whether they are \
+             blocked or need an approval. Pass the files you will write in `paths`. Example: check_guardrails \
+             {\"operation\": \"git push --force origin main\"}"
+        ),
+        tool!(
             "check_egress",
             POST,
             "/api/v1/egress/check",

@@ -263,3 +263,51 @@ pub struct PermissionsView {
     /// For an agent: its profile, trust level and limits.
     pub profile: Option<ProfileView>,
 }
+
+/// One rule a command broke.
+#[derive(Serialize, ToSchema)]
+pub struct GuardrailViolationView {
+    #[schema(example = "git-force-push")]
+    pub rule: String,
+    /// git_destructive, recursive_delete, sql_destructive, credentials, deploy_infra, migration,
+    /// remote_script or system.
+    pub category: String,
+    /// critical (block), warning (approval), info (log).
+    pub severity: String,
+    /// The command (as judged, after unwrapping) or text that matched.
+    pub matched: String,
+    /// block, require_approval or log.
+    pub action: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GuardrailVerdict {
+    /// No rule asks to block or to wait for an approval.
+    pub safe: bool,
+    /// Part of the text could not be parsed as shell and was judged on its raw words.
+    pub unparsed: bool,
+    pub violations: Vec<GuardrailViolationView>,
+    /// How many simple commands were judged.
+    pub commands: usize,
+}
+
+impl From<&bosun_policy::guard::Verdict> for GuardrailVerdict {
+    fn from(v: &bosun_policy::guard::Verdict) -> Self {
+        GuardrailVerdict {
+            safe: v.safe,
+            unparsed: v.unparsed,
+            commands: v.commands,
+            violations: v
+                .violations
+                .iter()
+                .map(|x| GuardrailViolationView {
+                    rule: x.rule.clone(),
+                    category: x.category.as_str().into(),
+                    severity: x.severity.into(),
+                    matched: x.matched.clone(),
+                    action: x.action.as_str().into(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -24,6 +24,10 @@ from .egress_log_entry import EgressLogEntry
 from .egress_view import EgressView
 from .fail_body import FailBody
 from .flip_view import FlipView
+from .guardrail_body import GuardrailBody
+from .guardrail_body_context import GuardrailBodyContext
+from .guardrail_verdict import GuardrailVerdict
+from .guardrail_violation_view import GuardrailViolationView
 from .handoff_body import HandoffBody
 from .handoff_list import HandoffList
 from .handoff_view import HandoffView
@@ -100,6 +104,10 @@ __all__ = (
     "EgressView",
     "FailBody",
     "FlipView",
+    "GuardrailBody",
+    "GuardrailBodyContext",
+    "GuardrailVerdict",
+    "GuardrailViolationView",
     "HandoffBody",
     "HandoffList",
     "HandoffView",
