@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 mod fleet;
+mod guard;
 mod mcp;
 mod messaging;
 mod policy;
@@ -170,6 +171,15 @@ enum Cmd {
         #[arg(long, default_value_t = 200_000)]
         iterations: usize,
     },
+    /// Issue 11: a guardrail check on a 1 KB command in-process, and the Claude Code hook's round trip
+    Guard {
+        #[arg(long, default_value = "target/release/bosun")]
+        bin: PathBuf,
+        #[arg(long, default_value_t = 20_000)]
+        iterations: usize,
+        #[arg(long, default_value_t = 100)]
+        hooks: usize,
+    },
     /// Time `bosun serve` to ready on an existing database, and its idle RSS
     Startup {
         #[arg(long, default_value = "target/release/bosun")]
@@ -188,6 +198,7 @@ async fn main() -> anyhow::Result<()> {
         Cmd::AuditQuery { db, runs } => audit_query(&db, runs).await,
         Cmd::Startup { bin, runs } => startup(&bin, runs).await,
         Cmd::Policy { policies, iterations } => policy::decisions(policies, iterations),
+        Cmd::Guard { bin, iterations, hooks } => guard::guard(&bin, iterations, hooks).await,
         Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
         Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,

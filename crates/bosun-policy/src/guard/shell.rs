@@ -273,6 +273,10 @@ fn merge(out: &mut Script, inner: Script) {
 /// A word's value as the program receives it, with every `$(…)` and backtick inside parsed as
 /// commands of its own (into `out`).
 fn literal(word: &str, depth: usize, out: &mut Script) -> String {
+    // Most words are plain: nothing to unquote, expand or run.
+    if !word.contains(['$', '`', '\'', '"', '\\', '~']) {
+        return word.to_owned();
+    }
     let options = ParserOptions::default();
     match word::parse(word, &options) {
         Ok(pieces) => {
