@@ -13,7 +13,41 @@ use super::{Caller, Committed, Kernel, KernelError, Principal, RequestCtx};
 /// The most paths one check names.
 pub const MAX_PATHS: usize = 100;
 
+/// The most commands of one task result that are checked.
+pub const MAX_RESULT_COMMANDS: usize = 50;
+
 impl Kernel {
+    /// A completed task whose result lists the commands it ran (`result.commands`: strings) has
+    /// them judged before the transaction; what they broke goes into `task.completed`'s audit
+    /// event as `details.guardrails` (the commands ran already: this records, it cannot stop).
+    pub(super) fn judge_task_result(&self, caller: &Caller, cmd: &super::Command) -> Option<serde_json::Value> {
+        let super::Command::CompleteTask { result, .. } = cmd else { return None };
+        let commands = result.get("commands")?.as_array()?;
+        let trust = self.trust_of(caller);
+        let mut found = Vec::new();
+        for text in commands.iter().filter_map(|c| c.as_str()).take(MAX_RESULT_COMMANDS) {
+            let Ok(verdict) = guard::check(text, &[], trust) else { continue };
+            for v in verdict.violations {
+                found.push(json!({"rule": v.rule, "category": v.category.as_str(), "action": v.action.as_str(),
+                    "matched": v.matched}));
+            }
+        }
+        if found.is_empty() {
+            return None;
+        }
+        let mut found = serde_json::Value::Array(found);
+        bosun_core::redact::redact_value(&mut found);
+        Some(found)
+    }
+
+    /// The caller's trust level for guardrails: an agent's profile's; users count as 2.
+    fn trust_of(&self, caller: &Caller) -> u8 {
+        match &caller.principal {
+            Principal::Agent { profile, .. } => self.profiles.get(profile).map_or(0, |e| e.profile.trust_level),
+            _ => 2,
+        }
+    }
+
     /// Judge `operation` and `paths` for `caller`. From trust level 3 up what would block is
     /// logged instead (not for credential files); users are judged as trust 2. A check that found
     /// violations is audited (`guardrail.violated`, with the rules, categories and the worst
@@ -28,10 +62,7 @@ impl Kernel {
         if paths.len() > MAX_PATHS || paths.iter().any(|p| p.len() > 4096) {
             return Err(KernelError::Validation(format!("at most {MAX_PATHS} paths of up to 4096 bytes")));
         }
-        let trust = match &caller.principal {
-            Principal::Agent { profile, .. } => self.profiles.get(profile).map_or(0, |e| e.profile.trust_level),
-            _ => 2,
-        };
+        let trust = self.trust_of(caller);
         let verdict = guard::check(operation, paths, trust).map_err(KernelError::Validation)?;
         if verdict.violations.is_empty() {
             return Ok(verdict);

@@ -538,6 +538,7 @@ impl Kernel {
         // A refusal inside the transaction (a profile's limit) is audited like any denial.
         let (action, target) = (cmd.action(), dispatch::target_of(&cmd));
         let authz = facts.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default());
+        let guardrails = self.judge_task_result(caller, &cmd);
         // Only an idempotent request needs its canonical hash.
         let request_hash = ctx.fingerprint.clone().unwrap_or_default();
         let key = if cmd.needs_key() { Some(auth::new_key(&self.key_secret)?) } else { None };
@@ -576,6 +577,10 @@ impl Kernel {
                     // The facts the decision was made on, so a proposed policy set can re-make it.
                     if let (Some(authz), Some(details)) = (authz, applied.details.as_object_mut()) {
                         details.insert("authz".into(), authz);
+                    }
+                    if let (Some(found), Some(details)) = (guardrails, applied.details.as_object_mut()) {
+                        details.insert("guardrails".into(), found);
+                        applied.severity = Severity::Warning;
                     }
                     let (actor_type, actor_id, actor_name) = caller2.actor();
                     let event = w.append_audit(
