@@ -66,6 +66,7 @@ pub(crate) fn decisions(policies: usize, iterations: usize) -> anyhow::Result<()
         profile_allows: true,
         project: None,
         destination: None,
+        command: None,
     };
     // Warm up, then time each decision.
     let mut allowed = 0;

@@ -251,6 +251,23 @@ struct Case {
     /// The project the command names (submit, claim, locks, handoff, message).
     project: Option<String>,
     destination: Option<CaseDestination>,
+    /// For `command.run`: what the guardrails found.
+    guardrails: Option<CaseGuardrails>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseGuardrails {
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default = "none")]
+    worst: String,
+    #[serde(default)]
+    unparsed: bool,
+}
+
+fn none() -> String {
+    "none".into()
 }
 
 fn yes() -> bool {
@@ -353,6 +370,16 @@ fn run_tests(policies: &str, cases: &str) -> anyhow::Result<ExitCode> {
         if (case.action == NETWORK_ACCESS) != destination.is_some() {
             bail!("case {}: `destination` goes with action = \"{NETWORK_ACCESS}\", and only with it", i + 1);
         }
+        let categories: Vec<&str> =
+            case.guardrails.iter().flat_map(|g| g.categories.iter().map(String::as_str)).collect();
+        let command = case.guardrails.as_ref().map(|g| bosun_policy::CommandFacts {
+            categories: &categories,
+            worst: &g.worst,
+            unparsed: g.unparsed,
+        });
+        if (case.action == bosun_policy::COMMAND_RUN) != command.is_some() {
+            bail!("case {}: `guardrails` goes with action = \"command.run\", and only with it", i + 1);
+        }
         let query = Query {
             principal,
             action: &case.action,
@@ -362,6 +389,7 @@ fn run_tests(policies: &str, cases: &str) -> anyhow::Result<ExitCode> {
             profile_allows: case.profile_allows,
             project: case.project.as_deref(),
             destination,
+            command,
         };
         let d = bosun.decide(&set, &query);
         let got = if d.allowed { Expect::Allow } else { Expect::Deny };
@@ -422,6 +450,13 @@ mod tests {
             destination = { host = "example.com", rule_allows = false }
             expect = "deny"
             policies = ["egress-rules-deny"]
+
+            [[case]]
+            principal = { type = "agent", profile = "worker" }
+            action = "command.run"
+            guardrails = { categories = ["deploy_infra"], worst = "require_approval" }
+            expect = "allow"
+            policies = ["commands-by-guardrails"]
         "#;
         assert_eq!(run_tests(bosun_policy::DEFAULT_POLICIES, cases).unwrap(), ExitCode::SUCCESS);
         let wrong = cases.replacen("expect = \"allow\"", "expect = \"deny\"", 1);

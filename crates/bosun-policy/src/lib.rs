@@ -30,6 +30,8 @@ const DECISIONS_REMEMBERED: usize = 50_000;
 
 /// The action of an egress check (its resource is a `Domain`).
 pub const NETWORK_ACCESS: &str = "network_access";
+/// The action of a guardrail check (its context is what the guardrails found).
+pub const COMMAND_RUN: &str = "command.run";
 
 /// Bosun's entities and actions.
 pub const SCHEMA: &str = include_str!("bosun.cedarschema");
@@ -150,6 +152,10 @@ impl Bosun {
             let error = format!("`{NETWORK_ACCESS}`, and only it, is asked about a destination");
             return Decision { allowed: false, determining: vec![], errors: vec![error] };
         }
+        if (query.action == COMMAND_RUN) != query.command.is_some() {
+            let error = format!("`{COMMAND_RUN}`, and only it, is asked about a command");
+            return Decision { allowed: false, determining: vec![], errors: vec![error] };
+        }
         let schema = validate.then_some(&self.schema);
         let built = (|| -> Result<(Request, Entities), String> {
             let tenant = uid("Tenant", query.tenant)?;
@@ -190,8 +196,20 @@ impl Bosun {
             };
             let action = uid("Action", query.action)?;
             let allows = ("profile_allows".into(), RestrictedExpression::new_bool(query.profile_allows));
-            let (resource, context) = match &query.destination {
-                None => {
+            let (resource, context) = match (&query.destination, &query.command) {
+                (None, Some(c)) => {
+                    let categories = c.categories.iter().map(|k| RestrictedExpression::new_string((*k).to_owned()));
+                    let context = Context::from_pairs([
+                        allows,
+                        ("on_self".into(), RestrictedExpression::new_bool(query.on_self)),
+                        ("categories".into(), RestrictedExpression::new_set(categories)),
+                        ("worst".into(), RestrictedExpression::new_string(c.worst.to_owned())),
+                        ("unparsed".into(), RestrictedExpression::new_bool(c.unparsed)),
+                    ])
+                    .map_err(|e| e.to_string())?;
+                    (tenant, context)
+                }
+                (None, None) => {
                     let on_self = ("on_self".into(), RestrictedExpression::new_bool(query.on_self));
                     let mut pairs = vec![on_self, allows];
                     if let Some(project) = query.project {
@@ -199,7 +217,7 @@ impl Bosun {
                     }
                     (tenant, Context::from_pairs(pairs).map_err(|e| e.to_string())?)
                 }
-                Some(d) => {
+                (Some(d), _) => {
                     let domain = uid("Domain", &format!("{}:{}", d.name, d.port))?;
                     let attrs = HashMap::from([
                         ("name".into(), RestrictedExpression::new_string(d.name.to_owned())),
@@ -299,7 +317,7 @@ impl PolicySet {
 
     /// Is `action` an action of Bosun's schema (asked about a tenant, not a destination)?
     pub fn knows(&self, action: &str) -> bool {
-        action != NETWORK_ACCESS && self.by_action.contains_key(action)
+        action != NETWORK_ACCESS && action != COMMAND_RUN && self.by_action.contains_key(action)
     }
 }
 
@@ -338,6 +356,17 @@ pub struct Query<'a> {
     pub project: Option<&'a str>,
     /// For `network_access` (and only for it): where to.
     pub destination: Option<Destination<'a>>,
+    /// For `command.run` (and only for it): what the guardrails found.
+    pub command: Option<CommandFacts<'a>>,
+}
+
+/// What the guardrails found in a command (see `guard`).
+#[derive(Clone, Debug)]
+pub struct CommandFacts<'a> {
+    pub categories: &'a [&'a str],
+    /// block, require_approval, log or none.
+    pub worst: &'a str,
+    pub unparsed: bool,
 }
 
 impl Query<'_> {
@@ -357,6 +386,9 @@ impl Query<'_> {
         );
         if let Some(project) = self.project {
             let _ = write!(key, "\u{1f}p\u{1f}{project}");
+        }
+        if let Some(c) = &self.command {
+            let _ = write!(key, "\u{1f}c\u{1f}{}\u{1f}{}\u{1f}{}", c.categories.join(","), c.worst, c.unparsed);
         }
         if let Some(d) = &self.destination {
             let _ =
@@ -425,6 +457,7 @@ mod tests {
             profile_allows: true,
             project: None,
             destination: None,
+            command: None,
         }
     }
 
@@ -529,6 +562,11 @@ mod tests {
                         profile_allows: !on_self,
                         project: (on_self && *action != NETWORK_ACCESS).then_some("web"),
                         destination,
+                        command: (*action == COMMAND_RUN).then_some(CommandFacts {
+                            categories: &["git_destructive"],
+                            worst: "block",
+                            unparsed: false,
+                        }),
                     };
                     let checked = bosun.decide_checked(&defaults, &q, true);
                     assert!(checked.errors.is_empty(), "{action}: {checked:?}");

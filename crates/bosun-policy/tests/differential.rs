@@ -196,6 +196,7 @@ fn bosun_decides_as_cedar_does_except_where_it_must_deny() {
                 profile_allows: q.profile_allows,
                 project: q.project,
                 destination: None,
+                command: None,
             };
             let ours = bosun.decide(&policies, &query);
             let (theirs, determining, errors) = cedar_directly(&parsed, &q);

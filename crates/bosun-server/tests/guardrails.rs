@@ -66,3 +66,42 @@ async fn commands_a_task_reports_are_judged_and_recorded_with_its_completion() {
     assert_eq!(rules, ["deploy-or-infra", "git-force-push"]);
     assert_eq!(done[0]["severity"], "warning");
 }
+
+/// What the guardrails found is Cedar's context for `command.run`: a tenant policy can forbid
+/// more than the built-in actions do.
+#[tokio::test]
+async fn policies_decide_on_what_the_guardrails_found() {
+    let c = Coord::start().await;
+    let worker = c.agent("w", &[]).await;
+    let (_, r) = c.call("POST", "/api/v1/agents", &c.t.admin, json!({"name": "chief", "profile": "admin-agent"})).await;
+    let chief = r["key"]["key"].as_str().unwrap().to_owned();
+    let text = format!(
+        "{}\n@id(\"deploys-by-admin-agents\") @reason(\"only admin agents deploy\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"command.run\", resource) when {{ context.categories.contains(\"deploy_infra\") && principal.trust_level < 4 }};",
+        bosun_policy::DEFAULT_POLICIES
+    );
+    let resp =
+        c.t.client
+            .put(c.t.url("/api/v1/policies"))
+            .bearer_auth(&c.t.admin)
+            .header("if-match", "*")
+            .json(&json!({"text": text}))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let ask = |key: String| {
+        let c = &c;
+        async move {
+            c.call("POST", "/api/v1/guardrails/check", &key, json!({"operation": "helm upgrade api ./chart"})).await.1
+        }
+    };
+    let v = ask(worker.key.clone()).await;
+    let rules: Vec<&str> = v["violations"].as_array().unwrap().iter().map(|x| x["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["deploy-or-infra", "policy:deploys-by-admin-agents"], "{v}");
+    assert_eq!(v["violations"][1]["action"], "block");
+    assert_eq!(v["violations"][1]["matched"], "only admin agents deploy (policy deploys-by-admin-agents)");
+    let v = ask(chief).await;
+    assert_eq!(v["violations"].as_array().unwrap().len(), 1, "the admin agent needs only the approval: {v}");
+    let (_, v) = c.call("POST", "/api/v1/guardrails/check", &worker.key, json!({"operation": "ls"})).await;
+    assert_eq!(v["safe"], true, "{v}");
+}

@@ -21,6 +21,8 @@ pub enum Category {
     Migration,
     RemoteScript,
     System,
+    /// The tenant's Cedar policies forbade the command (`command.run`).
+    Policy,
 }
 
 impl Category {
@@ -34,6 +36,7 @@ impl Category {
             Category::Migration => "migration",
             Category::RemoteScript => "remote_script",
             Category::System => "system",
+            Category::Policy => "policy",
         }
     }
 }
@@ -91,6 +94,19 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Add the tenant's policies' refusal (`command.run` denied): a block whatever the trust.
+    pub fn forbid_by_policy(&mut self, policies: &[String], reason: String) {
+        let rule = if policies.is_empty() { "policy".to_owned() } else { format!("policy:{}", policies.join(",")) };
+        self.violations.push(Violation {
+            rule,
+            category: Category::Policy,
+            severity: "critical",
+            matched: reason,
+            action: Action::Block,
+        });
+        self.safe = false;
+    }
+
     /// The strongest action asked for (`None`: nothing matched).
     pub fn action(&self) -> Option<Action> {
         self.violations.iter().map(|v| v.action).max()

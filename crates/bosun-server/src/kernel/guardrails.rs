@@ -40,6 +40,35 @@ impl Kernel {
         Some(found)
     }
 
+    /// Cedar's decision on `command.run` with the guardrails' findings as its context.
+    async fn decide_command(&self, caller: &Caller, verdict: &Verdict) -> Result<bosun_policy::Decision, KernelError> {
+        let action = bosun_policy::COMMAND_RUN;
+        let facts = self.facts(caller, action, false);
+        let current = self.policies_of(caller.tenant).await?;
+        let set = match &current.set {
+            Ok(set) => set.clone(),
+            Err(why) => {
+                return Ok(bosun_policy::Decision { allowed: false, determining: vec![], errors: vec![why.clone()] });
+            }
+        };
+        let (tenant, id) = (caller.tenant.to_string(), caller.principal_key());
+        let name = match &caller.principal {
+            Principal::User { name, .. } | Principal::Agent { name, .. } => name.as_str(),
+            Principal::System => "system",
+        };
+        let categories = verdict.categories();
+        let worst = verdict.action().map_or("none", |a| a.as_str());
+        let command = bosun_policy::CommandFacts { categories: &categories, worst, unparsed: verdict.unparsed };
+        let query = super::policy::query(&facts, &id, name, action, &tenant, caller.system_tenant, None)
+            .map(|q| bosun_policy::Query { command: Some(command), ..q });
+        Ok(match query {
+            Some(q) => self.policy.decide(&set, &q),
+            None => {
+                bosun_policy::Decision { allowed: false, determining: vec![], errors: vec!["unknown principal".into()] }
+            }
+        })
+    }
+
     /// The caller's trust level for guardrails: an agent's profile's; users count as 2.
     fn trust_of(&self, caller: &Caller) -> u8 {
         match &caller.principal {
@@ -63,7 +92,14 @@ impl Kernel {
             return Err(KernelError::Validation(format!("at most {MAX_PATHS} paths of up to 4096 bytes")));
         }
         let trust = self.trust_of(caller);
-        let verdict = guard::check(operation, paths, trust).map_err(KernelError::Validation)?;
+        let mut verdict = guard::check(operation, paths, trust).map_err(KernelError::Validation)?;
+        // The tenant's policies decide too, on what the guardrails found (`command.run`).
+        let decision = self.decide_command(caller, &verdict).await?;
+        if !decision.allowed {
+            let policies: Vec<String> = decision.determining.iter().map(|d| d.id.clone()).collect();
+            let reason = decision.explain().unwrap_or_else(|| "no policy permits command.run".into());
+            verdict.forbid_by_policy(&policies, reason);
+        }
         if verdict.violations.is_empty() {
             return Ok(verdict);
         }

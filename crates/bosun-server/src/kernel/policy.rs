@@ -97,6 +97,7 @@ pub(super) fn query<'a>(
         profile_allows: facts.profile_allows,
         project: facts.project.as_deref(),
         destination,
+        command: None,
     })
 }
 
