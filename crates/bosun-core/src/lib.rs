@@ -16,6 +16,7 @@ pub mod message;
 pub mod model;
 pub mod profile;
 pub mod redact;
+pub mod risk;
 pub mod role;
 pub mod task;
 pub mod uri;

@@ -3,9 +3,9 @@
 use bosun_core::{AgentId, TenantId};
 use rusqlite::{Connection, Row, params};
 
-use crate::coord::{exec, one, rows};
+use crate::coord::{exec, one, rows, ts, ts_opt, us};
 use crate::sqlite::parse_id;
-use crate::{EgressRecord, PolicyVersion, Result};
+use crate::{Approval, EgressRecord, PolicyVersion, Result};
 
 const POLICY_COLUMNS: &str = "tenant_id, version, text, created_at, created_by, note, restored_from";
 
@@ -121,4 +121,109 @@ pub fn append_egress(c: &Connection, tenant: TenantId, e: &EgressRecord) -> Resu
         ],
     )?;
     Ok(next as u64)
+}
+
+const APPROVAL_COLUMNS: &str = "tenant_id, id, requester_type, requester_id, requester_name, action, resource, \
+    arguments, action_hash, factors, risk, threshold, status, reason, decided_by, evidence_hash, created_at, \
+    expires_us, decided_at, token_id, token_expires_us, token_used_at";
+
+fn approval_row(r: &Row<'_>) -> rusqlite::Result<Approval> {
+    Ok(Approval {
+        tenant_id: parse_id(r, 0, TenantId::parse)?,
+        id: r.get(1)?,
+        requester_type: r.get(2)?,
+        requester_id: r.get(3)?,
+        requester_name: r.get(4)?,
+        action: r.get(5)?,
+        resource: r.get(6)?,
+        arguments: r.get(7)?,
+        action_hash: r.get(8)?,
+        factors: r.get(9)?,
+        risk: r.get(10)?,
+        threshold: r.get(11)?,
+        status: r.get(12)?,
+        reason: r.get(13)?,
+        decided_by: r.get(14)?,
+        evidence_hash: r.get(15)?,
+        created_at: r.get(16)?,
+        expires_at: ts(r, 17)?,
+        decided_at: r.get(18)?,
+        token_id: r.get(19)?,
+        token_expires_at: ts_opt(r, 20)?,
+        token_used_at: r.get(21)?,
+    })
+}
+
+pub fn approval(c: &Connection, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
+    let sql = format!("SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND id = ?2");
+    one(c, &sql, params![tenant.to_string(), id], approval_row)
+}
+
+pub fn approvals(
+    c: &Connection,
+    tenant: TenantId,
+    status: Option<&str>,
+    before: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Approval>> {
+    let sql = format!(
+        "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
+         AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
+    );
+    rows(c, &sql, params![tenant.to_string(), status, before, limit], approval_row)
+}
+
+pub fn insert_approval(c: &Connection, a: &Approval) -> Result<()> {
+    exec(
+        c,
+        &format!(
+            "INSERT INTO approvals ({APPROVAL_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+        ),
+        params![
+            a.tenant_id.to_string(),
+            a.id,
+            a.requester_type,
+            a.requester_id,
+            a.requester_name,
+            a.action,
+            a.resource,
+            a.arguments,
+            a.action_hash,
+            a.factors,
+            a.risk,
+            a.threshold,
+            a.status,
+            a.reason,
+            a.decided_by,
+            a.evidence_hash,
+            a.created_at,
+            us(a.expires_at),
+            a.decided_at,
+            a.token_id,
+            a.token_expires_at.map(us),
+            a.token_used_at
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update_approval(c: &Connection, a: &Approval) -> Result<()> {
+    exec(
+        c,
+        "UPDATE approvals SET status = ?3, reason = ?4, decided_by = ?5, decided_at = ?6, token_id = ?7,
+         token_expires_us = ?8, token_used_at = ?9 WHERE tenant_id = ?1 AND id = ?2",
+        params![
+            a.tenant_id.to_string(),
+            a.id,
+            a.status,
+            a.reason,
+            a.decided_by,
+            a.decided_at,
+            a.token_id,
+            a.token_expires_at.map(us),
+            a.token_used_at
+        ],
+    )?;
+    Ok(())
 }

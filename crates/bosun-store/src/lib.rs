@@ -94,6 +94,40 @@ pub struct PolicyVersion {
     pub restored_from: Option<u64>,
 }
 
+/// A request for a gated action and what became of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approval {
+    pub tenant_id: TenantId,
+    /// A ULID.
+    pub id: String,
+    /// user or agent, its id and name.
+    pub requester_type: String,
+    pub requester_id: String,
+    pub requester_name: String,
+    pub action: String,
+    pub resource: String,
+    /// Canonical JSON.
+    pub arguments: String,
+    /// SHA-256 (hex) of the exact action: tenant, requester, action, resource, canonical arguments.
+    pub action_hash: String,
+    /// JSON of the factors.
+    pub factors: String,
+    pub risk: f64,
+    pub threshold: f64,
+    /// pending, approved, auto_approved, denied, expired.
+    pub status: String,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub evidence_hash: Option<String>,
+    pub created_at: String,
+    pub expires_at: Timestamp,
+    pub decided_at: Option<String>,
+    /// The gate token's id, once one was issued.
+    pub token_id: Option<String>,
+    pub token_expires_at: Option<Timestamp>,
+    pub token_used_at: Option<String>,
+}
+
 /// One egress decision, as the access log keeps it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EgressRecord {
@@ -252,6 +286,15 @@ pub trait ReadTx {
     fn policy_version(&mut self, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>>;
     /// Versions newest first, below `before` (texts included).
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>>;
+    fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>>;
+    /// Approvals newest first, of one status or all, below the `before` id.
+    fn approvals(
+        &mut self,
+        tenant: TenantId,
+        status: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Approval>>;
     /// Egress decisions newest first, below `before_seq`, of one agent or all.
     fn egress_log(
         &mut self,
@@ -289,6 +332,9 @@ pub trait WriteTx: ReadTx {
     fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     /// Store a new version; a version that exists already is a conflict.
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
+    fn insert_approval(&mut self, approval: &Approval) -> Result<()>;
+    /// Write back an approval's mutable fields (status, decision, token).
+    fn update_approval(&mut self, approval: &Approval) -> Result<()>;
     /// Append an egress decision (its `seq` is assigned: the tenant's next); returns the seq.
     fn append_egress(&mut self, tenant: TenantId, record: &EgressRecord) -> Result<u64>;
     /// Seal the draft into the tenant's chain (next seq, linked to the head) and store it.

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::queue::WriteQueue;
 use crate::{
-    AgentFilter, AuditFilter, EgressRecord, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page,
+    AgentFilter, Approval, AuditFilter, EgressRecord, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page,
     PolicyVersion, ReadTx, Result, Store, StoreError, TaskFilter, WriteJob, WriteTx, coord, governance, messages,
 };
 
@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_enrolment_keys.sql")),
     (5, include_str!("../migrations/sqlite/0005_liveness.sql")),
     (6, include_str!("../migrations/sqlite/0006_governance.sql")),
+    (7, include_str!("../migrations/sqlite/0007_approvals.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -596,6 +597,18 @@ impl ReadTx for Tx<'_> {
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
         governance::policy_versions(self.conn, tenant, before, limit)
     }
+    fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
+        governance::approval(self.conn, tenant, id)
+    }
+    fn approvals(
+        &mut self,
+        tenant: TenantId,
+        status: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Approval>> {
+        governance::approvals(self.conn, tenant, status, before, limit)
+    }
     fn egress_log(
         &mut self,
         tenant: TenantId,
@@ -797,6 +810,12 @@ impl WriteTx for Tx<'_> {
     }
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()> {
         governance::insert_policy_version(self.conn, version)
+    }
+    fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
+        governance::insert_approval(self.conn, approval)
+    }
+    fn update_approval(&mut self, approval: &Approval) -> Result<()> {
+        governance::update_approval(self.conn, approval)
     }
     fn append_egress(&mut self, tenant: TenantId, record: &EgressRecord) -> Result<u64> {
         governance::append_egress(self.conn, tenant, record)

@@ -64,3 +64,58 @@ pub async fn egress_log_pages(store: &Arc<dyn Store>) {
     let of_a = store.read(move |r| r.egress_log(t, Some(a), Some(3), 10)).await.unwrap();
     assert_eq!(of_a.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
 }
+
+pub async fn approvals_keep_their_decision_and_token(store: &Arc<dyn Store>) {
+    use crate::Approval;
+    let (t, other) = (new_tenant(store, "ap").await, new_tenant(store, "ap-other").await);
+    let at =
+        |s: i64| "2026-01-01T00:00:00Z".parse::<bosun_core::Timestamp>().unwrap() + jiff::SignedDuration::from_secs(s);
+    let approval = |id: &str, status: &str| Approval {
+        tenant_id: t,
+        id: id.into(),
+        requester_type: "agent".into(),
+        requester_id: "01A".into(),
+        requester_name: "a".into(),
+        action: "deploy".into(),
+        resource: "prod".into(),
+        arguments: "{}".into(),
+        action_hash: "ab".into(),
+        factors: "{}".into(),
+        risk: 62.5,
+        threshold: 50.0,
+        status: status.into(),
+        reason: None,
+        decided_by: None,
+        evidence_hash: None,
+        created_at: "2026-01-01T00:00:00.000000Z".into(),
+        expires_at: at(600),
+        decided_at: None,
+        token_id: None,
+        token_expires_at: None,
+        token_used_at: None,
+    };
+    for (id, status) in [("01A1", "pending"), ("01A2", "denied"), ("01A3", "pending")] {
+        let a = approval(id, status);
+        store.write(move |w| w.insert_approval(&a)).await.unwrap();
+    }
+    let decided = Approval {
+        status: "approved".into(),
+        decided_by: Some("alice".into()),
+        decided_at: Some("2026-01-01T00:01:00.000000Z".into()),
+        token_id: Some("tok-1".into()),
+        token_expires_at: Some(at(900)),
+        ..approval("01A1", "pending")
+    };
+    let d = decided.clone();
+    store.write(move |w| w.update_approval(&d)).await.unwrap();
+    assert_eq!(store.read(move |r| r.approval(t, "01A1")).await.unwrap(), Some(decided));
+    assert_eq!(store.read(move |r| r.approval(other, "01A1")).await.unwrap(), None, "per tenant");
+    let pending = store.read(move |r| r.approvals(t, Some("pending"), None, 10)).await.unwrap();
+    assert_eq!(pending.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["01A3"]);
+    let all = store.read(move |r| r.approvals(t, None, Some("01A3"), 10)).await.unwrap();
+    assert_eq!(
+        all.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["01A2", "01A1"],
+        "newest first, below the cursor"
+    );
+}

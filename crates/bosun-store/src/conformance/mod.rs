@@ -32,6 +32,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     messages::search_and_allowlist(&store).await;
     governance::policy_versions_are_kept(&store).await;
     governance::egress_log_pages(&store).await;
+    governance::approvals_keep_their_decision_and_token(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
