@@ -114,6 +114,11 @@ pub enum Action {
     SuspendedAccess,
     /// A guardrail check found violations (audited; a clean check is not).
     GuardrailViolation,
+    ApprovalRequest,
+    ApprovalApprove,
+    ApprovalDeny,
+    /// A gate token presented for its action, and used up.
+    GateRedeem,
     /// An enrolment key used for anything but registering an agent; only ever a denial.
     EnrolmentMisuse,
 }
@@ -156,6 +161,10 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::EgressCheck, "egress.checked", Requirement::Agent, Audience::Parties),
     (Action::SuspendedAccess, "agent.access_refused", Requirement::System, Audience::Users),
     (Action::GuardrailViolation, "guardrail.violated", Requirement::System, Audience::Parties),
+    (Action::ApprovalRequest, "approval.requested", Requirement::Role(Role::Developer), Audience::Parties),
+    (Action::ApprovalApprove, "approval.approved", Requirement::UserRole(Role::Approver), Audience::Parties),
+    (Action::ApprovalDeny, "approval.denied", Requirement::UserRole(Role::Approver), Audience::Parties),
+    (Action::GateRedeem, "gate.redeemed", Requirement::Role(Role::Developer), Audience::Parties),
     (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
 ];
 

@@ -96,6 +96,12 @@ impl KeySecret {
         }
     }
 
+    /// A 32-byte key derived from the secret for one purpose (e.g. a tenant's gate-signing
+    /// seed): every node sharing the secret derives the same one, nothing more is stored.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        self.mac(purpose).finalize().into_bytes().into()
+    }
+
     fn mac(&self, key: &str) -> HmacSha256 {
         let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(key.as_bytes());

@@ -98,6 +98,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approvals newest first: users see the tenant's, an agent its own. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Ask before a gated action. The risk (Σ weight × factor, 0–100) at or below the threshold (50)
+         *     is approved at once and the answer carries the gate token; above it waits for a user with the
+         *     approver role (`approval_status` / `GET /api/v1/approvals/{id}` shows the token once approved).
+         */
+        post: operations["request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approval, with its gate token for the requester once approved (until used or expired). */
+        get: operations["show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (users with the approver role; never your own request; not once expired). */
+        post: operations["approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deny (users with the approver role; never your own request; not once expired). */
+        post: operations["deny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -187,6 +260,43 @@ export interface paths {
         get: operations["events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gate/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's gate public key: verify tokens offline (`bosun gate verify`). */
+        get: operations["keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gate/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a gated action: accepted once, with a valid unused token for exactly this action, by the
+         *     agent it was issued to, before it expires; otherwise 403 `approval_required` with the reason.
+         */
+        post: operations["redeem"];
         delete?: never;
         options?: never;
         head?: never;
@@ -847,6 +957,71 @@ export interface components {
             /** @description spawning, idle, busy, terminating, terminated, failed or offline. */
             status: string;
         };
+        ApprovalBody: {
+            /**
+             * @description What is to be done, e.g. `deploy` or the command.
+             * @example terraform apply
+             */
+            action: string;
+            /** @description The exact arguments; the token is bound to them. */
+            arguments?: unknown;
+            /** @description Anything that supports the request (≤ 64 KiB); its SHA-256 is recorded. */
+            evidence?: unknown;
+            /**
+             * @description Each 0–1 (absent: 0): privilege_impact, supply_chain_trust, exploitability, data_access,
+             *     vulnerabilities, blast_radius, operational_complexity, history.
+             */
+            factors?: Record<string, never>;
+            /**
+             * @description Where, e.g. `prod` or a repository.
+             * @example infra/prod
+             */
+            resource: string;
+            /**
+             * Format: int32
+             * @description How long the request may wait for a decision (60–86400 s, default 3600).
+             */
+            ttl_seconds?: number | null;
+        };
+        ApprovalList: {
+            /** @description Newest first. */
+            approvals: components["schemas"]["ApprovalView"][];
+            /** @description Pass as `before` for the next page; absent on the last. */
+            next_before?: string | null;
+        };
+        /** @description A request for a gated action. */
+        ApprovalView: {
+            action: string;
+            /** @description Any JSON value. */
+            arguments: unknown;
+            contributions: components["schemas"]["RiskContribution"][];
+            created_at: string;
+            decided_at?: string | null;
+            decided_by?: string | null;
+            /** @description SHA-256 of the canonical evidence, when some was given. */
+            evidence_sha256?: string | null;
+            expires_at: string;
+            /** @description The single-use gate token, shown to the requester while it can be used. */
+            gate_token?: string | null;
+            id: string;
+            reason?: string | null;
+            requester: string;
+            requester_id: string;
+            /** @description `user` or `agent`. */
+            requester_type: string;
+            resource: string;
+            /**
+             * Format: double
+             * @description 0–100: Σ weight × factor, clamped.
+             */
+            risk: number;
+            /** @description pending, approved, auto_approved, denied or expired (a pending request past its time). */
+            status: string;
+            /** Format: double */
+            threshold: number;
+            token_expires_at?: string | null;
+            token_used_at?: string | null;
+        };
         AuditPage: {
             /** @description Audit events, newest first (fields as in SPEC §4). */
             items: Record<string, never>[];
@@ -950,6 +1125,10 @@ export interface components {
              */
             role?: string;
         };
+        DecisionBody: {
+            /** @description Why (recorded with the decision). */
+            reason?: string | null;
+        };
         EgressBody: {
             /**
              * @description A URL, `host:port` or a host (port 443 when neither port nor scheme says).
@@ -1027,9 +1206,14 @@ export interface components {
             /** @description What the proposed policies decide. */
             would_be: string;
         };
+        GateKeys: {
+            algorithm: string;
+            /** @description The tenant's Ed25519 public key (hex): gate tokens verify with it offline. */
+            public_key: string;
+        };
         GuardrailBody: {
             /** @description Free-form context (SPEC §5.4); accepted and not used yet (reserved for tenant rules). */
-            context?: Record<string, never>;
+            context?: unknown;
             /**
              * @description The shell command (or SQL text) about to run; parsed, not pattern-matched.
              * @example git push --force origin main
@@ -1305,6 +1489,15 @@ export interface components {
             /** @description queued, delivered, read or acked. */
             state: string;
         };
+        RedeemBody: {
+            /** @description The exact action, resource and arguments the token was approved for. */
+            action: string;
+            /** @description Any JSON value. */
+            arguments?: unknown;
+            resource: string;
+            /** @description The gate token (`bsg1.…`). */
+            token: string;
+        };
         RegisterAgentBody: {
             /**
              * @example [
@@ -1361,6 +1554,19 @@ export interface components {
             /** @description Audit events read, newest first. */
             examined: number;
             flips: components["schemas"]["FlipView"][];
+        };
+        /** @description One factor's share of the risk. */
+        RiskContribution: {
+            factor: string;
+            /**
+             * Format: double
+             * @description weight × value.
+             */
+            points: number;
+            /** Format: double */
+            value: number;
+            /** Format: double */
+            weight: number;
         };
         RollbackBody: {
             note?: string | null;
@@ -2295,6 +2501,533 @@ export interface operations {
             };
         };
     };
+    list: {
+        parameters: {
+            query?: {
+                /** @description pending, approved, auto_approved, denied or expired. */
+                status?: string;
+                /** @description The previous page's `next_before`. */
+                before?: string;
+                /** @description Page size (1–200, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "terraform apply",
+                 *       "resource": "infra/prod",
+                 *       "arguments": {
+                 *         "plan": "abc123"
+                 *       },
+                 *       "factors": {
+                 *         "privilege_impact": 0.8,
+                 *         "blast_radius": 0.9
+                 *       },
+                 *       "ttl_seconds": 3600
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalBody"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "change window, plan reviewed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deny: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "change window, plan reviewed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     query_audit: {
         parameters: {
             query?: {
@@ -2748,6 +3481,198 @@ export interface operations {
                 };
             };
             /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateKeys"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "bsg1.7b…",
+                 *       "action": "terraform apply",
+                 *       "resource": "infra/prod",
+                 *       "arguments": {
+                 *         "plan": "abc123"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RedeemBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -58,7 +58,7 @@ pub fn complete(doc: &mut Value) {
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for schema in schemas.values_mut() {
             if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-                for name in ["payload", "result"] {
+                for name in ["payload", "result", "arguments", "evidence", "context"] {
                     if let Some(p) = props.get_mut(name) {
                         let description = p.get("description").cloned().unwrap_or(json!("Any JSON value."));
                         *p = json!({ "description": description });
@@ -108,6 +108,13 @@ fn request_example(schema: &str) -> Option<Value> {
             json!({"text": "@id(\"no-claims\") forbid(principal, action == Bosun::Action::\"task.claimed\", resource);", "limit": 1000})
         }
         "SetProfileBody" => json!({"profile": "trusted"}),
+        "ApprovalBody" => {
+            json!({"action": "terraform apply", "resource": "infra/prod", "arguments": {"plan": "abc123"},
+            "factors": {"privilege_impact": 0.8, "blast_radius": 0.9}, "ttl_seconds": 3600})
+        }
+        "DecisionBody" => json!({"reason": "change window, plan reviewed"}),
+        "RedeemBody" => json!({"token": "bsg1.7b…", "action": "terraform apply", "resource": "infra/prod",
+            "arguments": {"plan": "abc123"}}),
         "GuardrailBody" => json!({"operation": "git push --force origin main", "paths": ["src/main.rs"]}),
         "EgressBody" => json!({"destination": "https://api.github.com/repos"}),
         "AuthorizeBody" => {

@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{
-    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, audit, coord, guardrails, identity, messages, policy,
+    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, approvals, audit, coord, guardrails, identity,
+    messages, policy,
 };
 use crate::kernel::{KernelError, Purpose, RequestCtx};
 use crate::mcp::{ApiRequest, ApiResponse, Backend, BoxFuture};
@@ -105,6 +106,9 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::POST, ["egress", "check"]) => policy::check_egress(app, auth, body(b)?).await,
         (Method::GET, ["permissions"]) => policy::permissions(app, auth).await,
         (Method::POST, ["guardrails", "check"]) => guardrails::check(app, auth, body(b)?).await,
+        (Method::POST, ["approvals"]) => approvals::request(app, auth, body(b)?).await,
+        (Method::GET, ["approvals", id]) => approvals::show(app, auth, segment(id)?).await,
+        (Method::POST, ["gate", "redeem"]) => approvals::redeem(app, auth, body(b)?).await,
         (Method::GET, ["audit"]) => {
             let ApiQuery(params) = query(q)?;
             audit::audit_page(&app.0, &auth, params).await

@@ -2,6 +2,7 @@
 //! log, problem+json for every error), extractors that turn bad input into 4xx, and the one
 //! mapping from [`KernelError`] to an answer.
 
+mod approvals;
 mod audit;
 pub mod contract;
 mod coord;
@@ -130,6 +131,12 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(policy::egress_log))
         .routes(routes!(policy::permissions))
         .routes(routes!(guardrails::check))
+        .routes(routes!(approvals::request, approvals::list))
+        .routes(routes!(approvals::show))
+        .routes(routes!(approvals::approve))
+        .routes(routes!(approvals::deny))
+        .routes(routes!(approvals::redeem))
+        .routes(routes!(approvals::keys))
         .routes(routes!(events::events))
         .split_for_parts()
 }
@@ -314,7 +321,9 @@ impl ApiError {
         let e = &self.0;
         let status = match e {
             KernelError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            KernelError::Forbidden(_) | KernelError::MessageBlocked(_) => StatusCode::FORBIDDEN,
+            KernelError::Forbidden(_) | KernelError::MessageBlocked(_) | KernelError::ApprovalRequired(_) => {
+                StatusCode::FORBIDDEN
+            }
             KernelError::NotFound(_) => StatusCode::NOT_FOUND,
             KernelError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             KernelError::Conflict(_) | KernelError::StaleFence(_) | KernelError::LockConflict { .. } => {

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::kernel::{Outcome, RenderAnswer, StoredAnswer};
 use crate::views::{
-    AgentRegistered, AgentView, ClaimView, HandoffView, InboxItem, KeyView, LockList, LockView, MessageView,
-    PolicyVersionView, TaskView, TenantCreated, TenantView, UserView, to_value,
+    AgentRegistered, AgentView, ApprovalView, ClaimView, HandoffView, InboxItem, KeyView, LockList, LockView,
+    MessageView, PolicyVersionView, TaskView, TenantCreated, TenantView, UserView, to_value,
 };
 
 /// The status and body an outcome is answered with.
@@ -56,6 +56,8 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::Receipt { message, copy } => ok(to_value(&InboxItem::new(message, copy))),
         O::AllowlistSet(list) => ok(serde_json::to_value(list).unwrap_or_default()),
         O::PoliciesSet(v) => ok(to_value(&PolicyVersionView::from(v))),
+        // Without its token: the approval handlers add it for the requester (`Kernel::gate_token`).
+        O::Approval(a) => ok(to_value(&ApprovalView::new(a, None, None))),
     }
 }
 

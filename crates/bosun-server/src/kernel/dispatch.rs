@@ -5,7 +5,9 @@
 use bosun_core::message::Delivery;
 
 use super::identity::{self, KeyTarget};
-use super::{Caller, Command, Done, Kernel, KernelError, Tx, coord, governance, liveness, locks, messages, scheduler};
+use super::{
+    Caller, Command, Done, Kernel, KernelError, Tx, approvals, coord, governance, liveness, locks, messages, scheduler,
+};
 
 /// Check a command's own fields (no store access).
 pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
@@ -30,6 +32,9 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         Command::SetProfile { profile, .. } => {
             bosun_core::validate::name("profile", profile).map_err(KernelError::Validation)
         }
+        Command::RequestApproval(r) => approvals::validate_request(r),
+        Command::RedeemGate(r) => approvals::validate_redeem(r),
+        Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
         Command::RevokeKey { .. }
         | Command::AgentHeartbeat { .. }
@@ -97,6 +102,9 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::FetchInbox(_)
         | Command::PutAllowlist(_)
         | Command::SetProfile { .. }
+        | Command::RequestApproval(_)
+        | Command::DecideApproval { .. }
+        | Command::RedeemGate(_)
         | Command::System(_) => Ok(()),
     }
 }
@@ -132,6 +140,9 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::PutPolicies(_)
         | Command::RollbackPolicies(_)
         | Command::SetProfile { .. }
+        | Command::RequestApproval(_)
+        | Command::DecideApproval { .. }
+        | Command::RedeemGate(_)
         | Command::System(_) => Vec::new(),
     };
     named.sort_unstable();
@@ -168,7 +179,10 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::PutAllowlist(_)
         | Command::PutPolicies(_)
         | Command::RollbackPolicies(_)
+        | Command::RequestApproval(_)
+        | Command::RedeemGate(_)
         | Command::System(_) => None,
+        Command::DecideApproval { id, .. } => Some(("approval", id.clone())),
     }
 }
 
@@ -207,6 +221,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::PutPolicies(p) => governance::put(tx, p).map(changed),
         Command::RollbackPolicies(r) => governance::rollback(tx, r).map(changed),
         Command::SetProfile { agent_id, profile } => governance::set_profile(tx, agent_id, profile).map(changed),
+        Command::RequestApproval(r) => approvals::request(tx, r).map(changed),
+        Command::DecideApproval { id, approve, reason } => approvals::decide(tx, &id, approve, reason).map(changed),
+        Command::RedeemGate(r) => approvals::redeem(tx, r).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

@@ -161,8 +161,17 @@ impl Kernel {
                 let caller = Caller::system(tenant);
                 let at = format_micros(now);
                 let profiles = Profiles::default();
-                let mut tx =
-                    Tx { w, caller: &caller, now, at: at.clone(), jitter: 0.5, key: Some(key), profiles: &profiles };
+                let gate = super::gate::GateKeys::new(crate::auth::KeySecret::random()?);
+                let mut tx = Tx {
+                    w,
+                    caller: &caller,
+                    now,
+                    at: at.clone(),
+                    jitter: 0.5,
+                    key: Some(key),
+                    profiles: &profiles,
+                    gate: &gate,
+                };
                 let applied = create_tenant(&mut tx, tenant, true, "default".into(), "admin".into())?;
                 let event = w.append_audit(
                     tenant,

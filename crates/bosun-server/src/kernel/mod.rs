@@ -7,11 +7,13 @@
 //! never touch the store for writing.
 
 mod access;
+mod approvals;
 mod caller;
 mod committed;
 mod coord;
 mod dispatch;
 mod failures;
+pub mod gate;
 mod governance;
 mod guardrails;
 mod identity;
@@ -35,6 +37,7 @@ use bosun_store::{IdempotentReply, Store, StoreError, WriteTx};
 use serde_json::Value;
 use tokio::sync::{Notify, broadcast};
 
+pub use approvals::{RedeemGate, RequestApproval, status_at};
 pub use caller::{Caller, Principal, Purpose, RequestCtx};
 pub use committed::{Committed, Published};
 pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
@@ -135,6 +138,13 @@ pub enum Command {
         agent_id: AgentId,
         profile: String,
     },
+    RequestApproval(RequestApproval),
+    DecideApproval {
+        id: String,
+        approve: bool,
+        reason: Option<String>,
+    },
+    RedeemGate(RedeemGate),
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -168,6 +178,10 @@ impl Command {
             Command::PutPolicies(_) => Action::PolicyUpdate,
             Command::RollbackPolicies(_) => Action::PolicyRollback,
             Command::SetProfile { .. } => Action::AgentProfileChange,
+            Command::RequestApproval(_) => Action::ApprovalRequest,
+            Command::DecideApproval { approve: true, .. } => Action::ApprovalApprove,
+            Command::DecideApproval { approve: false, .. } => Action::ApprovalDeny,
+            Command::RedeemGate(_) => Action::GateRedeem,
             Command::System(s) => s.action(),
         }
     }
@@ -216,6 +230,9 @@ pub enum KernelError {
     /// `If-Match` named a version that is no longer the current one.
     #[error("{0}")]
     PreconditionFailed(String),
+    /// A gated action without a valid, unused gate token for exactly it.
+    #[error("{0}")]
+    ApprovalRequired(String),
     /// A change that must name the version it was made against did not (`If-Match`).
     #[error("{0}")]
     PreconditionRequired(String),
@@ -249,6 +266,7 @@ impl KernelError {
             KernelError::DependencyCycle(_) => "dependency_cycle",
             KernelError::PreconditionFailed(_) => "precondition_failed",
             KernelError::PreconditionRequired(_) => "precondition_required",
+            KernelError::ApprovalRequired(_) => "approval_required",
             KernelError::MessageBlocked(_) => "message_blocked",
             KernelError::Unavailable => "unavailable",
             KernelError::Overloaded(_) => "overloaded",
@@ -337,6 +355,7 @@ pub(crate) struct Tx<'a> {
     jitter: f64,
     key: Option<NewKey>,
     profiles: &'a Profiles,
+    gate: &'a gate::GateKeys,
 }
 
 pub struct Kernel {
@@ -376,6 +395,8 @@ pub struct Kernel {
     in_force: policy::InForce,
     /// The profiles agents act within (SPEC §5.3).
     profiles: Arc<Profiles>,
+    /// Gate-token keys, derived from the key secret.
+    gate: Arc<gate::GateKeys>,
 }
 
 impl Kernel {
@@ -402,12 +423,14 @@ impl Kernel {
             parsing: tokio::sync::Semaphore::new(1),
             in_force: policy::InForce::default(),
             profiles: Arc::new(Profiles::default()),
+            gate: Arc::new(gate::GateKeys::new(auth::KeySecret::random().expect("the OS provides randomness"))),
         }
     }
 
     /// Hash API keys under this secret (the data directory's `key.secret`) instead of a random
     /// one that dies with the process.
     pub fn with_key_secret(mut self, secret: auth::KeySecret) -> Self {
+        self.gate = Arc::new(gate::GateKeys::new(secret.clone()));
         self.key_secret = secret;
         self
     }
@@ -547,7 +570,7 @@ impl Kernel {
         let events = self.events.clone();
         let answers = self.answers.get().cloned();
         let lane = cmd.lane();
-        let profiles = self.profiles.clone();
+        let (profiles, gate) = (self.profiles.clone(), self.gate.clone());
         let written = self
             .store
             .write_in(
@@ -569,7 +592,8 @@ impl Kernel {
                         let stored = StoredAnswer { status: reply.status, body };
                         return Ok((Answer::Replayed(stored), None, false));
                     }
-                    let mut tx = Tx { w, caller: &caller2, now, at: at.clone(), jitter, key, profiles: &profiles };
+                    let mut tx =
+                        Tx { w, caller: &caller2, now, at: at.clone(), jitter, key, profiles: &profiles, gate: &gate };
                     let mut applied = match dispatch::apply(&mut tx, cmd)? {
                         Done::Changed(applied) => applied,
                         Done::Quiet(outcome) => return Ok((Answer::Fresh(outcome), None, false)),
@@ -628,6 +652,10 @@ impl Kernel {
             Err(KernelError::Forbidden(reason)) => {
                 self.audit_denial(caller, ctx, action, target, &reason, Decided::NOTHING).await;
                 return Err(KernelError::Forbidden(reason));
+            }
+            Err(KernelError::ApprovalRequired(reason)) => {
+                self.audit_denial(caller, ctx, action, target, &reason, Decided::NOTHING).await;
+                return Err(KernelError::ApprovalRequired(reason));
             }
             Err(e) => return Err(e),
         };

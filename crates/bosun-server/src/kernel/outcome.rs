@@ -66,6 +66,8 @@ pub enum Outcome {
     AllowlistSet(Allowlist),
     /// A new version of the tenant's policies (written, or rolled back to).
     PoliciesSet(bosun_store::PolicyVersion),
+    /// An approval as it is now (requested, decided, or its token redeemed).
+    Approval(bosun_store::Approval),
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

@@ -24,6 +24,7 @@ pub fn action_of(tool: &str) -> Option<&'static str> {
         "ack_message" => "message.acked",
         "write_handoff" => "handoff.written",
         "check_egress" => "egress.checked",
+        "request_approval" => "approval.requested",
         _ => return None,
     })
 }

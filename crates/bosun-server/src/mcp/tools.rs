@@ -83,6 +83,24 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              {\"operation\": \"git push --force origin main\"}"
         ),
         tool!(
+            "request_approval",
+            POST,
+            "/api/v1/approvals",
+            [W, O, P],
+            "Ask before a gated action (a deploy, a migration, anything a guardrail says needs approval): give the \
+             action, resource, exact arguments and risk factors (each 0-1). Low risk is approved at once and the answer \
+             has the gate_token; otherwise a person decides: poll approval_status. Example: request_approval \
+             {\"action\": \"terraform apply\", \"resource\": \"infra/prod\", \"factors\": {\"blast_radius\": 0.9}}"
+        ),
+        tool!(
+            "approval_status",
+            GET,
+            "/api/v1/approvals/{id}",
+            [W, O, P],
+            "The state of your approval request: pending, approved (with the single-use gate_token), denied or \
+             expired. Example: approval_status {\"id\": \"01J…\"}"
+        ),
+        tool!(
             "check_egress",
             POST,
             "/api/v1/egress/check",

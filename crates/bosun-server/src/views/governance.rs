@@ -311,3 +311,97 @@ impl From<&bosun_policy::guard::Verdict> for GuardrailVerdict {
         }
     }
 }
+
+/// One factor's share of the risk.
+#[derive(Serialize, ToSchema)]
+pub struct RiskContribution {
+    pub factor: String,
+    pub weight: f64,
+    pub value: f64,
+    /// weight × value.
+    pub points: f64,
+}
+
+/// A request for a gated action.
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalView {
+    pub id: String,
+    pub action: String,
+    pub resource: String,
+    #[schema(value_type = Object)]
+    pub arguments: serde_json::Value,
+    /// `user` or `agent`.
+    pub requester_type: String,
+    pub requester_id: String,
+    pub requester: String,
+    /// 0–100: Σ weight × factor, clamped.
+    pub risk: f64,
+    pub threshold: f64,
+    pub contributions: Vec<RiskContribution>,
+    /// pending, approved, auto_approved, denied or expired (a pending request past its time).
+    pub status: String,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    /// SHA-256 of the canonical evidence, when some was given.
+    pub evidence_sha256: Option<String>,
+    /// The single-use gate token, shown to the requester while it can be used.
+    pub gate_token: Option<String>,
+    pub token_expires_at: Option<String>,
+    pub token_used_at: Option<String>,
+}
+
+impl ApprovalView {
+    /// `now`: to show a pending request past its time as expired (`None`: as stored).
+    pub fn new(a: &bosun_store::Approval, token: Option<String>, now: Option<bosun_core::Timestamp>) -> Self {
+        let factors: bosun_core::risk::Factors = serde_json::from_str(&a.factors).unwrap_or_default();
+        let score = bosun_core::risk::score(&factors);
+        let status = match now {
+            Some(now) => crate::kernel::status_at(a, now).to_owned(),
+            None => a.status.clone(),
+        };
+        ApprovalView {
+            id: a.id.clone(),
+            action: a.action.clone(),
+            resource: a.resource.clone(),
+            arguments: serde_json::from_str(&a.arguments).unwrap_or_default(),
+            requester_type: a.requester_type.clone(),
+            requester_id: a.requester_id.clone(),
+            requester: a.requester_name.clone(),
+            risk: a.risk,
+            threshold: a.threshold,
+            contributions: score
+                .contributions
+                .iter()
+                .map(|c| RiskContribution { factor: c.0.into(), weight: c.1, value: c.2, points: c.3 })
+                .collect(),
+            status,
+            reason: a.reason.clone(),
+            decided_by: a.decided_by.clone(),
+            decided_at: a.decided_at.clone(),
+            created_at: a.created_at.clone(),
+            expires_at: bosun_core::clock::format_micros(a.expires_at),
+            evidence_sha256: a.evidence_hash.clone(),
+            gate_token: token,
+            token_expires_at: a.token_expires_at.map(bosun_core::clock::format_micros),
+            token_used_at: a.token_used_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalList {
+    /// Newest first.
+    pub approvals: Vec<ApprovalView>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GateKeys {
+    /// The tenant's Ed25519 public key (hex): gate tokens verify with it offline.
+    pub public_key: String,
+    pub algorithm: String,
+}

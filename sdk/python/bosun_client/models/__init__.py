@@ -4,6 +4,10 @@ from .agent_page import AgentPage
 from .agent_registered import AgentRegistered
 from .agent_view import AgentView
 from .agent_view_metadata import AgentViewMetadata
+from .approval_body import ApprovalBody
+from .approval_body_factors import ApprovalBodyFactors
+from .approval_list import ApprovalList
+from .approval_view import ApprovalView
 from .audit_page import AuditPage
 from .audit_page_items_item import AuditPageItemsItem
 from .authorize_body import AuthorizeBody
@@ -17,6 +21,7 @@ from .create_key_body import CreateKeyBody
 from .create_tenant_body import CreateTenantBody
 from .create_user_body import CreateUserBody
 from .create_user_body_metadata import CreateUserBodyMetadata
+from .decision_body import DecisionBody
 from .egress_body import EgressBody
 from .egress_lists_view import EgressListsView
 from .egress_log import EgressLog
@@ -24,8 +29,8 @@ from .egress_log_entry import EgressLogEntry
 from .egress_view import EgressView
 from .fail_body import FailBody
 from .flip_view import FlipView
+from .gate_keys import GateKeys
 from .guardrail_body import GuardrailBody
-from .guardrail_body_context import GuardrailBodyContext
 from .guardrail_verdict import GuardrailVerdict
 from .guardrail_violation_view import GuardrailViolationView
 from .handoff_body import HandoffBody
@@ -54,12 +59,14 @@ from .profile_list import ProfileList
 from .profile_view import ProfileView
 from .put_policies_body import PutPoliciesBody
 from .recipient_view import RecipientView
+from .redeem_body import RedeemBody
 from .register_agent_body import RegisterAgentBody
 from .register_agent_body_metadata import RegisterAgentBodyMetadata
 from .release_body import ReleaseBody
 from .renew_body import RenewBody
 from .replay_body import ReplayBody
 from .replay_view import ReplayView
+from .risk_contribution import RiskContribution
 from .rollback_body import RollbackBody
 from .send_body import SendBody
 from .set_profile_body import SetProfileBody
@@ -84,6 +91,10 @@ __all__ = (
     "AgentRegistered",
     "AgentView",
     "AgentViewMetadata",
+    "ApprovalBody",
+    "ApprovalBodyFactors",
+    "ApprovalList",
+    "ApprovalView",
     "AuditPage",
     "AuditPageItemsItem",
     "AuthorizeBody",
@@ -97,6 +108,7 @@ __all__ = (
     "CreateTenantBody",
     "CreateUserBody",
     "CreateUserBodyMetadata",
+    "DecisionBody",
     "EgressBody",
     "EgressListsView",
     "EgressLog",
@@ -104,8 +116,8 @@ __all__ = (
     "EgressView",
     "FailBody",
     "FlipView",
+    "GateKeys",
     "GuardrailBody",
-    "GuardrailBodyContext",
     "GuardrailVerdict",
     "GuardrailViolationView",
     "HandoffBody",
@@ -134,12 +146,14 @@ __all__ = (
     "ProfileView",
     "PutPoliciesBody",
     "RecipientView",
+    "RedeemBody",
     "RegisterAgentBody",
     "RegisterAgentBodyMetadata",
     "ReleaseBody",
     "RenewBody",
     "ReplayBody",
     "ReplayView",
+    "RiskContribution",
     "RollbackBody",
     "SendBody",
     "SetProfileBody",

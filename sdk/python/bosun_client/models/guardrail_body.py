@@ -11,8 +11,6 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
-if TYPE_CHECKING:
-  from ..models.guardrail_body_context import GuardrailBodyContext
 
 
 
@@ -28,13 +26,12 @@ class GuardrailBody:
         Attributes:
             operation (str): The shell command (or SQL text) about to run; parsed, not pattern-matched. Example: git push
                 --force origin main.
-            context (GuardrailBodyContext | Unset): Free-form context (SPEC §5.4); accepted and not used yet (reserved for
-                tenant rules).
+            context (Any | Unset): Free-form context (SPEC §5.4); accepted and not used yet (reserved for tenant rules).
             paths (list[str] | Unset): Files about to be written (credential files are refused whatever the trust level).
      """
 
     operation: str
-    context: GuardrailBodyContext | Unset = UNSET
+    context: Any | Unset = UNSET
     paths: list[str] | Unset = UNSET
 
 
@@ -42,12 +39,9 @@ class GuardrailBody:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.guardrail_body_context import GuardrailBodyContext # noqa: PLC0415
         operation = self.operation
 
-        context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
-            context = self.context.to_dict()
+        context = self.context
 
         paths: list[str] | Unset = UNSET
         if not isinstance(self.paths, Unset):
@@ -72,19 +66,10 @@ class GuardrailBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guardrail_body_context import GuardrailBodyContext # noqa: PLC0415
         d = dict(src_dict)
         operation = d.pop("operation")
 
-        _context = d.pop("context", UNSET)
-        context: GuardrailBodyContext | Unset
-        if isinstance(_context,  Unset):
-            context = UNSET
-        else:
-            context = GuardrailBodyContext.from_dict(_context)
-
-
-
+        context = d.pop("context", UNSET)
 
         paths = cast(list[str], d.pop("paths", UNSET))
 

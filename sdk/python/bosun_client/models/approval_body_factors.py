@@ -14,13 +14,14 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="GuardrailBodyContext")
+T = TypeVar("T", bound="ApprovalBodyFactors")
 
 
 
 @_attrs_define
-class GuardrailBodyContext:
-    """ Free-form context (SPEC §5.4); accepted and not used yet (reserved for tenant rules).
+class ApprovalBodyFactors:
+    """ Each 0–1 (absent: 0): privilege_impact, supply_chain_trust, exploitability, data_access,
+    vulnerabilities, blast_radius, operational_complexity, history.
 
      """
 
@@ -42,12 +43,12 @@ class GuardrailBodyContext:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        guardrail_body_context = cls(
+        approval_body_factors = cls(
         )
 
 
-        guardrail_body_context.additional_properties = d
-        return guardrail_body_context
+        approval_body_factors.additional_properties = d
+        return approval_body_factors
 
     @property
     def additional_keys(self) -> list[str]:

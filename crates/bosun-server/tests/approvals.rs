@@ -1,0 +1,188 @@
+//! Issue 11: approvals with a deterministic risk score and single-use gate tokens — the whole
+//! flow over MCP and REST, self-approval refused, a token reused, expired, presented by another
+//! agent or for other arguments refused, and expiry distinct from denial. Manual clock.
+
+mod common;
+
+use common::{Coord, RawMcp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Risk 20·1 + 10·1 + 15·0.8 + 10·0.5 + 10·0.6 = 53: above the threshold of 50.
+fn risky() -> Value {
+    json!({"action": "terraform apply", "resource": "infra/prod", "arguments": {"plan": "abc"},
+        "factors": {"privilege_impact": 1.0, "blast_radius": 1.0, "vulnerabilities": 0.8, "data_access": 0.5,
+            "history": 0.6}})
+}
+
+#[tokio::test]
+async fn the_whole_flow_over_mcp_and_rest_and_a_token_works_once() {
+    let c = Coord::start().await;
+    let agent = c.agent("deployer", &[]).await;
+    let other = c.agent("bystander", &[]).await;
+    let (_, approver) = c.t.user_with_key(&c.t.admin, "carol", "approver").await;
+    let mcp = RawMcp::new(&c);
+    let session = mcp.open(&agent.key).await;
+
+    // Requested over MCP: risk 53, above the threshold, so it waits for a person.
+    let (s, r) = mcp.tool(&agent.key, &session, "request_approval", risky()).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let a = &r["result"]["structuredContent"];
+    assert_eq!(
+        (a["status"].as_str(), a["risk"].as_f64(), a["gate_token"].as_str()),
+        (Some("pending"), Some(53.0), None),
+        "{a}"
+    );
+    let points: f64 = a["contributions"].as_array().unwrap().iter().map(|c| c["points"].as_f64().unwrap()).sum();
+    assert_eq!(points, 53.0, "each factor's contribution adds up to the risk");
+    let id = a["id"].as_str().unwrap().to_owned();
+
+    // Agents do not approve; the approver does, over REST.
+    let (s, _) = c.call("POST", &format!("/api/v1/approvals/{id}/approve"), &agent.key, json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, d) =
+        c.call("POST", &format!("/api/v1/approvals/{id}/approve"), &approver, json!({"reason": "window open"})).await;
+    assert_eq!(
+        (s, d["status"].as_str(), d["decided_by"].as_str()),
+        (StatusCode::OK, Some("approved"), Some("carol")),
+        "{d}"
+    );
+    assert!(d["gate_token"].is_null(), "the token is the requester's, not the approver's");
+
+    // approval_status over MCP returns the token.
+    let (_, r) = mcp.tool(&agent.key, &session, "approval_status", json!({"id": id})).await;
+    let token = r["result"]["structuredContent"]["gate_token"].as_str().expect("the token").to_owned();
+    assert!(token.starts_with("bsg1."));
+
+    let redeem = |key: String, token: String, args: Value| {
+        let c = &c;
+        async move {
+            c.call(
+                "POST",
+                "/api/v1/gate/redeem",
+                &key,
+                json!({"token": token, "action": "terraform apply", "resource": "infra/prod", "arguments": args}),
+            )
+            .await
+        }
+    };
+    // Another agent, other arguments: refused, and the token stays usable.
+    let (s, e) = redeem(other.key.clone(), token.clone(), json!({"plan": "abc"})).await;
+    assert_eq!((s, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("approval_required")), "{e}");
+    assert!(e["detail"].as_str().unwrap().contains("another requester"), "{e}");
+    let (s, e) = redeem(agent.key.clone(), token.clone(), json!({"plan": "xyz"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(e["detail"].as_str().unwrap().contains("another action"), "{e}");
+    let mut forged = token.clone();
+    forged.pop();
+    forged.push(if token.ends_with('0') { '1' } else { '0' });
+    let (s, e) = redeem(agent.key.clone(), forged, json!({"plan": "abc"})).await;
+    assert!(s == StatusCode::FORBIDDEN && e["detail"].as_str().unwrap().contains("signature"), "{e}");
+    // The gated action succeeds once, and fails the second time.
+    let (s, ok) = redeem(agent.key.clone(), token.clone(), json!({"plan": "abc"})).await;
+    assert_eq!(s, StatusCode::OK, "{ok}");
+    assert!(ok["token_used_at"].is_string());
+    let (s, e) = redeem(agent.key.clone(), token, json!({"plan": "abc"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(e["detail"].as_str().unwrap().contains("used already"), "{e}");
+
+    // The public key verifies the token offline; the trail is in the audit log.
+    let (_, keys) = c.call("GET", "/api/v1/gate/keys", &agent.key, Value::Null).await;
+    assert_eq!(keys["public_key"].as_str().unwrap().len(), 64);
+    let trail: Vec<String> =
+        c.t.audit(&c.t.admin, &format!("&target={id}"))
+            .await
+            .iter()
+            .map(|e| format!("{}:{}", e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+            .collect();
+    assert!(
+        trail.contains(&"approval.requested:ok".to_owned()) && trail.contains(&"approval.approved:ok".to_owned()),
+        "{trail:?}"
+    );
+    assert_eq!(trail.iter().filter(|t| *t == "gate.redeemed:ok").count(), 1, "{trail:?}");
+}
+
+#[tokio::test]
+async fn low_risk_is_approved_at_once_and_nobody_approves_their_own() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let (s, a) = c
+        .call(
+            "POST",
+            "/api/v1/approvals",
+            &agent.key,
+            json!({"action": "restart", "resource": "staging",
+        "factors": {"blast_radius": 0.2}}),
+        )
+        .await;
+    assert_eq!(
+        (s, a["status"].as_str(), a["risk"].as_f64()),
+        (StatusCode::CREATED, Some("auto_approved"), Some(2.0)),
+        "{a}"
+    );
+    assert!(a["gate_token"].as_str().is_some_and(|t| t.starts_with("bsg1.")), "{a}");
+
+    // A user with the approver role files a request, then tries to approve it.
+    let (_, approver) = c.t.user_with_key(&c.t.admin, "dave", "approver").await;
+    let (_, mine) = c.call("POST", "/api/v1/approvals", &approver, risky()).await;
+    let id = mine["id"].as_str().unwrap();
+    assert_eq!(mine["status"], "pending", "{mine}");
+    let (s, e) = c.call("POST", &format!("/api/v1/approvals/{id}/approve"), &approver, json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(e["detail"].as_str().unwrap().contains("own request"), "{e}");
+    // A developer cannot decide at all.
+    let (s, _) = c.call("POST", &format!("/api/v1/approvals/{id}/deny"), &c.dev, json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Out-of-range factors are refused with the factor's name.
+    let (s, e) = c
+        .call(
+            "POST",
+            "/api/v1/approvals",
+            &agent.key,
+            json!({"action": "x", "resource": "y",
+        "factors": {"history": 2}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["detail"].as_str().unwrap().contains("history"), "{e}");
+}
+
+#[tokio::test]
+async fn a_request_that_waits_too_long_expires_and_so_does_its_token() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let (_, approver) = c.t.user_with_key(&c.t.admin, "erin", "approver").await;
+    let mut body = risky();
+    body["ttl_seconds"] = json!(60);
+    body["factors"]["history"] = json!(1.0);
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, body.clone()).await;
+    let id = a["id"].as_str().unwrap().to_owned();
+    c.advance(61);
+    let (_, shown) = c.call("GET", &format!("/api/v1/approvals/{id}"), &agent.key, Value::Null).await;
+    assert_eq!(shown["status"], "expired", "expired, not denied: {shown}");
+    let (s, e) = c.call("POST", &format!("/api/v1/approvals/{id}/approve"), &approver, json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let (_, list) = c.call("GET", "/api/v1/approvals?status=expired", &approver, Value::Null).await;
+    assert_eq!(list["approvals"].as_array().unwrap().len(), 1, "{list}");
+    let (_, list) = c.call("GET", "/api/v1/approvals?status=denied", &approver, Value::Null).await;
+    assert_eq!(list["approvals"].as_array().unwrap().len(), 0);
+
+    // Approved, then the token outlives its 15 minutes.
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, body).await;
+    let id = a["id"].as_str().unwrap().to_owned();
+    c.call("POST", &format!("/api/v1/approvals/{id}/approve"), &approver, json!({})).await;
+    let (_, shown) = c.call("GET", &format!("/api/v1/approvals/{id}"), &agent.key, Value::Null).await;
+    let token = shown["gate_token"].as_str().unwrap().to_owned();
+    c.advance(15 * 60 + 1);
+    let (s, e) = c
+        .call(
+            "POST",
+            "/api/v1/gate/redeem",
+            &agent.key,
+            json!({"token": token, "action": "terraform apply",
+        "resource": "infra/prod", "arguments": {"plan": "abc"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(e["detail"].as_str().unwrap().contains("expired"), "{e}");
+}
