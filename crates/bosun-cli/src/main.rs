@@ -1,5 +1,6 @@
 //! The `bosun` binary: `serve`, offline audit verification, and the REST client verbs.
 
+mod approvals;
 mod client;
 mod config;
 mod coord;
@@ -63,6 +64,12 @@ enum Cmd {
     /// Cedar policies: get, put, validate, test, diff, roll back, replay
     #[command(subcommand)]
     Policy(policy::PolicyCmd),
+    /// Approvals for gated actions: list, show, approve, deny
+    #[command(subcommand)]
+    Approvals(approvals::ApprovalsCmd),
+    /// Gate tokens: verify one offline
+    #[command(subcommand)]
+    Gate(approvals::GateCmd),
     /// Follow live events (tasks, locks, messages, …)
     #[command(after_help = "Example:\n  bosun events --types 'task.*' --types 'lock.*' --json")]
     Events(messages::EventsArgs),
@@ -275,6 +282,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Policy(cmd) => policy::policy(cmd).await,
+        Cmd::Approvals(cmd) => approvals::approvals(cmd).await,
+        Cmd::Gate(cmd) => approvals::gate(cmd),
         Cmd::Events(args) => messages::events(args).await,
         Cmd::Mcp(args) => mcp::run(args).await,
         Cmd::Openapi { out } => {

@@ -33,6 +33,11 @@ fn every_verb_has_help_with_an_example() {
         &["guard", "check"],
         &["guard", "hook"],
         &["guard", "install-hook"],
+        &["approvals", "list"],
+        &["approvals", "show"],
+        &["approvals", "approve"],
+        &["approvals", "deny"],
+        &["gate", "verify"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();
@@ -351,5 +356,48 @@ fn policies_from_the_command_line() {
     let id = json_of(&out)["agent"]["id"].as_str().unwrap().to_owned();
     let out = run(&["agent", "profile", &id, "suspended", "--json"]);
     assert_eq!(json_of(&out)["profile"], "suspended");
+    server.stop();
+}
+
+/// An approver decides from the command line, and the token verifies offline with the tenant's
+/// public key; a tampered token does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approvals_and_gate_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let run = |args: &[&str], key: &str| bosun(args, Some(&url), Some(key));
+    let agent = json_of(&run(&["agent", "register", "--name", "deployer", "--json"], &admin));
+    let key = agent["key"]["key"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    let asked: Value = client
+        .post(format!("{url}/api/v1/approvals"))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({"action": "deploy", "resource": "prod", "factors": {"privilege_impact": 1, "blast_radius": 1, "vulnerabilities": 1, "data_access": 1}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = asked["id"].as_str().unwrap().to_owned();
+    let out = run(&["approvals", "list", "--status", "pending"], &admin);
+    assert!(text(&out.stdout).contains(&id), "{}", text(&out.stdout));
+    let out = run(&["approvals", "show", &id], &admin);
+    assert!(text(&out.stdout).contains("privilege_impact"), "{}", text(&out.stdout));
+    let out = run(&["approvals", "approve", &id, "--reason", "ok", "--json"], &admin);
+    assert_eq!(json_of(&out)["status"], "approved");
+
+    let shown = json_of(&run(&["approvals", "show", &id, "--json"], &key));
+    let token = shown["gate_token"].as_str().unwrap().to_owned();
+    let keys: Value =
+        client.get(format!("{url}/api/v1/gate/keys")).bearer_auth(&key).send().await.unwrap().json().await.unwrap();
+    let public = keys["public_key"].as_str().unwrap();
+    let out = bosun(&["gate", "verify", &token, "--public-key", public], None, None);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains(&id));
+    let tampered = token.replacen("bsg1.7b", "bsg1.7c", 1);
+    let out = bosun(&["gate", "verify", &tampered, "--public-key", public], None, None);
+    assert!(!out.status.success() && text(&out.stdout).contains("invalid"), "{}", text(&out.stdout));
     server.stop();
 }
