@@ -114,6 +114,7 @@ pub enum Action {
     SuspendedAccess,
     /// A guardrail check found violations (audited; a clean check is not).
     GuardrailViolation,
+    GuardrailRulesUpdate,
     ApprovalRequest,
     ApprovalApprove,
     ApprovalDeny,
@@ -161,6 +162,7 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::EgressCheck, "egress.checked", Requirement::Agent, Audience::Parties),
     (Action::SuspendedAccess, "agent.access_refused", Requirement::System, Audience::Users),
     (Action::GuardrailViolation, "guardrail.violated", Requirement::System, Audience::Parties),
+    (Action::GuardrailRulesUpdate, "guardrail.rules_updated", Requirement::UserRole(Role::Admin), Audience::Users),
     (Action::ApprovalRequest, "approval.requested", Requirement::Role(Role::Developer), Audience::Parties),
     (Action::ApprovalApprove, "approval.approved", Requirement::UserRole(Role::Approver), Audience::Parties),
     (Action::ApprovalDeny, "approval.denied", Requirement::UserRole(Role::Approver), Audience::Parties),

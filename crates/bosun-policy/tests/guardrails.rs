@@ -122,3 +122,40 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn tenant_rules_judge_programs_flags_and_text() {
+    use guard::{RuleSpec, TenantRules};
+    let specs: Vec<RuleSpec> = serde_json::from_value(serde_json::json!([
+        {"id": "no-npm-publish", "program": "npm", "subcommand": "publish", "action": "block", "reason": "CI publishes"},
+        {"id": "cluster-wide", "program": "kubectl", "flags": ["--all-namespaces"], "category": "deploy_infra", "action": "require_approval"},
+        {"id": "grants", "pattern": "\\bgrant\\s+all\\b", "category": "sql_destructive", "action": "require_approval"}
+    ]))
+    .unwrap();
+    let rules = TenantRules::compile(&specs).unwrap();
+    let v = guard::check_with("cd pkg && sudo npm publish --access public", &[], 2, &rules).unwrap();
+    assert!(
+        !v.safe && v.violations.iter().any(|x| x.rule == "no-npm-publish" && x.category.as_str() == "custom"),
+        "{v:?}"
+    );
+    assert!(guard::check_with("npm install", &[], 2, &rules).unwrap().safe);
+    let v = guard::check_with("kubectl get pods --all-namespaces", &[], 2, &rules).unwrap();
+    assert_eq!(v.violations.iter().map(|x| x.rule.as_str()).collect::<Vec<_>>(), ["cluster-wide"]);
+    assert!(guard::check_with("kubectl get pods", &[], 2, &rules).unwrap().safe);
+    let v = guard::check_with("GRANT ALL ON db TO intern", &[], 2, &rules).unwrap();
+    assert_eq!(v.violations[0].rule, "grants", "{v:?}");
+    // Trust 3 logs a tenant's block too (credentials aside).
+    assert!(guard::check_with("npm publish", &[], 3, &rules).unwrap().safe);
+
+    let bad = |spec: serde_json::Value| TenantRules::compile(&[serde_json::from_value(spec).unwrap()]).unwrap_err();
+    assert!(bad(serde_json::json!({"id": "x", "action": "block"})).contains("`program` or a `pattern`"));
+    assert!(bad(serde_json::json!({"id": "x", "pattern": "(", "action": "block"})).contains("pattern"));
+    assert!(bad(serde_json::json!({"id": "x y", "program": "a", "action": "block"})).contains("`id`"));
+    assert!(
+        bad(serde_json::json!({"id": "x", "program": "a", "category": "nope", "action": "log"})).contains("category")
+    );
+    let twice: Vec<RuleSpec> = serde_json::from_value(serde_json::json!([
+        {"id": "a", "program": "x", "action": "log"}, {"id": "a", "program": "y", "action": "log"}]))
+    .unwrap();
+    assert!(TenantRules::compile(&twice).unwrap_err().contains("two rules"));
+}

@@ -105,3 +105,34 @@ async fn policies_decide_on_what_the_guardrails_found() {
     let (_, v) = c.call("POST", "/api/v1/guardrails/check", &worker.key, json!({"operation": "ls"})).await;
     assert_eq!(v["safe"], true, "{v}");
 }
+
+#[tokio::test]
+async fn a_tenants_own_rules_are_validated_stored_and_judged() {
+    let c = Coord::start().await;
+    let agent = c.agent("w", &[]).await;
+    let rules = json!({"rules": [
+        {"id": "no-npm-publish", "program": "npm", "subcommand": "publish", "action": "block", "reason": "CI publishes"},
+        {"id": "grants", "pattern": "\\bgrant\\s+all\\b", "category": "sql_destructive", "action": "require_approval"}]});
+    let (s, _) = c.call("PUT", "/api/v1/guardrails/rules", &c.dev, rules.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "tenant admins set rules");
+    let bad = json!({"rules": [{"id": "x", "pattern": "(", "action": "block"}]});
+    let (s, e) = c.call("PUT", "/api/v1/guardrails/rules", &c.t.admin, bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["detail"].as_str().unwrap().contains("guardrail rule 1 (`x`)"), "{e}");
+    let (s, r) = c.call("PUT", "/api/v1/guardrails/rules", &c.t.admin, rules).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, got) = c.call("GET", "/api/v1/guardrails/rules", &agent.key, serde_json::Value::Null).await;
+    assert_eq!(got["rules"].as_array().unwrap().len(), 2, "{got}");
+
+    let (_, v) =
+        c.call("POST", "/api/v1/guardrails/check", &agent.key, json!({"operation": "cd pkg && npx npm publish"})).await;
+    assert_eq!(v["safe"], false, "{v}");
+    assert_eq!(v["violations"][0]["rule"], "no-npm-publish");
+    let (_, v) =
+        c.call("POST", "/api/v1/guardrails/check", &agent.key, json!({"operation": "GRANT ALL ON db TO intern"})).await;
+    assert_eq!(v["violations"][0]["action"], "require_approval", "{v}");
+    let (_, v) = c.call("POST", "/api/v1/guardrails/check", &agent.key, json!({"operation": "npm test"})).await;
+    assert_eq!(v["safe"], true);
+    let updated = c.t.audit(&c.t.admin, "&action=guardrail.rules_updated&outcome=ok").await;
+    assert_eq!(updated[0]["details"]["ids"], json!(["no-npm-publish", "grants"]));
+}

@@ -227,3 +227,17 @@ pub fn update_approval(c: &Connection, a: &Approval) -> Result<()> {
     )?;
     Ok(())
 }
+
+pub fn guardrail_rules(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
+    one(c, "SELECT document FROM guardrail_rules WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
+}
+
+pub fn put_guardrail_rules(c: &Connection, tenant: TenantId, document: &str, at: bosun_core::Timestamp) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO guardrail_rules (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
+         ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
+        params![tenant.to_string(), document, us(at)],
+    )?;
+    Ok(())
+}

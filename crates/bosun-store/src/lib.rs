@@ -287,6 +287,8 @@ pub trait ReadTx {
     /// Versions newest first, below `before` (texts included).
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>>;
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>>;
+    /// The tenant's guardrail rules document (JSON), if one was set.
+    fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>>;
     /// Approvals newest first, of one status or all, below the `before` id.
     fn approvals(
         &mut self,
@@ -333,6 +335,7 @@ pub trait WriteTx: ReadTx {
     /// Store a new version; a version that exists already is a conflict.
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
     fn insert_approval(&mut self, approval: &Approval) -> Result<()>;
+    fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     /// Write back an approval's mutable fields (status, decision, token).
     fn update_approval(&mut self, approval: &Approval) -> Result<()>;
     /// Append an egress decision (its `seq` is assigned: the tenant's next); returns the seq.

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_liveness.sql")),
     (6, include_str!("../migrations/sqlite/0006_governance.sql")),
     (7, include_str!("../migrations/sqlite/0007_approvals.sql")),
+    (8, include_str!("../migrations/sqlite/0008_guardrail_rules.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -597,6 +598,9 @@ impl ReadTx for Tx<'_> {
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
         governance::policy_versions(self.conn, tenant, before, limit)
     }
+    fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>> {
+        governance::guardrail_rules(self.conn, tenant)
+    }
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
         governance::approval(self.conn, tenant, id)
     }
@@ -810,6 +814,9 @@ impl WriteTx for Tx<'_> {
     }
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()> {
         governance::insert_policy_version(self.conn, version)
+    }
+    fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+        governance::put_guardrail_rules(self.conn, tenant, document, at)
     }
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
         governance::insert_approval(self.conn, approval)

@@ -5,6 +5,9 @@
 
 mod rules;
 pub mod shell;
+mod tenant;
+
+pub use tenant::{RuleSpec, TenantRules};
 
 pub use rules::is_credential_path;
 use serde::Serialize;
@@ -23,6 +26,8 @@ pub enum Category {
     System,
     /// The tenant's Cedar policies forbade the command (`command.run`).
     Policy,
+    /// A tenant rule of no built-in category.
+    Custom,
 }
 
 impl Category {
@@ -37,12 +42,13 @@ impl Category {
             Category::RemoteScript => "remote_script",
             Category::System => "system",
             Category::Policy => "policy",
+            Category::Custom => "custom",
         }
     }
 }
 
 /// What happens on a match.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Log,
@@ -63,7 +69,7 @@ impl Action {
 /// A rule that matched one command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Hit {
-    rule: &'static str,
+    rule: std::borrow::Cow<'static, str>,
     category: Category,
     action: Action,
     matched: String,
@@ -124,22 +130,33 @@ impl Verdict {
 /// Judge `text` (a shell command, or SQL) and the `paths` about to be written, for a caller of
 /// `trust_level`: from trust 3 up, what would block is logged instead — except credential files.
 pub fn check(text: &str, paths: &[String], trust_level: u8) -> Result<Verdict, String> {
+    check_with(text, paths, trust_level, &TenantRules::default())
+}
+
+/// [`check`] with a tenant's own rules beside the built-in ones.
+pub fn check_with(text: &str, paths: &[String], trust_level: u8, tenant: &TenantRules) -> Result<Verdict, String> {
     let mut hits = Vec::new();
     let mut unparsed = false;
     let mut commands = 0;
     if looks_like_sql(text) {
         if let Some((rule, matched)) = rules::sql(text) {
-            hits.push(Hit { rule, category: Category::SqlDestructive, action: Action::RequireApproval, matched });
+            hits.push(Hit {
+                rule: rule.into(),
+                category: Category::SqlDestructive,
+                action: Action::RequireApproval,
+                matched,
+            });
         }
     } else if !text.trim().is_empty() {
         let script = shell::parse(text)?;
         for s in script.commands() {
             commands += 1;
             hits.extend(rules::judge(s));
+            hits.extend(tenant.judge(s));
         }
         for name in &script.recursive_functions {
             let matched = format!("function {name} calls itself");
-            hits.push(Hit { rule: "fork-bomb", category: Category::System, action: Action::Block, matched });
+            hits.push(Hit { rule: "fork-bomb".into(), category: Category::System, action: Action::Block, matched });
         }
         for raw in &script.unparsed {
             unparsed = true;
@@ -148,14 +165,22 @@ pub fn check(text: &str, paths: &[String], trust_level: u8) -> Result<Verdict, S
                 hits.extend(rules::judge(&s));
             }
             if let Some((rule, matched)) = rules::sql(raw).filter(|_| looks_like_sql(raw)) {
-                hits.push(Hit { rule, category: Category::SqlDestructive, action: Action::RequireApproval, matched });
+                hits.push(Hit {
+                    rule: rule.into(),
+                    category: Category::SqlDestructive,
+                    action: Action::RequireApproval,
+                    matched,
+                });
             }
         }
+    }
+    if !text.trim().is_empty() {
+        hits.extend(tenant.judge_text(text));
     }
     for path in paths.iter().filter(|p| is_credential_path(p)) {
         let matched = path.chars().take(200).collect();
         hits.push(Hit {
-            rule: "write-credential-file",
+            rule: "write-credential-file".into(),
             category: Category::Credentials,
             action: Action::Block,
             matched,
@@ -173,7 +198,7 @@ pub fn check(text: &str, paths: &[String], trust_level: u8) -> Result<Verdict, S
                 Action::RequireApproval => "warning",
                 Action::Log => "info",
             };
-            Violation { rule: h.rule.into(), category: h.category, severity, matched: h.matched, action }
+            Violation { rule: h.rule.into_owned(), category: h.category, severity, matched: h.matched, action }
         })
         .collect();
     let safe = !violations.iter().any(|v| v.action != Action::Log);

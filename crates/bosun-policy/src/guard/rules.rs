@@ -41,7 +41,7 @@ impl Flags {
 }
 
 fn hit(rule: &'static str, category: Category, action: Action, matched: String) -> Option<Hit> {
-    Some(Hit { rule, category, action, matched })
+    Some(Hit { rule: rule.into(), category, action, matched })
 }
 
 /// Every built-in rule that `s` breaks.
@@ -53,7 +53,7 @@ pub(super) fn judge(s: &Simple) -> Vec<Hit> {
     hits
 }
 
-fn shown(s: &Simple) -> String {
+pub(super) fn shown(s: &Simple) -> String {
     let mut text = s.program.clone();
     for a in &s.args {
         text.push(' ');
@@ -202,7 +202,7 @@ fn sql_client(s: &Simple) -> Option<Hit> {
     }
     s.args.iter().chain(&s.stdin).find_map(|text| {
         sql(text).map(|(rule, matched)| Hit {
-            rule,
+            rule: rule.into(),
             category: Category::SqlDestructive,
             action: Action::RequireApproval,
             matched,
@@ -240,7 +240,7 @@ fn deploy(s: &Simple) -> Option<Hit> {
         _ => false,
     };
     gated.then(|| Hit {
-        rule: "deploy-or-infra",
+        rule: "deploy-or-infra".into(),
         category: Category::DeployInfra,
         action: Action::RequireApproval,
         matched: shown(s),
@@ -266,7 +266,7 @@ fn migration(s: &Simple) -> Option<Hit> {
         _ => false,
     };
     migrates.then(|| Hit {
-        rule: "schema-migration",
+        rule: "schema-migration".into(),
         category: Category::Migration,
         action: Action::RequireApproval,
         matched: shown(s),
@@ -275,7 +275,7 @@ fn migration(s: &Simple) -> Option<Hit> {
 
 fn remote_script(s: &Simple) -> Option<Hit> {
     s.fed_by_fetch.then(|| Hit {
-        rule: "download-piped-to-shell",
+        rule: "download-piped-to-shell".into(),
         category: Category::RemoteScript,
         action: Action::Block,
         matched: shown(s),

@@ -115,6 +115,9 @@ fn request_example(schema: &str) -> Option<Value> {
         "DecisionBody" => json!({"reason": "change window, plan reviewed"}),
         "RedeemBody" => json!({"token": "bsg1.7b…", "action": "terraform apply", "resource": "infra/prod",
             "arguments": {"plan": "abc123"}}),
+        "RulesBody" => json!({"rules": [{"id": "no-npm-publish", "program": "npm", "subcommand": "publish",
+            "action": "block", "reason": "CI publishes packages"},
+            {"id": "grants", "pattern": "\\bgrant\\s+all\\b", "category": "sql_destructive", "action": "require_approval"}]}),
         "GuardrailBody" => json!({"operation": "git push --force origin main", "paths": ["src/main.rs"]}),
         "EgressBody" => json!({"destination": "https://api.github.com/repos"}),
         "AuthorizeBody" => {

@@ -131,6 +131,7 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(policy::egress_log))
         .routes(routes!(policy::permissions))
         .routes(routes!(guardrails::check))
+        .routes(routes!(guardrails::get_rules, guardrails::put_rules))
         .routes(routes!(approvals::request, approvals::list))
         .routes(routes!(approvals::show))
         .routes(routes!(approvals::approve))

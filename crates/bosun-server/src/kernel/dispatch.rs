@@ -33,6 +33,9 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
             bosun_core::validate::name("profile", profile).map_err(KernelError::Validation)
         }
         Command::RequestApproval(r) => approvals::validate_request(r),
+        Command::PutGuardrailRules(rules) => {
+            bosun_policy::guard::TenantRules::compile(rules).map(|_| ()).map_err(KernelError::Validation)
+        }
         Command::RedeemGate(r) => approvals::validate_redeem(r),
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
@@ -105,6 +108,7 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::RequestApproval(_)
         | Command::DecideApproval { .. }
         | Command::RedeemGate(_)
+        | Command::PutGuardrailRules(_)
         | Command::System(_) => Ok(()),
     }
 }
@@ -143,6 +147,7 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::RequestApproval(_)
         | Command::DecideApproval { .. }
         | Command::RedeemGate(_)
+        | Command::PutGuardrailRules(_)
         | Command::System(_) => Vec::new(),
     };
     named.sort_unstable();
@@ -181,6 +186,7 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::RollbackPolicies(_)
         | Command::RequestApproval(_)
         | Command::RedeemGate(_)
+        | Command::PutGuardrailRules(_)
         | Command::System(_) => None,
         Command::DecideApproval { id, .. } => Some(("approval", id.clone())),
     }
@@ -224,6 +230,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::RequestApproval(r) => approvals::request(tx, r).map(changed),
         Command::DecideApproval { id, approve, reason } => approvals::decide(tx, &id, approve, reason).map(changed),
         Command::RedeemGate(r) => approvals::redeem(tx, r).map(changed),
+        Command::PutGuardrailRules(rules) => super::guardrails::put_rules(tx, rules).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

@@ -10,6 +10,19 @@ use serde_json::json;
 
 use super::{Caller, Committed, Kernel, KernelError, Principal, RequestCtx};
 
+/// Store the tenant's guardrail rules (already compiled once by `validate`), replacing them.
+pub(super) fn put_rules(
+    tx: &mut super::Tx<'_>,
+    rules: Vec<bosun_policy::guard::RuleSpec>,
+) -> Result<super::Applied, KernelError> {
+    let document = serde_json::to_string(&rules).map_err(|e| KernelError::Internal(e.to_string()))?;
+    tx.w.put_guardrail_rules(tx.caller.tenant, &document, tx.now)?;
+    let details = json!({"rules": rules.len(), "ids": rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()});
+    let target = ("guardrails", tx.caller.tenant.to_string());
+    Ok(super::Applied::new(Action::GuardrailRulesUpdate, super::Outcome::GuardrailRules(rules), target, details)
+        .severity(Severity::Notice))
+}
+
 /// The most paths one check names.
 pub const MAX_PATHS: usize = 100;
 
@@ -69,6 +82,33 @@ impl Kernel {
         })
     }
 
+    /// The tenant's own rules, compiled once (a stored document that no longer compiles is
+    /// ignored with a warning: the built-in rules still judge).
+    async fn tenant_guard_rules(
+        &self,
+        tenant: bosun_core::TenantId,
+    ) -> Result<std::sync::Arc<guard::TenantRules>, KernelError> {
+        if let Some(rules) = self.guard_rules.lock().unwrap_or_else(|e| e.into_inner()).get(&tenant) {
+            return Ok(rules.clone());
+        }
+        let doc = self.store.read(move |r| r.guardrail_rules(tenant)).await?;
+        let specs: Vec<guard::RuleSpec> = doc.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+        let compiled = guard::TenantRules::compile(&specs).unwrap_or_else(|e| {
+            tracing::warn!(%tenant, error = %e, "stored guardrail rules do not compile; judging with the built-in rules");
+            guard::TenantRules::default()
+        });
+        let compiled = std::sync::Arc::new(compiled);
+        self.guard_rules.lock().unwrap_or_else(|e| e.into_inner()).insert(tenant, compiled.clone());
+        Ok(compiled)
+    }
+
+    /// The tenant's guardrail rules as set (any caller of the tenant may read them).
+    pub async fn guardrail_rules(&self, caller: &Caller) -> Result<Vec<guard::RuleSpec>, KernelError> {
+        let tenant = caller.tenant;
+        let doc = self.store.read(move |r| r.guardrail_rules(tenant)).await?;
+        Ok(doc.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default())
+    }
+
     /// The caller's trust level for guardrails: an agent's profile's; users count as 2.
     fn trust_of(&self, caller: &Caller) -> u8 {
         match &caller.principal {
@@ -92,7 +132,8 @@ impl Kernel {
             return Err(KernelError::Validation(format!("at most {MAX_PATHS} paths of up to 4096 bytes")));
         }
         let trust = self.trust_of(caller);
-        let mut verdict = guard::check(operation, paths, trust).map_err(KernelError::Validation)?;
+        let rules = self.tenant_guard_rules(caller.tenant).await?;
+        let mut verdict = guard::check_with(operation, paths, trust, &rules).map_err(KernelError::Validation)?;
         // The tenant's policies decide too, on what the guardrails found (`command.run`).
         let decision = self.decide_command(caller, &verdict).await?;
         if !decision.allowed {

@@ -145,6 +145,7 @@ pub enum Command {
         reason: Option<String>,
     },
     RedeemGate(RedeemGate),
+    PutGuardrailRules(Vec<bosun_policy::guard::RuleSpec>),
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -182,6 +183,7 @@ impl Command {
             Command::DecideApproval { approve: true, .. } => Action::ApprovalApprove,
             Command::DecideApproval { approve: false, .. } => Action::ApprovalDeny,
             Command::RedeemGate(_) => Action::GateRedeem,
+            Command::PutGuardrailRules(_) => Action::GuardrailRulesUpdate,
             Command::System(s) => s.action(),
         }
     }
@@ -397,6 +399,8 @@ pub struct Kernel {
     profiles: Arc<Profiles>,
     /// Gate-token keys, derived from the key secret.
     gate: Arc<gate::GateKeys>,
+    /// Each tenant's guardrail rules, compiled on first use and dropped when they change.
+    guard_rules: Mutex<HashMap<TenantId, Arc<bosun_policy::guard::TenantRules>>>,
 }
 
 impl Kernel {
@@ -424,6 +428,7 @@ impl Kernel {
             in_force: policy::InForce::default(),
             profiles: Arc::new(Profiles::default()),
             gate: Arc::new(gate::GateKeys::new(auth::KeySecret::random().expect("the OS provides randomness"))),
+            guard_rules: Mutex::default(),
         }
     }
 
@@ -688,6 +693,11 @@ impl Kernel {
             && let Some(tenant) = TenantId::parse(&event.tenant)
         {
             self.in_force.forget(tenant);
+        }
+        if event.action == Action::GuardrailRulesUpdate
+            && let Some(tenant) = TenantId::parse(&event.tenant)
+        {
+            self.guard_rules.lock().unwrap_or_else(|e| e.into_inner()).remove(&tenant);
         }
         if event.action == Action::MessageSend {
             self.inboxes.wake(&event.recipients);

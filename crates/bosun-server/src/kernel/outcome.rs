@@ -68,6 +68,8 @@ pub enum Outcome {
     PoliciesSet(bosun_store::PolicyVersion),
     /// An approval as it is now (requested, decided, or its token redeemed).
     Approval(bosun_store::Approval),
+    /// The tenant's guardrail rules, as set.
+    GuardrailRules(Vec<bosun_policy::guard::RuleSpec>),
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

@@ -119,3 +119,13 @@ pub async fn approvals_keep_their_decision_and_token(store: &Arc<dyn Store>) {
         "newest first, below the cursor"
     );
 }
+
+pub async fn guardrail_rules_are_replaced_whole(store: &Arc<dyn Store>) {
+    let (t, other) = (new_tenant(store, "gr").await, new_tenant(store, "gr-other").await);
+    let at = "2026-01-01T00:00:00Z".parse::<bosun_core::Timestamp>().unwrap();
+    assert_eq!(store.read(move |r| r.guardrail_rules(t)).await.unwrap(), None);
+    store.write(move |w| w.put_guardrail_rules(t, "[1]", at)).await.unwrap();
+    store.write(move |w| w.put_guardrail_rules(t, "[2]", at)).await.unwrap();
+    assert_eq!(store.read(move |r| r.guardrail_rules(t)).await.unwrap().as_deref(), Some("[2]"), "the last one wins");
+    assert_eq!(store.read(move |r| r.guardrail_rules(other)).await.unwrap(), None, "per tenant");
+}

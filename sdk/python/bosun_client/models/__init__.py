@@ -68,6 +68,9 @@ from .replay_body import ReplayBody
 from .replay_view import ReplayView
 from .risk_contribution import RiskContribution
 from .rollback_body import RollbackBody
+from .rule_body import RuleBody
+from .rules_body import RulesBody
+from .rules_view import RulesView
 from .send_body import SendBody
 from .set_profile_body import SetProfileBody
 from .subject_body import SubjectBody
@@ -155,6 +158,9 @@ __all__ = (
     "ReplayView",
     "RiskContribution",
     "RollbackBody",
+    "RuleBody",
+    "RulesBody",
+    "RulesView",
     "SendBody",
     "SetProfileBody",
     "SubjectBody",
