@@ -324,6 +324,10 @@ pub enum GuardCmd {
         /// Allow the command when Bosun cannot be reached (default: refuse)
         #[arg(long)]
         fail_open: bool,
+        /// On a rule that asks for an approval: file one and wait this many seconds (max 3600) for
+        /// a person to decide; 0 hands the choice to the agent's own prompt (`ask`)
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=3600))]
+        approval_wait: u32,
         #[command(flatten)]
         client: ClientArgs,
     },
@@ -337,6 +341,9 @@ pub enum GuardCmd {
         settings: Option<PathBuf>,
         #[arg(long)]
         fail_open: bool,
+        /// Seconds the hook waits for an approver on rules that ask for one (0: `ask`)
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=3600))]
+        approval_wait: u32,
     },
 }
 
@@ -662,14 +669,15 @@ pub async fn guard(cmd: GuardCmd) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         GuardCmd::Check { paths, command, client } => crate::guardrails::check(command, paths, client).await,
-        GuardCmd::Hook { agent, fail_open, client } => match agent.as_str() {
-            "claude-code" => crate::guardrails::claude_code_hook(fail_open, client).await,
+        GuardCmd::Hook { agent, fail_open, approval_wait, client } => match agent.as_str() {
+            "claude-code" => crate::guardrails::claude_code_hook(fail_open, approval_wait, client).await,
             other => bail!("no hook for `{other}`: claude-code (Codex: see docs/GOVERNANCE.md)"),
         },
-        GuardCmd::InstallHook { agent, settings, fail_open } => match agent.as_str() {
+        GuardCmd::InstallHook { agent, settings, fail_open, approval_wait } => match agent.as_str() {
             "claude-code" => crate::guardrails::install_claude_code_hook(
                 &settings.unwrap_or_else(crate::guardrails::default_settings),
                 fail_open,
+                approval_wait,
             ),
             other => bail!("no hook for `{other}`: claude-code"),
         },

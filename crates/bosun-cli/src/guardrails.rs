@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
+use bosun_core::uri::encode_component;
+
 use crate::client::{Client, ClientArgs, print_table, say};
 
 /// The most hook input read from stdin.
@@ -58,7 +60,7 @@ fn question(input: &Value) -> Option<(String, Vec<String>)> {
 /// on stderr (what Claude Code reads); a rule asking for an approval answers the hook's JSON
 /// `ask` decision, so a person decides; safe is exit 0 without output (Claude Code's own
 /// permission rules then apply). Bosun unreachable: exit 2 (fail closed) unless `--fail-open`.
-pub async fn claude_code_hook(fail_open: bool, client: ClientArgs) -> anyhow::Result<ExitCode> {
+pub async fn claude_code_hook(fail_open: bool, approval_wait: u32, client: ClientArgs) -> anyhow::Result<ExitCode> {
     let mut raw = String::new();
     std::io::stdin().take(MAX_HOOK_INPUT).read_to_string(&mut raw).context("cannot read the hook input")?;
     let input: Value = match serde_json::from_str(&raw) {
@@ -104,6 +106,10 @@ pub async fn claude_code_hook(fail_open: bool, client: ClientArgs) -> anyhow::Re
         );
         return Ok(ExitCode::from(2));
     }
+    if violations.iter().any(|v| v["action"] == "require_approval") && approval_wait > 0 {
+        let cwd = input["cwd"].as_str().unwrap_or("shell");
+        return file_and_wait(&c, &operation, &paths, cwd, &violations, approval_wait).await;
+    }
     if violations.iter().any(|v| v["action"] == "require_approval") {
         let answer = json!({"hookSpecificOutput": {
             "hookEventName": "PreToolUse",
@@ -116,8 +122,79 @@ pub async fn claude_code_hook(fail_open: bool, client: ClientArgs) -> anyhow::Re
     Ok(ExitCode::SUCCESS)
 }
 
+/// The risk factors of a command the guardrails gate: high enough that a person decides (a
+/// guardrail asked for an approval; the score must not wave it through — 55 at least, above
+/// the threshold of 50), and deterministic.
+fn gated_factors(violations: &[Value]) -> Value {
+    let has = |c: &str| violations.iter().any(|v| v["category"] == c);
+    json!({
+        "privilege_impact": 1.0,
+        "blast_radius": 1.0,
+        "operational_complexity": 1.0,
+        "data_access": if has("sql_destructive") || has("migration") { 1.0 } else { 0.5 },
+        "history": 1.0,
+    })
+}
+
+/// File an approval for the command and wait (bounded) for a person's decision: approved is
+/// exit 0, denied, expired or no decision in time is exit 2 with the reason.
+async fn file_and_wait(
+    c: &Client,
+    operation: &str,
+    paths: &[String],
+    cwd: &str,
+    violations: &[Value],
+    wait: u32,
+) -> anyhow::Result<ExitCode> {
+    let request = json!({
+        "action": "shell",
+        "resource": cwd.chars().take(256).collect::<String>(),
+        "arguments": {"command": operation, "paths": paths},
+        "factors": gated_factors(violations),
+        "evidence": {"violations": violations},
+        "ttl_seconds": (wait + 60).clamp(60, 86_400),
+    });
+    let filed = match c.post("/api/v1/approvals", &request).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bosun guard: this command needs an approval and filing it failed ({e:#}); refusing");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let id = filed["id"].as_str().unwrap_or_default().to_owned();
+    eprintln!(
+        "bosun guard: waiting up to {wait} s for an approver to decide approval {id} (bosun approvals approve {id})"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(u64::from(wait));
+    let mut status = filed["status"].as_str().unwrap_or("pending").to_owned();
+    let mut last = filed;
+    while status == "pending" && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if let Ok(a) = c.get(&format!("/api/v1/approvals/{}", encode_component(&id))).await {
+            status = a["status"].as_str().unwrap_or("pending").to_owned();
+            last = a;
+        }
+    }
+    let by = last["decided_by"].as_str().unwrap_or("nobody");
+    let reason = last["reason"].as_str().unwrap_or("no reason given");
+    match status.as_str() {
+        "approved" | "auto_approved" => {
+            eprintln!("bosun guard: approved by {by} ({reason})");
+            Ok(ExitCode::SUCCESS)
+        }
+        "denied" => {
+            eprintln!("Denied by {by} through Bosun (approval {id}): {reason}. Do not run it another way.");
+            Ok(ExitCode::from(2))
+        }
+        other => {
+            eprintln!("No approval for this command (approval {id} is {other} after {wait} s); it was not run.");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
 /// Add the hook to a Claude Code settings file (kept: everything else in it).
-pub fn install_claude_code_hook(settings: &Path, fail_open: bool) -> anyhow::Result<ExitCode> {
+pub fn install_claude_code_hook(settings: &Path, fail_open: bool, approval_wait: u32) -> anyhow::Result<ExitCode> {
     let mut doc: Value = match std::fs::read_to_string(settings) {
         Ok(text) => serde_json::from_str(&text).with_context(|| format!("{} is not JSON", settings.display()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => json!({}),
@@ -128,7 +205,12 @@ pub fn install_claude_code_hook(settings: &Path, fail_open: bool) -> anyhow::Res
     if fail_open {
         command.push_str(" --fail-open");
     }
-    let entry = json!({"matcher": "Bash|Edit|Write|MultiEdit|NotebookEdit", "hooks": [{"type": "command", "command": command, "timeout": 30}]});
+    if approval_wait > 0 {
+        command.push_str(&format!(" --approval-wait {approval_wait}"));
+    }
+    // Claude Code's own timeout for the hook outlasts the wait for a decision.
+    let timeout = 30 + approval_wait;
+    let entry = json!({"matcher": "Bash|Edit|Write|MultiEdit|NotebookEdit", "hooks": [{"type": "command", "command": command, "timeout": timeout}]});
     let Some(root) = doc.as_object_mut() else { bail!("{} is not a JSON object", settings.display()) };
     let hooks = root.entry("hooks").or_insert_with(|| json!({}));
     let Some(pre) = hooks.as_object_mut().map(|h| h.entry("PreToolUse").or_insert_with(|| json!([]))) else {

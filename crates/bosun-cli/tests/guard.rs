@@ -129,3 +129,51 @@ fn install_hook_writes_claude_code_settings_and_keeps_the_rest() {
     assert_eq!(pre[0]["matcher"], "Bash|Edit|Write|MultiEdit|NotebookEdit");
     assert!(pre[0]["hooks"][0]["command"].as_str().unwrap().ends_with("guard hook claude-code"));
 }
+
+/// With `--approval-wait`, a command a rule gates is filed as an approval and the hook waits for
+/// a person: approved runs (exit 0), denied does not (exit 2, the approver's reason on stderr).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hook_files_an_approval_and_waits_for_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let reg = bosun(&["agent", "register", "--name", "coder", "--json"], Some(&url), Some(&admin));
+    let key = serde_json::from_slice::<Value>(&reg.stdout).unwrap()["key"]["key"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    for (verdict, code) in [("approve", 0), ("deny", 2)] {
+        let (u, k) = (url.clone(), key.clone());
+        let hook = tokio::task::spawn_blocking(move || {
+            hook(&u, &k, &bash("kubectl apply -f deploy.yaml"), &["--approval-wait", "60"])
+        });
+        // Wait for the approval to be filed (an event, not the passing of time).
+        let id = loop {
+            let list: Value = client
+                .get(format!("{url}/api/v1/approvals?status=pending"))
+                .bearer_auth(&admin)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if let Some(id) = list["approvals"][0]["id"].as_str() {
+                assert_eq!(list["approvals"][0]["arguments"]["command"], "kubectl apply -f deploy.yaml");
+                assert!(list["approvals"][0]["risk"].as_f64().unwrap() > 50.0, "{list}");
+                break id.to_owned();
+            }
+            if hook.is_finished() {
+                let out = hook.await.unwrap();
+                panic!("the hook ended before filing an approval: {:?} {}", out.status, text(&out.stderr));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        };
+        let out = bosun(&["approvals", verdict, &id, "--reason", "change window"], Some(&url), Some(&admin));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = hook.await.unwrap();
+        assert_eq!(out.status.code(), Some(code), "{verdict}: {}", text(&out.stderr));
+        if code == 2 {
+            assert!(text(&out.stderr).contains("change window"), "{}", text(&out.stderr));
+        }
+    }
+    server.stop();
+}
