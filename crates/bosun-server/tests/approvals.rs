@@ -186,3 +186,24 @@ async fn a_request_that_waits_too_long_expires_and_so_does_its_token() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(e["detail"].as_str().unwrap().contains("expired"), "{e}");
 }
+
+#[tokio::test]
+async fn evidence_is_kept_by_its_hash_redacted_and_named_in_the_audit_event() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let mut body = risky();
+    body["evidence"] = json!({"plan": "3 to add, 0 to destroy", "password": "hunter2"});
+    let (s, a) = c.call("POST", "/api/v1/approvals", &agent.key, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let hash = a["evidence_sha256"].as_str().expect("a hash").to_owned();
+    let (s, e) = c.call("GET", &format!("/api/v1/evidence/{hash}"), &c.t.admin, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    assert_eq!(e["plan"], "3 to add, 0 to destroy");
+    assert_ne!(e["password"], "hunter2", "redacted like the audit log: {e}");
+    let (s, _) = c.call("GET", &format!("/api/v1/evidence/{hash}"), &agent.key, Value::Null).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = c.call("GET", &format!("/api/v1/evidence/{}", "0".repeat(64)), &c.t.admin, Value::Null).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let requested = c.t.audit(&c.t.admin, "&action=approval.requested").await;
+    assert_eq!(requested[0]["details"]["evidence_sha256"], hash.as_str());
+}

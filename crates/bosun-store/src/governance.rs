@@ -241,3 +241,22 @@ pub fn put_guardrail_rules(c: &Connection, tenant: TenantId, document: &str, at:
     )?;
     Ok(())
 }
+
+pub fn evidence(c: &Connection, tenant: TenantId, sha256: &str) -> Result<Option<String>> {
+    one(
+        c,
+        "SELECT content FROM evidence WHERE tenant_id = ?1 AND sha256 = ?2",
+        params![tenant.to_string(), sha256],
+        |r| r.get(0),
+    )
+}
+
+pub fn put_evidence(c: &Connection, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO evidence (tenant_id, sha256, content, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (tenant_id, sha256) DO NOTHING",
+        params![tenant.to_string(), sha256, content, at],
+    )?;
+    Ok(())
+}

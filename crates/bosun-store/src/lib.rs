@@ -287,6 +287,8 @@ pub trait ReadTx {
     /// Versions newest first, below `before` (texts included).
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>>;
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>>;
+    /// Evidence by its SHA-256 (hex).
+    fn evidence(&mut self, tenant: TenantId, sha256: &str) -> Result<Option<String>>;
     /// The tenant's guardrail rules document (JSON), if one was set.
     fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>>;
     /// Approvals newest first, of one status or all, below the `before` id.
@@ -336,6 +338,8 @@ pub trait WriteTx: ReadTx {
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
     fn insert_approval(&mut self, approval: &Approval) -> Result<()>;
     fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Store evidence under its hash; storing the same content again changes nothing.
+    fn put_evidence(&mut self, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()>;
     /// Write back an approval's mutable fields (status, decision, token).
     fn update_approval(&mut self, approval: &Approval) -> Result<()>;
     /// Append an egress decision (its `seq` is assigned: the tenant's next); returns the seq.

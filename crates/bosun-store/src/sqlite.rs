@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_governance.sql")),
     (7, include_str!("../migrations/sqlite/0007_approvals.sql")),
     (8, include_str!("../migrations/sqlite/0008_guardrail_rules.sql")),
+    (9, include_str!("../migrations/sqlite/0009_evidence.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -598,6 +599,9 @@ impl ReadTx for Tx<'_> {
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
         governance::policy_versions(self.conn, tenant, before, limit)
     }
+    fn evidence(&mut self, tenant: TenantId, sha256: &str) -> Result<Option<String>> {
+        governance::evidence(self.conn, tenant, sha256)
+    }
     fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>> {
         governance::guardrail_rules(self.conn, tenant)
     }
@@ -814,6 +818,9 @@ impl WriteTx for Tx<'_> {
     }
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()> {
         governance::insert_policy_version(self.conn, version)
+    }
+    fn put_evidence(&mut self, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()> {
+        governance::put_evidence(self.conn, tenant, sha256, content, at)
     }
     fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         governance::put_guardrail_rules(self.conn, tenant, document, at)

@@ -198,3 +198,14 @@ pub async fn redeem(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<Rede
 pub async fn keys(State(app): State<App>, auth: Auth) -> Handled {
     Ok(Reply::json(&GateKeys { public_key: app.kernel.gate_public_key(&auth.caller), algorithm: "Ed25519".into() }))
 }
+
+/// Evidence an approval was filed with, by its SHA-256 (users of the tenant).
+#[utoipa::path(get, path = "/api/v1/evidence/{sha256}", tag = "approvals", params(("sha256" = String, Path)),
+    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn evidence(State(app): State<App>, auth: Auth, Path(sha256): Path<String>) -> Handled {
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(ApiError(KernelError::Validation("`sha256` is 64 lower-case hex digits".into())));
+    }
+    Ok(Reply::json(&app.kernel.evidence(&auth.caller, &sha256).await?))
+}

@@ -138,6 +138,7 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(approvals::deny))
         .routes(routes!(approvals::redeem))
         .routes(routes!(approvals::keys))
+        .routes(routes!(approvals::evidence))
         .routes(routes!(events::events))
         .split_for_parts()
 }

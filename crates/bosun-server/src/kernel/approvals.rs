@@ -98,10 +98,17 @@ pub(super) fn request(tx: &mut Tx<'_>, r: RequestApproval) -> Result<Applied, Ke
     let arguments = canonical(&r.arguments)?;
     let score = risk::score(&r.factors);
     let auto = score.risk <= THRESHOLD;
-    let evidence_hash = r.evidence.as_ref().map(|e| {
-        let bytes = bosun_core::jcs::canonicalize(e).unwrap_or_default();
-        bosun_core::audit::encode_hex(&Sha256::digest(&bytes))
-    });
+    // Evidence is kept content-addressed, redacted like the audit log.
+    let evidence_hash = match r.evidence {
+        Some(mut e) => {
+            bosun_core::redact::redact_value(&mut e);
+            let canonical = canonical(&e)?;
+            let hash = bosun_core::audit::encode_hex(&Sha256::digest(canonical.as_bytes()));
+            tx.w.put_evidence(tenant, &hash, &canonical, &tx.at)?;
+            Some(hash)
+        }
+        None => None,
+    };
     let approval_id = bosun_core::TaskId::generate().to_string(); // a ULID
     let approval = Approval {
         tenant_id: tenant,
@@ -274,6 +281,17 @@ impl Kernel {
             .filter(|a| is_user || a.requester_id == me)
             .filter(|a| status.as_deref().is_none_or(|s| status_at(a, now) == s))
             .collect())
+    }
+
+    /// Evidence by its hash (users of the tenant).
+    pub async fn evidence(&self, caller: &Caller, sha256: &str) -> Result<Value, KernelError> {
+        if !matches!(caller.principal, Principal::User { .. }) {
+            return Err(KernelError::Forbidden("evidence is read by users of the tenant".into()));
+        }
+        let (tenant, hash) = (caller.tenant, sha256.to_owned());
+        let text = self.store.read(move |r| r.evidence(tenant, &hash)).await?;
+        let text = text.ok_or_else(|| KernelError::NotFound(format!("no evidence {sha256}")))?;
+        serde_json::from_str(&text).map_err(|e| KernelError::Internal(e.to_string()))
     }
 
     /// The tenant's gate public key (hex), to verify tokens offline.

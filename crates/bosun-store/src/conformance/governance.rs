@@ -129,3 +129,13 @@ pub async fn guardrail_rules_are_replaced_whole(store: &Arc<dyn Store>) {
     assert_eq!(store.read(move |r| r.guardrail_rules(t)).await.unwrap().as_deref(), Some("[2]"), "the last one wins");
     assert_eq!(store.read(move |r| r.guardrail_rules(other)).await.unwrap(), None, "per tenant");
 }
+
+pub async fn evidence_is_content_addressed(store: &Arc<dyn Store>) {
+    let (t, other) = (new_tenant(store, "ev").await, new_tenant(store, "ev-other").await);
+    for _ in 0..2 {
+        store.write(move |w| w.put_evidence(t, "abc", "{\"plan\":1}", "2026-01-01T00:00:00.000000Z")).await.unwrap();
+    }
+    assert_eq!(store.read(move |r| r.evidence(t, "abc")).await.unwrap().as_deref(), Some("{\"plan\":1}"));
+    assert_eq!(store.read(move |r| r.evidence(t, "abd")).await.unwrap(), None);
+    assert_eq!(store.read(move |r| r.evidence(other, "abc")).await.unwrap(), None, "per tenant");
+}

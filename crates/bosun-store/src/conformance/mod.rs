@@ -34,6 +34,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     governance::egress_log_pages(&store).await;
     governance::approvals_keep_their_decision_and_token(&store).await;
     governance::guardrail_rules_are_replaced_whole(&store).await;
+    governance::evidence_is_content_addressed(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {

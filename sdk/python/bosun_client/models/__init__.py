@@ -27,6 +27,7 @@ from .egress_lists_view import EgressListsView
 from .egress_log import EgressLog
 from .egress_log_entry import EgressLogEntry
 from .egress_view import EgressView
+from .evidence_response_200 import EvidenceResponse200
 from .fail_body import FailBody
 from .flip_view import FlipView
 from .gate_keys import GateKeys
@@ -117,6 +118,7 @@ __all__ = (
     "EgressLog",
     "EgressLogEntry",
     "EgressView",
+    "EvidenceResponse200",
     "FailBody",
     "FlipView",
     "GateKeys",
