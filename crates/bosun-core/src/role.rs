@@ -120,6 +120,8 @@ pub enum Action {
     ApprovalDeny,
     /// A gate token presented for its action, and used up.
     GateRedeem,
+    /// A pending approval whose time ran out (by Bosun's scheduler).
+    ApprovalExpire,
     /// An enrolment key used for anything but registering an agent; only ever a denial.
     EnrolmentMisuse,
 }
@@ -167,6 +169,7 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::ApprovalApprove, "approval.approved", Requirement::UserRole(Role::Approver), Audience::Parties),
     (Action::ApprovalDeny, "approval.denied", Requirement::UserRole(Role::Approver), Audience::Parties),
     (Action::GateRedeem, "gate.redeemed", Requirement::Role(Role::Developer), Audience::Parties),
+    (Action::ApprovalExpire, "approval.expired", Requirement::System, Audience::Parties),
     (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
 ];
 

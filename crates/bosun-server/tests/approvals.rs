@@ -166,6 +166,16 @@ async fn a_request_that_waits_too_long_expires_and_so_does_its_token() {
     assert_eq!(list["approvals"].as_array().unwrap().len(), 1, "{list}");
     let (_, list) = c.call("GET", "/api/v1/approvals?status=denied", &approver, Value::Null).await;
     assert_eq!(list["approvals"].as_array().unwrap().len(), 0);
+    // The scheduler records the expiry, once, and the requester hears of it.
+    assert_eq!(c.tick().await.expired_approvals, 1);
+    assert_eq!(c.tick().await.expired_approvals, 0);
+    let expired = c.t.audit(&c.t.admin, &format!("&action=approval.expired&target={id}")).await;
+    assert_eq!(expired.len(), 1, "{expired:?}");
+    let (_, shown) = c.call("GET", &format!("/api/v1/approvals/{id}"), &agent.key, Value::Null).await;
+    assert_eq!(
+        (shown["status"].as_str(), shown["reason"].as_str()),
+        (Some("expired"), Some("nobody decided before it expired"))
+    );
 
     // Approved, then the token outlives its 15 minutes.
     let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, body).await;

@@ -260,3 +260,16 @@ pub fn put_evidence(c: &Connection, tenant: TenantId, sha256: &str, content: &st
     )?;
     Ok(())
 }
+
+pub fn expired_approvals(
+    c: &Connection,
+    tenant: TenantId,
+    now: bosun_core::Timestamp,
+    limit: u32,
+) -> Result<Vec<Approval>> {
+    let sql = format!(
+        "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND status = 'pending' AND expires_us <= ?2
+         ORDER BY expires_us LIMIT ?3"
+    );
+    rows(c, &sql, params![tenant.to_string(), us(now), limit], approval_row)
+}

@@ -287,6 +287,8 @@ pub trait ReadTx {
     /// Versions newest first, below `before` (texts included).
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>>;
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>>;
+    /// Pending approvals whose time ran out at `now`, soonest first.
+    fn expired_approvals(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Approval>>;
     /// Evidence by its SHA-256 (hex).
     fn evidence(&mut self, tenant: TenantId, sha256: &str) -> Result<Option<String>>;
     /// The tenant's guardrail rules document (JSON), if one was set.

@@ -599,6 +599,9 @@ impl ReadTx for Tx<'_> {
     fn policy_versions(&mut self, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
         governance::policy_versions(self.conn, tenant, before, limit)
     }
+    fn expired_approvals(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Approval>> {
+        governance::expired_approvals(self.conn, tenant, now, limit)
+    }
     fn evidence(&mut self, tenant: TenantId, sha256: &str) -> Result<Option<String>> {
         governance::evidence(self.conn, tenant, sha256)
     }

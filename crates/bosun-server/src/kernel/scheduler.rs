@@ -40,6 +40,9 @@ pub enum SystemCommand {
     ExpireLock {
         lock_id: LockId,
     },
+    ExpireApproval {
+        id: String,
+    },
 }
 
 impl SystemCommand {
@@ -50,6 +53,7 @@ impl SystemCommand {
             SystemCommand::Requeue { .. } => Action::TaskRequeue,
             SystemCommand::ReapAgent { .. } => Action::AgentOffline,
             SystemCommand::ExpireLock { .. } => Action::LockExpire,
+            SystemCommand::ExpireApproval { .. } => Action::ApprovalExpire,
         }
     }
 }
@@ -150,6 +154,22 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                     .wakes(wakes),
             ))
         }
+        SystemCommand::ExpireApproval { id } => {
+            let Some(mut a) = tx.w.approval(tenant, &id)? else { return Err(not_due("the approval's expiry")) };
+            if a.status != "pending" || tx.now < a.expires_at {
+                return Err(not_due("the approval's expiry"));
+            }
+            a.status = "expired".into();
+            a.decided_at = Some(tx.at.clone());
+            a.reason = Some("nobody decided before it expired".into());
+            tx.w.update_approval(&a)?;
+            let details = json!({ "action": a.action, "resource": a.resource, "requester": a.requester_name });
+            let recipients = AgentId::parse(&a.requester_id).into_iter().collect();
+            Ok(Done::Changed(
+                Applied::new(Action::ApprovalExpire, Outcome::SystemDone, ("approval", id), details)
+                    .recipients(recipients),
+            ))
+        }
         SystemCommand::ExpireLock { lock_id } => {
             let Some(lock) = tx.w.lock(tenant, lock_id)? else { return Err(not_due("the lock expiry")) };
             if lock.expires_at > tx.now {
@@ -177,6 +197,7 @@ pub struct TickReport {
     pub requeued: u32,
     pub reaped_agents: u32,
     pub expired_locks: u32,
+    pub expired_approvals: u32,
 }
 
 impl Kernel {
@@ -191,13 +212,14 @@ impl Kernel {
             let t = tenant.id;
             // The shortest interval is 5 s: anyone quieter than 15 s is a candidate.
             let quiet_since = now - reap_after(5);
-            let (due, silent, locks) = self
+            let (due, silent, locks, approvals) = self
                 .store
                 .read(move |r| {
                     Ok((
                         r.due_tasks(t, now, PER_TICK)?,
                         r.silent_agents(t, quiet_since, PER_TICK)?,
                         r.expired_locks(t, now, PER_TICK)?,
+                        r.expired_approvals(t, now, PER_TICK)?,
                     ))
                 })
                 .await?;
@@ -224,6 +246,9 @@ impl Kernel {
             }
             for lock in locks {
                 report.expired_locks += u32::from(run(SystemCommand::ExpireLock { lock_id: lock.id }).await?);
+            }
+            for approval in approvals {
+                report.expired_approvals += u32::from(run(SystemCommand::ExpireApproval { id: approval.id }).await?);
             }
         }
         Ok(report)

@@ -7,3 +7,6 @@ CREATE TABLE evidence (
     created_at  TEXT NOT NULL,
     PRIMARY KEY (tenant_id, sha256)
 ) WITHOUT ROWID;
+
+-- Pending approvals by when they expire (the scheduler expires them).
+CREATE INDEX approvals_by_expiry ON approvals (tenant_id, expires_us) WHERE status = 'pending';

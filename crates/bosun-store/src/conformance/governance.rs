@@ -112,6 +112,10 @@ pub async fn approvals_keep_their_decision_and_token(store: &Arc<dyn Store>) {
     assert_eq!(store.read(move |r| r.approval(other, "01A1")).await.unwrap(), None, "per tenant");
     let pending = store.read(move |r| r.approvals(t, Some("pending"), None, 10)).await.unwrap();
     assert_eq!(pending.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["01A3"]);
+    // 01A3 is pending and expires at 600 s: due at 600, not at 599.
+    assert!(store.read(move |r| r.expired_approvals(t, at(599), 10)).await.unwrap().is_empty());
+    let due = store.read(move |r| r.expired_approvals(t, at(600), 10)).await.unwrap();
+    assert_eq!(due.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["01A3"], "pending only");
     let all = store.read(move |r| r.approvals(t, None, Some("01A3"), 10)).await.unwrap();
     assert_eq!(
         all.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
