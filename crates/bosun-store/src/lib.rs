@@ -7,6 +7,7 @@
 //! Architecture invariant: every read except [`ReadTx::key_by_prefix`] (which is how a request
 //! finds its tenant in the first place) and the system-level tenant listing takes a tenant.
 
+mod audit_rows;
 pub mod conformance;
 mod coord;
 mod governance;

@@ -7,13 +7,14 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
-use bosun_core::audit::{ActorType, AuditDraft, AuditEvent, GENESIS, Outcome, Severity};
+use bosun_core::audit::{AuditDraft, AuditEvent, GENESIS};
 use bosun_core::model::{Agent, ApiKey, Handoff, Lock, Message, Owner, Recipient, Tenant, User};
 use bosun_core::task::Task;
 use bosun_core::{AgentId, KeyId, LockId, MessageId, Role, TaskId, TenantId, Timestamp, UserId};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, ToSql, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 use serde_json::Value;
 
+use crate::audit_rows::{AUDIT_COLUMNS, audit_row, collect_audit};
 use crate::queue::WriteQueue;
 use crate::{
     AgentFilter, Approval, AuditFilter, EgressRecord, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page,
@@ -317,46 +318,6 @@ fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     })
 }
 
-const AUDIT_COLUMNS: &str = "tenant_id, seq, at, actor_type, actor_id, actor_name, action, target_type, \
-    target_id, project, outcome, severity, details, ip, user_agent, correlation_id, prev_hash, hash";
-
-/// Read an audit row. A hand-edited row that no longer parses is reported with its seq; a
-/// `details` that is no longer JSON is kept as text so that verification names a hash mismatch.
-fn audit_row(r: &Row<'_>) -> rusqlite::Result<std::result::Result<AuditEvent, StoreError>> {
-    let seq: i64 = r.get(1)?;
-    let seq = seq as u64;
-    let corrupt = |what: &str| StoreError::Corrupt { seq, reason: format!("bad {what}") };
-    let actor_type: String = r.get(3)?;
-    let outcome: String = r.get(10)?;
-    let severity: String = r.get(11)?;
-    let details: String = r.get(12)?;
-    let (Some(actor_type), Some(outcome), Some(severity)) =
-        (ActorType::parse(&actor_type), Outcome::parse(&outcome), Severity::parse(&severity))
-    else {
-        return Ok(Err(corrupt("actor_type, outcome or severity")));
-    };
-    Ok(Ok(AuditEvent {
-        tenant: r.get(0)?,
-        seq,
-        at: r.get(2)?,
-        actor_type,
-        actor_id: r.get(4)?,
-        actor_name: r.get(5)?,
-        action: r.get(6)?,
-        target_type: r.get(7)?,
-        target_id: r.get(8)?,
-        project: r.get(9)?,
-        outcome,
-        severity,
-        details: serde_json::from_str(&details).unwrap_or(Value::String(details)),
-        ip: r.get(13)?,
-        user_agent: r.get(14)?,
-        correlation_id: r.get(15)?,
-        prev_hash: r.get(16)?,
-        hash: r.get(17)?,
-    }))
-}
-
 pub(crate) fn parse_id<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     parse(&s).ok_or_else(|| bad_column(i, "id"))
@@ -364,15 +325,6 @@ pub(crate) fn parse_id<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -
 
 pub(crate) fn bad_column(i: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad {what}").into())
-}
-
-fn collect_audit(stmt: &mut rusqlite::CachedStatement<'_>, params: &[&dyn ToSql]) -> Result<Vec<AuditEvent>> {
-    let rows = stmt.query_map(params, audit_row).map_err(internal)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(row.map_err(internal)??);
-    }
-    Ok(out)
 }
 
 impl ReadTx for Tx<'_> {
