@@ -369,17 +369,9 @@ async fn approvals_and_gate_tokens_from_the_command_line() {
     let run = |args: &[&str], key: &str| bosun(args, Some(&url), Some(key));
     let agent = json_of(&run(&["agent", "register", "--name", "deployer", "--json"], &admin));
     let key = agent["key"]["key"].as_str().unwrap().to_owned();
-    let client = reqwest::Client::new();
-    let asked: Value = client
-        .post(format!("{url}/api/v1/approvals"))
-        .bearer_auth(&key)
-        .json(&serde_json::json!({"action": "deploy", "resource": "prod", "factors": {"privilege_impact": 1, "blast_radius": 1, "vulnerabilities": 1, "data_access": 1}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let factors = serde_json::json!({"privilege_impact": 1, "blast_radius": 1, "vulnerabilities": 1, "data_access": 1});
+    let body = serde_json::json!({"action": "deploy", "resource": "prod", "factors": factors});
+    let asked = common::api("POST", &url, &key, "/api/v1/approvals", Some(body)).await;
     let id = asked["id"].as_str().unwrap().to_owned();
     let out = run(&["approvals", "list", "--status", "pending"], &admin);
     assert!(text(&out.stdout).contains(&id), "{}", text(&out.stdout));
@@ -390,8 +382,7 @@ async fn approvals_and_gate_tokens_from_the_command_line() {
 
     let shown = json_of(&run(&["approvals", "show", &id, "--json"], &key));
     let token = shown["gate_token"].as_str().unwrap().to_owned();
-    let keys: Value =
-        client.get(format!("{url}/api/v1/gate/keys")).bearer_auth(&key).send().await.unwrap().json().await.unwrap();
+    let keys = common::api("GET", &url, &key, "/api/v1/gate/keys", None).await;
     let public = keys["public_key"].as_str().unwrap();
     let out = bosun(&["gate", "verify", &token, "--public-key", public], None, None);
     assert!(out.status.success(), "{}", text(&out.stdout));

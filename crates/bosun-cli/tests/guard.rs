@@ -139,7 +139,6 @@ async fn the_hook_files_an_approval_and_waits_for_a_person() {
     let (url, admin) = (server.url.clone(), server.admin_key());
     let reg = bosun(&["agent", "register", "--name", "coder", "--json"], Some(&url), Some(&admin));
     let key = serde_json::from_slice::<Value>(&reg.stdout).unwrap()["key"]["key"].as_str().unwrap().to_owned();
-    let client = reqwest::Client::new();
     for (verdict, code) in [("approve", 0), ("deny", 2)] {
         let (u, k) = (url.clone(), key.clone());
         let hook = tokio::task::spawn_blocking(move || {
@@ -147,15 +146,7 @@ async fn the_hook_files_an_approval_and_waits_for_a_person() {
         });
         // Wait for the approval to be filed (an event, not the passing of time).
         let id = loop {
-            let list: Value = client
-                .get(format!("{url}/api/v1/approvals?status=pending"))
-                .bearer_auth(&admin)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let list = common::api("GET", &url, &admin, "/api/v1/approvals?status=pending", None).await;
             if let Some(id) = list["approvals"][0]["id"].as_str() {
                 assert_eq!(list["approvals"][0]["arguments"]["command"], "kubectl apply -f deploy.yaml");
                 assert!(list["approvals"][0]["risk"].as_f64().unwrap() > 50.0, "{list}");

@@ -161,16 +161,8 @@ async fn tool_lists_describe_themselves_and_profiles_stay_small() {
     let server = Spawned::start(&dir.path().join("data"));
     let (url, admin) = (server.url.clone(), server.admin_key());
     // Tool lists follow what the caller may do: an admin agent (trust 4) may use every tool.
-    let reg: Value = reqwest::Client::new()
-        .post(format!("{url}/api/v1/agents"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "Chief", "profile": "admin-agent"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let chief = json!({"name": "Chief", "profile": "admin-agent"});
+    let reg = common::api("POST", &url, &admin, "/api/v1/agents", Some(chief)).await;
     let admin = reg["key"]["key"].as_str().expect("an admin agent's key").to_owned();
     let all = over_http(&url, &admin, "all").await.list_all_tools().await.unwrap();
     let mut names = HashSet::new();

@@ -86,3 +86,12 @@ pub fn bosun(args: &[&str], url: Option<&str>, key: Option<&str>) -> Output {
 pub fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()
 }
+
+/// One JSON request to a running server with a key; the answer's JSON (Null when it has none).
+pub async fn api(method: &str, url: &str, key: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+    let mut req = reqwest::Client::new().request(method.parse().unwrap(), format!("{url}{path}")).bearer_auth(key);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.unwrap().json().await.unwrap_or(serde_json::Value::Null)
+}
