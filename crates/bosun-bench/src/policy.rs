@@ -65,6 +65,7 @@ pub(crate) fn decisions(policies: usize, iterations: usize) -> anyhow::Result<()
         on_self: false,
         profile_allows: true,
         project: None,
+        gate: false,
         destination: None,
         command: None,
     };

@@ -250,6 +250,9 @@ struct Case {
     system_tenant: bool,
     /// The project the command names (submit, claim, locks, handoff, message).
     project: Option<String>,
+    /// A valid gate token for exactly the command was presented.
+    #[serde(default)]
+    gate: bool,
     destination: Option<CaseDestination>,
     /// For `command.run`: what the guardrails found.
     guardrails: Option<CaseGuardrails>,
@@ -388,6 +391,7 @@ fn run_tests(policies: &str, cases: &str) -> anyhow::Result<ExitCode> {
             on_self: case.on_self,
             profile_allows: case.profile_allows,
             project: case.project.as_deref(),
+            gate: case.gate,
             destination,
             command,
         };

@@ -202,6 +202,7 @@ impl Bosun {
                     let context = Context::from_pairs([
                         allows,
                         ("on_self".into(), RestrictedExpression::new_bool(query.on_self)),
+                        ("gate".into(), RestrictedExpression::new_bool(query.gate)),
                         ("categories".into(), RestrictedExpression::new_set(categories)),
                         ("worst".into(), RestrictedExpression::new_string(c.worst.to_owned())),
                         ("unparsed".into(), RestrictedExpression::new_bool(c.unparsed)),
@@ -211,7 +212,8 @@ impl Bosun {
                 }
                 (None, None) => {
                     let on_self = ("on_self".into(), RestrictedExpression::new_bool(query.on_self));
-                    let mut pairs = vec![on_self, allows];
+                    let gate = ("gate".into(), RestrictedExpression::new_bool(query.gate));
+                    let mut pairs = vec![on_self, allows, gate];
                     if let Some(project) = query.project {
                         pairs.push(("project".into(), RestrictedExpression::new_string(project.to_owned())));
                     }
@@ -354,6 +356,8 @@ pub struct Query<'a> {
     pub profile_allows: bool,
     /// The project the command names, if it names one.
     pub project: Option<&'a str>,
+    /// A valid gate token for exactly this command was presented.
+    pub gate: bool,
     /// For `network_access` (and only for it): where to.
     pub destination: Option<Destination<'a>>,
     /// For `command.run` (and only for it): what the guardrails found.
@@ -386,6 +390,9 @@ impl Query<'_> {
         );
         if let Some(project) = self.project {
             let _ = write!(key, "\u{1f}p\u{1f}{project}");
+        }
+        if self.gate {
+            key.push_str("\u{1f}gate");
         }
         if let Some(c) = &self.command {
             let _ = write!(key, "\u{1f}c\u{1f}{}\u{1f}{}\u{1f}{}", c.categories.join(","), c.worst, c.unparsed);
@@ -456,6 +463,7 @@ mod tests {
             on_self: false,
             profile_allows: true,
             project: None,
+            gate: false,
             destination: None,
             command: None,
         }
@@ -561,6 +569,7 @@ mod tests {
                         on_self,
                         profile_allows: !on_self,
                         project: (on_self && *action != NETWORK_ACCESS).then_some("web"),
+                        gate: on_self,
                         destination,
                         command: (*action == COMMAND_RUN).then_some(CommandFacts {
                             categories: &["git_destructive"],

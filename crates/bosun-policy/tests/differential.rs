@@ -79,6 +79,7 @@ fn policy(rng: &mut Rng, n: usize) -> String {
             2 => "!context.on_self".to_owned(),
             // Overflows (an evaluation error) in the system tenant.
             3 => "9223372036854775807 + (if resource.system then 1 else 0) > 0".to_owned(),
+            4 if rng.below(3) == 0 => "context.gate".to_owned(),
             4 if rng.below(2) == 0 => "context.profile_allows".to_owned(),
             4 => format!("context has project && context.project == \"{}\"", rng.pick(&["web", "api"])),
             5 if is_user => format!("principal.rank >= {}", rng.below(4)),
@@ -104,6 +105,7 @@ struct Ask {
     on_self: bool,
     profile_allows: bool,
     project: Option<&'static str>,
+    gate: bool,
 }
 
 fn ask(rng: &mut Rng) -> Ask {
@@ -126,6 +128,7 @@ fn ask(rng: &mut Rng) -> Ask {
         on_self: rng.below(2) == 0,
         profile_allows: rng.below(4) != 0,
         project: *rng.pick(&[None, Some("web"), Some("api")]),
+        gate: rng.below(3) == 0,
     }
 }
 
@@ -148,8 +151,10 @@ fn cedar_directly(parsed: &PolicySet, q: &Ask) -> (Decision, Vec<String>, bool) 
         uid(format!("Bosun::Tenant::\"{}\"", q.tenant)),
         Context::from_json_value(
             match q.project {
-                Some(p) => json!({"on_self": q.on_self, "profile_allows": q.profile_allows, "project": p}),
-                None => json!({"on_self": q.on_self, "profile_allows": q.profile_allows}),
+                Some(p) => {
+                    json!({"on_self": q.on_self, "profile_allows": q.profile_allows, "project": p, "gate": q.gate})
+                }
+                None => json!({"on_self": q.on_self, "profile_allows": q.profile_allows, "gate": q.gate}),
             },
             None,
         )
@@ -195,6 +200,7 @@ fn bosun_decides_as_cedar_does_except_where_it_must_deny() {
                 on_self: q.on_self,
                 profile_allows: q.profile_allows,
                 project: q.project,
+                gate: q.gate,
                 destination: None,
                 command: None,
             };

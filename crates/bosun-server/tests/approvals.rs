@@ -217,3 +217,66 @@ async fn evidence_is_kept_by_its_hash_redacted_and_named_in_the_audit_event() {
     let requested = c.t.audit(&c.t.admin, "&action=approval.requested").await;
     assert_eq!(requested[0]["details"]["evidence_sha256"], hash.as_str());
 }
+
+/// A policy gates a kernel command (`unless { context.gate }`): the command runs only with a
+/// valid, unused token for exactly it (its action on its target), presented as Bosun-Gate-Token.
+#[tokio::test]
+async fn a_policy_gates_a_kernel_command_behind_an_approval() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let (_, approver) = c.t.user_with_key(&c.t.admin, "frank", "approver").await;
+    let text = format!(
+        "{}\n@id(\"cancels-need-approval\") @reason(\"an agent cancels work only with an approval\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"task.cancelled\", resource) unless {{ context.gate }};",
+        bosun_policy::DEFAULT_POLICIES
+    );
+    let resp =
+        c.t.client
+            .put(c.t.url("/api/v1/policies"))
+            .bearer_auth(&c.t.admin)
+            .header("if-match", "*")
+            .json(&json!({"text": text}))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (one, two) = (c.submit(json!({"title": "one"})).await, c.submit(json!({"title": "two"})).await);
+    let cancel = |task: &str, token: Option<&str>| {
+        let mut req =
+            c.t.client.post(c.t.url(&format!("/api/v1/tasks/{task}/cancel"))).bearer_auth(&agent.key).json(&json!({}));
+        if let Some(t) = token {
+            req = req.header("bosun-gate-token", t);
+        }
+        async move {
+            let resp = req.send().await.unwrap();
+            (resp.status(), resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (s, e) = cancel(&one, None).await;
+    assert_eq!(
+        (s, e["detail"].as_str()),
+        (StatusCode::FORBIDDEN, Some("an agent cancels work only with an approval (policy cancels-need-approval)"))
+    );
+
+    // Ask for exactly this command: its action on its target.
+    let mut body = risky();
+    body["action"] = json!("task.cancelled");
+    body["resource"] = json!(one);
+    body.as_object_mut().unwrap().remove("arguments");
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, body).await;
+    let id = a["id"].as_str().unwrap().to_owned();
+    c.call("POST", &format!("/api/v1/approvals/{id}/approve"), &approver, json!({})).await;
+    let (_, shown) = c.call("GET", &format!("/api/v1/approvals/{id}"), &agent.key, Value::Null).await;
+    let token = shown["gate_token"].as_str().expect("a token").to_owned();
+
+    let (s, e) = cancel(&two, Some(&token)).await;
+    assert_eq!((s, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("approval_required")), "another target: {e}");
+    let (s, t) = cancel(&one, Some(&token)).await;
+    assert_eq!((s, t["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{t}");
+    let (_, shown) = c.call("GET", &format!("/api/v1/approvals/{id}"), &agent.key, Value::Null).await;
+    assert!(shown["token_used_at"].is_string() && shown["gate_token"].is_null(), "used up: {shown}");
+    let (s, e) = cancel(&one, Some(&token)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a second use: {e}");
+    assert!(e["detail"].as_str().unwrap().contains("used already"), "{e}");
+    let cancelled = c.t.audit(&c.t.admin, &format!("&action=task.cancelled&target={one}&outcome=ok")).await;
+    assert_eq!(cancelled[0]["details"]["authz"]["gate"], true, "the gate is among the facts decided on");
+}

@@ -632,7 +632,17 @@ fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
             )));
         }
     };
+    let gate_token = match parts.headers.get("bosun-gate-token").map(HeaderValue::as_bytes) {
+        None => None,
+        Some(t) if !t.is_empty() && t.len() <= 4096 && t.iter().all(u8::is_ascii_graphic) => {
+            Some(String::from_utf8_lossy(t).into_owned())
+        }
+        Some(_) => {
+            return Err(ApiError(KernelError::Validation("`Bosun-Gate-Token` is not a gate token".into())));
+        }
+    };
     Ok(RequestCtx {
+        gate_token,
         fingerprint: parts.extensions.get::<Fingerprint>().map(|f| f.0.clone()),
         ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
         user_agent: header("user-agent").map(|ua| ua.chars().take(256).collect()),

@@ -225,6 +225,62 @@ pub(super) fn redeem(tx: &mut Tx<'_>, r: RedeemGate) -> Result<Applied, KernelEr
     Ok(Applied::new(Action::GateRedeem, Outcome::Approval(a), target, details))
 }
 
+/// A gate token presented with a command, checked before the transaction: it is consumed in it.
+pub(super) struct GatePass {
+    approval: String,
+    jti: String,
+}
+
+impl Kernel {
+    /// Check a gate token presented with `cmd`: signed by the tenant's key, issued to the caller,
+    /// unexpired, and for exactly this command (its action on its target, no arguments). `None`
+    /// without a token; an invalid token is refused (`approval_required`), never ignored.
+    pub(super) fn gate_pass(
+        &self,
+        caller: &Caller,
+        token: Option<&str>,
+        cmd: &super::Command,
+    ) -> Result<Option<GatePass>, KernelError> {
+        let Some(token) = token else { return Ok(None) };
+        let refuse = |why: &str| KernelError::ApprovalRequired(format!("the gate token does not open this: {why}"));
+        let claims = self.gate.verify(caller.tenant, token).map_err(refuse)?;
+        let (_, me, _) = requester(caller)?;
+        if claims.agent != me {
+            return Err(refuse("it was issued to another requester"));
+        }
+        if self.clock.now().as_second() >= claims.exp {
+            return Err(refuse("it has expired"));
+        }
+        let resource = super::dispatch::target_of(cmd).map(|t| t.1).unwrap_or_default();
+        let hash = action_hash(&caller.tenant.to_string(), &me, cmd.action().name(), &resource, "null");
+        if hash != claims.action_hash {
+            return Err(refuse(&format!(
+                "it approves another action (ask for `{}` on `{resource}`, without arguments)",
+                cmd.action().name()
+            )));
+        }
+        Ok(Some(GatePass { approval: claims.approval, jti: claims.jti }))
+    }
+}
+
+/// Use up a gate pass in the command's transaction (a second use is refused and rolls back).
+pub(super) fn consume(tx: &mut Tx<'_>, pass: &GatePass) -> Result<(), KernelError> {
+    let refuse = |why: &str| KernelError::ApprovalRequired(format!("the gate token does not open this: {why}"));
+    let mut a = tx.w.approval(tx.caller.tenant, &pass.approval)?.ok_or_else(|| refuse("no such approval"))?;
+    if a.token_id.as_deref() != Some(pass.jti.as_str()) || !matches!(a.status.as_str(), "approved" | "auto_approved") {
+        return Err(refuse("it is not the approval's current token"));
+    }
+    if a.token_used_at.is_some() {
+        return Err(refuse("it was used already; ask again"));
+    }
+    if a.token_expires_at.is_none_or(|exp| tx.now >= exp) {
+        return Err(refuse("it has expired"));
+    }
+    a.token_used_at = Some(tx.at.clone());
+    tx.w.update_approval(&a)?;
+    Ok(())
+}
+
 impl Kernel {
     /// The gate token of an approval, for its requester, while it can be used.
     pub fn gate_token(&self, caller: &Caller, a: &Approval) -> Option<String> {

@@ -105,4 +105,7 @@ pub struct RequestCtx {
     /// path, canonical body), made by the edge. A replay must match it; renaming a Rust field
     /// therefore never invalidates stored answers.
     pub fingerprint: Option<String>,
+    /// A gate token presented with the request (`Bosun-Gate-Token`): an approval of exactly this
+    /// command, which a policy may require (`context.gate`).
+    pub gate_token: Option<String>,
 }

@@ -545,7 +545,17 @@ impl Kernel {
     /// Run a command for a caller. See the module docs for the pipeline.
     pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Answer, KernelError> {
         cmd.validate()?;
-        let facts = match self.authorize(caller, &cmd).await {
+        let pass = match self.gate_pass(caller, ctx.gate_token.as_deref(), &cmd) {
+            Ok(pass) => pass,
+            Err(e @ KernelError::ApprovalRequired(_)) => {
+                let reason = e.to_string();
+                self.audit_denial(caller, ctx, cmd.action(), dispatch::target_of(&cmd), &reason, Decided::NOTHING)
+                    .await;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        let facts = match self.authorize(caller, &cmd, pass.is_some()).await {
             Ok(facts) => facts,
             Err(Refused { error, policies, facts }) => {
                 if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &error {
@@ -599,6 +609,9 @@ impl Kernel {
                     }
                     let mut tx =
                         Tx { w, caller: &caller2, now, at: at.clone(), jitter, key, profiles: &profiles, gate: &gate };
+                    if let Some(pass) = &pass {
+                        approvals::consume(&mut tx, pass)?;
+                    }
                     let mut applied = match dispatch::apply(&mut tx, cmd)? {
                         Done::Changed(applied) => applied,
                         Done::Quiet(outcome) => return Ok((Answer::Fresh(outcome), None, false)),

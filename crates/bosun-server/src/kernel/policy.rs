@@ -47,6 +47,9 @@ pub struct Facts {
     /// The project the command names, if it names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// A valid gate token for exactly this command was presented.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gate: bool,
 }
 
 /// Where an egress check goes, and what the profile's rules said (see `governance`).
@@ -96,6 +99,7 @@ pub(super) fn query<'a>(
         on_self: facts.on_self,
         profile_allows: facts.profile_allows,
         project: facts.project.as_deref(),
+        gate: facts.gate,
         destination,
         command: None,
     })
@@ -179,6 +183,7 @@ impl Kernel {
                     on_self,
                     profile_allows: entry.is_some_and(|e| e.profile.allows(action)),
                     project: None,
+                    gate: false,
                 }
             }
             Principal::User { role, .. } => Facts {
@@ -189,6 +194,7 @@ impl Kernel {
                 on_self,
                 profile_allows: true,
                 project: None,
+                gate: false,
             },
             Principal::System => Facts {
                 role: Some(Role::Admin.as_str().into()),
@@ -198,6 +204,7 @@ impl Kernel {
                 on_self,
                 profile_allows: true,
                 project: None,
+                gate: false,
             },
         }
     }
@@ -240,7 +247,7 @@ impl Kernel {
 
     /// The enrolment rule, then Cedar (with the facts it needs), then the facts a command's own
     /// rules depend on. The facts decided on are returned, for the audit event.
-    pub(super) async fn authorize(&self, caller: &Caller, cmd: &Command) -> Result<Option<Facts>, Refused> {
+    pub(super) async fn authorize(&self, caller: &Caller, cmd: &Command, gate: bool) -> Result<Option<Facts>, Refused> {
         let action = cmd.action();
         let role = caller.role();
         let is_user = matches!(caller.principal, Principal::User { .. });
@@ -263,7 +270,7 @@ impl Kernel {
             }
             _ => None,
         };
-        let facts = self.facts(caller, action.cedar_name(), matches!(own, Some(Ok(()))));
+        let facts = Facts { gate, ..self.facts(caller, action.cedar_name(), matches!(own, Some(Ok(())))) };
         let current = self.policies_of(caller.tenant).await?;
         // One decision per project the command names (a batch may name several; none: one).
         let projects = dispatch::projects(cmd);
