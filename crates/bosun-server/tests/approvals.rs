@@ -280,3 +280,25 @@ async fn a_policy_gates_a_kernel_command_behind_an_approval() {
     let cancelled = c.t.audit(&c.t.admin, &format!("&action=task.cancelled&target={one}&outcome=ok")).await;
     assert_eq!(cancelled[0]["details"]["authz"]["gate"], true, "the gate is among the facts decided on");
 }
+
+/// A request retried with the same Idempotency-Key is answered as the first was — 201, the same
+/// approval (it was 200 when replayed: found by schemathesis).
+#[tokio::test]
+async fn a_retried_request_is_the_same_approval_with_the_same_status() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let send = || {
+        c.t.client
+            .post(c.t.url("/api/v1/approvals"))
+            .bearer_auth(&agent.key)
+            .header("idempotency-key", "ask-1")
+            .json(&risky())
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
+}

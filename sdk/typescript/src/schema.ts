@@ -1901,6 +1901,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2105,6 +2107,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -2193,6 +2197,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -2317,6 +2323,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -2504,6 +2512,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2660,6 +2670,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2867,6 +2879,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -2991,6 +3005,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -3202,6 +3218,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3328,6 +3346,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3737,6 +3757,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3864,6 +3886,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4054,6 +4078,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4263,6 +4289,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4469,6 +4497,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 /** @description Key id */
@@ -4627,6 +4657,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4754,6 +4786,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4879,6 +4913,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -4967,6 +5003,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -5091,6 +5129,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5363,6 +5403,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -5451,6 +5493,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -5673,6 +5717,8 @@ export interface operations {
                 "If-Match": string;
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5816,6 +5862,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5941,6 +5989,8 @@ export interface operations {
                 "If-Match": string;
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6084,6 +6134,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6490,6 +6542,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6629,6 +6683,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6762,6 +6818,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6972,6 +7030,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -7096,6 +7156,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -7223,6 +7285,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -7349,6 +7413,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -7474,6 +7540,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 id: string;
@@ -7627,6 +7695,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer for 24 h */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -7896,6 +7966,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer for 24 h */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -8019,6 +8091,8 @@ export interface operations {
             header?: {
                 /** @description Replays the first answer (with the key redacted) for 24 h */
                 "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
             };
             path: {
                 /** @description User id */

@@ -38,7 +38,7 @@ pub struct ApprovalBody {
 
 fn with_token(app: &App, auth: &Auth, answer: Answer, status: axum::http::StatusCode) -> Handled {
     match answer {
-        Answer::Fresh(Outcome::Approval(a)) => {
+        Answer::Fresh(Outcome::Approval(a) | Outcome::ApprovalRequested(a)) => {
             let token = app.kernel.gate_token(&auth.caller, &a);
             let view = ApprovalView::new(&a, token, Some(app.kernel.clock().now()));
             Ok(Reply { status, ..Reply::json(&view) })

@@ -26,8 +26,13 @@ const WITH_BODY: [(&str, &str); 3] = [
 /// Errors of operations that name a resource (by path or in their body).
 const NAMED: (&str, &str) = ("404", "No such resource in the caller's tenant (`not_found`).");
 /// Errors of operations that change state.
-const CHANGING: (&str, &str) =
-    ("409", "The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …).");
+const CHANGING: [(&str, &str); 2] = [
+    ("409", "The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …)."),
+    (
+        "403",
+        "Refused: the policies, a profile limit (`forbidden`), or a `Bosun-Gate-Token` that does not open this command (`approval_required`).",
+    ),
+];
 
 fn problem_response(description: &str) -> Value {
     json!({
@@ -146,6 +151,13 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
             "description": "Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters).",
             "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"}
         });
+        let gate = json!({
+            "name": "Bosun-Gate-Token",
+            "in": "header",
+            "required": false,
+            "description": "A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command.",
+            "schema": {"type": "string", "pattern": "^[!-~]{1,4096}$"}
+        });
         if let Some(params) =
             op.as_object_mut().and_then(|o| o.entry("parameters").or_insert_with(|| json!([])).as_array_mut())
         {
@@ -154,6 +166,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
                 Some(existing) => existing["schema"] = header["schema"].clone(),
                 None => params.push(header),
             }
+            params.push(gate);
         }
     }
     let has_body = op.get("requestBody").is_some();
@@ -169,7 +182,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
         wanted.push(NAMED);
     }
     if changes {
-        wanted.push(CHANGING);
+        wanted.extend(CHANGING);
     }
     for (status, description) in wanted {
         responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));

@@ -58,6 +58,7 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::PoliciesSet(v) => ok(to_value(&PolicyVersionView::from(v))),
         // Without its token: the approval handlers add it for the requester (`Kernel::gate_token`).
         O::Approval(a) => ok(to_value(&ApprovalView::new(a, None, None))),
+        O::ApprovalRequested(a) => created(to_value(&ApprovalView::new(a, None, None))),
         O::GuardrailRules(rules) => ok(json!({ "rules": rules })),
     }
 }

@@ -144,7 +144,7 @@ pub(super) fn request(tx: &mut Tx<'_>, r: RequestApproval) -> Result<Applied, Ke
         "evidence_sha256": evidence_hash,
     });
     let target = ("approval", approval.id.clone());
-    Ok(Applied::new(Action::ApprovalRequest, Outcome::Approval(approval), target, details))
+    Ok(Applied::new(Action::ApprovalRequest, Outcome::ApprovalRequested(approval), target, details))
 }
 
 fn new_jti() -> String {

@@ -66,7 +66,9 @@ pub enum Outcome {
     AllowlistSet(Allowlist),
     /// A new version of the tenant's policies (written, or rolled back to).
     PoliciesSet(bosun_store::PolicyVersion),
-    /// An approval as it is now (requested, decided, or its token redeemed).
+    /// A new request for an approval (created).
+    ApprovalRequested(bosun_store::Approval),
+    /// An approval as it is now (decided, or its token redeemed).
     Approval(bosun_store::Approval),
     /// The tenant's guardrail rules, as set.
     GuardrailRules(Vec<bosun_policy::guard::RuleSpec>),

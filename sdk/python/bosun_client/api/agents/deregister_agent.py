@@ -19,11 +19,15 @@ def _get_kwargs(
     id: str,
     *,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -119,6 +123,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AgentView | Problem]:
     """ Deregister an agent: it becomes `terminated`, its keys are revoked, its leases and locks
@@ -127,6 +132,7 @@ def sync_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +146,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -154,6 +161,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AgentView | Problem | None:
     """ Deregister an agent: it becomes `terminated`, its keys are revoked, its leases and locks
@@ -162,6 +170,7 @@ def sync(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,6 +185,7 @@ def sync(
         id=id,
 client=client,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -184,6 +194,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AgentView | Problem]:
     """ Deregister an agent: it becomes `terminated`, its keys are revoked, its leases and locks
@@ -192,6 +203,7 @@ async def asyncio_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,6 +217,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -219,6 +232,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AgentView | Problem | None:
     """ Deregister an agent: it becomes `terminated`, its keys are revoked, its leases and locks
@@ -227,6 +241,7 @@ async def asyncio(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -241,5 +256,6 @@ async def asyncio(
         id=id,
 client=client,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

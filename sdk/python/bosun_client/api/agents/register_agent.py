@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: RegisterAgentBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -144,12 +148,14 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: RegisterAgentBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AgentRegistered | Problem]:
     """ Register an agent; the answer carries its API key once. Users with the developer role or above.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RegisterAgentBody):
 
     Raises:
@@ -164,6 +170,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -178,12 +185,14 @@ def sync(
     client: AuthenticatedClient | Client,
     body: RegisterAgentBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AgentRegistered | Problem | None:
     """ Register an agent; the answer carries its API key once. Users with the developer role or above.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RegisterAgentBody):
 
     Raises:
@@ -199,6 +208,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -207,12 +217,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: RegisterAgentBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AgentRegistered | Problem]:
     """ Register an agent; the answer carries its API key once. Users with the developer role or above.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RegisterAgentBody):
 
     Raises:
@@ -227,6 +239,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -241,12 +254,14 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: RegisterAgentBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AgentRegistered | Problem | None:
     """ Register an agent; the answer carries its API key once. Users with the developer role or above.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RegisterAgentBody):
 
     Raises:
@@ -262,5 +277,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

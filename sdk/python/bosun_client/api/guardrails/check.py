@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: GuardrailBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -144,6 +148,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: GuardrailBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[GuardrailVerdict | Problem]:
     """ Check a command before running it: `safe` is false when a rule asks to block or to wait for an
@@ -153,6 +158,7 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (GuardrailBody):
 
     Raises:
@@ -167,6 +173,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -181,6 +188,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: GuardrailBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> GuardrailVerdict | Problem | None:
     """ Check a command before running it: `safe` is false when a rule asks to block or to wait for an
@@ -190,6 +198,7 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (GuardrailBody):
 
     Raises:
@@ -205,6 +214,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -213,6 +223,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: GuardrailBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[GuardrailVerdict | Problem]:
     """ Check a command before running it: `safe` is false when a rule asks to block or to wait for an
@@ -222,6 +233,7 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (GuardrailBody):
 
     Raises:
@@ -236,6 +248,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -250,6 +263,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: GuardrailBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> GuardrailVerdict | Problem | None:
     """ Check a command before running it: `safe` is false when a rule asks to block or to wait for an
@@ -259,6 +273,7 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (GuardrailBody):
 
     Raises:
@@ -274,5 +289,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

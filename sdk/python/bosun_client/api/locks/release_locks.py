@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: ReleaseBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -144,6 +148,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: ReleaseBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[LockList | Problem]:
     """ Release your own locks by key instead of by id: a client that lost the ids (a retry after a
@@ -151,6 +156,7 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ReleaseBody):
 
     Raises:
@@ -165,6 +171,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -179,6 +186,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: ReleaseBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> LockList | Problem | None:
     """ Release your own locks by key instead of by id: a client that lost the ids (a retry after a
@@ -186,6 +194,7 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ReleaseBody):
 
     Raises:
@@ -201,6 +210,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -209,6 +219,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: ReleaseBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[LockList | Problem]:
     """ Release your own locks by key instead of by id: a client that lost the ids (a retry after a
@@ -216,6 +227,7 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ReleaseBody):
 
     Raises:
@@ -230,6 +242,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -244,6 +257,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: ReleaseBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> LockList | Problem | None:
     """ Release your own locks by key instead of by id: a client that lost the ids (a retry after a
@@ -251,6 +265,7 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ReleaseBody):
 
     Raises:
@@ -266,5 +281,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

@@ -17,11 +17,15 @@ from typing import cast
 def _get_kwargs(
     *,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -113,12 +117,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Replace the allowlist (admins). Rules are checked in order; the first match decides.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +137,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -144,12 +151,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Replace the allowlist (admins). Rules are checked in order; the first match decides.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +172,7 @@ def sync(
     return sync_detailed(
         client=client,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -170,12 +180,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Replace the allowlist (admins). Rules are checked in order; the first match decides.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,6 +200,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -201,12 +214,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Replace the allowlist (admins). Rules are checked in order; the first match decides.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,5 +235,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

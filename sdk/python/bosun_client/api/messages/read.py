@@ -19,11 +19,15 @@ def _get_kwargs(
     id: str,
     *,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -119,6 +123,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[InboxItem | Problem]:
     """ Mark a message read (a recipient).
@@ -126,6 +131,7 @@ def sync_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +145,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -153,6 +160,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> InboxItem | Problem | None:
     """ Mark a message read (a recipient).
@@ -160,6 +168,7 @@ def sync(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,6 +183,7 @@ def sync(
         id=id,
 client=client,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -182,6 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[InboxItem | Problem]:
     """ Mark a message read (a recipient).
@@ -189,6 +200,7 @@ async def asyncio_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,6 +214,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -216,6 +229,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> InboxItem | Problem | None:
     """ Mark a message read (a recipient).
@@ -223,6 +237,7 @@ async def asyncio(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -237,5 +252,6 @@ async def asyncio(
         id=id,
 client=client,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

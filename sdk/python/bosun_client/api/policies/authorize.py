@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: AuthorizeBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -144,6 +148,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: AuthorizeBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AuthorizeView | Problem]:
     """ Dry run: what this tenant's policies decide for a principal doing an action, and which
@@ -152,6 +157,7 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (AuthorizeBody):
 
     Raises:
@@ -166,6 +172,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -180,6 +187,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: AuthorizeBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AuthorizeView | Problem | None:
     """ Dry run: what this tenant's policies decide for a principal doing an action, and which
@@ -188,6 +196,7 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (AuthorizeBody):
 
     Raises:
@@ -203,6 +212,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -211,6 +221,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: AuthorizeBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AuthorizeView | Problem]:
     """ Dry run: what this tenant's policies decide for a principal doing an action, and which
@@ -219,6 +230,7 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (AuthorizeBody):
 
     Raises:
@@ -233,6 +245,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -247,6 +260,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: AuthorizeBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AuthorizeView | Problem | None:
     """ Dry run: what this tenant's policies decide for a principal doing an action, and which
@@ -255,6 +269,7 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (AuthorizeBody):
 
     Raises:
@@ -270,5 +285,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

@@ -21,6 +21,7 @@ def _get_kwargs(
     body: PutPoliciesBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -28,6 +29,9 @@ def _get_kwargs(
 
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -162,6 +166,7 @@ def sync_detailed(
     body: PutPoliciesBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[PolicyVersionView | Problem]:
     """ Store a new version of the tenant's policies (tenant admins). Validated against the schema
@@ -171,6 +176,7 @@ def sync_detailed(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (PutPoliciesBody):
 
     Raises:
@@ -186,6 +192,7 @@ def sync_detailed(
         body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -201,6 +208,7 @@ def sync(
     body: PutPoliciesBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> PolicyVersionView | Problem | None:
     """ Store a new version of the tenant's policies (tenant admins). Validated against the schema
@@ -210,6 +218,7 @@ def sync(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (PutPoliciesBody):
 
     Raises:
@@ -226,6 +235,7 @@ def sync(
 body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -235,6 +245,7 @@ async def asyncio_detailed(
     body: PutPoliciesBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[PolicyVersionView | Problem]:
     """ Store a new version of the tenant's policies (tenant admins). Validated against the schema
@@ -244,6 +255,7 @@ async def asyncio_detailed(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (PutPoliciesBody):
 
     Raises:
@@ -259,6 +271,7 @@ async def asyncio_detailed(
         body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -274,6 +287,7 @@ async def asyncio(
     body: PutPoliciesBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> PolicyVersionView | Problem | None:
     """ Store a new version of the tenant's policies (tenant admins). Validated against the schema
@@ -283,6 +297,7 @@ async def asyncio(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (PutPoliciesBody):
 
     Raises:
@@ -299,5 +314,6 @@ async def asyncio(
 body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

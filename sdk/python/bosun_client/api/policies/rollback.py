@@ -21,6 +21,7 @@ def _get_kwargs(
     body: RollbackBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -28,6 +29,9 @@ def _get_kwargs(
 
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -162,6 +166,7 @@ def sync_detailed(
     body: RollbackBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[PolicyVersionView | Problem]:
     """ Roll back: a new version with an older version's text (tenant admins; `If-Match` as for PUT).
@@ -169,6 +174,7 @@ def sync_detailed(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RollbackBody):
 
     Raises:
@@ -184,6 +190,7 @@ def sync_detailed(
         body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -199,6 +206,7 @@ def sync(
     body: RollbackBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> PolicyVersionView | Problem | None:
     """ Roll back: a new version with an older version's text (tenant admins; `If-Match` as for PUT).
@@ -206,6 +214,7 @@ def sync(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RollbackBody):
 
     Raises:
@@ -222,6 +231,7 @@ def sync(
 body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -231,6 +241,7 @@ async def asyncio_detailed(
     body: RollbackBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[PolicyVersionView | Problem]:
     """ Roll back: a new version with an older version's text (tenant admins; `If-Match` as for PUT).
@@ -238,6 +249,7 @@ async def asyncio_detailed(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RollbackBody):
 
     Raises:
@@ -253,6 +265,7 @@ async def asyncio_detailed(
         body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -268,6 +281,7 @@ async def asyncio(
     body: RollbackBody,
     if_match: str,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> PolicyVersionView | Problem | None:
     """ Roll back: a new version with an older version's text (tenant admins; `If-Match` as for PUT).
@@ -275,6 +289,7 @@ async def asyncio(
     Args:
         if_match (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (RollbackBody):
 
     Raises:
@@ -291,5 +306,6 @@ async def asyncio(
 body=body,
 if_match=if_match,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

@@ -21,11 +21,15 @@ def _get_kwargs(
     *,
     body: SetProfileBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -146,6 +150,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: SetProfileBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AgentView | Problem]:
     """ Give an agent another profile (tenant admins). It holds at once: the agent's open streams
@@ -154,6 +159,7 @@ def sync_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SetProfileBody):
 
     Raises:
@@ -169,6 +175,7 @@ def sync_detailed(
         id=id,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -184,6 +191,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: SetProfileBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AgentView | Problem | None:
     """ Give an agent another profile (tenant admins). It holds at once: the agent's open streams
@@ -192,6 +200,7 @@ def sync(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SetProfileBody):
 
     Raises:
@@ -208,6 +217,7 @@ def sync(
 client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -217,6 +227,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: SetProfileBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[AgentView | Problem]:
     """ Give an agent another profile (tenant admins). It holds at once: the agent's open streams
@@ -225,6 +236,7 @@ async def asyncio_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SetProfileBody):
 
     Raises:
@@ -240,6 +252,7 @@ async def asyncio_detailed(
         id=id,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -255,6 +268,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: SetProfileBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> AgentView | Problem | None:
     """ Give an agent another profile (tenant admins). It holds at once: the agent's open streams
@@ -263,6 +277,7 @@ async def asyncio(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SetProfileBody):
 
     Raises:
@@ -279,5 +294,6 @@ async def asyncio(
 client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: ClaimBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -148,12 +152,14 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: ClaimBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Any | ClaimView | Problem]:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ClaimBody):
 
     Raises:
@@ -168,6 +174,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -182,12 +189,14 @@ def sync(
     client: AuthenticatedClient | Client,
     body: ClaimBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Any | ClaimView | Problem | None:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ClaimBody):
 
     Raises:
@@ -203,6 +212,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -211,12 +221,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: ClaimBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Any | ClaimView | Problem]:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ClaimBody):
 
     Raises:
@@ -231,6 +243,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -245,12 +258,14 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: ClaimBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Any | ClaimView | Problem | None:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (ClaimBody):
 
     Raises:
@@ -266,5 +281,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: SubmitTaskBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -151,12 +155,14 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: SubmitTaskBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Problem | TaskView]:
     """ Submit a task. 201 with the task; 200 with the original when `idempotency_key` was used before.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SubmitTaskBody):
 
     Raises:
@@ -171,6 +177,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -185,12 +192,14 @@ def sync(
     client: AuthenticatedClient | Client,
     body: SubmitTaskBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Problem | TaskView | None:
     """ Submit a task. 201 with the task; 200 with the original when `idempotency_key` was used before.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SubmitTaskBody):
 
     Raises:
@@ -206,6 +215,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -214,12 +224,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: SubmitTaskBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Problem | TaskView]:
     """ Submit a task. 201 with the task; 200 with the original when `idempotency_key` was used before.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SubmitTaskBody):
 
     Raises:
@@ -234,6 +246,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -248,12 +261,14 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: SubmitTaskBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Problem | TaskView | None:
     """ Submit a task. 201 with the task; 200 with the original when `idempotency_key` was used before.
 
     Args:
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (SubmitTaskBody):
 
     Raises:
@@ -269,5 +284,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed

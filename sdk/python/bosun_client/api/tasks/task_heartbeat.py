@@ -21,11 +21,15 @@ def _get_kwargs(
     *,
     body: TaskHeartbeatBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
 
 
 
@@ -146,6 +150,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: TaskHeartbeatBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Problem | TaskView]:
     """ Extend the lease (the holder, with the current fence; 409 `stale_fence` otherwise).
@@ -153,6 +158,7 @@ def sync_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (TaskHeartbeatBody):
 
     Raises:
@@ -168,6 +174,7 @@ def sync_detailed(
         id=id,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -183,6 +190,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: TaskHeartbeatBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Problem | TaskView | None:
     """ Extend the lease (the holder, with the current fence; 409 `stale_fence` otherwise).
@@ -190,6 +198,7 @@ def sync(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (TaskHeartbeatBody):
 
     Raises:
@@ -206,6 +215,7 @@ def sync(
 client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     ).parsed
 
@@ -215,6 +225,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: TaskHeartbeatBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Response[Problem | TaskView]:
     """ Extend the lease (the holder, with the current fence; 409 `stale_fence` otherwise).
@@ -222,6 +233,7 @@ async def asyncio_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (TaskHeartbeatBody):
 
     Raises:
@@ -237,6 +249,7 @@ async def asyncio_detailed(
         id=id,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )
 
@@ -252,6 +265,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: TaskHeartbeatBody,
     idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
 
 ) -> Problem | TaskView | None:
     """ Extend the lease (the holder, with the current fence; 409 `stale_fence` otherwise).
@@ -259,6 +273,7 @@ async def asyncio(
     Args:
         id (str):
         idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
         body (TaskHeartbeatBody):
 
     Raises:
@@ -275,5 +290,6 @@ async def asyncio(
 client=client,
 body=body,
 idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
 
     )).parsed
