@@ -211,10 +211,10 @@ pub fn encode_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// 64 lowercase hex digits as 32 bytes (the inverse of [`encode_hex`] for hashes and secrets).
-pub fn decode_hex32(s: &str) -> Option<[u8; 32]> {
+/// Lowercase hex digits as bytes (the inverse of [`encode_hex`]).
+pub fn decode_hex(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() != 64 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     let nib = |c: u8| match c {
@@ -222,11 +222,12 @@ pub fn decode_hex32(s: &str) -> Option<[u8; 32]> {
         b'a'..=b'f' => Some(c - b'a' + 10),
         _ => None,
     };
-    let mut out = [0u8; 32];
-    for (i, pair) in b.chunks_exact(2).enumerate() {
-        out[i] = nib(pair[0])? << 4 | nib(pair[1])?;
-    }
-    Some(out)
+    b.chunks_exact(2).map(|pair| Some(nib(pair[0])? << 4 | nib(pair[1])?)).collect()
+}
+
+/// 64 lowercase hex digits as 32 bytes (hashes and secrets).
+pub fn decode_hex32(s: &str) -> Option<[u8; 32]> {
+    decode_hex(s)?.try_into().ok()
 }
 
 /// Why a chain does not verify, naming the first bad place.

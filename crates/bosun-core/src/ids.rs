@@ -87,6 +87,11 @@ ulid_id!(
     MessageId
 );
 
+ulid_id!(
+    /// A request for a gated action; also the id of the gate token it yields.
+    ApprovalId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

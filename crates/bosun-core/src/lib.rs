@@ -23,5 +23,5 @@ pub mod uri;
 pub mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use ids::{AgentId, HandoffId, KeyId, LockId, MessageId, TaskId, TenantId, UserId};
+pub use ids::{AgentId, ApprovalId, HandoffId, KeyId, LockId, MessageId, TaskId, TenantId, UserId};
 pub use role::{Action, Role};

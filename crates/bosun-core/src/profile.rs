@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// What one agent may hold at once. Enforced by the kernel, in the transaction that would exceed
 /// it; a refusal names the limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Tasks leased at once.
@@ -56,10 +56,6 @@ impl Profile {
     pub fn allows(&self, operation: &str) -> bool {
         let listed = |list: &[String]| list.iter().any(|o| o == operation);
         !listed(&self.blocked_operations) && self.allowed_operations.as_deref().is_none_or(listed)
-    }
-
-    pub fn suspended(&self) -> bool {
-        self.trust_level == 0
     }
 }
 

@@ -146,15 +146,15 @@ impl Bosun {
     fn decide_checked(&self, policies: &PolicySet, query: &Query<'_>, validate: bool) -> Decision {
         let Some(relevant) = policies.by_action.get(query.action) else {
             let error = format!("`{}` is not an action of Bosun's schema", query.action);
-            return Decision { allowed: false, determining: vec![], errors: vec![error] };
+            return Decision::deny(error);
         };
         if (query.action == NETWORK_ACCESS) != query.destination.is_some() {
             let error = format!("`{NETWORK_ACCESS}`, and only it, is asked about a destination");
-            return Decision { allowed: false, determining: vec![], errors: vec![error] };
+            return Decision::deny(error);
         }
         if (query.action == COMMAND_RUN) != query.command.is_some() {
             let error = format!("`{COMMAND_RUN}`, and only it, is asked about a command");
-            return Decision { allowed: false, determining: vec![], errors: vec![error] };
+            return Decision::deny(error);
         }
         let schema = validate.then_some(&self.schema);
         let built = (|| -> Result<(Request, Entities), String> {
@@ -243,7 +243,7 @@ impl Bosun {
         })();
         let (request, entities) = match built {
             Ok(built) => built,
-            Err(error) => return Decision { allowed: false, determining: vec![], errors: vec![error] },
+            Err(error) => return Decision::deny(error),
         };
         let response = self.authorizer.is_authorized(&request, relevant, &entities);
         let errors: Vec<String> = response.diagnostics().errors().map(|e| e.to_string()).collect();
@@ -423,6 +423,11 @@ pub struct Determining {
 }
 
 impl Decision {
+    /// A deny whatever the policies say (fail closed), with why.
+    pub fn deny(error: impl Into<String>) -> Decision {
+        Decision { allowed: false, determining: Vec::new(), errors: vec![error.into()] }
+    }
+
     /// One line for a denial: the forbidding policies' reasons, or the errors.
     pub fn explain(&self) -> Option<String> {
         if self.allowed {

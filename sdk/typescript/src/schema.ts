@@ -2599,7 +2599,7 @@ export interface operations {
                 status?: string;
                 /** @description The previous page's `next_before`. */
                 before?: string;
-                /** @description Page size (1–200, default 50). */
+                /** @description 1–500 (default 50). */
                 limit?: number;
             };
             header?: never;
@@ -3471,7 +3471,7 @@ export interface operations {
                 agent?: string;
                 /** @description Entries below this seq (the previous page's `next_before`). */
                 before?: number;
-                /** @description Page size (1–1000, default 100). */
+                /** @description 1–500 (default 100). */
                 limit?: number;
             };
             header?: never;
@@ -6257,7 +6257,7 @@ export interface operations {
             query?: {
                 /** @description Versions below this one (the previous page's `next_before`). */
                 before?: number;
-                /** @description Page size (1–100, default 20). */
+                /** @description 1–500 (default 20). */
                 limit?: number;
             };
             header?: never;

@@ -46,11 +46,21 @@ fn hit(rule: &'static str, category: Category, action: Action, matched: String) 
 
 /// Every built-in rule that `s` breaks.
 pub(super) fn judge(s: &Simple) -> Vec<Hit> {
-    let checks: [fn(&Simple) -> Option<Hit>; 9] =
-        [git, recursive_delete, find_delete, sql_client, deploy, migration, remote_script, system, credential_writes];
-    let mut hits: Vec<Hit> = checks.iter().filter_map(|c| c(s)).collect();
-    hits.extend(credential_targets(s));
-    hits
+    // The command's options, normalised once for every rule that reads them.
+    let flags = Flags::of(&s.args);
+    let checks: [fn(&Simple, &Flags) -> Option<Hit>; 10] = [
+        git,
+        recursive_delete,
+        find_delete,
+        sql_client,
+        deploy,
+        migration,
+        remote_script,
+        system,
+        credential_writes,
+        credential_targets,
+    ];
+    checks.iter().filter_map(|c| c(s, &flags)).collect()
 }
 
 pub(super) fn shown(s: &Simple) -> String {
@@ -77,7 +87,7 @@ fn git_subcommand(args: &[String]) -> Option<(&str, &[String])> {
     None
 }
 
-fn git(s: &Simple) -> Option<Hit> {
+fn git(s: &Simple, _: &Flags) -> Option<Hit> {
     if s.program != "git" {
         return None;
     }
@@ -118,11 +128,10 @@ fn git(s: &Simple) -> Option<Hit> {
 
 // ---- deletion ----
 
-fn recursive_delete(s: &Simple) -> Option<Hit> {
+fn recursive_delete(s: &Simple, f: &Flags) -> Option<Hit> {
     if s.program != "rm" {
         return None;
     }
-    let f = Flags::of(&s.args);
     let recursive = f.has('r', "recursive") || f.short.contains(&'R');
     let force = f.has('f', "force");
     if recursive && force {
@@ -137,7 +146,7 @@ fn recursive_delete(s: &Simple) -> Option<Hit> {
     None
 }
 
-fn find_delete(s: &Simple) -> Option<Hit> {
+fn find_delete(s: &Simple, _: &Flags) -> Option<Hit> {
     if s.program == "find" && s.args.iter().any(|a| a == "-delete") {
         return hit("find-delete", Category::RecursiveDelete, Action::Block, shown(s));
     }
@@ -195,7 +204,7 @@ fn strip_sql_comments(text: &str) -> String {
     out
 }
 
-fn sql_client(s: &Simple) -> Option<Hit> {
+fn sql_client(s: &Simple, _: &Flags) -> Option<Hit> {
     let clients = ["psql", "mysql", "mariadb", "sqlite3", "sqlcmd", "cockroach", "clickhouse-client", "duckdb"];
     if !clients.contains(&s.program.as_str()) {
         return None;
@@ -226,7 +235,7 @@ fn first_operand(args: &[String], with_value: &[&str]) -> Option<String> {
     None
 }
 
-fn deploy(s: &Simple) -> Option<Hit> {
+fn deploy(s: &Simple, _: &Flags) -> Option<Hit> {
     let sub = first_operand(&s.args, &["-n", "--namespace", "--context", "--kubeconfig", "-f", "--chdir"]);
     let sub = sub.as_deref().unwrap_or("");
     let gated = match s.program.as_str() {
@@ -247,7 +256,7 @@ fn deploy(s: &Simple) -> Option<Hit> {
     })
 }
 
-fn migration(s: &Simple) -> Option<Hit> {
+fn migration(s: &Simple, _: &Flags) -> Option<Hit> {
     let a: Vec<&str> = s.args.iter().map(String::as_str).collect();
     let migrates = match s.program.as_str() {
         "alembic" => a.iter().any(|x| matches!(*x, "upgrade" | "downgrade")),
@@ -273,7 +282,7 @@ fn migration(s: &Simple) -> Option<Hit> {
     })
 }
 
-fn remote_script(s: &Simple) -> Option<Hit> {
+fn remote_script(s: &Simple, _: &Flags) -> Option<Hit> {
     s.fed_by_fetch.then(|| Hit {
         rule: "download-piped-to-shell".into(),
         category: Category::RemoteScript,
@@ -284,8 +293,7 @@ fn remote_script(s: &Simple) -> Option<Hit> {
 
 // ---- system ----
 
-fn system(s: &Simple) -> Option<Hit> {
-    let f = Flags::of(&s.args);
+fn system(s: &Simple, f: &Flags) -> Option<Hit> {
     let rule = match s.program.as_str() {
         "chmod" | "chown"
             if (f.has('R', "recursive")) && f.operands.iter().any(|o| o == "777" || o == "a+rwx" || o == "o+w") =>
@@ -354,14 +362,13 @@ pub fn is_credential_path(path: &str) -> bool {
 }
 
 /// Redirections into credential files.
-fn credential_writes(s: &Simple) -> Option<Hit> {
+fn credential_writes(s: &Simple, _: &Flags) -> Option<Hit> {
     let target = s.writes.iter().find(|w| is_credential_path(w))?;
     hit("write-credential-file", Category::Credentials, Action::Block, format!("{} > {target}", s.program))
 }
 
 /// Commands that write or remove credential files through their arguments.
-fn credential_targets(s: &Simple) -> Option<Hit> {
-    let f = Flags::of(&s.args);
+fn credential_targets(s: &Simple, f: &Flags) -> Option<Hit> {
     let targets: Vec<&String> = match s.program.as_str() {
         "tee" | "touch" | "truncate" | "rm" | "shred" | "chmod" | "chown" | "ln" => f.operands.iter().collect(),
         "cp" | "mv" | "install" | "rsync" | "scp" => f.operands.last().into_iter().collect(),

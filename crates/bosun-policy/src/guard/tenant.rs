@@ -117,10 +117,6 @@ impl TenantRules {
         Ok(TenantRules { rules })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
     fn hit(r: &Compiled, matched: String) -> Hit {
         Hit { rule: r.spec.id.clone().into(), category: r.category, action: r.spec.action, matched }
     }
@@ -128,8 +124,9 @@ impl TenantRules {
     /// Rules with a program, on one parsed command.
     pub(super) fn judge(&self, s: &Simple) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let mut flags = None;
         for r in self.rules.iter().filter(|r| r.spec.program.as_deref() == Some(s.program.as_str())) {
-            let f = Flags::of(&s.args);
+            let f = flags.get_or_insert_with(|| Flags::of(&s.args));
             if let Some(sub) = &r.spec.subcommand
                 && f.operands.first() != Some(sub)
             {
@@ -157,10 +154,5 @@ impl TenantRules {
                 Some(Self::hit(r, m.as_str().chars().take(200).collect()))
             })
             .collect()
-    }
-
-    /// The reason a rule gives, for messages.
-    pub fn reason(&self, id: &str) -> Option<&str> {
-        self.rules.iter().find(|r| r.spec.id == id).and_then(|r| r.spec.reason.as_deref())
     }
 }

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, State};
 use bosun_core::risk::Factors;
+use bosun_core::validate::PageLimit;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -36,12 +37,15 @@ pub struct ApprovalBody {
     pub ttl_seconds: Option<u32>,
 }
 
+/// An approval as the caller sees it now: with its gate token when the caller may use it.
+fn view(app: &App, auth: &Auth, a: &bosun_store::Approval) -> ApprovalView {
+    ApprovalView::new(a, app.kernel.gate_token(&auth.caller, a), Some(app.kernel.clock().now()))
+}
+
 fn with_token(app: &App, auth: &Auth, answer: Answer, status: axum::http::StatusCode) -> Handled {
     match answer {
         Answer::Fresh(Outcome::Approval(a) | Outcome::ApprovalRequested(a)) => {
-            let token = app.kernel.gate_token(&auth.caller, &a);
-            let view = ApprovalView::new(&a, token, Some(app.kernel.clock().now()));
-            Ok(Reply { status, ..Reply::json(&view) })
+            Ok(Reply { status, ..Reply::json(&view(app, auth, &a)) })
         }
         other => super::executed(Ok(other)),
     }
@@ -78,18 +82,16 @@ pub struct ApprovalParams {
     pub status: Option<String>,
     /// The previous page's `next_before`.
     pub before: Option<String>,
-    /// Page size (1–200, default 50).
-    pub limit: Option<u32>,
+    /// 1–500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// Approvals newest first: users see the tenant's, an agent its own.
 #[utoipa::path(get, path = "/api/v1/approvals", tag = "approvals", params(ApprovalParams),
     responses((status = 200, body = ApprovalList), (status = 422, body = Problem)))]
 pub async fn list(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<ApprovalParams>) -> Handled {
-    let limit = p.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError(KernelError::Validation("`limit` must be between 1 and 200".into())));
-    }
+    let limit = PageLimit::or(p.limit, 50).get();
     const STATUSES: [&str; 5] = ["pending", "approved", "auto_approved", "denied", "expired"];
     if let Some(s) = p.status.as_deref().filter(|s| !STATUSES.contains(s)) {
         return Err(ApiError(KernelError::Validation(format!("`status` `{s}` is not one of {}", STATUSES.join(", ")))));
@@ -98,15 +100,13 @@ pub async fn list(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<Appr
         return Err(ApiError(KernelError::Validation("`before` is an approval id".into())));
     }
     let list = app.kernel.approvals(&auth.caller, p.status, p.before, limit).await?;
-    let now = app.kernel.clock().now();
     let next_before = (list.len() == limit as usize).then(|| list.last().map(|a| a.id.clone())).flatten();
-    let approvals =
-        list.iter().map(|a| ApprovalView::new(a, app.kernel.gate_token(&auth.caller, a), Some(now))).collect();
+    let approvals = list.iter().map(|a| view(&app, &auth, a)).collect();
     Ok(Reply::json(&ApprovalList { approvals, next_before }))
 }
 
 fn approval_id(id: &str) -> Result<String, ApiError> {
-    match bosun_core::TaskId::parse(id) {
+    match bosun_core::ApprovalId::parse(id) {
         Some(_) => Ok(id.to_owned()),
         None => Err(ApiError(KernelError::Validation("`id` is not an approval id (a ULID)".into()))),
     }
@@ -117,8 +117,7 @@ fn approval_id(id: &str) -> Result<String, ApiError> {
     responses((status = 200, body = ApprovalView), (status = 404, body = Problem)))]
 pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let a = app.kernel.approval(&auth.caller, &approval_id(&id)?).await?;
-    let token = app.kernel.gate_token(&auth.caller, &a);
-    Ok(Reply::json(&ApprovalView::new(&a, token, Some(app.kernel.clock().now()))))
+    Ok(Reply::json(&view(&app, &auth, &a)))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

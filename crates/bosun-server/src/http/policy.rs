@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::{ETAG, IF_MATCH};
 use axum::response::{IntoResponse, Response};
+use bosun_core::validate::PageLimit;
 use bosun_core::{AgentId, UserId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -164,28 +165,22 @@ fn with_etag(reply: Reply) -> Result<Response, ApiError> {
 pub struct VersionParams {
     /// Versions below this one (the previous page's `next_before`).
     pub before: Option<u64>,
-    /// Page size (1–100, default 20).
-    pub limit: Option<u32>,
+    /// 1–500 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// The tenant's stored policy versions, newest first (users of the tenant).
 #[utoipa::path(get, path = "/api/v1/policies/versions", tag = "policies", params(VersionParams),
     responses((status = 200, body = PolicyVersionList), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_versions(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<VersionParams>) -> Handled {
-    let limit = page_limit(p.limit, 20, 100)?;
+    let limit = PageLimit::or(p.limit, 20).get();
     let versions = app.kernel.policy_versions(&auth.caller, p.before, limit).await?;
     let next_before = (versions.len() == limit as usize).then(|| versions.last().map(|v| v.version)).flatten();
     Ok(Reply::json(&PolicyVersionList {
         versions: versions.iter().map(PolicyVersionView::from).collect(),
         next_before,
     }))
-}
-
-fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
-    match limit.unwrap_or(default) {
-        n if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ApiError(KernelError::Validation(format!("`limit` must be between 1 and {max}")))),
-    }
 }
 
 /// One version's text (0: the server's default policies).
@@ -311,15 +306,16 @@ pub struct EgressLogParams {
     pub agent: Option<String>,
     /// Entries below this seq (the previous page's `next_before`).
     pub before: Option<u64>,
-    /// Page size (1–1000, default 100).
-    pub limit: Option<u32>,
+    /// 1–500 (default 100).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<PageLimit>,
 }
 
 /// The egress access log, newest first.
 #[utoipa::path(get, path = "/api/v1/egress/log", tag = "profiles", params(EgressLogParams),
     responses((status = 200, body = EgressLog), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn egress_log(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<EgressLogParams>) -> Handled {
-    let limit = page_limit(p.limit, 100, 1000)?;
+    let limit = PageLimit::or(p.limit, 100).get();
     let agent = p.agent.as_deref().map(|a| parse_id("agent", a, AgentId::parse)).transpose()?;
     let entries = app.kernel.egress_log(&auth.caller, agent, p.before, limit).await?;
     let next_before = (entries.len() == limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();

@@ -12,6 +12,34 @@ use super::{
 };
 use crate::auth;
 
+/// The audit draft of `caller`'s request: who, from where, what, on what; no project, outcome
+/// ok, severity info and no details until the caller of this says otherwise.
+pub(super) fn draft(
+    caller: &Caller,
+    ctx: &RequestCtx,
+    at: String,
+    action: Action,
+    target: Option<(&str, String)>,
+) -> AuditDraft {
+    let (actor_type, actor_id, actor_name) = caller.actor();
+    AuditDraft {
+        at,
+        actor_type,
+        actor_id,
+        actor_name,
+        action: action.name().into(),
+        target_type: target.as_ref().map(|t| t.0.to_owned()),
+        target_id: target.map(|t| t.1),
+        project: None,
+        outcome: AuditOutcome::Ok,
+        severity: Severity::Info,
+        details: serde_json::Value::Null,
+        ip: ctx.ip.clone(),
+        user_agent: ctx.user_agent.clone(),
+        correlation_id: ctx.correlation_id.clone(),
+    }
+}
+
 impl Kernel {
     /// Authenticate a presented `Authorization` header. Failures are audited, but not one row
     /// per attempt: the first failure of a kind (address, reason, key named) in a window is
@@ -59,10 +87,10 @@ impl Kernel {
                 windows.record((tenant, ctx.ip.clone(), failure.reason, failure.key_id), now, draft)
             };
             for (tenant, summary) in closed {
-                self.append_alone(tenant, Action::AuthFail, summary).await;
+                self.append_logged(tenant, Action::AuthFail, summary).await;
             }
             if let Some(draft) = now_audit {
-                self.append_alone(tenant, Action::AuthFail, draft).await;
+                self.append_logged(tenant, Action::AuthFail, draft).await;
             }
         }
         if let Err(limited) = throttled {
@@ -79,7 +107,7 @@ impl Kernel {
             windows.close_due(self.clock.now(), all)
         };
         for (tenant, summary) in closed {
-            self.append_alone(tenant, Action::AuthFail, summary).await;
+            self.append_logged(tenant, Action::AuthFail, summary).await;
         }
     }
 
@@ -117,7 +145,7 @@ impl Kernel {
         let caller = self.authenticate(ctx, header).await?;
         // Trust level 0: everything is refused, at the door, for every edge.
         if let Principal::Agent { profile, name, .. } = &caller.principal
-            && self.profiles.get(profile).is_none_or(|e| e.profile.suspended())
+            && self.profiles.trust(profile) == 0
         {
             let reason = format!("agent {name} is suspended (profile {profile}, trust level 0): everything is refused");
             let facts = self.facts(&caller, Action::SuspendedAccess.name(), false);
@@ -161,50 +189,46 @@ impl Kernel {
         decided: Decided<'_>,
     ) {
         let Decided { policies, facts } = decided;
-        let (actor_type, actor_id, actor_name) = caller.actor();
+        // The policies that forbade it, when policies (not the default deny) decided, and the
+        // facts it was decided on.
+        let mut details = json!({ "reason": reason });
+        if !policies.is_empty() {
+            details["policies"] = json!(policies);
+        }
+        if let Some(facts) = facts {
+            details["authz"] = json!(facts);
+        }
         let draft = AuditDraft {
-            at: self.now(),
-            actor_type,
-            actor_id,
-            actor_name,
-            action: action.name().into(),
-            target_type: target.as_ref().map(|t| t.0.to_owned()),
-            target_id: target.map(|t| t.1),
-            project: None,
             outcome: AuditOutcome::Denied,
             severity: Severity::Warning,
-            // The policies that forbade it, when policies (not the default deny) decided, and
-            // the facts it was decided on.
-            details: {
-                let mut details = json!({ "reason": reason });
-                if !policies.is_empty() {
-                    details["policies"] = json!(policies);
-                }
-                if let Some(facts) = facts {
-                    details["authz"] = json!(facts);
-                }
-                details
-            },
-            ip: ctx.ip.clone(),
-            user_agent: ctx.user_agent.clone(),
-            correlation_id: ctx.correlation_id.clone(),
+            details,
+            ..draft(caller, ctx, self.now(), action, target)
         };
-        self.append_alone(caller.tenant, action, draft).await;
+        self.append_logged(caller.tenant, action, draft).await;
     }
 
-    /// Append an event in a transaction of its own (denials, failed logins).
-    async fn append_alone(&self, tenant: TenantId, action: Action, draft: AuditDraft) {
+    /// Append an event in a transaction of its own (a denial, a failed login, a guardrail check).
+    pub(super) async fn append_alone(
+        &self,
+        tenant: TenantId,
+        action: Action,
+        draft: AuditDraft,
+    ) -> Result<(), KernelError> {
         let events = self.events.clone();
-        let appended = self
-            .store
+        self.store
             .write_then(
                 move |w| w.append_audit(tenant, draft).map(|e| Committed::new(e, action, Vec::new())),
                 move |event: &Published| {
                     let _ = events.send(event.clone());
                 },
             )
-            .await;
-        if let Err(e) = appended {
+            .await?;
+        Ok(())
+    }
+
+    /// [`append_alone`](Self::append_alone) where the answer does not wait on it: a failure is logged.
+    async fn append_logged(&self, tenant: TenantId, action: Action, draft: AuditDraft) {
+        if let Err(e) = self.append_alone(tenant, action, draft).await {
             tracing::error!(error = %e, "could not audit a denied attempt");
         }
     }

@@ -109,7 +109,7 @@ pub(super) fn request(tx: &mut Tx<'_>, r: RequestApproval) -> Result<Applied, Ke
         }
         None => None,
     };
-    let approval_id = bosun_core::TaskId::generate().to_string(); // a ULID
+    let approval_id = bosun_core::ApprovalId::generate().to_string();
     let approval = Approval {
         tenant_id: tenant,
         id: approval_id,
@@ -148,7 +148,7 @@ pub(super) fn request(tx: &mut Tx<'_>, r: RequestApproval) -> Result<Applied, Ke
 }
 
 fn new_jti() -> String {
-    bosun_core::TaskId::generate().to_string()
+    bosun_core::ApprovalId::generate().to_string()
 }
 
 /// The status as of `now`: a pending request past its time is `expired` (not `denied`).
@@ -341,9 +341,7 @@ impl Kernel {
 
     /// Evidence by its hash (users of the tenant).
     pub async fn evidence(&self, caller: &Caller, sha256: &str) -> Result<Value, KernelError> {
-        if !matches!(caller.principal, Principal::User { .. }) {
-            return Err(KernelError::Forbidden("evidence is read by users of the tenant".into()));
-        }
+        super::governance::users_only(caller, "reading evidence")?;
         let (tenant, hash) = (caller.tenant, sha256.to_owned());
         let text = self.store.read(move |r| r.evidence(tenant, &hash)).await?;
         let text = text.ok_or_else(|| KernelError::NotFound(format!("no evidence {sha256}")))?;

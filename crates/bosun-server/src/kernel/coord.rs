@@ -288,7 +288,7 @@ pub(super) fn register_agent(tx: &mut Tx<'_>, r: RegisterAgent) -> Result<Applie
     };
     // More trust than the default is granted by tenant admins only (an enrolment key or a
     // developer cannot mint a trusted agent).
-    let default_trust = tx.profiles.get(bosun_core::profile::DEFAULT).map_or(2, |e| e.profile.trust_level);
+    let default_trust = tx.profiles.trust(bosun_core::profile::DEFAULT);
     let admin = matches!(tx.caller.principal, super::Principal::User { role: bosun_core::Role::Admin, .. });
     if entry.profile.trust_level > default_trust && !admin {
         return Err(KernelError::Forbidden(format!(

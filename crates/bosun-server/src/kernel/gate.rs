@@ -7,7 +7,7 @@
 //! in the same transaction.
 
 use bosun_core::TenantId;
-use bosun_core::audit::encode_hex;
+use bosun_core::audit::{decode_hex, encode_hex};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
@@ -29,13 +29,6 @@ pub struct Claims {
 
 pub struct GateKeys {
     secret: KeySecret,
-}
-
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || s.len() > 4096 {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 impl GateKeys {

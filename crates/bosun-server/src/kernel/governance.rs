@@ -9,7 +9,7 @@ use bosun_store::{AuditFilter, EgressRecord, Page, PolicyVersion};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::policy::{self, Egress, Facts};
+use super::policy::{self, About, Egress, Facts};
 use super::{Applied, Caller, Command, Committed, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx};
 
 /// A new version of the tenant's policies.
@@ -42,7 +42,7 @@ pub(super) async fn authorize_put(kernel: &Kernel, caller: &Caller, text: &str) 
     let set = kernel.parse_policies(text).await?;
     let action = Action::PolicyUpdate.name();
     let facts = kernel.facts(caller, action, false);
-    let decision = kernel.decide_under(&set, caller, action, &facts, None);
+    let decision = kernel.decide_under(&set, caller, action, &facts, &policy::About::Tenant);
     if !decision.allowed {
         return Err(KernelError::Validation(format!(
             "these policies would deny you {action}, so nobody could change them back; keep a permit for tenant \
@@ -95,7 +95,7 @@ fn write_version(
         "version": version.version,
         "previous_version": current,
         "restored_from": version.restored_from,
-        "sha256": hex(&Sha256::digest(version.text.as_bytes())),
+        "sha256": bosun_core::audit::encode_hex(&Sha256::digest(version.text.as_bytes())),
         "bytes": version.text.len(),
         "note": version.note,
     });
@@ -131,10 +131,6 @@ pub(super) fn set_profile(tx: &mut Tx<'_>, agent_id: AgentId, profile: String) -
     let severity = if trust_level == 0 { Severity::Warning } else { Severity::Notice };
     let target = ("agent", agent.id.to_string());
     Ok(Applied::new(Action::AgentProfileChange, Outcome::AgentUpdated(agent), target, details).severity(severity))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One recorded decision that a proposed policy set decides the other way.
@@ -231,7 +227,8 @@ fn redecide(
             AuditOutcome::Error => continue,
         };
         let (id, name) = (e.actor_id.as_deref().unwrap_or(""), e.actor_name.as_deref().unwrap_or(""));
-        let Some(q) = policy::query(&facts, id, name, &e.action, &tenant_text, system_tenant, None) else {
+        let Some(q) = policy::query(&facts, id, name, &e.action, &tenant_text, system_tenant, &policy::About::Tenant)
+        else {
             continue;
         };
         let d = bosun.decide(proposed, &q);
@@ -272,14 +269,14 @@ impl Kernel {
         };
         let action = Action::EgressCheck.cedar_name();
         let facts = self.facts(caller, action, false);
-        let egress = Egress {
+        let egress = About::Domain(Egress {
             host: &d.host,
             port: d.port,
             ip: d.ip.is_some(),
             rule_allows: verdict.allowed,
             rule: &verdict.rule,
-        };
-        let decision = self.decide(caller, action, &facts, Some(&egress)).await?;
+        });
+        let decision = self.decide(caller, action, &facts, &egress).await?;
         let policies: Vec<String> = decision.determining.iter().map(|p| p.id.clone()).collect();
         let at = format_micros(self.clock.now());
         let record = EgressRecord {
@@ -293,29 +290,17 @@ impl Kernel {
             rule: verdict.rule.clone(),
             policies: policies.join(","),
         };
-        let denial = (!decision.allowed).then(|| {
-            let (actor_type, actor_id, actor_name) = caller.actor();
-            AuditDraft {
+        let denial = (!decision.allowed).then(|| AuditDraft {
+            outcome: AuditOutcome::Denied,
+            severity: Severity::Warning,
+            details: json!({"reason": decision.explain(), "rule": verdict.rule, "policies": policies, "authz": facts}),
+            ..super::access::draft(
+                caller,
+                ctx,
                 at,
-                actor_type,
-                actor_id,
-                actor_name,
-                action: Action::EgressCheck.name().into(),
-                target_type: Some("domain".into()),
-                target_id: Some(format!("{}:{}", d.host, d.port)),
-                project: None,
-                outcome: AuditOutcome::Denied,
-                severity: Severity::Warning,
-                details: json!({
-                    "reason": decision.explain(),
-                    "rule": verdict.rule,
-                    "policies": policies,
-                    "authz": facts,
-                }),
-                ip: ctx.ip.clone(),
-                user_agent: ctx.user_agent.clone(),
-                correlation_id: ctx.correlation_id.clone(),
-            }
+                Action::EgressCheck,
+                Some(("domain", format!("{}:{}", d.host, d.port))),
+            )
         });
         let tenant: TenantId = caller.tenant;
         let events = self.events.clone();
@@ -373,7 +358,7 @@ pub struct PolicyDocument {
     pub stored: Option<PolicyVersion>,
 }
 
-fn users_only(caller: &Caller, what: &str) -> Result<(), KernelError> {
+pub(super) fn users_only(caller: &Caller, what: &str) -> Result<(), KernelError> {
     match caller.principal {
         Principal::User { .. } => Ok(()),
         _ => Err(KernelError::Forbidden(format!("{what} is for users of the tenant"))),
@@ -442,9 +427,7 @@ impl Kernel {
 /// The calling agent's profile name and limits (`None` for users: limits are for agents).
 pub(super) fn agent_limits(tx: &Tx<'_>) -> Option<(String, bosun_core::profile::Limits)> {
     let Principal::Agent { profile, .. } = &tx.caller.principal else { return None };
-    let zero =
-        bosun_core::profile::Limits { max_leases: 0, max_locks: 0, max_paths_per_lock: 0, max_pattern_wildcards: 0 };
-    Some((profile.clone(), tx.profiles.get(profile).map_or(zero, |e| e.profile.limits)))
+    Some((profile.clone(), tx.profiles.limits(profile)))
 }
 
 /// A refusal naming the limit.

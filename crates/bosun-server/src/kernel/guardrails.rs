@@ -8,7 +8,7 @@ use bosun_core::clock::format_micros;
 use bosun_policy::guard::{self, Verdict};
 use serde_json::json;
 
-use super::{Caller, Committed, Kernel, KernelError, Principal, RequestCtx};
+use super::{Caller, Kernel, KernelError, Principal, RequestCtx};
 
 /// Store the tenant's guardrail rules (already compiled once by `validate`), replacing them.
 pub(super) fn put_rules(
@@ -57,29 +57,10 @@ impl Kernel {
     async fn decide_command(&self, caller: &Caller, verdict: &Verdict) -> Result<bosun_policy::Decision, KernelError> {
         let action = bosun_policy::COMMAND_RUN;
         let facts = self.facts(caller, action, false);
-        let current = self.policies_of(caller.tenant).await?;
-        let set = match &current.set {
-            Ok(set) => set.clone(),
-            Err(why) => {
-                return Ok(bosun_policy::Decision { allowed: false, determining: vec![], errors: vec![why.clone()] });
-            }
-        };
-        let (tenant, id) = (caller.tenant.to_string(), caller.principal_key());
-        let name = match &caller.principal {
-            Principal::User { name, .. } | Principal::Agent { name, .. } => name.as_str(),
-            Principal::System => "system",
-        };
         let categories = verdict.categories();
         let worst = verdict.action().map_or("none", |a| a.as_str());
         let command = bosun_policy::CommandFacts { categories: &categories, worst, unparsed: verdict.unparsed };
-        let query = super::policy::query(&facts, &id, name, action, &tenant, caller.system_tenant, None)
-            .map(|q| bosun_policy::Query { command: Some(command), ..q });
-        Ok(match query {
-            Some(q) => self.policy.decide(&set, &q),
-            None => {
-                bosun_policy::Decision { allowed: false, determining: vec![], errors: vec!["unknown principal".into()] }
-            }
-        })
+        self.decide(caller, action, &facts, &super::policy::About::Command(command)).await
     }
 
     /// The tenant's own rules, compiled once (a stored document that no longer compiles is
@@ -112,7 +93,7 @@ impl Kernel {
     /// The caller's trust level for guardrails: an agent's profile's; users count as 2.
     fn trust_of(&self, caller: &Caller) -> u8 {
         match &caller.principal {
-            Principal::Agent { profile, .. } => self.profiles.get(profile).map_or(0, |e| e.profile.trust_level),
+            Principal::Agent { profile, .. } => self.profiles.trust(profile),
             _ => 2,
         }
     }
@@ -144,7 +125,6 @@ impl Kernel {
         if verdict.violations.is_empty() {
             return Ok(verdict);
         }
-        let (actor_type, actor_id, actor_name) = caller.actor();
         let worst = verdict.action().map_or("log", |a| a.as_str());
         let mut details = json!({
             "action": worst,
@@ -155,34 +135,15 @@ impl Kernel {
             "trust_level": trust,
         });
         bosun_core::redact::redact_value(&mut details);
+        let at = format_micros(self.clock.now());
         let draft = AuditDraft {
-            at: format_micros(self.clock.now()),
-            actor_type,
-            actor_id,
-            actor_name,
-            action: Action::GuardrailViolation.name().into(),
             target_type: Some("command".into()),
-            target_id: None,
-            project: None,
             outcome: if verdict.safe { AuditOutcome::Ok } else { AuditOutcome::Denied },
             severity: if verdict.safe { Severity::Notice } else { Severity::Warning },
             details,
-            ip: ctx.ip.clone(),
-            user_agent: ctx.user_agent.clone(),
-            correlation_id: ctx.correlation_id.clone(),
+            ..super::access::draft(caller, ctx, at, Action::GuardrailViolation, None)
         };
-        let (tenant, events) = (caller.tenant, self.events.clone());
-        self.store
-            .write_in(
-                bosun_store::Lane::Work,
-                move |w| -> Result<_, KernelError> {
-                    Ok(Committed::new(w.append_audit(tenant, draft)?, Action::GuardrailViolation, Vec::new()))
-                },
-                move |event| {
-                    let _ = events.send(event.clone());
-                },
-            )
-            .await?;
+        self.append_alone(caller.tenant, Action::GuardrailViolation, draft).await?;
         Ok(verdict)
     }
 }

@@ -29,7 +29,7 @@ pub mod streams;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bosun_core::audit::{AuditDraft, Outcome as AuditOutcome, Severity};
+use bosun_core::audit::{AuditDraft, Severity};
 use bosun_core::clock::format_micros;
 
 use bosun_core::{Action, AgentId, Clock, KeyId, Role, TenantId, Timestamp, UserId};
@@ -256,6 +256,14 @@ pub enum KernelError {
 }
 
 impl KernelError {
+    /// The reason of a refusal (audited as a denial), as opposed to a failure.
+    fn denial(&self) -> Option<&str> {
+        match self {
+            KernelError::Forbidden(r) | KernelError::MessageBlocked(r) | KernelError::ApprovalRequired(r) => Some(r),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             KernelError::Unauthenticated(_) => "unauthenticated",
@@ -545,36 +553,20 @@ impl Kernel {
     /// Run a command for a caller. See the module docs for the pipeline.
     pub async fn execute(&self, caller: &Caller, ctx: &RequestCtx, cmd: Command) -> Result<Answer, KernelError> {
         cmd.validate()?;
+        // Every refusal — an invalid gate token, the policies, a limit inside the transaction — is
+        // audited the same way (`refused`).
+        let (action, target) = (cmd.action(), dispatch::target_of(&cmd));
         let pass = match self.gate_pass(caller, ctx.gate_token.as_deref(), &cmd) {
             Ok(pass) => pass,
-            Err(e @ KernelError::ApprovalRequired(_)) => {
-                let reason = e.to_string();
-                self.audit_denial(caller, ctx, cmd.action(), dispatch::target_of(&cmd), &reason, Decided::NOTHING)
-                    .await;
-                return Err(e);
-            }
-            Err(e) => return Err(e),
+            Err(e) => return Err(self.refused(caller, ctx, action, target, e, Decided::NOTHING).await),
         };
         let facts = match self.authorize(caller, &cmd, pass.is_some()).await {
             Ok(facts) => facts,
             Err(Refused { error, policies, facts }) => {
-                if let KernelError::Forbidden(reason) | KernelError::MessageBlocked(reason) = &error {
-                    let target = dispatch::target_of(&cmd);
-                    self.audit_denial(
-                        caller,
-                        ctx,
-                        cmd.action(),
-                        target,
-                        reason,
-                        Decided { policies: &policies, facts: facts.as_ref() },
-                    )
-                    .await;
-                }
-                return Err(error);
+                let decided = Decided { policies: &policies, facts: facts.as_ref() };
+                return Err(self.refused(caller, ctx, action, target, error, decided).await);
             }
         };
-        // A refusal inside the transaction (a profile's limit) is audited like any denial.
-        let (action, target) = (cmd.action(), dispatch::target_of(&cmd));
         let authz = facts.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default());
         let guardrails = self.judge_task_result(caller, &cmd);
         // Only an idempotent request needs its canonical hash.
@@ -624,26 +616,14 @@ impl Kernel {
                         details.insert("guardrails".into(), found);
                         applied.severity = Severity::Warning;
                     }
-                    let (actor_type, actor_id, actor_name) = caller2.actor();
-                    let event = w.append_audit(
-                        caller2.tenant,
-                        AuditDraft {
-                            at: at.clone(),
-                            actor_type,
-                            actor_id,
-                            actor_name,
-                            action: applied.action.name().into(),
-                            target_type: Some(applied.target_type.into()),
-                            target_id: Some(applied.target_id),
-                            project: applied.project,
-                            outcome: AuditOutcome::Ok,
-                            severity: applied.severity,
-                            details: applied.details,
-                            ip: ctx2.ip.clone(),
-                            user_agent: ctx2.user_agent.clone(),
-                            correlation_id: ctx2.correlation_id.clone(),
-                        },
-                    )?;
+                    let target = Some((applied.target_type, applied.target_id));
+                    let draft = AuditDraft {
+                        project: applied.project,
+                        severity: applied.severity,
+                        details: applied.details,
+                        ..access::draft(&caller2, &ctx2, at.clone(), applied.action, target)
+                    };
+                    let event = w.append_audit(caller2.tenant, draft)?;
                     if let Some(key) = &ctx2.idempotency_key
                         && let Some(answers) = &answers
                     {
@@ -667,15 +647,7 @@ impl Kernel {
             .await;
         let (executed, event, wakes) = match written {
             Ok(written) => written,
-            Err(KernelError::Forbidden(reason)) => {
-                self.audit_denial(caller, ctx, action, target, &reason, Decided::NOTHING).await;
-                return Err(KernelError::Forbidden(reason));
-            }
-            Err(KernelError::ApprovalRequired(reason)) => {
-                self.audit_denial(caller, ctx, action, target, &reason, Decided::NOTHING).await;
-                return Err(KernelError::ApprovalRequired(reason));
-            }
-            Err(e) => return Err(e),
+            Err(e) => return Err(self.refused(caller, ctx, action, target, e, Decided::NOTHING).await),
         };
         if let Some(event) = event {
             self.after_commit(&event);
@@ -684,6 +656,22 @@ impl Kernel {
             self.claimable.notify_waiters();
         }
         Ok(executed)
+    }
+
+    /// Audit `error` when it is a refusal; hand it back.
+    async fn refused(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+        action: Action,
+        target: Option<(&'static str, String)>,
+        error: KernelError,
+        decided: Decided<'_>,
+    ) -> KernelError {
+        if let Some(reason) = error.denial() {
+            self.audit_denial(caller, ctx, action, target, reason, decided).await;
+        }
+        error
     }
 
     /// Effects outside the store that follow a committed event.

@@ -52,6 +52,14 @@ pub struct Facts {
     pub gate: bool,
 }
 
+/// What a decision is about besides the tenant's actions: a network destination
+/// (`network_access`) or a command the guardrails judged (`command.run`).
+pub(super) enum About<'a> {
+    Tenant,
+    Domain(Egress<'a>),
+    Command(bosun_policy::CommandFacts<'a>),
+}
+
 /// Where an egress check goes, and what the profile's rules said (see `governance`).
 pub(super) struct Egress<'a> {
     pub(super) host: &'a str,
@@ -70,7 +78,7 @@ pub(super) fn query<'a>(
     action: &'a str,
     tenant: &'a str,
     system_tenant: bool,
-    egress: Option<&Egress<'a>>,
+    about: &About<'a>,
 ) -> Option<bosun_policy::Query<'a>> {
     let principal = match (&facts.role, &facts.profile) {
         // Roles are declared in rank order: viewer 0 … admin 3.
@@ -84,13 +92,20 @@ pub(super) fn query<'a>(
         },
         _ => return None,
     };
-    let destination = egress.map(|e| bosun_policy::Destination {
-        name: e.host,
-        port: e.port,
-        ip: e.ip,
-        rule_allows: e.rule_allows,
-        rule: e.rule,
-    });
+    let (destination, command) = match about {
+        About::Tenant => (None, None),
+        About::Domain(e) => {
+            let d = bosun_policy::Destination {
+                name: e.host,
+                port: e.port,
+                ip: e.ip,
+                rule_allows: e.rule_allows,
+                rule: e.rule,
+            };
+            (Some(d), None)
+        }
+        About::Command(c) => (None, Some(c.clone())),
+    };
     Some(bosun_policy::Query {
         principal,
         action,
@@ -101,7 +116,7 @@ pub(super) fn query<'a>(
         project: facts.project.as_deref(),
         gate: facts.gate,
         destination,
-        command: None,
+        command,
     })
 }
 
@@ -179,7 +194,7 @@ impl Kernel {
                     kind: Some(kind.clone()),
                     profile: Some(profile.clone()),
                     // A profile the configuration no longer has is suspended (fail closed).
-                    trust_level: Some(entry.map_or(0, |e| e.profile.trust_level)),
+                    trust_level: Some(self.profiles.trust(profile)),
                     on_self,
                     profile_allows: entry.is_some_and(|e| e.profile.allows(action)),
                     project: None,
@@ -216,16 +231,16 @@ impl Kernel {
         caller: &Caller,
         action: &str,
         facts: &Facts,
-        egress: Option<&Egress<'_>>,
+        about: &About<'_>,
     ) -> Decision {
         let (tenant, id) = (caller.tenant.to_string(), caller.principal_key());
         let name = match &caller.principal {
             Principal::User { name, .. } | Principal::Agent { name, .. } => name.as_str(),
             Principal::System => "system",
         };
-        match query(facts, &id, name, action, &tenant, caller.system_tenant, egress) {
+        match query(facts, &id, name, action, &tenant, caller.system_tenant, about) {
             Some(q) => self.policy.decide(set, &q),
-            None => Decision { allowed: false, determining: vec![], errors: vec!["unknown principal".into()] },
+            None => Decision::deny("unknown principal"),
         }
     }
 
@@ -236,12 +251,12 @@ impl Kernel {
         caller: &Caller,
         action: &str,
         facts: &Facts,
-        egress: Option<&Egress<'_>>,
+        about: &About<'_>,
     ) -> Result<Decision, KernelError> {
         let current = self.policies_of(caller.tenant).await?;
         Ok(match &current.set {
-            Ok(set) => self.decide_under(set, caller, action, facts, egress),
-            Err(why) => Decision { allowed: false, determining: vec![], errors: vec![why.clone()] },
+            Ok(set) => self.decide_under(set, caller, action, facts, about),
+            Err(why) => Decision::deny(why.clone()),
         })
     }
 
@@ -282,13 +297,13 @@ impl Kernel {
         for project in asked {
             let facts = Facts { project, ..facts.clone() };
             let decision = match &current.set {
-                Ok(set) => self.decide_under(set, caller, action.cedar_name(), &facts, None),
+                Ok(set) => self.decide_under(set, caller, action.cedar_name(), &facts, &About::Tenant),
                 // Break glass: stored policies that no longer fit the schema deny everything but
                 // a tenant admin putting or rolling back policies.
                 Err(_) if is_user && role == Role::Admin && cmd.is_policy_write() => {
                     Decision { allowed: true, determining: vec![], errors: vec![] }
                 }
-                Err(why) => Decision { allowed: false, determining: vec![], errors: vec![why.clone()] },
+                Err(why) => Decision::deny(why.clone()),
             };
             if !decision.allowed {
                 if let Some(Err(own)) = own {
@@ -342,7 +357,7 @@ impl Kernel {
     ) -> Result<Decision, KernelError> {
         let Some(subject) = subject else {
             let facts = self.facts(caller, action, on_self);
-            return self.decide(caller, action, &facts, None).await;
+            return self.decide(caller, action, &facts, &About::Tenant).await;
         };
         if !matches!(caller.principal, Principal::User { role: Role::Admin, .. }) {
             return Err(KernelError::Forbidden("the authorization dry run requires a tenant admin".into()));
@@ -362,7 +377,7 @@ impl Kernel {
         };
         let subject = Caller { principal, key: None, enrolment: false, ..caller.clone() };
         let facts = self.facts(&subject, action, on_self);
-        self.decide(&subject, action, &facts, None).await
+        self.decide(&subject, action, &facts, &About::Tenant).await
     }
 
     /// The actions `caller` may do at all (see `may`), by audit name.
@@ -389,7 +404,7 @@ impl Kernel {
         match action {
             // Asked about a destination: listed when the caller may check at all.
             Action::EgressCheck => facts.profile_allows && facts.trust_level.is_some_and(|t| t > 0),
-            _ => self.decide(caller, action.cedar_name(), &facts, None).await.is_ok_and(|d| d.allowed),
+            _ => self.decide(caller, action.cedar_name(), &facts, &About::Tenant).await.is_ok_and(|d| d.allowed),
         }
     }
 }

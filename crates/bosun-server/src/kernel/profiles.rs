@@ -76,6 +76,17 @@ impl Profiles {
         self.by_name.get(name)
     }
 
+    /// A profile's trust level; a profile the configuration no longer has is suspended (0: fail
+    /// closed).
+    pub fn trust(&self, name: &str) -> u8 {
+        self.get(name).map_or(0, |e| e.profile.trust_level)
+    }
+
+    /// A profile's limits; an unknown profile may hold nothing.
+    pub fn limits(&self, name: &str) -> bosun_core::profile::Limits {
+        self.get(name).map_or_else(Default::default, |e| e.profile.limits)
+    }
+
     /// Every profile, in order (preconfigured first).
     pub fn all(&self) -> impl Iterator<Item = &Arc<Entry>> {
         self.names.iter().filter_map(|n| self.by_name.get(n))
