@@ -229,16 +229,7 @@ async fn a_policy_gates_a_kernel_command_behind_an_approval() {
         "{}\n@id(\"cancels-need-approval\") @reason(\"an agent cancels work only with an approval\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"task.cancelled\", resource) unless {{ context.gate }};",
         bosun_policy::DEFAULT_POLICIES
     );
-    let resp =
-        c.t.client
-            .put(c.t.url("/api/v1/policies"))
-            .bearer_auth(&c.t.admin)
-            .header("if-match", "*")
-            .json(&json!({"text": text}))
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    c.t.put_policies(&c.t.admin, &text).await;
     let (one, two) = (c.submit(json!({"title": "one"})).await, c.submit(json!({"title": "two"})).await);
     let cancel = |task: &str, token: Option<&str>| {
         let mut req =

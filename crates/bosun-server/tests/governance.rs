@@ -392,16 +392,7 @@ async fn egress_is_decided_by_profile_rules_and_policies_and_logged() {
     let text = format!(
         "{DEFAULT_POLICIES}\n@id(\"docs-for-all\") permit(principal is Bosun::Agent, action == Bosun::Action::\"network_access\", resource is Bosun::Domain) when {{ resource.name == \"docs.rs\" }};\n@id(\"no-metadata\") @reason(\"cloud metadata is off limits\") forbid(principal, action == Bosun::Action::\"network_access\", resource is Bosun::Domain) when {{ resource.ip && resource.name == \"169.254.169.254\" }};"
     );
-    let resp = t
-        .client
-        .put(t.url("/api/v1/policies"))
-        .bearer_auth(&admin)
-        .header("if-match", "*")
-        .json(&json!({"text": text}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    t.put_policies(&admin, &text).await;
     let (_, d) = check(&local, "http://169.254.169.254/latest").await;
     assert_eq!((d["allowed"].as_bool(), d["policies"].clone()), (Some(false), json!(["no-metadata"])));
     // The rules still deny docs.rs for a cloud agent: the forbid decides over the new permit.

@@ -79,16 +79,7 @@ async fn policies_decide_on_what_the_guardrails_found() {
         "{}\n@id(\"deploys-by-admin-agents\") @reason(\"only admin agents deploy\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"command.run\", resource) when {{ context.categories.contains(\"deploy_infra\") && principal.trust_level < 4 }};",
         bosun_policy::DEFAULT_POLICIES
     );
-    let resp =
-        c.t.client
-            .put(c.t.url("/api/v1/policies"))
-            .bearer_auth(&c.t.admin)
-            .header("if-match", "*")
-            .json(&json!({"text": text}))
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    c.t.put_policies(&c.t.admin, &text).await;
     let ask = |key: String| {
         let c = &c;
         async move {

@@ -71,6 +71,13 @@ impl TestServer {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// Put the tenant's policies as `admin`, whatever version is current.
+    pub async fn put_policies(&self, admin: &str, text: &str) {
+        let req = self.client.put(self.url("/api/v1/policies")).bearer_auth(admin).header("if-match", "*");
+        let resp = req.json(&json!({ "text": text })).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap_or_default());
+    }
+
     pub async fn audit(&self, key: &str, query: &str) -> Vec<Value> {
         let (status, page) = self.call("GET", &format!("/api/v1/audit?limit=1000{query}"), Some(key), None).await;
         assert_eq!(status, StatusCode::OK, "{page}");
