@@ -1,4 +1,5 @@
-//! `bosun approvals` (list, show, approve, deny) and `bosun gate verify` (offline).
+//! `bosun approvals` (list, show, approve, deny, threshold) and `bosun gate` (keys, rotate,
+//! verify offline).
 
 use std::process::ExitCode;
 
@@ -48,6 +49,16 @@ pub enum ApprovalsCmd {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// Show or set the risk above which approvals wait for a person (set: tenant admins)
+    #[command(after_help = "Examples:
+  bosun approvals threshold
+  bosun approvals threshold 40")]
+    Threshold {
+        /// The new threshold, 0–100 (absent: show the current one)
+        value: Option<f64>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,9 +67,23 @@ pub enum GateCmd {
     #[command(after_help = "Example:\n  bosun gate verify bsg1.7b22… --public-key 3f1c…")]
     Verify {
         token: String,
-        /// The tenant's Ed25519 public key, hex
+        /// The tenant's Ed25519 public key, hex (of the generation the token's `key` names)
         #[arg(long)]
         public_key: String,
+    },
+    /// List the tenant's gate public keys (current first)
+    #[command(after_help = "Example:
+  bosun gate keys --json")]
+    Keys {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Rotate the tenant's gate key: tokens signed before open nothing (tenant admins)
+    #[command(after_help = "Example:
+  bosun gate rotate")]
+    Rotate {
+        #[command(flatten)]
+        client: ClientArgs,
     },
 }
 
@@ -91,6 +116,14 @@ pub async fn approvals(cmd: ApprovalsCmd) -> anyhow::Result<ExitCode> {
         }
         ApprovalsCmd::Approve { id, reason, client } => decide(&id, "approve", reason, &client).await?,
         ApprovalsCmd::Deny { id, reason, client } => decide(&id, "deny", reason, &client).await?,
+        ApprovalsCmd::Threshold { value, client } => {
+            let c = Client::new(&client);
+            let s = match value {
+                Some(v) => c.put("/api/v1/governance/settings", &json!({"approval_threshold": v})).await?,
+                None => c.get("/api/v1/governance/settings").await?,
+            };
+            c.show(&s, std::slice::from_ref(&s), &["approval_threshold", "gate_key", "gate_key_rotated_at"]);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -107,8 +140,21 @@ fn cell(v: &Value) -> String {
     crate::client::cell(v)
 }
 
-pub fn gate(cmd: GateCmd) -> anyhow::Result<ExitCode> {
+pub async fn gate(cmd: GateCmd) -> anyhow::Result<ExitCode> {
     match cmd {
+        GateCmd::Keys { client } => {
+            let c = Client::new(&client);
+            let keys = c.get("/api/v1/gate/keys").await?;
+            let rows: Vec<Value> = keys["keys"].as_array().cloned().unwrap_or_default();
+            c.show(&keys, &rows, &["key", "current", "public_key"]);
+            Ok(ExitCode::SUCCESS)
+        }
+        GateCmd::Rotate { client } => {
+            let c = Client::new(&client);
+            let s = c.post("/api/v1/gate/keys/rotate", &json!({})).await?;
+            c.show(&s, std::slice::from_ref(&s), &["gate_key", "gate_key_rotated_at"]);
+            Ok(ExitCode::SUCCESS)
+        }
         GateCmd::Verify { token, public_key } => {
             let Some(key) = bosun_server::kernel::gate::public_key_from_hex(&public_key) else {
                 anyhow::bail!("--public-key must be 64 hex digits (an Ed25519 public key)");

@@ -119,6 +119,10 @@ impl Client {
         self.json_of(self.request(reqwest::Method::POST, path).json(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
+        self.json_of(self.request(reqwest::Method::PUT, path).json(body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> anyhow::Result<Value> {
         self.json_of(self.request(reqwest::Method::DELETE, path)).await
     }

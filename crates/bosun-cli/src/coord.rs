@@ -411,7 +411,7 @@ pub async fn agent(cmd: AgentCmd) -> anyhow::Result<ExitCode> {
         AgentCmd::Profile { id, profile, client } => {
             let c = Client::new(&client);
             let path = format!("/api/v1/agents/{}/profile", encode_component(&id));
-            let a = c.json_of(c.request(reqwest::Method::PUT, &path).json(&json!({"profile": profile}))).await?;
+            let a = c.put(&path, &json!({"profile": profile})).await?;
             c.show(&a, std::slice::from_ref(&a), &AGENT_COLUMNS);
         }
         AgentCmd::Profiles { client } => {

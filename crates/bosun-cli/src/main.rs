@@ -64,10 +64,10 @@ enum Cmd {
     /// Cedar policies: get, put, validate, test, diff, roll back, replay
     #[command(subcommand)]
     Policy(policy::PolicyCmd),
-    /// Approvals for gated actions: list, show, approve, deny
+    /// Approvals for gated actions: list, show, approve, deny, threshold
     #[command(subcommand)]
     Approvals(approvals::ApprovalsCmd),
-    /// Gate tokens: verify one offline
+    /// Gate tokens: the tenant's keys, rotate, verify one offline
     #[command(subcommand)]
     Gate(approvals::GateCmd),
     /// Follow live events (tasks, locks, messages, …)
@@ -283,7 +283,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Policy(cmd) => policy::policy(cmd).await,
         Cmd::Approvals(cmd) => approvals::approvals(cmd).await,
-        Cmd::Gate(cmd) => approvals::gate(cmd),
+        Cmd::Gate(cmd) => approvals::gate(cmd).await,
         Cmd::Events(args) => messages::events(args).await,
         Cmd::Mcp(args) => mcp::run(args).await,
         Cmd::Openapi { out } => {

@@ -37,7 +37,10 @@ fn every_verb_has_help_with_an_example() {
         &["approvals", "show"],
         &["approvals", "approve"],
         &["approvals", "deny"],
+        &["approvals", "threshold"],
         &["gate", "verify"],
+        &["gate", "keys"],
+        &["gate", "rotate"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();
@@ -390,5 +393,15 @@ async fn approvals_and_gate_tokens_from_the_command_line() {
     let tampered = token.replacen("bsg1.7b", "bsg1.7c", 1);
     let out = bosun(&["gate", "verify", &tampered, "--public-key", public], None, None);
     assert!(!out.status.success() && text(&out.stdout).contains("invalid"), "{}", text(&out.stdout));
+
+    // The threshold and the key are the tenant admin's to change.
+    let out = run(&["approvals", "threshold", "30", "--json"], &admin);
+    assert_eq!(json_of(&out)["approval_threshold"], 30.0);
+    assert!(!run(&["approvals", "threshold", "30"], &key).status.success(), "an agent may not");
+    assert_eq!(json_of(&run(&["gate", "rotate", "--json"], &admin))["gate_key"], 2);
+    let keys = json_of(&run(&["gate", "keys", "--json"], &key));
+    assert_eq!((keys["key"].as_u64(), keys["keys"][1]["public_key"].as_str()), (Some(2), Some(public)));
+    let out = run(&["gate", "keys"], &key);
+    assert!(text(&out.stdout).contains("CURRENT"), "a table: {}", text(&out.stdout));
     server.stop();
 }

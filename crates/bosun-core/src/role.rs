@@ -124,6 +124,10 @@ pub enum Action {
     ApprovalExpire,
     /// An enrolment key used for anything but registering an agent; only ever a denial.
     EnrolmentMisuse,
+    /// The tenant's approval threshold changed.
+    ApprovalSettingsUpdate,
+    /// The tenant's gate signing key rotated: tokens signed before open nothing.
+    GateKeyRotate,
 }
 
 /// The one table: each action, its name, who may do it, and who sees its events.
@@ -171,6 +175,8 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::GateRedeem, "gate.redeemed", Requirement::Role(Role::Developer), Audience::Parties),
     (Action::ApprovalExpire, "approval.expired", Requirement::System, Audience::Parties),
     (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
+    (Action::ApprovalSettingsUpdate, "approval.settings_updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::GateKeyRotate, "gate.key_rotated", Requirement::UserRole(Role::Admin), Audience::Users),
 ];
 
 impl Action {

@@ -293,3 +293,113 @@ async fn a_retried_request_is_the_same_approval_with_the_same_status() {
     assert_eq!(again.status(), StatusCode::CREATED);
     assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
 }
+
+/// The threshold is the tenant's: an admin sets it, it decides new requests (and is recorded on
+/// each), other tenants keep the default, and nobody else may change it.
+#[tokio::test]
+async fn the_approval_threshold_is_set_per_tenant_by_its_admins() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let (_, settings) = c.call("GET", "/api/v1/governance/settings", &agent.key, Value::Null).await;
+    assert_eq!((settings["approval_threshold"].as_f64(), settings["gate_key"].as_u64()), (Some(50.0), Some(1)));
+    // Risk 20 (privilege 1.0): approved at once under the default.
+    let modest = json!({"action": "restart", "resource": "staging", "factors": {"privilege_impact": 1.0}});
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, modest.clone()).await;
+    assert_eq!((a["status"].as_str(), a["threshold"].as_f64()), (Some("auto_approved"), Some(50.0)), "{a}");
+
+    for (who, key) in [("an agent", &agent.key), ("a developer", &c.dev)] {
+        let (s, _) = c.call("PUT", "/api/v1/governance/settings", key, json!({"approval_threshold": 10})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who} may not set the threshold");
+    }
+    for bad in [json!({"approval_threshold": 101}), json!({"approval_threshold": -1}), json!({})] {
+        let (s, e) = c.call("PUT", "/api/v1/governance/settings", &c.t.admin, bad.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
+    }
+    let (s, set) = c.call("PUT", "/api/v1/governance/settings", &c.t.admin, json!({"approval_threshold": 15})).await;
+    assert_eq!((s, set["approval_threshold"].as_f64()), (StatusCode::OK, Some(15.0)), "{set}");
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, modest.clone()).await;
+    assert_eq!((a["status"].as_str(), a["threshold"].as_f64()), (Some("pending"), Some(15.0)), "{a}");
+    let audit = c.t.audit(&c.t.admin, "&action=approval.settings_updated").await;
+    assert_eq!(
+        (audit[0]["details"]["threshold"].as_f64(), audit[0]["details"]["was"].as_f64()),
+        (Some(15.0), Some(50.0))
+    );
+
+    // Another tenant keeps the default.
+    let (_, created) = c.call("POST", "/api/v1/tenants", &c.t.admin, json!({"name": "elsewhere"})).await;
+    let other = created["admin_key"]["key"].as_str().unwrap().to_owned();
+    let (_, theirs) = c.call("GET", "/api/v1/governance/settings", &other, Value::Null).await;
+    assert_eq!(theirs["approval_threshold"].as_f64(), Some(50.0), "{theirs}");
+}
+
+/// Rotating the gate key retires every token signed before; the approval itself stands, and its
+/// requester gets the same approval's token under the new key, which works once.
+#[tokio::test]
+async fn a_rotated_gate_key_retires_old_tokens_and_the_approval_gets_a_fresh_one() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let body = json!({"action": "restart", "resource": "staging", "arguments": {"n": 1}});
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, body.clone()).await;
+    let (id, old) = (a["id"].as_str().unwrap().to_owned(), a["gate_token"].as_str().unwrap().to_owned());
+    let (_, before) = c.call("GET", "/api/v1/gate/keys", &agent.key, Value::Null).await;
+
+    let (s, _) = c.call("POST", "/api/v1/gate/keys/rotate", &agent.key, json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "agents do not rotate keys");
+    let (s, r) = c.call("POST", "/api/v1/gate/keys/rotate", &c.t.admin, json!({})).await;
+    assert_eq!((s, r["gate_key"].as_u64()), (StatusCode::OK, Some(2)), "{r}");
+    let (_, keys) = c.call("GET", "/api/v1/gate/keys", &agent.key, Value::Null).await;
+    assert_eq!(keys["key"], 2);
+    assert_eq!(keys["keys"].as_array().map(Vec::len), Some(2), "{keys}");
+    assert_eq!((keys["keys"][0]["current"].as_bool(), keys["keys"][1]["current"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(keys["keys"][1]["public_key"], before["public_key"], "the retired key is listed for the record");
+    assert_ne!(keys["public_key"], before["public_key"]);
+
+    let mut redeem = body.clone();
+    redeem["token"] = json!(old);
+    let (s, e) = c.call("POST", "/api/v1/gate/redeem", &agent.key, redeem.clone()).await;
+    assert_eq!((s, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("approval_required")), "{e}");
+    assert!(e["detail"].as_str().unwrap().contains("retired"), "{e}");
+
+    let (_, shown) = c.call("GET", &format!("/api/v1/approvals/{id}"), &agent.key, Value::Null).await;
+    let fresh = shown["gate_token"].as_str().expect("a fresh token").to_owned();
+    assert_ne!(fresh, old);
+    redeem["token"] = json!(fresh);
+    let (s, r) = c.call("POST", "/api/v1/gate/redeem", &agent.key, redeem.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, _) = c.call("POST", "/api/v1/gate/redeem", &agent.key, redeem).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "still single use");
+    let rotated = c.t.audit(&c.t.admin, "&action=gate.key_rotated").await;
+    assert_eq!((rotated[0]["details"]["key"].as_u64(), rotated[0]["details"]["retired"].as_u64()), (Some(2), Some(1)));
+}
+
+/// A gate token on a kernel command is bound to the request's body too: approved for one reason,
+/// it does not open the same cancel with another.
+#[tokio::test]
+async fn a_gate_token_opens_a_kernel_command_only_with_the_approved_body() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let task = c.submit(json!({"title": "one"})).await;
+    let ask = json!({"action": "task.cancelled", "resource": task, "arguments": {"reason": "superseded"}});
+    let (_, a) = c.call("POST", "/api/v1/approvals", &agent.key, ask).await;
+    let token = a["gate_token"].as_str().expect("low risk: approved at once").to_owned();
+    let cancel = |body: Value| {
+        let req =
+            c.t.client
+                .post(c.t.url(&format!("/api/v1/tasks/{task}/cancel")))
+                .bearer_auth(&agent.key)
+                .header("bosun-gate-token", &token)
+                .json(&body);
+        async move {
+            let resp = req.send().await.unwrap();
+            (resp.status(), resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    for other in [json!({"reason": "because"}), json!({})] {
+        let (s, e) = cancel(other.clone()).await;
+        assert_eq!((s, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("approval_required")), "{other}: {e}");
+        assert!(e["detail"].as_str().unwrap().contains("another action"), "{e}");
+    }
+    // Spaced and ordered differently, it is the same JSON.
+    let (s, t) = cancel(json!({ "reason" : "superseded" })).await;
+    assert_eq!((s, t["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{t}");
+}

@@ -126,4 +126,13 @@ async fn a_tenants_own_rules_are_validated_stored_and_judged() {
     assert_eq!(v["safe"], true);
     let updated = c.t.audit(&c.t.admin, "&action=guardrail.rules_updated&outcome=ok").await;
     assert_eq!(updated[0]["details"]["ids"], json!(["no-npm-publish", "grants"]));
+
+    // The tenant's rules judge the commands a completed task reports too.
+    c.submit(json!({"title": "release"})).await;
+    let (task, fence) = c.claim(&agent, json!({})).await.expect("a task");
+    let result = json!({"fence": fence, "result": {"commands": ["npm test", "npm publish --access public"]}});
+    let (s, r) = c.call("POST", &format!("/api/v1/tasks/{task}/complete"), &agent.key, result).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let done = c.t.audit(&c.t.admin, &format!("&action=task.completed&target={task}")).await;
+    assert_eq!(done[0]["details"]["guardrails"][0]["rule"], "no-npm-publish", "{}", done[0]["details"]);
 }

@@ -242,6 +242,40 @@ pub fn put_guardrail_rules(c: &Connection, tenant: TenantId, document: &str, at:
     Ok(())
 }
 
+pub fn settings(c: &Connection, tenant: TenantId) -> Result<crate::GovernanceSettings> {
+    let found = one(
+        c,
+        "SELECT approval_threshold, gate_key, gate_key_rotated_at FROM governance_settings WHERE tenant_id = ?1",
+        params![tenant.to_string()],
+        |r| {
+            Ok(crate::GovernanceSettings {
+                approval_threshold: r.get(0)?,
+                gate_key: r.get(1)?,
+                gate_key_rotated_at: r.get(2)?,
+            })
+        },
+    )?;
+    Ok(found.unwrap_or_default())
+}
+
+pub fn put_settings(
+    c: &Connection,
+    tenant: TenantId,
+    s: &crate::GovernanceSettings,
+    at: bosun_core::Timestamp,
+) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO governance_settings (tenant_id, approval_threshold, gate_key, gate_key_rotated_at, updated_us)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (tenant_id) DO UPDATE SET approval_threshold = excluded.approval_threshold,
+             gate_key = excluded.gate_key, gate_key_rotated_at = excluded.gate_key_rotated_at,
+             updated_us = excluded.updated_us",
+        params![tenant.to_string(), s.approval_threshold, s.gate_key, s.gate_key_rotated_at, us(at)],
+    )?;
+    Ok(())
+}
+
 pub fn evidence(c: &Connection, tenant: TenantId, sha256: &str) -> Result<Option<String>> {
     one(
         c,

@@ -129,6 +129,23 @@ pub struct Approval {
     pub token_used_at: Option<String>,
 }
 
+/// A tenant's governance settings; `Default` is what a tenant has before anyone set them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GovernanceSettings {
+    /// Risk (0–100) above which an approval waits for a person.
+    pub approval_threshold: f64,
+    /// The generation of the tenant's gate signing key (from 1).
+    pub gate_key: u32,
+    /// When the key was last rotated.
+    pub gate_key_rotated_at: Option<String>,
+}
+
+impl Default for GovernanceSettings {
+    fn default() -> Self {
+        GovernanceSettings { approval_threshold: 50.0, gate_key: 1, gate_key_rotated_at: None }
+    }
+}
+
 /// One egress decision, as the access log keeps it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EgressRecord {
@@ -294,6 +311,8 @@ pub trait ReadTx {
     fn evidence(&mut self, tenant: TenantId, sha256: &str) -> Result<Option<String>>;
     /// The tenant's guardrail rules document (JSON), if one was set.
     fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>>;
+    /// The tenant's governance settings (the defaults until some were set).
+    fn governance_settings(&mut self, tenant: TenantId) -> Result<GovernanceSettings>;
     /// Approvals newest first, of one status or all, below the `before` id.
     fn approvals(
         &mut self,
@@ -341,6 +360,8 @@ pub trait WriteTx: ReadTx {
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
     fn insert_approval(&mut self, approval: &Approval) -> Result<()>;
     fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    fn put_governance_settings(&mut self, tenant: TenantId, settings: &GovernanceSettings, at: Timestamp)
+    -> Result<()>;
     /// Store evidence under its hash; storing the same content again changes nothing.
     fn put_evidence(&mut self, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()>;
     /// Write back an approval's mutable fields (status, decision, token).

@@ -17,8 +17,9 @@ use serde_json::Value;
 use crate::audit_rows::{AUDIT_COLUMNS, audit_row, collect_audit};
 use crate::queue::WriteQueue;
 use crate::{
-    AgentFilter, Approval, AuditFilter, EgressRecord, Finish, HandoffFilter, IdempotentReply, InboxFilter, Lane, Page,
-    PolicyVersion, ReadTx, Result, Store, StoreError, TaskFilter, WriteJob, WriteTx, coord, governance, messages,
+    AgentFilter, Approval, AuditFilter, EgressRecord, Finish, GovernanceSettings, HandoffFilter, IdempotentReply,
+    InboxFilter, Lane, Page, PolicyVersion, ReadTx, Result, Store, StoreError, TaskFilter, WriteJob, WriteTx, coord,
+    governance, messages,
 };
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
@@ -32,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/sqlite/0007_approvals.sql")),
     (8, include_str!("../migrations/sqlite/0008_guardrail_rules.sql")),
     (9, include_str!("../migrations/sqlite/0009_evidence.sql")),
+    (10, include_str!("../migrations/sqlite/0010_governance_settings.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -560,6 +562,10 @@ impl ReadTx for Tx<'_> {
     fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>> {
         governance::guardrail_rules(self.conn, tenant)
     }
+
+    fn governance_settings(&mut self, tenant: TenantId) -> Result<GovernanceSettings> {
+        governance::settings(self.conn, tenant)
+    }
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
         governance::approval(self.conn, tenant, id)
     }
@@ -779,6 +785,15 @@ impl WriteTx for Tx<'_> {
     }
     fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         governance::put_guardrail_rules(self.conn, tenant, document, at)
+    }
+
+    fn put_governance_settings(
+        &mut self,
+        tenant: TenantId,
+        settings: &GovernanceSettings,
+        at: Timestamp,
+    ) -> Result<()> {
+        governance::put_settings(self.conn, tenant, settings, at)
     }
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
         governance::insert_approval(self.conn, approval)

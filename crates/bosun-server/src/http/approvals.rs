@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, ApiJson, ApiQuery, App, Auth, Handled, Problem, Reply};
 use crate::kernel::{Answer, Command, KernelError, Outcome, RedeemGate, RequestApproval};
-use crate::views::{ApprovalList, ApprovalView, GateKeys};
+use crate::views::{ApprovalList, ApprovalView, GateKey, GateKeys, GovernanceSettingsView};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,14 +38,15 @@ pub struct ApprovalBody {
 }
 
 /// An approval as the caller sees it now: with its gate token when the caller may use it.
-fn view(app: &App, auth: &Auth, a: &bosun_store::Approval) -> ApprovalView {
-    ApprovalView::new(a, app.kernel.gate_token(&auth.caller, a), Some(app.kernel.clock().now()))
+async fn view(app: &App, auth: &Auth, a: &bosun_store::Approval) -> Result<ApprovalView, ApiError> {
+    let token = app.kernel.gate_token(&auth.caller, a).await?;
+    Ok(ApprovalView::new(a, token, Some(app.kernel.clock().now())))
 }
 
-fn with_token(app: &App, auth: &Auth, answer: Answer, status: axum::http::StatusCode) -> Handled {
+async fn with_token(app: &App, auth: &Auth, answer: Answer, status: axum::http::StatusCode) -> Handled {
     match answer {
         Answer::Fresh(Outcome::Approval(a) | Outcome::ApprovalRequested(a)) => {
-            Ok(Reply { status, ..Reply::json(&view(app, auth, &a)) })
+            Ok(Reply { status, ..Reply::json(&view(app, auth, &a).await?) })
         }
         other => super::executed(Ok(other)),
     }
@@ -71,7 +72,7 @@ pub async fn request(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<App
         ttl_seconds: b.ttl_seconds.unwrap_or(3600),
     });
     let answer = app.kernel.execute(&auth.caller, &auth.ctx, cmd).await?;
-    with_token(&app, &auth, answer, axum::http::StatusCode::CREATED)
+    with_token(&app, &auth, answer, axum::http::StatusCode::CREATED).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -101,7 +102,10 @@ pub async fn list(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<Appr
     }
     let list = app.kernel.approvals(&auth.caller, p.status, p.before, limit).await?;
     let next_before = (list.len() == limit as usize).then(|| list.last().map(|a| a.id.clone())).flatten();
-    let approvals = list.iter().map(|a| view(&app, &auth, a)).collect();
+    let mut approvals = Vec::with_capacity(list.len());
+    for a in &list {
+        approvals.push(view(&app, &auth, a).await?);
+    }
     Ok(Reply::json(&ApprovalList { approvals, next_before }))
 }
 
@@ -117,7 +121,7 @@ fn approval_id(id: &str) -> Result<String, ApiError> {
     responses((status = 200, body = ApprovalView), (status = 404, body = Problem)))]
 pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
     let a = app.kernel.approval(&auth.caller, &approval_id(&id)?).await?;
-    Ok(Reply::json(&view(&app, &auth, &a)))
+    Ok(Reply::json(&view(&app, &auth, &a).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -131,7 +135,7 @@ pub struct DecisionBody {
 async fn decide(app: App, auth: Auth, id: String, approve: bool, reason: Option<String>) -> Handled {
     let cmd = Command::DecideApproval { id: approval_id(&id)?, approve, reason };
     let answer = app.kernel.execute(&auth.caller, &auth.ctx, cmd).await?;
-    with_token(&app, &auth, answer, axum::http::StatusCode::OK)
+    with_token(&app, &auth, answer, axum::http::StatusCode::OK).await
 }
 
 /// Approve (users with the approver role; never your own request; not once expired).
@@ -192,10 +196,46 @@ pub async fn redeem(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<Rede
     super::executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
 
-/// The tenant's gate public key: verify tokens offline (`bosun gate verify`).
+/// The tenant's gate public keys: verify tokens offline (`bosun gate verify`).
 #[utoipa::path(get, path = "/api/v1/gate/keys", tag = "approvals", responses((status = 200, body = GateKeys)))]
 pub async fn keys(State(app): State<App>, auth: Auth) -> Handled {
-    Ok(Reply::json(&GateKeys { public_key: app.kernel.gate_public_key(&auth.caller), algorithm: "Ed25519".into() }))
+    let (current, keys) = app.kernel.gate_public_keys(&auth.caller).await?;
+    let keys: Vec<GateKey> =
+        keys.into_iter().map(|(key, public_key)| GateKey { key, public_key, current: key == current }).collect();
+    let public_key = keys.first().map(|k| k.public_key.clone()).unwrap_or_default();
+    Ok(Reply::json(&GateKeys { public_key, key: current, algorithm: "Ed25519".into(), keys }))
+}
+
+/// Rotate the tenant's gate signing key (tenant admins): tokens signed before open nothing; a
+/// requester's approval shows a fresh token under the new key.
+#[utoipa::path(post, path = "/api/v1/gate/keys/rotate", tag = "approvals",
+    responses((status = 200, body = GovernanceSettingsView), (status = 403, body = Problem)))]
+pub async fn rotate_key(State(app): State<App>, auth: Auth) -> Handled {
+    super::executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::RotateGateKey).await)
+}
+
+/// The tenant's governance settings.
+#[utoipa::path(get, path = "/api/v1/governance/settings", tag = "approvals",
+    responses((status = 200, body = GovernanceSettingsView)))]
+pub async fn settings(State(app): State<App>, auth: Auth) -> Handled {
+    Ok(Reply::json(&GovernanceSettingsView::from(&app.kernel.governance_settings(&auth.caller).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsBody {
+    /// Risk (0–100) above which an approval waits for a person (SPEC default 50).
+    #[schema(minimum = 0, maximum = 100, example = 40)]
+    pub approval_threshold: f64,
+}
+
+/// Set the tenant's approval threshold (tenant admins).
+#[utoipa::path(put, path = "/api/v1/governance/settings", tag = "approvals", request_body = SettingsBody,
+    responses((status = 200, body = GovernanceSettingsView), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn put_settings(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SettingsBody>) -> Handled {
+    let cmd = Command::SetApprovalThreshold { threshold: b.approval_threshold };
+    super::executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
 
 /// Evidence an approval was filed with, by its SHA-256 (users of the tenant).

@@ -118,6 +118,7 @@ fn request_example(schema: &str) -> Option<Value> {
             "factors": {"privilege_impact": 0.8, "blast_radius": 0.9}, "ttl_seconds": 3600})
         }
         "DecisionBody" => json!({"reason": "change window, plan reviewed"}),
+        "SettingsBody" => json!({"approval_threshold": 40}),
         "RedeemBody" => json!({"token": "bsg1.7b…", "action": "terraform apply", "resource": "infra/prod",
             "arguments": {"plan": "abc123"}}),
         "RulesBody" => json!({"rules": [{"id": "no-npm-publish", "program": "npm", "subcommand": "publish",

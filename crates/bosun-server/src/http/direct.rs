@@ -76,6 +76,11 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
     let caller = app.kernel.authenticate_for(&ctx, bearer.as_deref(), purpose).await?;
     let auth = Auth { caller, ctx };
     let b = req.body.unwrap_or_else(|| json!({}));
+    // A gate token on the `/mcp` request opens this call only with its arguments (the body part).
+    let mut auth = auth;
+    if auth.ctx.gate_token.is_some() {
+        auth.ctx.gate_arguments = Some(super::gate_arguments(Some(&b)));
+    }
     let app = State(app.clone());
     match (req.method, route.as_slice()) {
         (Method::GET, ["whoami"]) => identity::whoami(app, auth).await,

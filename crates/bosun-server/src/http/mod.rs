@@ -138,6 +138,8 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(approvals::deny))
         .routes(routes!(approvals::redeem))
         .routes(routes!(approvals::keys))
+        .routes(routes!(approvals::rotate_key))
+        .routes(routes!(approvals::settings, approvals::put_settings))
         .routes(routes!(approvals::evidence))
         .routes(routes!(events::events))
         .split_for_parts()
@@ -533,24 +535,53 @@ struct CorrelationId(String);
 #[derive(Clone)]
 struct Fingerprint(String);
 
+/// The arguments a request carrying `Bosun-Gate-Token` presents to the gate: its body as
+/// canonical JSON ([`gate_arguments`]).
+#[derive(Clone)]
+struct GateArguments(String);
+
+/// A body as the arguments a gate token must have approved: canonical JSON; no body, `null` and
+/// `{}` all read `null`; a body that is not JSON is never an approved one.
+pub(crate) fn gate_arguments(body: Option<&Value>) -> String {
+    match body {
+        None | Some(Value::Null) => "null".into(),
+        Some(Value::Object(o)) if o.is_empty() => "null".into(),
+        Some(v) => bosun_core::jcs::canonicalize(v)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_else(|| "\"<not JSON>\"".into()),
+    }
+}
+
 async fn fingerprint(req: Request, next: Next) -> Response {
     use sha2::Digest;
-    if !req.headers().contains_key("idempotency-key") {
+    let (idempotent, gated) =
+        (req.headers().contains_key("idempotency-key"), req.headers().contains_key("bosun-gate-token"));
+    if !idempotent && !gated {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return too_large();
     };
-    let canonical = serde_json::from_slice::<Value>(&bytes)
-        .ok()
-        .and_then(|v| bosun_core::jcs::canonicalize(&v).ok())
-        .unwrap_or_else(|| bytes.to_vec());
-    let mut hash = sha2::Sha256::new();
-    for part in [parts.method.as_str().as_bytes(), b"\n", parts.uri.to_string().as_bytes(), b"\n", &canonical] {
-        hash.update(part);
+    let json = if bytes.is_empty() { None } else { Some(serde_json::from_slice::<Value>(&bytes).ok()) };
+    if gated {
+        let arguments = match &json {
+            None => gate_arguments(None),
+            Some(Some(v)) => gate_arguments(Some(v)),
+            Some(None) => "\"<not JSON>\"".into(),
+        };
+        parts.extensions.insert(GateArguments(arguments));
     }
-    parts.extensions.insert(Fingerprint(bosun_core::audit::encode_hex(&hash.finalize())));
+    if idempotent {
+        let canonical =
+            json.flatten().and_then(|v| bosun_core::jcs::canonicalize(&v).ok()).unwrap_or_else(|| bytes.to_vec());
+        let mut hash = sha2::Sha256::new();
+        for part in [parts.method.as_str().as_bytes(), b"\n", parts.uri.to_string().as_bytes(), b"\n", &canonical] {
+            hash.update(part);
+        }
+        parts.extensions.insert(Fingerprint(bosun_core::audit::encode_hex(&hash.finalize())));
+    }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
@@ -642,6 +673,9 @@ fn request_ctx(parts: &Parts) -> Result<RequestCtx, ApiError> {
         }
     };
     Ok(RequestCtx {
+        gate_arguments: gate_token
+            .as_ref()
+            .map(|_| parts.extensions.get::<GateArguments>().map_or_else(|| gate_arguments(None), |a| a.0.clone())),
         gate_token,
         fingerprint: parts.extensions.get::<Fingerprint>().map(|f| f.0.clone()),
         ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),

@@ -60,6 +60,7 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::Approval(a) => ok(to_value(&ApprovalView::new(a, None, None))),
         O::ApprovalRequested(a) => created(to_value(&ApprovalView::new(a, None, None))),
         O::GuardrailRules(rules) => ok(json!({ "rules": rules })),
+        O::GovernanceSettings(s) => ok(to_value(&crate::views::GovernanceSettingsView::from(s))),
     }
 }
 

@@ -12,8 +12,6 @@ use sha2::{Digest, Sha256};
 use super::gate::Claims;
 use super::{Applied, Caller, Kernel, KernelError, Outcome, Principal, Tx};
 
-/// Risk above this waits for an approver (SPEC §5.5's default).
-pub const THRESHOLD: f64 = 50.0;
 /// How long a token is valid after the decision.
 pub const TOKEN_TTL: SignedDuration = SignedDuration::from_secs(15 * 60);
 
@@ -76,8 +74,17 @@ pub(super) fn validate_redeem(r: &RedeemGate) -> Result<(), KernelError> {
     Ok(())
 }
 
-/// The hash an approval and its token are bound to: the exact action, by whom, where.
+pub(super) fn validate_threshold(threshold: f64) -> Result<(), KernelError> {
+    if !(0.0..=100.0).contains(&threshold) {
+        return Err(invalid("`threshold` is a risk between 0 and 100"));
+    }
+    Ok(())
+}
+
+/// The hash an approval and its token are bound to: the exact action, by whom, where. No
+/// arguments, `null` and `{}` are one and the same (a command sent without a body).
 fn action_hash(tenant: &str, requester: &str, action: &str, resource: &str, arguments: &str) -> String {
+    let arguments = if arguments == "{}" { "null" } else { arguments };
     let bound = json!({"tenant": tenant, "requester": requester, "action": action, "resource": resource,
         "arguments": arguments});
     let bytes = bosun_core::jcs::canonicalize(&bound).unwrap_or_default();
@@ -97,7 +104,8 @@ pub(super) fn request(tx: &mut Tx<'_>, r: RequestApproval) -> Result<Applied, Ke
     let tenant = tx.caller.tenant;
     let arguments = canonical(&r.arguments)?;
     let score = risk::score(&r.factors);
-    let auto = score.risk <= THRESHOLD;
+    let threshold = tx.w.governance_settings(tenant)?.approval_threshold;
+    let auto = score.risk <= threshold;
     // Evidence is kept content-addressed, redacted like the audit log.
     let evidence_hash = match r.evidence {
         Some(mut e) => {
@@ -122,9 +130,9 @@ pub(super) fn request(tx: &mut Tx<'_>, r: RequestApproval) -> Result<Applied, Ke
         arguments,
         factors: serde_json::to_string(&r.factors).unwrap_or_default(),
         risk: score.risk,
-        threshold: THRESHOLD,
+        threshold,
         status: if auto { "auto_approved" } else { "pending" }.into(),
-        reason: auto.then(|| format!("risk {} is at or below the threshold {THRESHOLD}", score.risk)),
+        reason: auto.then(|| format!("risk {} is at or below the threshold {threshold}", score.risk)),
         decided_by: auto.then(|| "bosun".into()),
         evidence_hash: evidence_hash.clone(),
         created_at: tx.at.clone(),
@@ -192,7 +200,8 @@ pub(super) fn decide(tx: &mut Tx<'_>, id: &str, approve: bool, reason: Option<St
 pub(super) fn redeem(tx: &mut Tx<'_>, r: RedeemGate) -> Result<Applied, KernelError> {
     let refuse = |why: String| KernelError::ApprovalRequired(why);
     let tenant = tx.caller.tenant;
-    let claims: Claims = tx.gate.verify(tenant, &r.token).map_err(|e| refuse(e.into()))?;
+    let current = tx.w.governance_settings(tenant)?.gate_key;
+    let claims: Claims = tx.gate.verify(tenant, current, &r.token).map_err(|e| refuse(e.into()))?;
     let (_, me, _) = requester(tx.caller)?;
     let mut a =
         tx.w.approval(tenant, &claims.approval)?
@@ -232,18 +241,21 @@ pub(super) struct GatePass {
 }
 
 impl Kernel {
-    /// Check a gate token presented with `cmd`: signed by the tenant's key, issued to the caller,
-    /// unexpired, and for exactly this command (its action on its target, no arguments). `None`
-    /// without a token; an invalid token is refused (`approval_required`), never ignored.
-    pub(super) fn gate_pass(
+    /// Check a gate token presented with `cmd`: signed by the tenant's current key, issued to the
+    /// caller, unexpired, and for exactly this command — its action on its target with the
+    /// arguments the edge saw (`RequestCtx::gate_arguments`: the request's body, canonical).
+    /// `None` without a token; an invalid token is refused (`approval_required`), never ignored.
+    pub(super) async fn gate_pass(
         &self,
         caller: &Caller,
-        token: Option<&str>,
+        ctx: &super::RequestCtx,
         cmd: &super::Command,
     ) -> Result<Option<GatePass>, KernelError> {
-        let Some(token) = token else { return Ok(None) };
+        let Some(token) = ctx.gate_token.as_deref() else { return Ok(None) };
         let refuse = |why: &str| KernelError::ApprovalRequired(format!("the gate token does not open this: {why}"));
-        let claims = self.gate.verify(caller.tenant, token).map_err(refuse)?;
+        let tenant = caller.tenant;
+        let current = self.store.read(move |r| r.governance_settings(tenant)).await?.gate_key;
+        let claims = self.gate.verify(caller.tenant, current, token).map_err(refuse)?;
         let (_, me, _) = requester(caller)?;
         if claims.agent != me {
             return Err(refuse("it was issued to another requester"));
@@ -252,10 +264,11 @@ impl Kernel {
             return Err(refuse("it has expired"));
         }
         let resource = super::dispatch::target_of(cmd).map(|t| t.1).unwrap_or_default();
-        let hash = action_hash(&caller.tenant.to_string(), &me, cmd.action().name(), &resource, "null");
+        let arguments = ctx.gate_arguments.as_deref().unwrap_or("null");
+        let hash = action_hash(&caller.tenant.to_string(), &me, cmd.action().name(), &resource, arguments);
         if hash != claims.action_hash {
             return Err(refuse(&format!(
-                "it approves another action (ask for `{}` on `{resource}`, without arguments)",
+                "it approves another action (ask for `{}` on `{resource}` with the request's body as `arguments`)",
                 cmd.action().name()
             )));
         }
@@ -282,23 +295,27 @@ pub(super) fn consume(tx: &mut Tx<'_>, pass: &GatePass) -> Result<(), KernelErro
 }
 
 impl Kernel {
-    /// The gate token of an approval, for its requester, while it can be used.
-    pub fn gate_token(&self, caller: &Caller, a: &Approval) -> Option<String> {
-        let me = requester(caller).ok()?.1;
+    /// The gate token of an approval, for its requester, while it can be used: signed with the
+    /// tenant's current key (after a rotation, the same approval's token under the new key).
+    pub async fn gate_token(&self, caller: &Caller, a: &Approval) -> Result<Option<String>, KernelError> {
+        let Ok((_, me, _)) = requester(caller) else { return Ok(None) };
         let usable = matches!(a.status.as_str(), "approved" | "auto_approved") && a.token_used_at.is_none();
-        let exp = a.token_expires_at?;
+        let (Some(exp), Some(jti)) = (a.token_expires_at, a.token_id.clone()) else { return Ok(None) };
         if me != a.requester_id || !usable || self.clock.now() >= exp {
-            return None;
+            return Ok(None);
         }
+        let tenant = a.tenant_id;
+        let key = self.store.read(move |r| r.governance_settings(tenant)).await?.gate_key;
         let claims = Claims {
             approval: a.id.clone(),
             tenant: a.tenant_id.to_string(),
             agent: a.requester_id.clone(),
             action_hash: a.action_hash.clone(),
             exp: exp.as_second(),
-            jti: a.token_id.clone()?,
+            jti,
+            key,
         };
-        Some(self.gate.sign(a.tenant_id, &claims))
+        Ok(Some(self.gate.sign(a.tenant_id, &claims)))
     }
 
     /// One approval: its requester, or users of the tenant.
@@ -348,8 +365,49 @@ impl Kernel {
         serde_json::from_str(&text).map_err(|e| KernelError::Internal(e.to_string()))
     }
 
-    /// The tenant's gate public key (hex), to verify tokens offline.
-    pub fn gate_public_key(&self, caller: &Caller) -> String {
-        self.gate.public_key(caller.tenant)
+    /// The tenant's governance settings (any caller of the tenant may read them).
+    pub async fn governance_settings(&self, caller: &Caller) -> Result<bosun_store::GovernanceSettings, KernelError> {
+        let tenant = caller.tenant;
+        Ok(self.store.read(move |r| r.governance_settings(tenant)).await?)
     }
+
+    /// The tenant's gate public keys (hex), newest first: the current generation, then up to
+    /// [`KEYS_LISTED`](super::gate::KEYS_LISTED) retired ones, to verify tokens offline.
+    pub async fn gate_public_keys(&self, caller: &Caller) -> Result<(u32, Vec<(u32, String)>), KernelError> {
+        let current = self.governance_settings(caller).await?.gate_key;
+        let oldest = current.saturating_sub(super::gate::KEYS_LISTED - 1).max(1);
+        let keys = (oldest..=current).rev().map(|g| (g, self.gate.public_key(caller.tenant, g))).collect();
+        Ok((current, keys))
+    }
+}
+
+/// Set the tenant's approval threshold (validated already).
+pub(super) fn set_threshold(tx: &mut Tx<'_>, threshold: f64) -> Result<Applied, KernelError> {
+    let tenant = tx.caller.tenant;
+    let mut settings = tx.w.governance_settings(tenant)?;
+    let before = settings.approval_threshold;
+    settings.approval_threshold = threshold;
+    tx.w.put_governance_settings(tenant, &settings, tx.now)?;
+    let details = json!({"threshold": threshold, "was": before});
+    let target = ("tenant", tenant.to_string());
+    Ok(Applied::new(Action::ApprovalSettingsUpdate, Outcome::GovernanceSettings(settings), target, details)
+        .severity(bosun_core::audit::Severity::Notice))
+}
+
+/// Move the tenant to the next generation of its gate key: every token signed before opens
+/// nothing any more (approvals themselves are untouched; their requesters fetch a fresh token).
+pub(super) fn rotate_gate_key(tx: &mut Tx<'_>) -> Result<Applied, KernelError> {
+    let tenant = tx.caller.tenant;
+    let mut settings = tx.w.governance_settings(tenant)?;
+    let retired = settings.gate_key;
+    settings.gate_key = retired
+        .checked_add(1)
+        .ok_or_else(|| KernelError::Conflict("the gate key cannot be rotated any further".into()))?;
+    settings.gate_key_rotated_at = Some(tx.at.clone());
+    tx.w.put_governance_settings(tenant, &settings, tx.now)?;
+    let details = json!({"key": settings.gate_key, "retired": retired,
+        "public_key": tx.gate.public_key(tenant, settings.gate_key)});
+    let target = ("tenant", tenant.to_string());
+    Ok(Applied::new(Action::GateKeyRotate, Outcome::GovernanceSettings(settings), target, details)
+        .severity(bosun_core::audit::Severity::Notice))
 }

@@ -108,4 +108,7 @@ pub struct RequestCtx {
     /// A gate token presented with the request (`Bosun-Gate-Token`): an approval of exactly this
     /// command, which a policy may require (`context.gate`).
     pub gate_token: Option<String>,
+    /// With a gate token: the arguments it must have approved — the request's body as canonical
+    /// JSON (`null` without one), made by the edge.
+    pub gate_arguments: Option<String>,
 }

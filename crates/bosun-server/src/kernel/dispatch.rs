@@ -37,6 +37,7 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
             bosun_policy::guard::TenantRules::compile(rules).map(|_| ()).map_err(KernelError::Validation)
         }
         Command::RedeemGate(r) => approvals::validate_redeem(r),
+        Command::SetApprovalThreshold { threshold } => approvals::validate_threshold(*threshold),
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
         Command::RevokeKey { .. }
@@ -47,6 +48,7 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         | Command::FetchInbox(_)
         | Command::MarkRead { .. }
         | Command::AckMessage { .. }
+        | Command::RotateGateKey
         | Command::System(_) => Ok(()),
     }
 }
@@ -109,6 +111,8 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::DecideApproval { .. }
         | Command::RedeemGate(_)
         | Command::PutGuardrailRules(_)
+        | Command::SetApprovalThreshold { .. }
+        | Command::RotateGateKey
         | Command::System(_) => Ok(()),
     }
 }
@@ -148,6 +152,8 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::DecideApproval { .. }
         | Command::RedeemGate(_)
         | Command::PutGuardrailRules(_)
+        | Command::SetApprovalThreshold { .. }
+        | Command::RotateGateKey
         | Command::System(_) => Vec::new(),
     };
     named.sort_unstable();
@@ -187,6 +193,8 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::RequestApproval(_)
         | Command::RedeemGate(_)
         | Command::PutGuardrailRules(_)
+        | Command::SetApprovalThreshold { .. }
+        | Command::RotateGateKey
         | Command::System(_) => None,
         Command::DecideApproval { id, .. } => Some(("approval", id.clone())),
     }
@@ -231,6 +239,8 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::DecideApproval { id, approve, reason } => approvals::decide(tx, &id, approve, reason).map(changed),
         Command::RedeemGate(r) => approvals::redeem(tx, r).map(changed),
         Command::PutGuardrailRules(rules) => super::guardrails::put_rules(tx, rules).map(changed),
+        Command::SetApprovalThreshold { threshold } => approvals::set_threshold(tx, threshold).map(changed),
+        Command::RotateGateKey => approvals::rotate_gate_key(tx).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

@@ -31,26 +31,32 @@ pub const MAX_RESULT_COMMANDS: usize = 50;
 
 impl Kernel {
     /// A completed task whose result lists the commands it ran (`result.commands`: strings) has
-    /// them judged before the transaction; what they broke goes into `task.completed`'s audit
-    /// event as `details.guardrails` (the commands ran already: this records, it cannot stop).
-    pub(super) fn judge_task_result(&self, caller: &Caller, cmd: &super::Command) -> Option<serde_json::Value> {
-        let super::Command::CompleteTask { result, .. } = cmd else { return None };
-        let commands = result.get("commands")?.as_array()?;
+    /// them judged — by the built-in and the tenant's rules — before the transaction; what they
+    /// broke goes into `task.completed`'s audit event as `details.guardrails` (the commands ran
+    /// already: this records, it cannot stop).
+    pub(super) async fn judge_task_result(
+        &self,
+        caller: &Caller,
+        cmd: &super::Command,
+    ) -> Result<Option<serde_json::Value>, KernelError> {
+        let super::Command::CompleteTask { result, .. } = cmd else { return Ok(None) };
+        let Some(commands) = result.get("commands").and_then(|c| c.as_array()) else { return Ok(None) };
         let trust = self.trust_of(caller);
+        let rules = self.tenant_guard_rules(caller.tenant).await?;
         let mut found = Vec::new();
         for text in commands.iter().filter_map(|c| c.as_str()).take(MAX_RESULT_COMMANDS) {
-            let Ok(verdict) = guard::check(text, &[], trust) else { continue };
+            let Ok(verdict) = guard::check_with(text, &[], trust, &rules) else { continue };
             for v in verdict.violations {
                 found.push(json!({"rule": v.rule, "category": v.category.as_str(), "action": v.action.as_str(),
                     "matched": v.matched}));
             }
         }
         if found.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut found = serde_json::Value::Array(found);
         bosun_core::redact::redact_value(&mut found);
-        Some(found)
+        Ok(Some(found))
     }
 
     /// Cedar's decision on `command.run` with the guardrails' findings as its context.

@@ -146,6 +146,12 @@ pub enum Command {
     },
     RedeemGate(RedeemGate),
     PutGuardrailRules(Vec<bosun_policy::guard::RuleSpec>),
+    /// The risk (0–100) above which the tenant's approvals wait for a person.
+    SetApprovalThreshold {
+        threshold: f64,
+    },
+    /// A new generation of the tenant's gate signing key; tokens signed before open nothing.
+    RotateGateKey,
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -184,6 +190,8 @@ impl Command {
             Command::DecideApproval { approve: false, .. } => Action::ApprovalDeny,
             Command::RedeemGate(_) => Action::GateRedeem,
             Command::PutGuardrailRules(_) => Action::GuardrailRulesUpdate,
+            Command::SetApprovalThreshold { .. } => Action::ApprovalSettingsUpdate,
+            Command::RotateGateKey => Action::GateKeyRotate,
             Command::System(s) => s.action(),
         }
     }
@@ -556,7 +564,7 @@ impl Kernel {
         // Every refusal — an invalid gate token, the policies, a limit inside the transaction — is
         // audited the same way (`refused`).
         let (action, target) = (cmd.action(), dispatch::target_of(&cmd));
-        let pass = match self.gate_pass(caller, ctx.gate_token.as_deref(), &cmd) {
+        let pass = match self.gate_pass(caller, ctx, &cmd).await {
             Ok(pass) => pass,
             Err(e) => return Err(self.refused(caller, ctx, action, target, e, Decided::NOTHING).await),
         };
@@ -568,7 +576,7 @@ impl Kernel {
             }
         };
         let authz = facts.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default());
-        let guardrails = self.judge_task_result(caller, &cmd);
+        let guardrails = self.judge_task_result(caller, &cmd).await?;
         // Only an idempotent request needs its canonical hash.
         let request_hash = ctx.fingerprint.clone().unwrap_or_default();
         let key = if cmd.needs_key() { Some(auth::new_key(&self.key_secret)?) } else { None };

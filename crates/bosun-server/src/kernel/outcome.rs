@@ -72,6 +72,8 @@ pub enum Outcome {
     Approval(bosun_store::Approval),
     /// The tenant's guardrail rules, as set.
     GuardrailRules(Vec<bosun_policy::guard::RuleSpec>),
+    /// The tenant's governance settings, as changed.
+    GovernanceSettings(bosun_store::GovernanceSettings),
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

@@ -401,7 +401,40 @@ pub struct ApprovalList {
 
 #[derive(Serialize, ToSchema)]
 pub struct GateKeys {
-    /// The tenant's Ed25519 public key (hex): gate tokens verify with it offline.
+    /// The current key's Ed25519 public key (hex): gate tokens verify with it offline.
     pub public_key: String,
+    /// The current key's generation (a token's `key` claim names the one that signed it).
+    pub key: u32,
     pub algorithm: String,
+    /// The current key and up to 9 retired ones, newest first. Tokens signed by a retired key
+    /// open nothing; their keys are listed to check old tokens for the record.
+    pub keys: Vec<GateKey>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GateKey {
+    pub key: u32,
+    pub public_key: String,
+    pub current: bool,
+}
+
+/// A tenant's governance settings.
+#[derive(Serialize, ToSchema)]
+pub struct GovernanceSettingsView {
+    /// Risk (0–100) above which an approval waits for a person; at or below it is approved at once.
+    pub approval_threshold: f64,
+    /// The generation of the tenant's gate signing key.
+    pub gate_key: u32,
+    /// When the gate key was last rotated.
+    pub gate_key_rotated_at: Option<String>,
+}
+
+impl From<&bosun_store::GovernanceSettings> for GovernanceSettingsView {
+    fn from(s: &bosun_store::GovernanceSettings) -> Self {
+        GovernanceSettingsView {
+            approval_threshold: s.approval_threshold,
+            gate_key: s.gate_key,
+            gate_key_rotated_at: s.gate_key_rotated_at.clone(),
+        }
+    }
 }

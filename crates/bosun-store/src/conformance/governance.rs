@@ -134,6 +134,22 @@ pub async fn guardrail_rules_are_replaced_whole(store: &Arc<dyn Store>) {
     assert_eq!(store.read(move |r| r.guardrail_rules(other)).await.unwrap(), None, "per tenant");
 }
 
+pub async fn settings_default_until_set(store: &Arc<dyn Store>) {
+    let (t, other) = (new_tenant(store, "gs").await, new_tenant(store, "gs-other").await);
+    let at = "2026-01-01T00:00:00Z".parse::<bosun_core::Timestamp>().unwrap();
+    let defaults = crate::GovernanceSettings::default();
+    assert_eq!(store.read(move |r| r.governance_settings(t)).await.unwrap(), defaults);
+    let set = crate::GovernanceSettings {
+        approval_threshold: 35.5,
+        gate_key: 2,
+        gate_key_rotated_at: Some("2026-01-01T00:00:00.000000Z".into()),
+    };
+    let put = set.clone();
+    store.write(move |w| w.put_governance_settings(t, &put, at)).await.unwrap();
+    assert_eq!(store.read(move |r| r.governance_settings(t)).await.unwrap(), set);
+    assert_eq!(store.read(move |r| r.governance_settings(other)).await.unwrap(), defaults, "per tenant");
+}
+
 pub async fn evidence_is_content_addressed(store: &Arc<dyn Store>) {
     let (t, other) = (new_tenant(store, "ev").await, new_tenant(store, "ev-other").await);
     for _ in 0..2 {

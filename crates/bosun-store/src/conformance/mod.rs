@@ -35,6 +35,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     governance::approvals_keep_their_decision_and_token(&store).await;
     governance::guardrail_rules_are_replaced_whole(&store).await;
     governance::evidence_is_content_addressed(&store).await;
+    governance::settings_default_until_set(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {

@@ -30,7 +30,9 @@ from .egress_view import EgressView
 from .evidence_response_200 import EvidenceResponse200
 from .fail_body import FailBody
 from .flip_view import FlipView
+from .gate_key import GateKey
 from .gate_keys import GateKeys
+from .governance_settings_view import GovernanceSettingsView
 from .guardrail_body import GuardrailBody
 from .guardrail_verdict import GuardrailVerdict
 from .guardrail_violation_view import GuardrailViolationView
@@ -74,6 +76,7 @@ from .rules_body import RulesBody
 from .rules_view import RulesView
 from .send_body import SendBody
 from .set_profile_body import SetProfileBody
+from .settings_body import SettingsBody
 from .subject_body import SubjectBody
 from .subject_type import SubjectType
 from .submit_task_body import SubmitTaskBody
@@ -121,7 +124,9 @@ __all__ = (
     "EvidenceResponse200",
     "FailBody",
     "FlipView",
+    "GateKey",
     "GateKeys",
+    "GovernanceSettingsView",
     "GuardrailBody",
     "GuardrailVerdict",
     "GuardrailViolationView",
@@ -165,6 +170,7 @@ __all__ = (
     "RulesView",
     "SendBody",
     "SetProfileBody",
+    "SettingsBody",
     "SubjectBody",
     "SubjectType",
     "SubmitTaskBody",

@@ -8,7 +8,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.gate_key import GateKey
 
 
 
@@ -23,10 +26,15 @@ class GateKeys:
     """ 
         Attributes:
             algorithm (str):
-            public_key (str): The tenant's Ed25519 public key (hex): gate tokens verify with it offline.
+            key (int): The current key's generation (a token's `key` claim names the one that signed it).
+            keys (list[GateKey]): The current key and up to 9 retired ones, newest first. Tokens signed by a retired key
+                open nothing; their keys are listed to check old tokens for the record.
+            public_key (str): The current key's Ed25519 public key (hex): gate tokens verify with it offline.
      """
 
     algorithm: str
+    key: int
+    keys: list[GateKey]
     public_key: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -35,7 +43,17 @@ class GateKeys:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.gate_key import GateKey # noqa: PLC0415
         algorithm = self.algorithm
+
+        key = self.key
+
+        keys = []
+        for keys_item_data in self.keys:
+            keys_item = keys_item_data.to_dict()
+            keys.append(keys_item)
+
+
 
         public_key = self.public_key
 
@@ -44,6 +62,8 @@ class GateKeys:
         field_dict.update(self.additional_properties)
         field_dict.update({
             "algorithm": algorithm,
+            "key": key,
+            "keys": keys,
             "public_key": public_key,
         })
 
@@ -53,13 +73,28 @@ class GateKeys:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.gate_key import GateKey # noqa: PLC0415
         d = dict(src_dict)
         algorithm = d.pop("algorithm")
+
+        key = d.pop("key")
+
+        keys = []
+        _keys = d.pop("keys")
+        for keys_item_data in (_keys):
+            keys_item = GateKey.from_dict(keys_item_data)
+
+
+
+            keys.append(keys_item)
+
 
         public_key = d.pop("public_key")
 
         gate_keys = cls(
             algorithm=algorithm,
+            key=key,
+            keys=keys,
             public_key=public_key,
         )
 
