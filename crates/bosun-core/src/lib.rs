@@ -7,6 +7,7 @@
 pub mod agent;
 pub mod apikey;
 pub mod audit;
+pub mod budget;
 pub mod clock;
 pub mod egress;
 pub mod ids;

@@ -128,6 +128,13 @@ pub enum Action {
     ApprovalSettingsUpdate,
     /// The tenant's gate signing key rotated: tokens signed before open nothing.
     GateKeyRotate,
+    BudgetUpdate,
+    /// Room held on the budgets before work (a refusal is audited as a denial).
+    BudgetReserve,
+    /// What work actually cost, settling its reservation.
+    BudgetSettle,
+    /// An unsettled reservation past its time (by Bosun's scheduler).
+    BudgetReservationExpire,
 }
 
 /// The one table: each action, its name, who may do it, and who sees its events.
@@ -177,6 +184,10 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::EnrolmentMisuse, "key.enrolment_misused", Requirement::System, Audience::Users),
     (Action::ApprovalSettingsUpdate, "approval.settings_updated", Requirement::UserRole(Role::Admin), Audience::Users),
     (Action::GateKeyRotate, "gate.key_rotated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::BudgetUpdate, "budget.updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::BudgetReserve, "budget.reserved", Requirement::Role(Role::Developer), Audience::Parties),
+    (Action::BudgetSettle, "usage.recorded", Requirement::Role(Role::Developer), Audience::Parties),
+    (Action::BudgetReservationExpire, "budget.reservation_expired", Requirement::System, Audience::Parties),
 ];
 
 impl Action {

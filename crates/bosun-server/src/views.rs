@@ -11,7 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+mod budgets;
 mod governance;
+pub use budgets::*;
 pub use governance::*;
 
 #[derive(Serialize, ToSchema)]
@@ -354,6 +356,8 @@ pub struct ClaimView {
     pub lease_expires_at: String,
     /// Locks taken for the claim's `scope`, released with the lease.
     pub locks: Vec<LockView>,
+    /// For a task that declared an estimate: the room held on the budgets for the lease.
+    pub reservation: Option<ReservationView>,
 }
 
 #[derive(Serialize, ToSchema)]

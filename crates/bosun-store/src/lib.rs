@@ -8,6 +8,7 @@
 //! finds its tenant in the first place) and the system-level tenant listing takes a tenant.
 
 mod audit_rows;
+mod budgets;
 pub mod conformance;
 mod coord;
 mod governance;
@@ -144,6 +145,48 @@ impl Default for GovernanceSettings {
     fn default() -> Self {
         GovernanceSettings { approval_threshold: 50.0, gate_key: 1, gate_key_rotated_at: None }
     }
+}
+
+/// Room held on a tenant's budgets until settled or expired.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reservation {
+    /// A ULID.
+    pub id: String,
+    pub agent_id: Option<String>,
+    pub agent_kind: Option<String>,
+    pub project: String,
+    /// The task whose claim reserved it.
+    pub task_id: Option<String>,
+    pub amount: bosun_core::budget::Amount,
+    /// held, settled or expired.
+    pub status: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub settled_at: Option<Timestamp>,
+}
+
+/// One entry of the usage ledger.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsageRecord {
+    pub reservation_id: Option<String>,
+    pub agent_id: Option<String>,
+    pub agent_kind: Option<String>,
+    pub project: String,
+    pub amount: bosun_core::budget::Amount,
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    /// More was spent than the reservation held (or than any budget had room for).
+    pub overspend: bool,
+    pub at: Timestamp,
+}
+
+/// Whose spending a sum counts (`None`: any), and the currency its cost is in.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SpendFilter<'a> {
+    pub project: Option<&'a str>,
+    pub agent: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub currency: Option<&'a str>,
 }
 
 /// One egress decision, as the access log keeps it.
@@ -313,6 +356,16 @@ pub trait ReadTx {
     fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>>;
     /// The tenant's governance settings (the defaults until some were set).
     fn governance_settings(&mut self, tenant: TenantId) -> Result<GovernanceSettings>;
+    /// The tenant's budgets document (JSON), if one was set.
+    fn budgets(&mut self, tenant: TenantId) -> Result<Option<String>>;
+    fn reservation(&mut self, tenant: TenantId, id: &str) -> Result<Option<Reservation>>;
+    /// Held reservations whose time ran out at `now`, soonest first.
+    fn expired_reservations(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Reservation>>;
+    /// (tokens, cost in the filter's currency) spent since `since`.
+    fn spent(&mut self, tenant: TenantId, filter: &SpendFilter<'_>, since: Timestamp) -> Result<(i64, i64)>;
+    /// (tokens, cost in the filter's currency) held by reservations in force at `now`.
+    fn held(&mut self, tenant: TenantId, filter: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)>;
+    fn task_estimate(&mut self, tenant: TenantId, task: &str) -> Result<Option<bosun_core::budget::Amount>>;
     /// Approvals newest first, of one status or all, below the `before` id.
     fn approvals(
         &mut self,
@@ -362,6 +415,12 @@ pub trait WriteTx: ReadTx {
     fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     fn put_governance_settings(&mut self, tenant: TenantId, settings: &GovernanceSettings, at: Timestamp)
     -> Result<()>;
+    fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    fn insert_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()>;
+    /// Write back a reservation's status and settlement time.
+    fn update_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()>;
+    fn insert_usage(&mut self, tenant: TenantId, usage: &UsageRecord) -> Result<()>;
+    fn put_task_estimate(&mut self, tenant: TenantId, task: &str, estimate: &bosun_core::budget::Amount) -> Result<()>;
     /// Store evidence under its hash; storing the same content again changes nothing.
     fn put_evidence(&mut self, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()>;
     /// Write back an approval's mutable fields (status, decision, token).

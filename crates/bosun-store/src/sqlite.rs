@@ -18,8 +18,8 @@ use crate::audit_rows::{AUDIT_COLUMNS, audit_row, collect_audit};
 use crate::queue::WriteQueue;
 use crate::{
     AgentFilter, Approval, AuditFilter, EgressRecord, Finish, GovernanceSettings, HandoffFilter, IdempotentReply,
-    InboxFilter, Lane, Page, PolicyVersion, ReadTx, Result, Store, StoreError, TaskFilter, WriteJob, WriteTx, coord,
-    governance, messages,
+    InboxFilter, Lane, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, Store, StoreError, TaskFilter,
+    UsageRecord, WriteJob, WriteTx, budgets, coord, governance, messages,
 };
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/sqlite/0008_guardrail_rules.sql")),
     (9, include_str!("../migrations/sqlite/0009_evidence.sql")),
     (10, include_str!("../migrations/sqlite/0010_governance_settings.sql")),
+    (11, include_str!("../migrations/sqlite/0011_budgets.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -566,6 +567,30 @@ impl ReadTx for Tx<'_> {
     fn governance_settings(&mut self, tenant: TenantId) -> Result<GovernanceSettings> {
         governance::settings(self.conn, tenant)
     }
+
+    fn budgets(&mut self, tenant: TenantId) -> Result<Option<String>> {
+        budgets::budgets(self.conn, tenant)
+    }
+
+    fn reservation(&mut self, tenant: TenantId, id: &str) -> Result<Option<Reservation>> {
+        budgets::reservation(self.conn, tenant, id)
+    }
+
+    fn expired_reservations(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Reservation>> {
+        budgets::expired_reservations(self.conn, tenant, now, limit)
+    }
+
+    fn spent(&mut self, tenant: TenantId, filter: &SpendFilter<'_>, since: Timestamp) -> Result<(i64, i64)> {
+        budgets::spent(self.conn, tenant, filter, since)
+    }
+
+    fn held(&mut self, tenant: TenantId, filter: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)> {
+        budgets::held(self.conn, tenant, filter, now)
+    }
+
+    fn task_estimate(&mut self, tenant: TenantId, task: &str) -> Result<Option<bosun_core::budget::Amount>> {
+        budgets::task_estimate(self.conn, tenant, task)
+    }
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
         governance::approval(self.conn, tenant, id)
     }
@@ -794,6 +819,26 @@ impl WriteTx for Tx<'_> {
         at: Timestamp,
     ) -> Result<()> {
         governance::put_settings(self.conn, tenant, settings, at)
+    }
+
+    fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+        budgets::put_budgets(self.conn, tenant, document, at)
+    }
+
+    fn insert_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()> {
+        budgets::insert_reservation(self.conn, tenant, reservation)
+    }
+
+    fn update_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()> {
+        budgets::update_reservation(self.conn, tenant, reservation)
+    }
+
+    fn insert_usage(&mut self, tenant: TenantId, usage: &UsageRecord) -> Result<()> {
+        budgets::insert_usage(self.conn, tenant, usage)
+    }
+
+    fn put_task_estimate(&mut self, tenant: TenantId, task: &str, estimate: &bosun_core::budget::Amount) -> Result<()> {
+        budgets::put_task_estimate(self.conn, tenant, task, estimate)
     }
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
         governance::insert_approval(self.conn, approval)

@@ -29,7 +29,7 @@ fn invalid(detail: impl Into<String>) -> ApiError {
     ApiError(KernelError::Validation(detail.into()))
 }
 
-fn default_project() -> String {
+pub(super) fn default_project() -> String {
     "default".into()
 }
 fn default_true() -> bool {
@@ -229,6 +229,9 @@ pub struct SubmitTaskBody {
     /// Submitting again with the same key returns the original task (200).
     pub idempotency_key: Option<String>,
     pub deadline_at: Option<String>,
+    /// What the task is expected to cost: its claim then reserves this on the budgets, in the
+    /// same transaction as the lease, or is refused (402 `budget_exceeded`).
+    pub estimate: Option<super::budgets::AmountBody>,
 }
 
 fn default_priority() -> u8 {
@@ -239,8 +242,8 @@ fn default_attempts() -> u32 {
 }
 
 impl SubmitTaskBody {
-    fn into_new(self) -> NewTask {
-        NewTask {
+    fn into_new(self) -> Result<NewTask, ApiError> {
+        Ok(NewTask {
             local_ref: self.local_ref,
             project: self.project,
             title: self.title,
@@ -252,7 +255,8 @@ impl SubmitTaskBody {
             max_attempts: self.max_attempts,
             idempotency_key: self.idempotency_key,
             deadline_at: self.deadline_at,
-        }
+            estimate: self.estimate.map(super::budgets::AmountBody::amount).transpose()?,
+        })
     }
 }
 
@@ -260,7 +264,7 @@ impl SubmitTaskBody {
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = SubmitTaskBody,
     responses((status = 201, body = TaskView), (status = 200, body = TaskView), (status = 422, body = Problem)))]
 pub async fn submit_task(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<SubmitTaskBody>) -> Handled {
-    let cmd = Command::SubmitTasks(SubmitTasks { tasks: vec![b.into_new()], single: true });
+    let cmd = Command::SubmitTasks(SubmitTasks { tasks: vec![b.into_new()?], single: true });
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }
 
@@ -276,7 +280,7 @@ pub struct BatchBody {
 #[utoipa::path(post, path = "/api/v1/tasks/batch", tag = "tasks", request_body = BatchBody,
     responses((status = 201, body = TaskBatch), (status = 422, body = Problem)))]
 pub async fn submit_batch(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<BatchBody>) -> Handled {
-    let tasks = b.tasks.into_iter().map(SubmitTaskBody::into_new).collect();
+    let tasks = b.tasks.into_iter().map(SubmitTaskBody::into_new).collect::<Result<_, _>>()?;
     let cmd = Command::SubmitTasks(SubmitTasks { tasks, single: false });
     executed(app.kernel.execute(&auth.caller, &auth.ctx, cmd).await)
 }

@@ -4,6 +4,7 @@
 
 mod approvals;
 mod audit;
+mod budgets;
 pub mod contract;
 mod coord;
 mod direct;
@@ -140,6 +141,10 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(approvals::keys))
         .routes(routes!(approvals::rotate_key))
         .routes(routes!(approvals::settings, approvals::put_settings))
+        .routes(routes!(budgets::list, budgets::put))
+        .routes(routes!(budgets::usage))
+        .routes(routes!(budgets::reserve))
+        .routes(routes!(budgets::record))
         .routes(routes!(approvals::evidence))
         .routes(routes!(events::events))
         .split_for_parts()
@@ -283,6 +288,11 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub conflicts: Option<Vec<Value>>,
+    /// For `budget_exceeded`: the budget that has no room — `{budget, metric, currency,
+    /// period_start, limit, spent, reserved, requested, remaining}` in the budget's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub budget: Option<Value>,
 }
 
 impl Problem {
@@ -296,6 +306,7 @@ impl Problem {
             code: code.to_owned(),
             correlation_id: None,
             conflicts: None,
+            budget: None,
         }
     }
 }
@@ -328,6 +339,7 @@ impl ApiError {
             KernelError::Forbidden(_) | KernelError::MessageBlocked(_) | KernelError::ApprovalRequired(_) => {
                 StatusCode::FORBIDDEN
             }
+            KernelError::BudgetExceeded(_) => StatusCode::PAYMENT_REQUIRED,
             KernelError::NotFound(_) => StatusCode::NOT_FOUND,
             KernelError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             KernelError::Conflict(_) | KernelError::StaleFence(_) | KernelError::LockConflict { .. } => {
@@ -351,7 +363,16 @@ impl ApiError {
             KernelError::LockConflict { conflicts, .. } => Some(conflicts.iter().map(render::conflict).collect()),
             _ => None,
         };
-        (status, Problem { conflicts, ..Problem::new(status, e.code(), &detail) })
+        let budget = match e {
+            KernelError::BudgetExceeded(x) => {
+                let unit = |v| crate::views::in_unit(x.metric, v);
+                Some(serde_json::json!({"budget": x.budget, "metric": x.metric, "currency": x.currency,
+                    "period_start": x.period_start, "limit": unit(x.limit), "spent": unit(x.spent),
+                    "reserved": unit(x.reserved), "requested": unit(x.requested), "remaining": unit(x.remaining)}))
+            }
+            _ => None,
+        };
+        (status, Problem { conflicts, budget, ..Problem::new(status, e.code(), &detail) })
     }
 }
 

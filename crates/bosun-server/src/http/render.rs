@@ -37,11 +37,12 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
             let status = if *fresh { StatusCode::CREATED } else { StatusCode::OK };
             (status, json!({ "tasks": tasks.iter().map(TaskView::from).collect::<Vec<_>>() }))
         }
-        O::Claimed { task, fence, locks } => ok(to_value(&ClaimView {
+        O::Claimed { task, fence, locks, reservation } => ok(to_value(&ClaimView {
             task: TaskView::from(task),
             fence: *fence,
             lease_expires_at: task.lease_expires_at.map(bosun_core::clock::format_micros).unwrap_or_default(),
             locks: locks.iter().map(LockView::from).collect(),
+            reservation: reservation.as_ref().map(|r| crate::views::ReservationView::new(r, Vec::new(), None)),
         })),
         O::NothingToClaim | O::SystemDone => (StatusCode::NO_CONTENT, Value::Null),
         O::TaskUpdated(task) => ok(to_value(&TaskView::from(task))),
@@ -61,6 +62,16 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::ApprovalRequested(a) => created(to_value(&ApprovalView::new(a, None, None))),
         O::GuardrailRules(rules) => ok(json!({ "rules": rules })),
         O::GovernanceSettings(s) => ok(to_value(&crate::views::GovernanceSettingsView::from(s))),
+        O::Budgets(specs) => ok(to_value(&crate::views::BudgetList {
+            budgets: specs.iter().map(crate::views::BudgetView::from).collect(),
+        })),
+        // Without its preflight token: the reserve handler adds it (`Kernel::preflight_token`).
+        O::Reserved { reservation, warnings } => {
+            created(to_value(&crate::views::ReservationView::new(reservation, warnings.clone(), None)))
+        }
+        O::UsageRecorded { record, over_budget } => {
+            created(to_value(&crate::views::UsageView::new(record, over_budget)))
+        }
     }
 }
 

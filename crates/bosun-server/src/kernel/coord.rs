@@ -46,6 +46,8 @@ pub struct NewTask {
     pub max_attempts: u32,
     pub idempotency_key: Option<String>,
     pub deadline_at: Option<String>,
+    /// What the task is expected to cost: its claim reserves it on the budgets, or is refused.
+    pub estimate: Option<bosun_core::budget::Amount>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -462,6 +464,9 @@ pub(super) fn submit(tx: &mut Tx<'_>, s: SubmitTasks) -> Result<Done, KernelErro
         };
         tx.w.create_task(&task)
             .map_err(conflict_as("a task with this idempotency_key was submitted at the same time; retry".into()))?;
+        if let Some(estimate) = &t.estimate {
+            tx.w.put_task_estimate(tenant, &task.id.to_string(), estimate)?;
+        }
         ids[i] = Some((task.id, task.status));
         created.push(task.id);
         out[i] = Some(task);
@@ -527,6 +532,11 @@ pub(super) fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> 
         return Err(conflict_error(conflicts));
     }
     let lease = SignedDuration::from_secs(i64::from(c.lease_seconds));
+    // A task that declared an estimate is claimed only with room on the budgets, held for the lease.
+    let reservation = match tx.w.task_estimate(tenant, &task.id.to_string())? {
+        Some(estimate) => Some(super::budgets::hold(tx, &task.project, estimate, lease, Some(task.id.to_string()))?.0),
+        None => None,
+    };
     let fence =
         task.claim(agent.id, lease, keys.iter().map(ToString::to_string).collect(), tx.now).map_err(task_error)?;
     tx.w.update_task(&task)?;
@@ -543,11 +553,11 @@ pub(super) fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> 
         "lease_seconds": c.lease_seconds,
         "scope": task.scope,
         "lock_ids": locks.iter().map(|l| l.id).collect::<Vec<_>>(),
+        "reservation": reservation.as_ref().map(|r| r.id.clone()),
     });
     let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
-    Ok(Done::Changed(
-        Applied::new(Action::TaskClaim, Outcome::Claimed { task, fence, locks }, target, details).project(&project),
-    ))
+    let outcome = Outcome::Claimed { task, fence, locks, reservation };
+    Ok(Done::Changed(Applied::new(Action::TaskClaim, outcome, target, details).project(&project)))
 }
 
 /// Drop the locks a task's lease took.

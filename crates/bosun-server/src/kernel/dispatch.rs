@@ -38,6 +38,9 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         }
         Command::RedeemGate(r) => approvals::validate_redeem(r),
         Command::SetApprovalThreshold { threshold } => approvals::validate_threshold(*threshold),
+        Command::PutBudgets(specs) => super::budgets::validate_specs(specs),
+        Command::Reserve(r) => super::budgets::validate_reserve(r),
+        Command::ReportUsage(u) => super::budgets::validate_usage(u),
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
         Command::RevokeKey { .. }
@@ -113,6 +116,9 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::PutGuardrailRules(_)
         | Command::SetApprovalThreshold { .. }
         | Command::RotateGateKey
+        | Command::PutBudgets(_)
+        | Command::Reserve(_)
+        | Command::ReportUsage(_)
         | Command::System(_) => Ok(()),
     }
 }
@@ -154,7 +160,10 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::PutGuardrailRules(_)
         | Command::SetApprovalThreshold { .. }
         | Command::RotateGateKey
+        | Command::PutBudgets(_)
+        | Command::ReportUsage(_)
         | Command::System(_) => Vec::new(),
+        Command::Reserve(r) => vec![r.project.as_str()],
     };
     named.sort_unstable();
     named.dedup();
@@ -195,6 +204,9 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::PutGuardrailRules(_)
         | Command::SetApprovalThreshold { .. }
         | Command::RotateGateKey
+        | Command::PutBudgets(_)
+        | Command::Reserve(_)
+        | Command::ReportUsage(_)
         | Command::System(_) => None,
         Command::DecideApproval { id, .. } => Some(("approval", id.clone())),
     }
@@ -241,6 +253,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::PutGuardrailRules(rules) => super::guardrails::put_rules(tx, rules).map(changed),
         Command::SetApprovalThreshold { threshold } => approvals::set_threshold(tx, threshold).map(changed),
         Command::RotateGateKey => approvals::rotate_gate_key(tx).map(changed),
+        Command::PutBudgets(specs) => super::budgets::put(tx, specs).map(changed),
+        Command::Reserve(r) => super::budgets::reserve(tx, r).map(changed),
+        Command::ReportUsage(u) => super::budgets::settle(tx, u).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

@@ -32,6 +32,24 @@ pub struct Claims {
     pub key: u32,
 }
 
+/// What a preflight token asserts: room held on the tenant's budgets for this work until `exp`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preflight {
+    pub reservation: String,
+    pub tenant: String,
+    /// The agent that reserved (absent: a user).
+    pub agent: Option<String>,
+    pub project: String,
+    pub tokens: i64,
+    /// Decimal, in `currency`.
+    pub cost: String,
+    pub currency: Option<String>,
+    /// Unix seconds: when the hold lapses unless settled.
+    pub exp: i64,
+    pub key: u32,
+}
+
 /// How many generations `GET /api/v1/gate/keys` lists (the current one and those before it).
 pub const KEYS_LISTED: u32 = 10;
 
@@ -60,9 +78,18 @@ impl GateKeys {
 
     /// Sign with the generation the claims name.
     pub fn sign(&self, tenant: TenantId, claims: &Claims) -> String {
+        self.sign_as(tenant, claims.key, "bsg1", claims)
+    }
+
+    /// A budget reservation as a preflight token (`bsp1.…`), signed by the same key.
+    pub fn sign_preflight(&self, tenant: TenantId, claims: &Preflight) -> String {
+        self.sign_as(tenant, claims.key, "bsp1", claims)
+    }
+
+    fn sign_as(&self, tenant: TenantId, generation: u32, prefix: &str, claims: &impl Serialize) -> String {
         let payload = bosun_core::jcs::canonicalize(claims).expect("claims serialise");
-        let signature = self.signing(tenant, claims.key).sign(&payload);
-        format!("bsg1.{}.{}", encode_hex(&payload), encode_hex(&signature.to_bytes()))
+        let signature = self.signing(tenant, generation).sign(&payload);
+        format!("{prefix}.{}.{}", encode_hex(&payload), encode_hex(&signature.to_bytes()))
     }
 
     /// The claims of a token signed by the tenant's `current` key, or why not.
@@ -83,14 +110,32 @@ impl GateKeys {
 }
 
 fn split(token: &str) -> Result<(Vec<u8>, [u8; 64]), &'static str> {
+    split_as(token, "bsg1").map_err(|_| "not a gate token (expected bsg1.<payload>.<signature>)")?
+}
+
+fn split_as(token: &str, prefix: &str) -> Result<Result<(Vec<u8>, [u8; 64]), &'static str>, ()> {
     let mut parts = token.trim().split('.');
-    let (Some("bsg1"), Some(payload), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err("not a gate token (expected bsg1.<payload>.<signature>)");
+    let (Some(p), Some(payload), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(());
     };
+    if p != prefix {
+        return Err(());
+    }
+    Ok(decode_parts(payload, sig))
+}
+
+fn decode_parts(payload: &str, sig: &str) -> Result<(Vec<u8>, [u8; 64]), &'static str> {
     let payload = decode_hex(payload).ok_or("the token's payload is not hex")?;
     let sig = decode_hex(sig).and_then(|s| s.try_into().ok()).ok_or("the token's signature is malformed")?;
     Ok((payload, sig))
+}
+
+/// Verify a preflight token with a public key (offline: `bosun budget verify`).
+pub fn verify_preflight_with(key: &VerifyingKey, token: &str) -> Result<Preflight, &'static str> {
+    let (payload, sig) =
+        split_as(token, "bsp1").map_err(|_| "not a preflight token (expected bsp1.<payload>.<signature>)")??;
+    key.verify(&payload, &Signature::from_bytes(&sig)).map_err(|_| "the token's signature does not verify")?;
+    serde_json::from_slice(&payload).map_err(|_| "the token's payload is not valid preflight claims")
 }
 
 /// Verify with a public key (offline: `bosun gate verify`).

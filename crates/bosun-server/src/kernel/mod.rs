@@ -8,6 +8,7 @@
 
 mod access;
 mod approvals;
+mod budgets;
 mod caller;
 mod committed;
 mod coord;
@@ -38,6 +39,7 @@ use serde_json::Value;
 use tokio::sync::{Notify, broadcast};
 
 pub use approvals::{RedeemGate, RequestApproval, status_at};
+pub use budgets::{Exceeded, ReportUsage, Reserve, Standing};
 pub use caller::{Caller, Principal, Purpose, RequestCtx};
 pub use committed::{Committed, Published};
 pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
@@ -152,6 +154,9 @@ pub enum Command {
     },
     /// A new generation of the tenant's gate signing key; tokens signed before open nothing.
     RotateGateKey,
+    PutBudgets(Vec<bosun_core::budget::BudgetSpec>),
+    Reserve(Reserve),
+    ReportUsage(ReportUsage),
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -192,6 +197,9 @@ impl Command {
             Command::PutGuardrailRules(_) => Action::GuardrailRulesUpdate,
             Command::SetApprovalThreshold { .. } => Action::ApprovalSettingsUpdate,
             Command::RotateGateKey => Action::GateKeyRotate,
+            Command::PutBudgets(_) => Action::BudgetUpdate,
+            Command::Reserve(_) => Action::BudgetReserve,
+            Command::ReportUsage(_) => Action::BudgetSettle,
             Command::System(s) => s.action(),
         }
     }
@@ -243,6 +251,12 @@ pub enum KernelError {
     /// A gated action without a valid, unused gate token for exactly it.
     #[error("{0}")]
     ApprovalRequired(String),
+    /// A budget has no room for the request; nothing was reserved.
+    #[error(
+        "budget `{}` has no room: limit {}, spent {}, reserved {}, requested {} ({} remaining this period)",
+        .0.budget, .0.limit, .0.spent, .0.reserved, .0.requested, .0.remaining
+    )]
+    BudgetExceeded(Box<Exceeded>),
     /// A change that must name the version it was made against did not (`If-Match`).
     #[error("{0}")]
     PreconditionRequired(String),
@@ -268,6 +282,7 @@ impl KernelError {
     fn denial(&self) -> Option<&str> {
         match self {
             KernelError::Forbidden(r) | KernelError::MessageBlocked(r) | KernelError::ApprovalRequired(r) => Some(r),
+            KernelError::BudgetExceeded(e) => Some(&e.budget),
             _ => None,
         }
     }
@@ -285,6 +300,7 @@ impl KernelError {
             KernelError::PreconditionFailed(_) => "precondition_failed",
             KernelError::PreconditionRequired(_) => "precondition_required",
             KernelError::ApprovalRequired(_) => "approval_required",
+            KernelError::BudgetExceeded(_) => "budget_exceeded",
             KernelError::MessageBlocked(_) => "message_blocked",
             KernelError::Unavailable => "unavailable",
             KernelError::Overloaded(_) => "overloaded",

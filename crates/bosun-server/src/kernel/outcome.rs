@@ -42,6 +42,8 @@ pub enum Outcome {
         task: Task,
         fence: u64,
         locks: Vec<Lock>,
+        /// Room held on the budgets for a task that declared an estimate.
+        reservation: Option<bosun_store::Reservation>,
     },
     /// No ready task the agent can do.
     NothingToClaim,
@@ -74,6 +76,18 @@ pub enum Outcome {
     GuardrailRules(Vec<bosun_policy::guard::RuleSpec>),
     /// The tenant's governance settings, as changed.
     GovernanceSettings(bosun_store::GovernanceSettings),
+    /// The tenant's budgets, as set.
+    Budgets(Vec<bosun_core::budget::BudgetSpec>),
+    /// Room held; `warnings` names budgets whose soft limit it crosses.
+    Reserved {
+        reservation: bosun_store::Reservation,
+        warnings: Vec<String>,
+    },
+    /// Usage recorded (settling its reservation, if any); `over_budget` names budgets it overran.
+    UsageRecorded {
+        record: bosun_store::UsageRecord,
+        over_budget: Vec<String>,
+    },
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

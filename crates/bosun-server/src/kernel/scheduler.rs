@@ -43,6 +43,9 @@ pub enum SystemCommand {
     ExpireApproval {
         id: String,
     },
+    ExpireReservation {
+        id: String,
+    },
 }
 
 impl SystemCommand {
@@ -54,6 +57,7 @@ impl SystemCommand {
             SystemCommand::ReapAgent { .. } => Action::AgentOffline,
             SystemCommand::ExpireLock { .. } => Action::LockExpire,
             SystemCommand::ExpireApproval { .. } => Action::ApprovalExpire,
+            SystemCommand::ExpireReservation { .. } => Action::BudgetReservationExpire,
         }
     }
 }
@@ -170,6 +174,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                     .recipients(recipients),
             ))
         }
+        SystemCommand::ExpireReservation { id } => super::budgets::expire(tx, &id).map(Done::Changed),
         SystemCommand::ExpireLock { lock_id } => {
             let Some(lock) = tx.w.lock(tenant, lock_id)? else { return Err(not_due("the lock expiry")) };
             if lock.expires_at > tx.now {
@@ -198,6 +203,7 @@ pub struct TickReport {
     pub reaped_agents: u32,
     pub expired_locks: u32,
     pub expired_approvals: u32,
+    pub expired_reservations: u32,
 }
 
 impl Kernel {
@@ -212,7 +218,7 @@ impl Kernel {
             let t = tenant.id;
             // The shortest interval is 5 s: anyone quieter than 15 s is a candidate.
             let quiet_since = now - reap_after(5);
-            let (due, silent, locks, approvals) = self
+            let (due, silent, locks, approvals, reservations) = self
                 .store
                 .read(move |r| {
                     Ok((
@@ -220,6 +226,7 @@ impl Kernel {
                         r.silent_agents(t, quiet_since, PER_TICK)?,
                         r.expired_locks(t, now, PER_TICK)?,
                         r.expired_approvals(t, now, PER_TICK)?,
+                        r.expired_reservations(t, now, PER_TICK)?,
                     ))
                 })
                 .await?;
@@ -249,6 +256,9 @@ impl Kernel {
             }
             for approval in approvals {
                 report.expired_approvals += u32::from(run(SystemCommand::ExpireApproval { id: approval.id }).await?);
+            }
+            for r in reservations {
+                report.expired_reservations += u32::from(run(SystemCommand::ExpireReservation { id: r.id }).await?);
             }
         }
         Ok(report)

@@ -113,12 +113,27 @@ pub struct Coord {
 
 impl Coord {
     pub async fn start() -> Self {
+        Self::start_configured(|c| c).await
+    }
+
+    /// With every rate limit off (many requests from one key and address).
+    pub async fn start_unlimited() -> Self {
+        let off = bosun_server::limits::RateLimits {
+            per_key: 0,
+            per_ip: 0,
+            auth_failures_per_minute: 0,
+            ..Default::default()
+        };
+        Self::start_configured(|c| ServeConfig { rate_limits: off, ..c }).await
+    }
+
+    pub async fn start_configured(edit: impl FnOnce(ServeConfig) -> ServeConfig) -> Self {
         let clock = Arc::new(ManualClock::new("2026-11-21T10:00:00Z".parse().unwrap()));
         let dir = tempfile::tempdir().unwrap();
-        let config = ServeConfig {
+        let config = edit(ServeConfig {
             tick_every: None,
             ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"))
-        };
+        });
         let server = Server::start(&config, clock.clone()).await.unwrap();
         let admin = server.admin_key.clone().unwrap();
         let t = TestServer { server, client: reqwest::Client::new(), admin, _dir: dir };

@@ -1,0 +1,157 @@
+//! SQLite queries for budgets: the tenant's document, reservations, the usage ledger and task
+//! estimates.
+
+use bosun_core::budget::Amount;
+use bosun_core::{TenantId, Timestamp};
+use rusqlite::{Connection, Row, params};
+
+use crate::coord::{exec, one, rows, ts, ts_opt, us};
+use crate::{Reservation, Result, SpendFilter, UsageRecord};
+
+pub fn budgets(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
+    one(c, "SELECT document FROM budgets WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
+}
+
+pub fn put_budgets(c: &Connection, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO budgets (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
+         ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
+        params![tenant.to_string(), document, us(at)],
+    )?;
+    Ok(())
+}
+
+const RESERVATION_COLUMNS: &str = "id, agent_id, agent_kind, project, task_id, tokens, cost_micros, currency, status, \
+    created_us, expires_us, settled_us";
+
+fn reservation_row(r: &Row<'_>) -> rusqlite::Result<Reservation> {
+    Ok(Reservation {
+        id: r.get(0)?,
+        agent_id: r.get(1)?,
+        agent_kind: r.get(2)?,
+        project: r.get(3)?,
+        task_id: r.get(4)?,
+        amount: Amount { tokens: r.get(5)?, cost_micros: r.get(6)?, currency: r.get(7)? },
+        status: r.get(8)?,
+        created_at: ts(r, 9)?,
+        expires_at: ts(r, 10)?,
+        settled_at: ts_opt(r, 11)?,
+    })
+}
+
+pub fn reservation(c: &Connection, tenant: TenantId, id: &str) -> Result<Option<Reservation>> {
+    let sql = format!("SELECT {RESERVATION_COLUMNS} FROM budget_reservations WHERE tenant_id = ?1 AND id = ?2");
+    one(c, &sql, params![tenant.to_string(), id], reservation_row)
+}
+
+pub fn expired_reservations(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Reservation>> {
+    let sql = format!(
+        "SELECT {RESERVATION_COLUMNS} FROM budget_reservations
+         WHERE tenant_id = ?1 AND status = 'held' AND expires_us <= ?2 ORDER BY expires_us LIMIT ?3"
+    );
+    rows(c, &sql, params![tenant.to_string(), us(now), limit], reservation_row)
+}
+
+pub fn insert_reservation(c: &Connection, tenant: TenantId, r: &Reservation) -> Result<()> {
+    exec(
+        c,
+        &format!(
+            "INSERT INTO budget_reservations (tenant_id, {RESERVATION_COLUMNS})
+                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        ),
+        params![
+            tenant.to_string(),
+            r.id,
+            r.agent_id,
+            r.agent_kind,
+            r.project,
+            r.task_id,
+            r.amount.tokens,
+            r.amount.cost_micros,
+            r.amount.currency,
+            r.status,
+            us(r.created_at),
+            us(r.expires_at),
+            r.settled_at.map(us)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update_reservation(c: &Connection, tenant: TenantId, r: &Reservation) -> Result<()> {
+    exec(
+        c,
+        "UPDATE budget_reservations SET status = ?3, settled_us = ?4 WHERE tenant_id = ?1 AND id = ?2",
+        params![tenant.to_string(), r.id, r.status, r.settled_at.map(us)],
+    )?;
+    Ok(())
+}
+
+pub fn insert_usage(c: &Connection, tenant: TenantId, u: &UsageRecord) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO budget_usage (tenant_id, reservation_id, agent_id, agent_kind, project, tokens, cost_micros,
+             currency, model, provider, overspend, at_us)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            tenant.to_string(),
+            u.reservation_id,
+            u.agent_id,
+            u.agent_kind,
+            u.project,
+            u.amount.tokens,
+            u.amount.cost_micros,
+            u.amount.currency,
+            u.model,
+            u.provider,
+            u.overspend,
+            us(u.at)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Tokens and cost (in `f.currency` only) spent since `since` by what `f` selects.
+pub fn spent(c: &Connection, tenant: TenantId, f: &SpendFilter<'_>, since: Timestamp) -> Result<(i64, i64)> {
+    let found = one(
+        c,
+        "SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0)
+         FROM budget_usage WHERE tenant_id = ?1 AND at_us >= ?2 AND (?3 IS NULL OR project = ?3)
+             AND (?4 IS NULL OR agent_id = ?4) AND (?5 IS NULL OR agent_kind = ?5)",
+        params![tenant.to_string(), us(since), f.project, f.agent, f.kind, f.currency],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(found.unwrap_or((0, 0)))
+}
+
+/// Tokens and cost held by reservations still in force at `now`.
+pub fn held(c: &Connection, tenant: TenantId, f: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)> {
+    let found = one(
+        c,
+        "SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0)
+         FROM budget_reservations WHERE tenant_id = ?1 AND status = 'held' AND expires_us > ?2
+             AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR agent_id = ?4) AND (?5 IS NULL OR agent_kind = ?5)",
+        params![tenant.to_string(), us(now), f.project, f.agent, f.kind, f.currency],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(found.unwrap_or((0, 0)))
+}
+
+pub fn task_estimate(c: &Connection, tenant: TenantId, task: &str) -> Result<Option<Amount>> {
+    one(
+        c,
+        "SELECT tokens, cost_micros, currency FROM task_estimates WHERE tenant_id = ?1 AND task_id = ?2",
+        params![tenant.to_string(), task],
+        |r| Ok(Amount { tokens: r.get(0)?, cost_micros: r.get(1)?, currency: r.get(2)? }),
+    )
+}
+
+pub fn put_task_estimate(c: &Connection, tenant: TenantId, task: &str, a: &Amount) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO task_estimates (tenant_id, task_id, tokens, cost_micros, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![tenant.to_string(), task, a.tokens, a.cost_micros, a.currency],
+    )?;
+    Ok(())
+}
