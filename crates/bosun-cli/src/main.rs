@@ -6,6 +6,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod approvals;
+mod budgets;
 mod client;
 mod config;
 mod coord;
@@ -72,6 +73,9 @@ enum Cmd {
     /// Approvals for gated actions: list, show, approve, deny, threshold
     #[command(subcommand)]
     Approvals(approvals::ApprovalsCmd),
+    /// Budgets: list, set, remove, usage, verify a preflight token
+    #[command(subcommand)]
+    Budget(budgets::BudgetCmd),
     /// Gate tokens: the tenant's keys, rotate, verify one offline
     #[command(subcommand)]
     Gate(approvals::GateCmd),
@@ -288,6 +292,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Policy(cmd) => policy::policy(cmd).await,
         Cmd::Approvals(cmd) => approvals::approvals(cmd).await,
+        Cmd::Budget(cmd) => budgets::budget(cmd).await,
         Cmd::Gate(cmd) => approvals::gate(cmd).await,
         Cmd::Events(args) => messages::events(args).await,
         Cmd::Mcp(args) => mcp::run(args).await,

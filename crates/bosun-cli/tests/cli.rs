@@ -41,6 +41,11 @@ fn every_verb_has_help_with_an_example() {
         &["gate", "verify"],
         &["gate", "keys"],
         &["gate", "rotate"],
+        &["budget", "list"],
+        &["budget", "set"],
+        &["budget", "remove"],
+        &["budget", "usage"],
+        &["budget", "verify"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();
@@ -403,5 +408,53 @@ async fn approvals_and_gate_tokens_from_the_command_line() {
     assert_eq!((keys["key"].as_u64(), keys["keys"][1]["public_key"].as_str()), (Some(2), Some(public)));
     let out = run(&["gate", "keys"], &key);
     assert!(text(&out.stdout).contains("CURRENT"), "a table: {}", text(&out.stdout));
+
+    // Budgets: set, see them in use, and verify a preflight token offline.
+    let set =
+        ["budget", "set", "daily", "--metric", "cost", "--currency", "USD", "--period", "day", "--hard-limit", "5.00"];
+    let out = run(&set, &admin);
+    assert!(out.status.success() && text(&out.stdout).contains("5.00"), "{}{}", text(&out.stdout), text(&out.stderr));
+    let out = run(
+        &[
+            "budget",
+            "set",
+            "hourly",
+            "--metric",
+            "tokens",
+            "--period",
+            "rolling",
+            "--window-seconds",
+            "3600",
+            "--hard-limit",
+            "1000",
+            "--json",
+        ],
+        &admin,
+    );
+    assert_eq!(json_of(&out)["budgets"].as_array().map(Vec::len), Some(2));
+    let body = serde_json::json!({"tokens": 10, "cost": "1.25", "currency": "USD"});
+    let reserved = common::api("POST", &url, &key, "/api/v1/budgets/reserve", Some(body)).await;
+    let usage = json_of(&run(&["budget", "usage", "--json"], &key));
+    let daily = usage["budgets"].as_array().unwrap().iter().find(|b| b["budget"]["id"] == "daily").unwrap().clone();
+    assert_eq!((daily["reserved"].as_str(), daily["remaining"].as_str()), (Some("1.25"), Some("3.75")), "{daily}");
+    let keys = common::api("GET", &url, &key, "/api/v1/gate/keys", None).await;
+    let out = bosun(
+        &[
+            "budget",
+            "verify",
+            reserved["preflight_token"].as_str().unwrap(),
+            "--public-key",
+            keys["public_key"].as_str().unwrap(),
+        ],
+        None,
+        None,
+    );
+    assert!(
+        out.status.success() && text(&out.stdout).contains(reserved["id"].as_str().unwrap()),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(run(&["budget", "remove", "daily"], &admin).status.success());
+    assert!(!run(&["budget", "remove", "daily"], &admin).status.success(), "gone already");
     server.stop();
 }

@@ -209,6 +209,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's budgets. */
+        get: operations["list_budgets"];
+        /** Replace the tenant's budgets (tenant admins); each is validated (422 names the budget). */
+        put: operations["put_budgets"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve room before work: one transaction over every budget that applies (tenant, project,
+         *     agent, agent kind). 201 with the reservation and a signed preflight token, or 402
+         *     `budget_exceeded` naming the budget, the period's spend, what is reserved and the room left.
+         */
+        post: operations["reserve_budget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each budget as it stands now: spent this period, reserved, remaining (users: the tenant's; an
+         *     agent: those that count its spending). MCP `budget_status`.
+         */
+        get: operations["budget_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/egress/check": {
         parameters: {
             query?: never;
@@ -953,6 +1012,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what work cost, settling its reservation. */
+        post: operations["record_usage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1032,6 +1108,21 @@ export interface components {
             profile: string;
             /** @description spawning, idle, busy, terminating, terminated, failed or offline. */
             status: string;
+        };
+        /** @description Tokens and cost, as a client gives them (cost a decimal string). */
+        AmountBody: {
+            /**
+             * @description Decimal with at most 6 decimals, e.g. `"0.42"`.
+             * @example 0.42
+             */
+            cost?: string | null;
+            /** @example USD */
+            currency?: string | null;
+            /**
+             * Format: int64
+             * @example 20000
+             */
+            tokens?: number;
         };
         ApprovalBody: {
             /**
@@ -1137,6 +1228,98 @@ export interface components {
              */
             tasks: components["schemas"]["SubmitTaskBody"][];
         };
+        BudgetBody: {
+            /**
+             * @description For cost: three upper-case letters.
+             * @example USD
+             */
+            currency?: string | null;
+            /**
+             * @description In the budget's unit: tokens (`"100000"`) or a decimal of the currency (`"50.00"`).
+             * @example 50.00
+             */
+            hard_limit: string;
+            /**
+             * @description Unique in the tenant: 1–64 of a-z, 0-9, - and _.
+             * @example team-daily
+             */
+            id: string;
+            /**
+             * @description tokens or cost.
+             * @example cost
+             */
+            metric: string;
+            /**
+             * @description day, week (from Monday), month or rolling.
+             * @example day
+             */
+            period: string;
+            /**
+             * @description tenant, project, agent or kind.
+             * @example project
+             */
+            scope: string;
+            /**
+             * @description Crossing it warns (audited) without refusing.
+             * @example 40.00
+             */
+            soft_limit?: string | null;
+            /**
+             * @description The project, agent id or agent kind (absent for the tenant).
+             * @example web
+             */
+            target?: string | null;
+            /**
+             * @description IANA name; where days, weeks and months begin (default UTC).
+             * @example Europe/Berlin
+             */
+            time_zone?: string | null;
+            /**
+             * Format: int32
+             * @description For rolling: 60–7776000.
+             */
+            window_seconds?: number | null;
+        };
+        BudgetList: {
+            budgets: components["schemas"]["BudgetView"][];
+        };
+        /** @description A budget as it stands now. */
+        BudgetStanding: {
+            budget: components["schemas"]["BudgetView"];
+            period_start: string;
+            remaining: string;
+            reserved: string;
+            /** @description The soft limit is crossed (spent and reserved together). */
+            soft_limit_crossed: boolean;
+            /** @description In the budget's unit, like its limits. */
+            spent: string;
+        };
+        BudgetUsage: {
+            budgets: components["schemas"]["BudgetStanding"][];
+        };
+        /** @description One budget as configured. */
+        BudgetView: {
+            currency?: string | null;
+            /** @description In the budget's unit: tokens (`"100000"`) or a decimal of the currency (`"50.00"`). */
+            hard_limit: string;
+            id: string;
+            /** @description tokens or cost. */
+            metric: string;
+            /** @description day, week, month or rolling. */
+            period: string;
+            /** @description tenant, project, agent or kind. */
+            scope: string;
+            soft_limit?: string | null;
+            /** @description The project, agent id or agent kind (absent for the tenant). */
+            target?: string | null;
+            time_zone: string;
+            /** Format: int32 */
+            window_seconds?: number | null;
+        };
+        BudgetsBody: {
+            /** @description Replaces the tenant's budgets (at most 200). */
+            budgets: components["schemas"]["BudgetBody"][];
+        };
         CancelBody: {
             reason?: string | null;
         };
@@ -1164,6 +1347,7 @@ export interface components {
             lease_expires_at: string;
             /** @description Locks taken for the claim's `scope`, released with the lease. */
             locks: components["schemas"]["LockView"][];
+            reservation?: components["schemas"]["ReservationView"] | null;
             task: components["schemas"]["TaskView"];
         };
         CompleteBody: {
@@ -1548,6 +1732,11 @@ export interface components {
         };
         /** @description An RFC 9457 problem document, the body of every error. */
         Problem: {
+            /**
+             * @description For `budget_exceeded`: the budget that has no room — `{budget, metric, currency,
+             *     period_start, limit, spent, reserved, requested, remaining}` in the budget's unit.
+             */
+            budget?: Record<string, never> | null;
             /** @description Stable machine code: validation_failed, not_found, conflict, unauthenticated, forbidden, … */
             code: string;
             /**
@@ -1662,6 +1851,46 @@ export interface components {
             examined: number;
             flips: components["schemas"]["FlipView"][];
         };
+        /** @description Room held on the budgets. */
+        ReservationView: {
+            /** @description Decimal, in `currency`. */
+            cost: string;
+            currency?: string | null;
+            expires_at: string;
+            id: string;
+            /** @description Ed25519-signed (the tenant's gate key): a worker verifies the hold offline. */
+            preflight_token?: string | null;
+            project: string;
+            /** @description held, settled or expired. */
+            status: string;
+            /** @description The task whose claim reserved it. */
+            task_id?: string | null;
+            /** Format: int64 */
+            tokens: number;
+            /** @description Budgets whose soft limit this crosses (a warning, not a refusal). */
+            warnings: string[];
+        };
+        ReserveBody: {
+            /**
+             * @description Decimal with at most 6 decimals, e.g. `"0.42"`.
+             * @example 0.42
+             */
+            cost?: string | null;
+            /** @example USD */
+            currency?: string | null;
+            /** @example web */
+            project?: string;
+            /**
+             * Format: int64
+             * @example 20000
+             */
+            tokens?: number;
+            /**
+             * Format: int32
+             * @description How long the hold lasts unless settled (10–86400 s, default 900).
+             */
+            ttl_seconds?: number | null;
+        };
         /** @description One factor's share of the risk. */
         RiskContribution: {
             factor: string;
@@ -1773,6 +2002,7 @@ export interface components {
             /** @description Task ids (or, in a batch, refs) that must succeed first. */
             depends_on?: string[];
             description?: string;
+            estimate?: components["schemas"]["AmountBody"] | null;
             /** @description Submitting again with the same key returns the original task (200). */
             idempotency_key?: string | null;
             /** Format: int32 */
@@ -1862,6 +2092,42 @@ export interface components {
             name: string;
             /** @description The tenant created at first start; its admins manage tenants. */
             system: boolean;
+        };
+        UsageBody: {
+            /**
+             * @description Decimal with at most 6 decimals, e.g. `"0.38"`.
+             * @example 0.38
+             */
+            cost?: string | null;
+            /** @example USD */
+            currency?: string | null;
+            /** @description For cost attribution, e.g. `claude-sonnet-4-5`. */
+            model?: string | null;
+            /** @description Without a reservation: the project it was spent in. */
+            project?: string | null;
+            provider?: string | null;
+            /** @description The reservation this settles (its hold is freed; spending beyond it is flagged). */
+            reservation_id?: string | null;
+            /**
+             * Format: int64
+             * @example 18250
+             */
+            tokens?: number;
+        };
+        /** @description Usage as recorded. */
+        UsageView: {
+            cost: string;
+            currency?: string | null;
+            model?: string | null;
+            /** @description Budgets this spend runs over (possible without a reservation, or beyond one). */
+            over_budget: string[];
+            /** @description More than the reservation held. */
+            overspend: boolean;
+            project: string;
+            provider?: string | null;
+            reservation_id?: string | null;
+            /** Format: int64 */
+            tokens: number;
         };
         UserPage: {
             items: components["schemas"]["UserView"][];
@@ -3389,6 +3655,417 @@ export interface operations {
                 };
             };
             /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_budgets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetList"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_budgets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "budgets": [
+                 *         {
+                 *           "id": "web-daily",
+                 *           "scope": "project",
+                 *           "target": "web",
+                 *           "metric": "cost",
+                 *           "currency": "USD",
+                 *           "period": "day",
+                 *           "time_zone": "Europe/Berlin",
+                 *           "hard_limit": "50.00",
+                 *           "soft_limit": "40.00"
+                 *         },
+                 *         {
+                 *           "id": "tenant-tokens",
+                 *           "scope": "tenant",
+                 *           "metric": "tokens",
+                 *           "period": "rolling",
+                 *           "window_seconds": 3600,
+                 *           "hard_limit": "2000000"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BudgetsBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetList"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reserve_budget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project": "web",
+                 *       "tokens": 20000,
+                 *       "cost": "0.42",
+                 *       "currency": "USD",
+                 *       "ttl_seconds": 900
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReserveBody"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    budget_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetUsage"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8216,6 +8893,135 @@ export interface operations {
                 };
             };
             /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_usage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project": "web",
+                 *       "tokens": 18250,
+                 *       "cost": "0.38",
+                 *       "currency": "USD",
+                 *       "model": "claude-sonnet-4-5",
+                 *       "provider": "anthropic"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UsageBody"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
             422: {
                 headers: {
                     [name: string]: unknown;

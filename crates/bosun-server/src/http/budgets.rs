@@ -112,7 +112,7 @@ pub struct BudgetsBody {
 
 /// The tenant's budgets.
 #[utoipa::path(get, path = "/api/v1/budgets", tag = "budgets", responses((status = 200, body = BudgetList)))]
-pub async fn list(State(app): State<App>, auth: Auth) -> Handled {
+pub async fn list_budgets(State(app): State<App>, auth: Auth) -> Handled {
     let specs = app.kernel.budgets(&auth.caller).await?;
     Ok(Reply::json(&BudgetList { budgets: specs.iter().map(BudgetView::from).collect() }))
 }
@@ -120,7 +120,7 @@ pub async fn list(State(app): State<App>, auth: Auth) -> Handled {
 /// Replace the tenant's budgets (tenant admins); each is validated (422 names the budget).
 #[utoipa::path(put, path = "/api/v1/budgets", tag = "budgets", request_body = BudgetsBody,
     responses((status = 200, body = BudgetList), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn put(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<BudgetsBody>) -> Handled {
+pub async fn put_budgets(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<BudgetsBody>) -> Handled {
     if b.budgets.len() > budget::MAX_BUDGETS {
         return Err(invalid(format!("at most {} budgets", budget::MAX_BUDGETS)));
     }
@@ -131,7 +131,7 @@ pub async fn put(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<Budgets
 /// Each budget as it stands now: spent this period, reserved, remaining (users: the tenant's; an
 /// agent: those that count its spending). MCP `budget_status`.
 #[utoipa::path(get, path = "/api/v1/budgets/usage", tag = "budgets", responses((status = 200, body = BudgetUsage)))]
-pub async fn usage(State(app): State<App>, auth: Auth) -> Handled {
+pub async fn budget_usage(State(app): State<App>, auth: Auth) -> Handled {
     let list = app.kernel.budget_usage(&auth.caller).await?;
     Ok(Reply::json(&BudgetUsage { budgets: list.iter().map(BudgetStanding::from).collect() }))
 }
@@ -160,7 +160,7 @@ pub struct ReserveBody {
 /// `budget_exceeded` naming the budget, the period's spend, what is reserved and the room left.
 #[utoipa::path(post, path = "/api/v1/budgets/reserve", tag = "budgets", request_body = ReserveBody,
     responses((status = 201, body = ReservationView), (status = 402, body = Problem), (status = 422, body = Problem)))]
-pub async fn reserve(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ReserveBody>) -> Handled {
+pub async fn reserve_budget(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<ReserveBody>) -> Handled {
     let cmd = Command::Reserve(Reserve {
         project: b.project,
         estimate: AmountBody { tokens: b.tokens, cost: b.cost, currency: b.currency }.amount()?,
@@ -204,7 +204,7 @@ pub struct UsageBody {
 #[utoipa::path(post, path = "/api/v1/usage", tag = "budgets", request_body = UsageBody,
     responses((status = 201, body = UsageView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn record(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<UsageBody>) -> Handled {
+pub async fn record_usage(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<UsageBody>) -> Handled {
     if b.reservation_id.as_deref().is_some_and(|r| ulid::Ulid::from_string(r).is_err()) {
         return Err(invalid("`reservation_id` is not a reservation id (a ULID)".into()));
     }

@@ -123,7 +123,9 @@ fn request_example(schema: &str) -> Option<Value> {
             "currency": "USD", "period": "day", "time_zone": "Europe/Berlin", "hard_limit": "50.00", "soft_limit": "40.00"},
             {"id": "tenant-tokens", "scope": "tenant", "metric": "tokens", "period": "rolling", "window_seconds": 3600,
             "hard_limit": "2000000"}]}),
-        "ReserveBody" => json!({"project": "web", "tokens": 20000, "cost": "0.42", "currency": "USD", "ttl_seconds": 900}),
+        "ReserveBody" => {
+            json!({"project": "web", "tokens": 20000, "cost": "0.42", "currency": "USD", "ttl_seconds": 900})
+        }
         "UsageBody" => json!({"project": "web", "tokens": 18250, "cost": "0.38", "currency": "USD",
             "model": "claude-sonnet-4-5", "provider": "anthropic"}),
         "RedeemBody" => json!({"token": "bsg1.7b…", "action": "terraform apply", "resource": "infra/prod",

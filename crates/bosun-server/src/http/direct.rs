@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{
-    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, approvals, audit, coord, guardrails, identity,
+    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, approvals, audit, budgets, coord, guardrails, identity,
     messages, policy,
 };
 use crate::kernel::{KernelError, Purpose, RequestCtx};
@@ -112,6 +112,7 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::GET, ["permissions"]) => policy::permissions(app, auth).await,
         (Method::POST, ["guardrails", "check"]) => guardrails::check(app, auth, body(b)?).await,
         (Method::POST, ["approvals"]) => approvals::request(app, auth, body(b)?).await,
+        (Method::GET, ["budgets", "usage"]) => budgets::budget_usage(app, auth).await,
         (Method::GET, ["approvals", id]) => approvals::show(app, auth, segment(id)?).await,
         (Method::POST, ["gate", "redeem"]) => approvals::redeem(app, auth, body(b)?).await,
         (Method::GET, ["audit"]) => {

@@ -534,7 +534,9 @@ pub(super) fn claim(tx: &mut Tx<'_>, c: ClaimTask) -> Result<Done, KernelError> 
     let lease = SignedDuration::from_secs(i64::from(c.lease_seconds));
     // A task that declared an estimate is claimed only with room on the budgets, held for the lease.
     let reservation = match tx.w.task_estimate(tenant, &task.id.to_string())? {
-        Some(estimate) => Some(super::budgets::hold(tx, &task.project, estimate, lease, Some(task.id.to_string()))?.0),
+        Some(estimate) => {
+            Some(Box::new(super::budgets::hold(tx, &task.project, estimate, lease, Some(task.id.to_string()))?.0))
+        }
         None => None,
     };
     let fence =

@@ -109,22 +109,25 @@ impl GateKeys {
     }
 }
 
-fn split(token: &str) -> Result<(Vec<u8>, [u8; 64]), &'static str> {
-    split_as(token, "bsg1").map_err(|_| "not a gate token (expected bsg1.<payload>.<signature>)")?
+type Parts = (Vec<u8>, [u8; 64]);
+
+fn split(token: &str) -> Result<Parts, &'static str> {
+    split_as(token, "bsg1", "not a gate token (expected bsg1.<payload>.<signature>)")
 }
 
-fn split_as(token: &str, prefix: &str) -> Result<Result<(Vec<u8>, [u8; 64]), &'static str>, ()> {
+/// A token's payload and signature, when it has the prefix (otherwise `not_one`).
+fn split_as(token: &str, prefix: &str, not_one: &'static str) -> Result<Parts, &'static str> {
     let mut parts = token.trim().split('.');
     let (Some(p), Some(payload), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(());
+        return Err(not_one);
     };
     if p != prefix {
-        return Err(());
+        return Err(not_one);
     }
-    Ok(decode_parts(payload, sig))
+    decode_parts(payload, sig)
 }
 
-fn decode_parts(payload: &str, sig: &str) -> Result<(Vec<u8>, [u8; 64]), &'static str> {
+fn decode_parts(payload: &str, sig: &str) -> Result<Parts, &'static str> {
     let payload = decode_hex(payload).ok_or("the token's payload is not hex")?;
     let sig = decode_hex(sig).and_then(|s| s.try_into().ok()).ok_or("the token's signature is malformed")?;
     Ok((payload, sig))
@@ -132,8 +135,7 @@ fn decode_parts(payload: &str, sig: &str) -> Result<(Vec<u8>, [u8; 64]), &'stati
 
 /// Verify a preflight token with a public key (offline: `bosun budget verify`).
 pub fn verify_preflight_with(key: &VerifyingKey, token: &str) -> Result<Preflight, &'static str> {
-    let (payload, sig) =
-        split_as(token, "bsp1").map_err(|_| "not a preflight token (expected bsp1.<payload>.<signature>)")??;
+    let (payload, sig) = split_as(token, "bsp1", "not a preflight token (expected bsp1.<payload>.<signature>)")?;
     key.verify(&payload, &Signature::from_bytes(&sig)).map_err(|_| "the token's signature does not verify")?;
     serde_json::from_slice(&payload).map_err(|_| "the token's payload is not valid preflight claims")
 }

@@ -43,7 +43,7 @@ pub enum Outcome {
         fence: u64,
         locks: Vec<Lock>,
         /// Room held on the budgets for a task that declared an estimate.
-        reservation: Option<bosun_store::Reservation>,
+        reservation: Option<Box<bosun_store::Reservation>>,
     },
     /// No ready task the agent can do.
     NothingToClaim,

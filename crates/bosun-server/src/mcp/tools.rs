@@ -110,6 +110,15 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              \"https://api.github.com\"}"
         ),
         tool!(
+            "budget_status",
+            GET,
+            "/api/v1/budgets/usage",
+            [W, O, P],
+            "Before expensive work (a long model session, a big batch), see how much budget is left: each budget \
+             that counts your spending, with what is spent this period, reserved and remaining. To hold room, the \
+             REST call POST /api/v1/budgets/reserve. Example: budget_status {}"
+        ),
+        tool!(
             "register_agent",
             POST,
             "/api/v1/agents",

@@ -4,6 +4,7 @@ from .agent_page import AgentPage
 from .agent_registered import AgentRegistered
 from .agent_view import AgentView
 from .agent_view_metadata import AgentViewMetadata
+from .amount_body import AmountBody
 from .approval_body import ApprovalBody
 from .approval_body_factors import ApprovalBodyFactors
 from .approval_list import ApprovalList
@@ -13,6 +14,12 @@ from .audit_page_items_item import AuditPageItemsItem
 from .authorize_body import AuthorizeBody
 from .authorize_view import AuthorizeView
 from .batch_body import BatchBody
+from .budget_body import BudgetBody
+from .budget_list import BudgetList
+from .budget_standing import BudgetStanding
+from .budget_usage import BudgetUsage
+from .budget_view import BudgetView
+from .budgets_body import BudgetsBody
 from .cancel_body import CancelBody
 from .claim_body import ClaimBody
 from .claim_view import ClaimView
@@ -57,6 +64,7 @@ from .policy_ref import PolicyRef
 from .policy_version_list import PolicyVersionList
 from .policy_version_view import PolicyVersionView
 from .problem import Problem
+from .problem_budget_type_0 import ProblemBudgetType0
 from .problem_conflicts_type_0_item import ProblemConflictsType0Item
 from .profile_list import ProfileList
 from .profile_view import ProfileView
@@ -69,6 +77,8 @@ from .release_body import ReleaseBody
 from .renew_body import RenewBody
 from .replay_body import ReplayBody
 from .replay_view import ReplayView
+from .reservation_view import ReservationView
+from .reserve_body import ReserveBody
 from .risk_contribution import RiskContribution
 from .rollback_body import RollbackBody
 from .rule_body import RuleBody
@@ -87,6 +97,8 @@ from .task_view import TaskView
 from .tenant_created import TenantCreated
 from .tenant_list import TenantList
 from .tenant_view import TenantView
+from .usage_body import UsageBody
+from .usage_view import UsageView
 from .user_page import UserPage
 from .user_view import UserView
 from .user_view_metadata import UserViewMetadata
@@ -98,6 +110,7 @@ __all__ = (
     "AgentRegistered",
     "AgentView",
     "AgentViewMetadata",
+    "AmountBody",
     "ApprovalBody",
     "ApprovalBodyFactors",
     "ApprovalList",
@@ -107,6 +120,12 @@ __all__ = (
     "AuthorizeBody",
     "AuthorizeView",
     "BatchBody",
+    "BudgetBody",
+    "BudgetList",
+    "BudgetsBody",
+    "BudgetStanding",
+    "BudgetUsage",
+    "BudgetView",
     "CancelBody",
     "ClaimBody",
     "ClaimView",
@@ -151,6 +170,7 @@ __all__ = (
     "PolicyVersionList",
     "PolicyVersionView",
     "Problem",
+    "ProblemBudgetType0",
     "ProblemConflictsType0Item",
     "ProfileList",
     "ProfileView",
@@ -163,6 +183,8 @@ __all__ = (
     "RenewBody",
     "ReplayBody",
     "ReplayView",
+    "ReservationView",
+    "ReserveBody",
     "RiskContribution",
     "RollbackBody",
     "RuleBody",
@@ -181,6 +203,8 @@ __all__ = (
     "TenantCreated",
     "TenantList",
     "TenantView",
+    "UsageBody",
+    "UsageView",
     "UserPage",
     "UserView",
     "UserViewMetadata",

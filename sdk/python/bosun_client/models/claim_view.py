@@ -8,10 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
   from ..models.lock_view import LockView
+  from ..models.reservation_view import ReservationView
   from ..models.task_view import TaskView
 
 
@@ -30,12 +32,14 @@ class ClaimView:
             lease_expires_at (str):
             locks (list[LockView]): Locks taken for the claim's `scope`, released with the lease.
             task (TaskView):
+            reservation (None | ReservationView | Unset):
      """
 
     fence: int
     lease_expires_at: str
     locks: list[LockView]
     task: TaskView
+    reservation: None | ReservationView | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,6 +48,7 @@ class ClaimView:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.lock_view import LockView # noqa: PLC0415
+        from ..models.reservation_view import ReservationView # noqa: PLC0415
         from ..models.task_view import TaskView # noqa: PLC0415
         fence = self.fence
 
@@ -58,6 +63,14 @@ class ClaimView:
 
         task = self.task.to_dict()
 
+        reservation: dict[str, Any] | None | Unset
+        if isinstance(self.reservation, Unset):
+            reservation = UNSET
+        elif isinstance(self.reservation, ReservationView):
+            reservation = self.reservation.to_dict()
+        else:
+            reservation = self.reservation
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,6 +80,8 @@ class ClaimView:
             "locks": locks,
             "task": task,
         })
+        if reservation is not UNSET:
+            field_dict["reservation"] = reservation
 
         return field_dict
 
@@ -75,6 +90,7 @@ class ClaimView:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.lock_view import LockView # noqa: PLC0415
+        from ..models.reservation_view import ReservationView # noqa: PLC0415
         from ..models.task_view import TaskView # noqa: PLC0415
         d = dict(src_dict)
         fence = d.pop("fence")
@@ -96,11 +112,32 @@ class ClaimView:
 
 
 
+        def _parse_reservation(data: object) -> None | ReservationView | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                reservation_type_0 = ReservationView.from_dict(data)
+
+
+
+                return reservation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ReservationView | Unset, data)
+
+        reservation = _parse_reservation(d.pop("reservation", UNSET))
+
+
         claim_view = cls(
             fence=fence,
             lease_expires_at=lease_expires_at,
             locks=locks,
             task=task,
+            reservation=reservation,
         )
 
 

@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.problem_budget_type_0 import ProblemBudgetType0
   from ..models.problem_conflicts_type_0_item import ProblemConflictsType0Item
 
 
@@ -32,6 +33,9 @@ class Problem:
             status (int):
             title (str):
             type_ (str):
+            budget (None | ProblemBudgetType0 | Unset): For `budget_exceeded`: the budget that has no room — `{budget,
+                metric, currency,
+                period_start, limit, spent, reserved, requested, remaining}` in the budget's unit.
             conflicts (list[ProblemConflictsType0Item] | None | Unset): For `lock_conflict`: each conflicting lock (holder,
                 key, expiry, the requested key, and an
                 example path both cover).
@@ -43,6 +47,7 @@ class Problem:
     status: int
     title: str
     type_: str
+    budget: None | ProblemBudgetType0 | Unset = UNSET
     conflicts: list[ProblemConflictsType0Item] | None | Unset = UNSET
     correlation_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -52,6 +57,7 @@ class Problem:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.problem_budget_type_0 import ProblemBudgetType0 # noqa: PLC0415
         from ..models.problem_conflicts_type_0_item import ProblemConflictsType0Item # noqa: PLC0415
         code = self.code
 
@@ -62,6 +68,14 @@ class Problem:
         title = self.title
 
         type_ = self.type_
+
+        budget: dict[str, Any] | None | Unset
+        if isinstance(self.budget, Unset):
+            budget = UNSET
+        elif isinstance(self.budget, ProblemBudgetType0):
+            budget = self.budget.to_dict()
+        else:
+            budget = self.budget
 
         conflicts: list[dict[str, Any]] | None | Unset
         if isinstance(self.conflicts, Unset):
@@ -92,6 +106,8 @@ class Problem:
             "title": title,
             "type": type_,
         })
+        if budget is not UNSET:
+            field_dict["budget"] = budget
         if conflicts is not UNSET:
             field_dict["conflicts"] = conflicts
         if correlation_id is not UNSET:
@@ -103,6 +119,7 @@ class Problem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.problem_budget_type_0 import ProblemBudgetType0 # noqa: PLC0415
         from ..models.problem_conflicts_type_0_item import ProblemConflictsType0Item # noqa: PLC0415
         d = dict(src_dict)
         code = d.pop("code")
@@ -114,6 +131,26 @@ class Problem:
         title = d.pop("title")
 
         type_ = d.pop("type")
+
+        def _parse_budget(data: object) -> None | ProblemBudgetType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                budget_type_0 = ProblemBudgetType0.from_dict(data)
+
+
+
+                return budget_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProblemBudgetType0 | Unset, data)
+
+        budget = _parse_budget(d.pop("budget", UNSET))
+
 
         def _parse_conflicts(data: object) -> list[ProblemConflictsType0Item] | None | Unset:
             if data is None:
@@ -156,6 +193,7 @@ class Problem:
             status=status,
             title=title,
             type_=type_,
+            budget=budget,
             conflicts=conflicts,
             correlation_id=correlation_id,
         )

@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.amount_body import AmountBody
 
 
 
@@ -28,6 +30,7 @@ class SubmitTaskBody:
             deadline_at (None | str | Unset):
             depends_on (list[str] | Unset): Task ids (or, in a batch, refs) that must succeed first.
             description (str | Unset):
+            estimate (AmountBody | None | Unset):
             idempotency_key (None | str | Unset): Submitting again with the same key returns the original task (200).
             max_attempts (int | Unset):
             payload (Any | Unset): Any JSON value.
@@ -41,6 +44,7 @@ class SubmitTaskBody:
     deadline_at: None | str | Unset = UNSET
     depends_on: list[str] | Unset = UNSET
     description: str | Unset = UNSET
+    estimate: AmountBody | None | Unset = UNSET
     idempotency_key: None | str | Unset = UNSET
     max_attempts: int | Unset = UNSET
     payload: Any | Unset = UNSET
@@ -54,6 +58,7 @@ class SubmitTaskBody:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.amount_body import AmountBody # noqa: PLC0415
         title = self.title
 
         deadline_at: None | str | Unset
@@ -69,6 +74,14 @@ class SubmitTaskBody:
 
 
         description = self.description
+
+        estimate: dict[str, Any] | None | Unset
+        if isinstance(self.estimate, Unset):
+            estimate = UNSET
+        elif isinstance(self.estimate, AmountBody):
+            estimate = self.estimate.to_dict()
+        else:
+            estimate = self.estimate
 
         idempotency_key: None | str | Unset
         if isinstance(self.idempotency_key, Unset):
@@ -108,6 +121,8 @@ class SubmitTaskBody:
             field_dict["depends_on"] = depends_on
         if description is not UNSET:
             field_dict["description"] = description
+        if estimate is not UNSET:
+            field_dict["estimate"] = estimate
         if idempotency_key is not UNSET:
             field_dict["idempotency_key"] = idempotency_key
         if max_attempts is not UNSET:
@@ -129,6 +144,7 @@ class SubmitTaskBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.amount_body import AmountBody # noqa: PLC0415
         d = dict(src_dict)
         title = d.pop("title")
 
@@ -146,6 +162,26 @@ class SubmitTaskBody:
 
 
         description = d.pop("description", UNSET)
+
+        def _parse_estimate(data: object) -> AmountBody | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                estimate_type_0 = AmountBody.from_dict(data)
+
+
+
+                return estimate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AmountBody | None | Unset, data)
+
+        estimate = _parse_estimate(d.pop("estimate", UNSET))
+
 
         def _parse_idempotency_key(data: object) -> None | str | Unset:
             if data is None:
@@ -183,6 +219,7 @@ class SubmitTaskBody:
             deadline_at=deadline_at,
             depends_on=depends_on,
             description=description,
+            estimate=estimate,
             idempotency_key=idempotency_key,
             max_attempts=max_attempts,
             payload=payload,
