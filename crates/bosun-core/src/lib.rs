@@ -5,6 +5,7 @@
 //! so its rules are tested with plain values and shared by every store backend and edge.
 
 pub mod agent;
+pub mod alert;
 pub mod apikey;
 pub mod audit;
 pub mod budget;

@@ -135,6 +135,17 @@ pub enum Action {
     BudgetSettle,
     /// An unsettled reservation past its time (by Bosun's scheduler).
     BudgetReservationExpire,
+    /// A rule fired (by Bosun's alert engine).
+    AlertRaise,
+    /// A suppression window closed with more matches: the alert's count.
+    AlertCount,
+    AlertAcknowledge,
+    AlertResolve,
+    AlertRulesUpdate,
+    WebhookCreate,
+    WebhookDelete,
+    /// One attempt to deliver an alert to a webhook (by Bosun).
+    WebhookDelivery,
 }
 
 /// The one table: each action, its name, who may do it, and who sees its events.
@@ -188,6 +199,14 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::BudgetReserve, "budget.reserved", Requirement::Role(Role::Developer), Audience::Parties),
     (Action::BudgetSettle, "usage.recorded", Requirement::Role(Role::Developer), Audience::Parties),
     (Action::BudgetReservationExpire, "budget.reservation_expired", Requirement::System, Audience::Parties),
+    (Action::AlertRaise, "alert.raised", Requirement::System, Audience::Users),
+    (Action::AlertCount, "alert.suppressed", Requirement::System, Audience::Users),
+    (Action::AlertAcknowledge, "alert.acknowledged", Requirement::UserRole(Role::Developer), Audience::Users),
+    (Action::AlertResolve, "alert.resolved", Requirement::UserRole(Role::Developer), Audience::Users),
+    (Action::AlertRulesUpdate, "alert.rules_updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::WebhookCreate, "webhook.created", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::WebhookDelete, "webhook.deleted", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::WebhookDelivery, "webhook.delivery", Requirement::System, Audience::Users),
 ];
 
 impl Action {

@@ -36,6 +36,8 @@ pub struct ServeConfig {
     pub policies: Option<String>,
     /// Profiles, cloud agent kinds and default profiles by kind (the config's `[governance]`).
     pub governance: crate::kernel::Governance,
+    /// Run the alert engine (SPEC §5.7). Off only to measure what it costs.
+    pub alerts: bool,
 }
 
 impl ServeConfig {
@@ -51,6 +53,7 @@ impl ServeConfig {
             max_in_flight: crate::admission::DEFAULT_MAX_IN_FLIGHT,
             policies: None,
             governance: crate::kernel::Governance::default(),
+            alerts: true,
         }
     }
 }
@@ -76,7 +79,8 @@ pub struct Server {
     pub admin_key: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
-    scheduler: Option<JoinHandle<()>>,
+    /// The scheduler, webhook deliveries and the alert engine.
+    background: Vec<JoinHandle<()>>,
 }
 
 /// The database file a config points at.
@@ -163,7 +167,14 @@ impl Server {
             .await
             .map_err(|e| StartError::Io(format!("bind: cannot listen on {}: {e}", config.bind)))?;
         let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
-        let scheduler = config.tick_every.map(|every| kernel.spawn_scheduler(every));
+        let mut background = Vec::new();
+        if let Some(every) = config.tick_every {
+            background.push(kernel.spawn_scheduler(every));
+            background.push(kernel.spawn_deliveries(every / 4));
+        }
+        if config.alerts {
+            background.push(kernel.spawn_alerts());
+        }
         let app = crate::http::router(kernel.clone(), metrics_handle(), config.max_in_flight);
         let (stop, stopped) = oneshot::channel::<()>();
         // Small request/response exchanges (an MCP call is a POST answered by a short SSE stream
@@ -180,7 +191,7 @@ impl Server {
                 })
                 .await
         });
-        Ok(Server { addr, kernel, admin_key, stop: Some(stop), task, scheduler })
+        Ok(Server { addr, kernel, admin_key, stop: Some(stop), task, background })
     }
 
     /// Stop accepting, finish in-flight requests, flush the store.
@@ -191,8 +202,8 @@ impl Server {
             let _ = stop.send(());
         }
         let served = (&mut self.task).await.map_err(std::io::Error::other)?;
-        if let Some(scheduler) = self.scheduler.take() {
-            scheduler.abort();
+        for task in self.background.drain(..) {
+            task.abort();
         }
         self.kernel.flush_auth_failures(true).await;
         let kernel = self.kernel.clone();

@@ -7,6 +7,7 @@
 //! Architecture invariant: every read except [`ReadTx::key_by_prefix`] (which is how a request
 //! finds its tenant in the first place) and the system-level tenant listing takes a tenant.
 
+mod alerts;
 mod audit_rows;
 mod budgets;
 pub mod conformance;
@@ -189,6 +190,56 @@ pub struct SpendFilter<'a> {
     pub currency: Option<&'a str>,
 }
 
+/// A security alert: one per rule, group and window; `count` grows while it is suppressed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alert {
+    pub tenant_id: TenantId,
+    /// A ULID.
+    pub id: String,
+    pub rule: String,
+    pub title: String,
+    /// warning or critical.
+    pub severity: String,
+    /// The values of the rule's `group_by` fields, joined with `|`.
+    pub group_key: String,
+    pub count: u64,
+    /// open, acknowledged, resolved.
+    pub status: String,
+    /// The audit seq of the event that fired it, when one did.
+    pub first_seq: Option<u64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub acknowledged_by: Option<String>,
+    pub resolved_by: Option<String>,
+}
+
+/// Where a tenant's alerts are posted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Webhook {
+    pub tenant_id: TenantId,
+    pub id: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// One alert on its way to one webhook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    pub tenant_id: TenantId,
+    pub id: String,
+    pub alert_id: String,
+    pub webhook_id: String,
+    /// pending, delivered or dead.
+    pub status: String,
+    pub attempts: u32,
+    /// When the next attempt is due (pending).
+    pub next_at: Timestamp,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
 /// One egress decision, as the access log keeps it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EgressRecord {
@@ -358,6 +409,24 @@ pub trait ReadTx {
     fn governance_settings(&mut self, tenant: TenantId) -> Result<GovernanceSettings>;
     /// The tenant's budgets document (JSON), if one was set.
     fn budgets(&mut self, tenant: TenantId) -> Result<Option<String>>;
+    /// The tenant's own alert rules document (JSON), if one was set.
+    fn alert_rules(&mut self, tenant: TenantId) -> Result<Option<String>>;
+    fn alert(&mut self, tenant: TenantId, id: &str) -> Result<Option<Alert>>;
+    /// Alerts newest first, of one status or all, below the `before` id.
+    fn alerts(
+        &mut self,
+        tenant: TenantId,
+        status: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Alert>>;
+    fn webhooks(&mut self, tenant: TenantId) -> Result<Vec<Webhook>>;
+    fn delivery(&mut self, tenant: TenantId, id: &str) -> Result<Option<Delivery>>;
+    fn deliveries_of(&mut self, tenant: TenantId, alert: &str) -> Result<Vec<Delivery>>;
+    /// Pending deliveries due at `now`, in every tenant, soonest first.
+    fn due_deliveries(&mut self, now: Timestamp, limit: u32) -> Result<Vec<Delivery>>;
+    /// The dead-letter list: deliveries that gave up, newest first.
+    fn dead_deliveries(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Delivery>>;
     fn reservation(&mut self, tenant: TenantId, id: &str) -> Result<Option<Reservation>>;
     /// Held reservations whose time ran out at `now`, soonest first.
     fn expired_reservations(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Reservation>>;
@@ -416,6 +485,14 @@ pub trait WriteTx: ReadTx {
     fn put_governance_settings(&mut self, tenant: TenantId, settings: &GovernanceSettings, at: Timestamp)
     -> Result<()>;
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    fn put_alert_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Insert an alert, or write back its count, status and decisions.
+    fn upsert_alert(&mut self, alert: &Alert) -> Result<()>;
+    fn insert_webhook(&mut self, webhook: &Webhook) -> Result<()>;
+    /// Remove a webhook and its pending deliveries; whether it existed.
+    fn delete_webhook(&mut self, tenant: TenantId, id: &str) -> Result<bool>;
+    /// Insert a delivery, or write back its status, attempts and next attempt.
+    fn upsert_delivery(&mut self, delivery: &Delivery) -> Result<()>;
     fn insert_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()>;
     /// Write back a reservation's status and settlement time.
     fn update_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()>;

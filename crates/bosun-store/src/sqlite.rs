@@ -17,9 +17,9 @@ use serde_json::Value;
 use crate::audit_rows::{AUDIT_COLUMNS, audit_row, collect_audit};
 use crate::queue::WriteQueue;
 use crate::{
-    AgentFilter, Approval, AuditFilter, EgressRecord, Finish, GovernanceSettings, HandoffFilter, IdempotentReply,
-    InboxFilter, Lane, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, Store, StoreError, TaskFilter,
-    UsageRecord, WriteJob, WriteTx, budgets, coord, governance, messages,
+    AgentFilter, Alert, Approval, AuditFilter, Delivery, EgressRecord, Finish, GovernanceSettings, HandoffFilter,
+    IdempotentReply, InboxFilter, Lane, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, Store,
+    StoreError, TaskFilter, UsageRecord, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, messages,
 };
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_evidence.sql")),
     (10, include_str!("../migrations/sqlite/0010_governance_settings.sql")),
     (11, include_str!("../migrations/sqlite/0011_budgets.sql")),
+    (12, include_str!("../migrations/sqlite/0012_alerts.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -572,6 +573,44 @@ impl ReadTx for Tx<'_> {
         budgets::budgets(self.conn, tenant)
     }
 
+    fn alert_rules(&mut self, tenant: TenantId) -> Result<Option<String>> {
+        alerts::alert_rules(self.conn, tenant)
+    }
+
+    fn alert(&mut self, tenant: TenantId, id: &str) -> Result<Option<Alert>> {
+        alerts::alert(self.conn, tenant, id)
+    }
+
+    fn alerts(
+        &mut self,
+        tenant: TenantId,
+        status: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Alert>> {
+        alerts::alerts(self.conn, tenant, status, before, limit)
+    }
+
+    fn webhooks(&mut self, tenant: TenantId) -> Result<Vec<Webhook>> {
+        alerts::webhooks(self.conn, tenant)
+    }
+
+    fn delivery(&mut self, tenant: TenantId, id: &str) -> Result<Option<Delivery>> {
+        alerts::delivery(self.conn, tenant, id)
+    }
+
+    fn deliveries_of(&mut self, tenant: TenantId, alert: &str) -> Result<Vec<Delivery>> {
+        alerts::deliveries_of(self.conn, tenant, alert)
+    }
+
+    fn due_deliveries(&mut self, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+        alerts::due_deliveries(self.conn, now, limit)
+    }
+
+    fn dead_deliveries(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Delivery>> {
+        alerts::dead_deliveries(self.conn, tenant, limit)
+    }
+
     fn reservation(&mut self, tenant: TenantId, id: &str) -> Result<Option<Reservation>> {
         budgets::reservation(self.conn, tenant, id)
     }
@@ -823,6 +862,26 @@ impl WriteTx for Tx<'_> {
 
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         budgets::put_budgets(self.conn, tenant, document, at)
+    }
+
+    fn put_alert_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+        alerts::put_alert_rules(self.conn, tenant, document, at)
+    }
+
+    fn upsert_alert(&mut self, alert: &Alert) -> Result<()> {
+        alerts::upsert_alert(self.conn, alert)
+    }
+
+    fn insert_webhook(&mut self, webhook: &Webhook) -> Result<()> {
+        alerts::insert_webhook(self.conn, webhook)
+    }
+
+    fn delete_webhook(&mut self, tenant: TenantId, id: &str) -> Result<bool> {
+        alerts::delete_webhook(self.conn, tenant, id)
+    }
+
+    fn upsert_delivery(&mut self, delivery: &Delivery) -> Result<()> {
+        alerts::upsert_delivery(self.conn, delivery)
     }
 
     fn insert_reservation(&mut self, tenant: TenantId, reservation: &Reservation) -> Result<()> {

@@ -119,6 +119,12 @@ fn request_example(schema: &str) -> Option<Value> {
         }
         "DecisionBody" => json!({"reason": "change window, plan reviewed"}),
         "SettingsBody" => json!({"approval_threshold": 40}),
+        "AlertRulesBody" => {
+            json!({"rules": [{"id": "key-scan", "title": "One address tried 3 or more keys in a minute",
+            "actions": ["auth.failed"], "correlation": "value_count", "field": "target", "group_by": ["ip"],
+            "window_seconds": 60, "threshold": 3, "severity": "critical"}]})
+        }
+        "WebhookBody" => json!({"url": "http://alerts.internal:8080/bosun", "description": "the on-call relay"}),
         "BudgetsBody" => json!({"budgets": [{"id": "web-daily", "scope": "project", "target": "web", "metric": "cost",
             "currency": "USD", "period": "day", "time_zone": "Europe/Berlin", "hard_limit": "50.00", "soft_limit": "40.00"},
             {"id": "tenant-tokens", "scope": "tenant", "metric": "tokens", "period": "rolling", "window_seconds": 3600,

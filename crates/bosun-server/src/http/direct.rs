@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{
-    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, approvals, audit, budgets, coord, guardrails, identity,
-    messages, policy,
+    ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, alerts, approvals, audit, budgets, coord, guardrails,
+    identity, messages, policy,
 };
 use crate::kernel::{KernelError, Purpose, RequestCtx};
 use crate::mcp::{ApiRequest, ApiResponse, Backend, BoxFuture};
@@ -113,6 +113,7 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::POST, ["guardrails", "check"]) => guardrails::check(app, auth, body(b)?).await,
         (Method::POST, ["approvals"]) => approvals::request(app, auth, body(b)?).await,
         (Method::GET, ["budgets", "usage"]) => budgets::budget_usage(app, auth).await,
+        (Method::GET, ["alerts"]) => alerts::list_alerts(app, auth, query(q)?).await,
         (Method::GET, ["approvals", id]) => approvals::show(app, auth, segment(id)?).await,
         (Method::POST, ["gate", "redeem"]) => approvals::redeem(app, auth, body(b)?).await,
         (Method::GET, ["audit"]) => {

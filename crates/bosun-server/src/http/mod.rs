@@ -2,6 +2,7 @@
 //! log, problem+json for every error), extractors that turn bad input into 4xx, and the one
 //! mapping from [`KernelError`] to an answer.
 
+mod alerts;
 mod approvals;
 mod audit;
 mod budgets;
@@ -145,6 +146,13 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(budgets::budget_usage))
         .routes(routes!(budgets::reserve_budget))
         .routes(routes!(budgets::record_usage))
+        .routes(routes!(alerts::list_alerts))
+        .routes(routes!(alerts::acknowledge_alert))
+        .routes(routes!(alerts::resolve_alert))
+        .routes(routes!(alerts::get_alert_rules, alerts::put_alert_rules))
+        .routes(routes!(alerts::list_webhooks, alerts::create_webhook))
+        .routes(routes!(alerts::delete_webhook))
+        .routes(routes!(alerts::dead_letters))
         .routes(routes!(approvals::evidence))
         .routes(routes!(events::events))
         .split_for_parts()

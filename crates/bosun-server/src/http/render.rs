@@ -62,6 +62,17 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::ApprovalRequested(a) => created(to_value(&ApprovalView::new(a, None, None))),
         O::GuardrailRules(rules) => ok(json!({ "rules": rules })),
         O::GovernanceSettings(s) => ok(to_value(&crate::views::GovernanceSettingsView::from(s))),
+        O::AlertRules(rules) => {
+            ok(to_value(&crate::views::AlertRulesView { rules: rules.clone(), builtin: bosun_core::alert::builtin() }))
+        }
+        O::Alert(a) => ok(to_value(&crate::views::AlertView::new(a, &[]))),
+        // Without its secret: the create handler adds it (shown once).
+        O::Webhook(w) => created(to_value(&crate::views::WebhookView::new(
+            w,
+            crate::kernel::Breaker::default(),
+            bosun_core::Timestamp::UNIX_EPOCH,
+            None,
+        ))),
         O::Budgets(specs) => ok(to_value(&crate::views::BudgetList {
             budgets: specs.iter().map(crate::views::BudgetView::from).collect(),
         })),

@@ -82,6 +82,8 @@ impl Kernel {
                 user_agent: ctx.user_agent.clone(),
                 correlation_id: ctx.correlation_id.clone(),
             };
+            // The alert engine counts every failure, though the audit log aggregates them.
+            self.alerts.failed_auth(tenant, ctx.ip.clone(), failure.key_id.map(|k| k.to_string()), now);
             let (now_audit, closed) = {
                 let mut windows = self.failures.lock().unwrap_or_else(|e| e.into_inner());
                 windows.record((tenant, ctx.ip.clone(), failure.reason, failure.key_id), now, draft)

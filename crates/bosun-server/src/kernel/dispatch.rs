@@ -41,6 +41,15 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         Command::PutBudgets(specs) => super::budgets::validate_specs(specs),
         Command::Reserve(r) => super::budgets::validate_reserve(r),
         Command::ReportUsage(u) => super::budgets::validate_usage(u),
+        Command::PutAlertRules(rules) => super::alerts::validate_rules(rules),
+        Command::CreateWebhook { url, description } => super::alerts::validate_webhook(url, description.as_deref()),
+        Command::DecideAlert { id, .. } | Command::DeleteWebhook { id } => {
+            if id.is_empty() || id.len() > 64 {
+                Err(KernelError::Validation("`id` is a ULID".into()))
+            } else {
+                Ok(())
+            }
+        }
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
         Command::RevokeKey { .. }
@@ -119,6 +128,10 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::PutBudgets(_)
         | Command::Reserve(_)
         | Command::ReportUsage(_)
+        | Command::PutAlertRules(_)
+        | Command::DecideAlert { .. }
+        | Command::CreateWebhook { .. }
+        | Command::DeleteWebhook { .. }
         | Command::System(_) => Ok(()),
     }
 }
@@ -162,6 +175,10 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::RotateGateKey
         | Command::PutBudgets(_)
         | Command::ReportUsage(_)
+        | Command::PutAlertRules(_)
+        | Command::DecideAlert { .. }
+        | Command::CreateWebhook { .. }
+        | Command::DeleteWebhook { .. }
         | Command::System(_) => Vec::new(),
         Command::Reserve(r) => vec![r.project.as_str()],
     };
@@ -207,6 +224,10 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::PutBudgets(_)
         | Command::Reserve(_)
         | Command::ReportUsage(_)
+        | Command::PutAlertRules(_)
+        | Command::DecideAlert { .. }
+        | Command::CreateWebhook { .. }
+        | Command::DeleteWebhook { .. }
         | Command::System(_) => None,
         Command::DecideApproval { id, .. } => Some(("approval", id.clone())),
     }
@@ -256,6 +277,10 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::PutBudgets(specs) => super::budgets::put(tx, specs).map(changed),
         Command::Reserve(r) => super::budgets::reserve(tx, r).map(changed),
         Command::ReportUsage(u) => super::budgets::settle(tx, u).map(changed),
+        Command::PutAlertRules(rules) => super::alerts::put_rules(tx, rules).map(changed),
+        Command::DecideAlert { id, resolve } => super::alerts::decide(tx, &id, resolve).map(changed),
+        Command::CreateWebhook { url, description } => super::alerts::create_webhook(tx, url, description).map(changed),
+        Command::DeleteWebhook { id } => super::alerts::delete_webhook(tx, &id).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

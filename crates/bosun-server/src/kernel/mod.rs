@@ -7,6 +7,7 @@
 //! never touch the store for writing.
 
 mod access;
+mod alerts;
 mod approvals;
 mod budgets;
 mod caller;
@@ -38,6 +39,7 @@ use bosun_store::{IdempotentReply, Store, StoreError, WriteTx};
 use serde_json::Value;
 use tokio::sync::{Notify, broadcast};
 
+pub use alerts::{Attempt, Breaker, alert_json, sign as sign_webhook};
 pub use approvals::{RedeemGate, RequestApproval, status_at};
 pub use budgets::{Exceeded, ReportUsage, Reserve, Standing};
 pub use caller::{Caller, Principal, Purpose, RequestCtx};
@@ -157,6 +159,19 @@ pub enum Command {
     PutBudgets(Vec<bosun_core::budget::BudgetSpec>),
     Reserve(Reserve),
     ReportUsage(ReportUsage),
+    PutAlertRules(Vec<bosun_core::alert::RuleSpec>),
+    /// Acknowledge or (with `resolve`) resolve an alert.
+    DecideAlert {
+        id: String,
+        resolve: bool,
+    },
+    CreateWebhook {
+        url: String,
+        description: Option<String>,
+    },
+    DeleteWebhook {
+        id: String,
+    },
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -200,6 +215,11 @@ impl Command {
             Command::PutBudgets(_) => Action::BudgetUpdate,
             Command::Reserve(_) => Action::BudgetReserve,
             Command::ReportUsage(_) => Action::BudgetSettle,
+            Command::PutAlertRules(_) => Action::AlertRulesUpdate,
+            Command::DecideAlert { resolve: false, .. } => Action::AlertAcknowledge,
+            Command::DecideAlert { resolve: true, .. } => Action::AlertResolve,
+            Command::CreateWebhook { .. } => Action::WebhookCreate,
+            Command::DeleteWebhook { .. } => Action::WebhookDelete,
             Command::System(s) => s.action(),
         }
     }
@@ -331,6 +351,8 @@ pub(crate) struct Applied {
     target_id: String,
     project: Option<String>,
     severity: Severity,
+    /// The audit event's outcome (`ok` unless the command records a failure, e.g. a delivery).
+    audit_outcome: bosun_core::audit::Outcome,
     details: Value,
     /// The change made tasks claimable: wake long-polling claimers.
     wakes_claimers: bool,
@@ -347,6 +369,7 @@ impl Applied {
             target_id: target.1,
             project: None,
             severity: Severity::Info,
+            audit_outcome: bosun_core::audit::Outcome::Ok,
             details,
             wakes_claimers: false,
             recipients: Vec::new(),
@@ -362,6 +385,10 @@ impl Applied {
     }
     fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self
+    }
+    fn outcome(mut self, outcome: bosun_core::audit::Outcome) -> Self {
+        self.audit_outcome = outcome;
         self
     }
     fn wakes(mut self, wakes: bool) -> Self {
@@ -433,6 +460,8 @@ pub struct Kernel {
     gate: Arc<gate::GateKeys>,
     /// Each tenant's guardrail rules, compiled on first use and dropped when they change.
     guard_rules: Mutex<HashMap<TenantId, Arc<bosun_policy::guard::TenantRules>>>,
+    /// The alert engine's inputs, rules and webhook breakers.
+    alerts: alerts::Alerts,
 }
 
 impl Kernel {
@@ -461,6 +490,7 @@ impl Kernel {
             profiles: Arc::new(Profiles::default()),
             gate: Arc::new(gate::GateKeys::new(auth::KeySecret::random().expect("the OS provides randomness"))),
             guard_rules: Mutex::default(),
+            alerts: alerts::Alerts::default(),
         }
     }
 
@@ -644,6 +674,7 @@ impl Kernel {
                     let draft = AuditDraft {
                         project: applied.project,
                         severity: applied.severity,
+                        outcome: applied.audit_outcome,
                         details: applied.details,
                         ..access::draft(&caller2, &ctx2, at.clone(), applied.action, target)
                     };
@@ -723,6 +754,11 @@ impl Kernel {
             && let Some(tenant) = TenantId::parse(&event.tenant)
         {
             self.guard_rules.lock().unwrap_or_else(|e| e.into_inner()).remove(&tenant);
+        }
+        if event.action == Action::AlertRulesUpdate
+            && let Some(tenant) = TenantId::parse(&event.tenant)
+        {
+            self.alerts.forget_rules(tenant);
         }
         if event.action == Action::MessageSend {
             self.inboxes.wake(&event.recipients);

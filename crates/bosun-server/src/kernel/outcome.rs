@@ -76,6 +76,12 @@ pub enum Outcome {
     GuardrailRules(Vec<bosun_policy::guard::RuleSpec>),
     /// The tenant's governance settings, as changed.
     GovernanceSettings(bosun_store::GovernanceSettings),
+    /// The tenant's own alert rules, as set.
+    AlertRules(Vec<bosun_core::alert::RuleSpec>),
+    /// An alert as it is now (acknowledged or resolved).
+    Alert(bosun_store::Alert),
+    /// A webhook, created.
+    Webhook(bosun_store::Webhook),
     /// The tenant's budgets, as set.
     Budgets(Vec<bosun_core::budget::BudgetSpec>),
     /// Room held; `warnings` names budgets whose soft limit it crosses.

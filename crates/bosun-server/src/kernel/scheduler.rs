@@ -46,6 +46,21 @@ pub enum SystemCommand {
     ExpireReservation {
         id: String,
     },
+    /// A rule fired (by the alert engine).
+    RaiseAlert {
+        #[serde(skip)]
+        alert: Box<bosun_store::Alert>,
+    },
+    /// A suppression window closed: the alert's final count.
+    CountAlert {
+        id: String,
+        count: u64,
+    },
+    /// A webhook delivery attempt came to this.
+    RecordDelivery {
+        id: String,
+        attempt: super::alerts::Attempt,
+    },
 }
 
 impl SystemCommand {
@@ -58,6 +73,9 @@ impl SystemCommand {
             SystemCommand::ExpireLock { .. } => Action::LockExpire,
             SystemCommand::ExpireApproval { .. } => Action::ApprovalExpire,
             SystemCommand::ExpireReservation { .. } => Action::BudgetReservationExpire,
+            SystemCommand::RaiseAlert { .. } => Action::AlertRaise,
+            SystemCommand::CountAlert { .. } => Action::AlertCount,
+            SystemCommand::RecordDelivery { .. } => Action::WebhookDelivery,
         }
     }
 }
@@ -175,6 +193,12 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             ))
         }
         SystemCommand::ExpireReservation { id } => super::budgets::expire(tx, &id).map(Done::Changed),
+        SystemCommand::RaiseAlert { alert } => super::alerts::raise(tx, *alert),
+        SystemCommand::CountAlert { id, count } => super::alerts::count(tx, &id, count),
+        SystemCommand::RecordDelivery { id, attempt } => {
+            let jitter = tx.jitter;
+            super::alerts::record_delivery(tx, &id, attempt, jitter)
+        }
         SystemCommand::ExpireLock { lock_id } => {
             let Some(lock) = tx.w.lock(tenant, lock_id)? else { return Err(not_due("the lock expiry")) };
             if lock.expires_at > tx.now {

@@ -110,6 +110,15 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              \"https://api.github.com\"}"
         ),
         tool!(
+            "list_alerts",
+            GET,
+            "/api/v1/alerts",
+            [P],
+            "See the security alerts raised in your tenant (failed logins, cross-tenant attempts, policy and \
+             guardrail violations, bursts of denials, budgets exceeded), newest first, with each one's count and \
+             webhook deliveries. Users only. Example: list_alerts {\"status\": \"open\"}"
+        ),
+        tool!(
             "budget_status",
             GET,
             "/api/v1/budgets/usage",

@@ -438,3 +438,141 @@ impl From<&bosun_store::GovernanceSettings> for GovernanceSettingsView {
         }
     }
 }
+
+/// One delivery of an alert to a webhook.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryView {
+    pub id: String,
+    pub alert_id: String,
+    pub webhook_id: String,
+    /// pending, delivered or dead (the dead-letter list).
+    pub status: String,
+    pub attempts: u32,
+    /// When a pending delivery is next attempted.
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<&bosun_store::Delivery> for DeliveryView {
+    fn from(d: &bosun_store::Delivery) -> Self {
+        DeliveryView {
+            id: d.id.clone(),
+            alert_id: d.alert_id.clone(),
+            webhook_id: d.webhook_id.clone(),
+            status: d.status.clone(),
+            attempts: d.attempts,
+            next_attempt_at: (d.status == "pending").then(|| bosun_core::clock::format_micros(d.next_at)),
+            last_error: d.last_error.clone(),
+            updated_at: d.updated_at.clone(),
+        }
+    }
+}
+
+/// A security alert.
+#[derive(Serialize, ToSchema)]
+pub struct AlertView {
+    pub id: String,
+    pub rule: String,
+    pub title: String,
+    /// warning or critical.
+    pub severity: String,
+    /// The values of the rule's group_by fields, joined with `|`.
+    pub group: String,
+    /// Matching events: those that fired it and those suppressed in its window.
+    pub count: u64,
+    /// open, acknowledged or resolved.
+    pub status: String,
+    /// The audit seq of the event that fired it (none for failed authentications).
+    pub first_seq: Option<u64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub acknowledged_by: Option<String>,
+    pub resolved_by: Option<String>,
+    /// Its delivery to each webhook.
+    pub deliveries: Vec<DeliveryView>,
+}
+
+impl AlertView {
+    pub fn new(a: &bosun_store::Alert, deliveries: &[bosun_store::Delivery]) -> Self {
+        AlertView {
+            id: a.id.clone(),
+            rule: a.rule.clone(),
+            title: a.title.clone(),
+            severity: a.severity.clone(),
+            group: a.group_key.clone(),
+            count: a.count,
+            status: a.status.clone(),
+            first_seq: a.first_seq,
+            created_at: a.created_at.clone(),
+            updated_at: a.updated_at.clone(),
+            acknowledged_by: a.acknowledged_by.clone(),
+            resolved_by: a.resolved_by.clone(),
+            deliveries: deliveries.iter().map(DeliveryView::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AlertList {
+    /// Newest first.
+    pub alerts: Vec<AlertView>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<String>,
+}
+
+/// Where alerts are posted.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookView {
+    pub id: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    /// closed, or open (not called) after consecutive failures.
+    pub breaker: String,
+    pub consecutive_failures: u32,
+    /// Shown once, when the webhook is created: verify `Bosun-Signature` with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl WebhookView {
+    pub fn new(
+        w: &bosun_store::Webhook,
+        breaker: crate::kernel::Breaker,
+        now: bosun_core::Timestamp,
+        secret: Option<String>,
+    ) -> Self {
+        WebhookView {
+            id: w.id.clone(),
+            url: w.url.clone(),
+            description: w.description.clone(),
+            created_at: w.created_at.clone(),
+            created_by: w.created_by.clone(),
+            breaker: if breaker.open_until.is_some_and(|u| now < u) { "open" } else { "closed" }.into(),
+            consecutive_failures: breaker.failures,
+            secret,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookList {
+    pub webhooks: Vec<WebhookView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryList {
+    pub deliveries: Vec<DeliveryView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AlertRulesView {
+    /// The tenant's own rules.
+    #[schema(value_type = Vec<Object>)]
+    pub rules: Vec<bosun_core::alert::RuleSpec>,
+    /// The rules every tenant has.
+    #[schema(value_type = Vec<Object>)]
+    pub builtin: Vec<bosun_core::alert::RuleSpec>,
+}
