@@ -80,6 +80,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts newest first, with their delivery to each webhook (users of the tenant). MCP `list_alerts`. */
+        get: operations["list_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's own alert rules and the built-in ones. */
+        get: operations["get_alert_rules"];
+        /** Replace the tenant's own alert rules (tenant admins); each is validated (422 names the rule). */
+        put: operations["put_alert_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an alert: someone is on it (users, developer and up). */
+        post: operations["acknowledge_alert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an alert (users, developer and up). */
+        post: operations["resolve_alert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/allowlist": {
         parameters: {
             query?: never;
@@ -1064,6 +1133,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhooks, with each one's circuit breaker (users of the tenant). */
+        get: operations["list_webhooks"];
+        put?: never;
+        /** Add a webhook (tenant admins). The answer shows its signing secret, once. */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dead-letter list: deliveries that gave up after every retry (users of the tenant). */
+        get: operations["dead_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook and its pending deliveries (tenant admins). */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/whoami": {
         parameters: {
             query?: never;
@@ -1108,6 +1229,54 @@ export interface components {
             profile: string;
             /** @description spawning, idle, busy, terminating, terminated, failed or offline. */
             status: string;
+        };
+        AlertList: {
+            /** @description Newest first. */
+            alerts: components["schemas"]["AlertView"][];
+            /** @description Pass as `before` for the next page; absent on the last. */
+            next_before?: string | null;
+        };
+        AlertRulesBody: {
+            /**
+             * @description The tenant's own rules (at most 100), beside the built-in ones: `{id, title, actions?,
+             *     outcome?, requires?, correlation: event_count|value_count, field?, group_by?,
+             *     window_seconds, threshold, severity: warning|critical}`.
+             */
+            rules: Record<string, never>[];
+        };
+        AlertRulesView: {
+            /** @description The rules every tenant has. */
+            builtin: Record<string, never>[];
+            /** @description The tenant's own rules. */
+            rules: Record<string, never>[];
+        };
+        /** @description A security alert. */
+        AlertView: {
+            acknowledged_by?: string | null;
+            /**
+             * Format: int64
+             * @description Matching events: those that fired it and those suppressed in its window.
+             */
+            count: number;
+            created_at: string;
+            /** @description Its delivery to each webhook. */
+            deliveries: components["schemas"]["DeliveryView"][];
+            /**
+             * Format: int64
+             * @description The audit seq of the event that fired it (none for failed authentications).
+             */
+            first_seq?: number | null;
+            /** @description The values of the rule's group_by fields, joined with `|`. */
+            group: string;
+            id: string;
+            resolved_by?: string | null;
+            rule: string;
+            /** @description warning or critical. */
+            severity: string;
+            /** @description open, acknowledged or resolved. */
+            status: string;
+            title: string;
+            updated_at: string;
         };
         /** @description Tokens and cost, as a client gives them (cost a decimal string). */
         AmountBody: {
@@ -1388,6 +1557,23 @@ export interface components {
         DecisionBody: {
             /** @description Why (recorded with the decision). */
             reason?: string | null;
+        };
+        DeliveryList: {
+            deliveries: components["schemas"]["DeliveryView"][];
+        };
+        /** @description One delivery of an alert to a webhook. */
+        DeliveryView: {
+            alert_id: string;
+            /** Format: int32 */
+            attempts: number;
+            id: string;
+            last_error?: string | null;
+            /** @description When a pending delivery is next attempted. */
+            next_attempt_at?: string | null;
+            /** @description pending, delivered or dead (the dead-letter list). */
+            status: string;
+            updated_at: string;
+            webhook_id: string;
         };
         EgressBody: {
             /**
@@ -2150,6 +2336,31 @@ export interface components {
             /** @description Cedar policies; every policy needs a unique `@id("…")` and may have a `@reason("…")`. */
             policies: string;
         };
+        WebhookBody: {
+            description?: string | null;
+            /**
+             * @description An http:// URL (https is not supported yet).
+             * @example http://alerts.internal:8080/bosun
+             */
+            url: string;
+        };
+        WebhookList: {
+            webhooks: components["schemas"]["WebhookView"][];
+        };
+        /** @description Where alerts are posted. */
+        WebhookView: {
+            /** @description closed, or open (not called) after consecutive failures. */
+            breaker: string;
+            /** Format: int32 */
+            consecutive_failures: number;
+            created_at: string;
+            created_by: string;
+            description?: string | null;
+            id: string;
+            /** @description Shown once, when the webhook is created: verify `Bosun-Signature` with it. */
+            secret?: string | null;
+            url: string;
+        };
         WhoAmI: {
             id?: string | null;
             name: string;
@@ -2758,6 +2969,463 @@ export interface operations {
                 };
             };
             /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_alerts: {
+        parameters: {
+            query?: {
+                /** @description open, acknowledged or resolved. */
+                status?: string;
+                /** @description The previous page's `next_before`. */
+                before?: string;
+                /** @description 1–500 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_alert_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_alert_rules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rules": [
+                 *         {
+                 *           "id": "key-scan",
+                 *           "title": "One address tried 3 or more keys in a minute",
+                 *           "actions": [
+                 *             "auth.failed"
+                 *           ],
+                 *           "correlation": "value_count",
+                 *           "field": "target",
+                 *           "group_by": [
+                 *             "ip"
+                 *           ],
+                 *           "window_seconds": 60,
+                 *           "threshold": 3,
+                 *           "severity": "critical"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertRulesBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_alert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_alert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9337,6 +10005,349 @@ export interface operations {
             };
             /** @description A body that is not `application/json` (`validation_failed`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "http://alerts.internal:8080/bosun",
+                 *       "description": "the on-call relay"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dead_letters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nothing to return (for a claim: no task is ready for you). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,13 @@ from .agent_page import AgentPage
 from .agent_registered import AgentRegistered
 from .agent_view import AgentView
 from .agent_view_metadata import AgentViewMetadata
+from .alert_list import AlertList
+from .alert_rules_body import AlertRulesBody
+from .alert_rules_body_rules_item import AlertRulesBodyRulesItem
+from .alert_rules_view import AlertRulesView
+from .alert_rules_view_builtin_item import AlertRulesViewBuiltinItem
+from .alert_rules_view_rules_item import AlertRulesViewRulesItem
+from .alert_view import AlertView
 from .amount_body import AmountBody
 from .approval_body import ApprovalBody
 from .approval_body_factors import ApprovalBodyFactors
@@ -29,6 +36,8 @@ from .create_tenant_body import CreateTenantBody
 from .create_user_body import CreateUserBody
 from .create_user_body_metadata import CreateUserBodyMetadata
 from .decision_body import DecisionBody
+from .delivery_list import DeliveryList
+from .delivery_view import DeliveryView
 from .egress_body import EgressBody
 from .egress_lists_view import EgressListsView
 from .egress_log import EgressLog
@@ -103,6 +112,9 @@ from .user_page import UserPage
 from .user_view import UserView
 from .user_view_metadata import UserViewMetadata
 from .validate_policies_body import ValidatePoliciesBody
+from .webhook_body import WebhookBody
+from .webhook_list import WebhookList
+from .webhook_view import WebhookView
 from .who_am_i import WhoAmI
 
 __all__ = (
@@ -110,6 +122,13 @@ __all__ = (
     "AgentRegistered",
     "AgentView",
     "AgentViewMetadata",
+    "AlertList",
+    "AlertRulesBody",
+    "AlertRulesBodyRulesItem",
+    "AlertRulesView",
+    "AlertRulesViewBuiltinItem",
+    "AlertRulesViewRulesItem",
+    "AlertView",
     "AmountBody",
     "ApprovalBody",
     "ApprovalBodyFactors",
@@ -135,6 +154,8 @@ __all__ = (
     "CreateUserBody",
     "CreateUserBodyMetadata",
     "DecisionBody",
+    "DeliveryList",
+    "DeliveryView",
     "EgressBody",
     "EgressListsView",
     "EgressLog",
@@ -209,5 +230,8 @@ __all__ = (
     "UserView",
     "UserViewMetadata",
     "ValidatePoliciesBody",
+    "WebhookBody",
+    "WebhookList",
+    "WebhookView",
     "WhoAmI",
 )
