@@ -21,6 +21,7 @@ use bosun_store::{AuditFilter, Page, Store};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+mod budgets;
 mod fleet;
 mod guard;
 mod mcp;
@@ -68,6 +69,13 @@ enum Cmd {
     },
     /// Full task cycles (submit + claim + complete) over HTTP
     Tasks {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Issue 12: budget reservations (3 budgets apply) and settlements, reservers at once
+    Reservations {
         #[arg(long, default_value_t = 32)]
         clients: usize,
         #[arg(long, default_value_t = 10)]
@@ -205,6 +213,7 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Policy { policies, iterations } => policy::decisions(policies, iterations),
         Cmd::Guard { bin, iterations, hooks } => guard::guard(&bin, iterations, hooks).await,
         Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
+        Cmd::Reservations { clients, seconds } => budgets::reservations(clients, seconds).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
         Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,
         Cmd::Fleet { agents, interval, claim_rate, seconds, max_in_flight, bin } => {
@@ -226,7 +235,13 @@ async fn main() -> anyhow::Result<()> {
 pub fn bench_config(dir: &Path) -> ServeConfig {
     let off =
         bosun_server::limits::RateLimits { per_key: 0, per_ip: 0, auth_failures_per_minute: 0, ..Default::default() };
-    ServeConfig { rate_limits: off, ..ServeConfig::new("127.0.0.1:0".parse().expect("address"), dir.to_owned()) }
+    // BOSUN_BENCH_ALERTS=off measures what the alert engine costs (issue 12).
+    let alerts = std::env::var("BOSUN_BENCH_ALERTS").map_or(true, |v| v != "off");
+    ServeConfig {
+        rate_limits: off,
+        alerts,
+        ..ServeConfig::new("127.0.0.1:0".parse().expect("address"), dir.to_owned())
+    }
 }
 
 /// Latency percentiles in milliseconds: "p50 … p95 … p99 … max …".

@@ -152,6 +152,32 @@ impl BudgetSpec {
         start.map(|z| z.timestamp()).unwrap_or(now)
     }
 
+    /// A rolling window is counted in 60 slices (at least a second each).
+    fn slice(&self) -> i64 {
+        (i64::from(self.window_seconds.unwrap_or(86_400)) / 60).max(1)
+    }
+
+    /// The counter bucket spending at `now` is added to: the period's start, or for a rolling
+    /// window the start of the current slice.
+    pub fn bucket(&self, now: Timestamp) -> Timestamp {
+        match self.period {
+            Period::Rolling => {
+                let slice = self.slice();
+                Timestamp::from_second(now.as_second().div_euclid(slice) * slice).unwrap_or(now)
+            }
+            _ => self.period_start(now),
+        }
+    }
+
+    /// The first bucket that counts at `now`. For a rolling window this is the slice the window
+    /// begins in, counted whole: at most one slice (1/60 of the window) too much, never too little.
+    pub fn count_since(&self, now: Timestamp) -> Timestamp {
+        match self.period {
+            Period::Rolling => self.bucket(self.period_start(now)),
+            _ => self.period_start(now),
+        }
+    }
+
     /// Does this budget count what `spender` spends?
     pub fn applies_to(&self, spender: &Spender<'_>) -> bool {
         let target = self.target.as_deref();
@@ -266,6 +292,13 @@ mod tests {
         let december: Timestamp = "2026-12-01T00:30:00Z".parse().unwrap();
         assert_eq!(spec(Period::Month).period_start(december).to_string(), "2026-11-30T23:00:00Z");
         assert_eq!(spec(Period::Rolling).period_start(now).to_string(), "2026-11-30T22:30:00Z");
+        // A rolling hour is counted in one-minute slices: the slice its window begins in counts whole.
+        let rolling = spec(Period::Rolling);
+        assert_eq!(rolling.bucket(now).to_string(), "2026-11-30T23:30:00Z");
+        let later: Timestamp = "2026-11-30T23:30:59Z".parse().unwrap();
+        assert_eq!(rolling.bucket(later).to_string(), "2026-11-30T23:30:00Z");
+        assert_eq!(rolling.count_since(later).to_string(), "2026-11-30T22:30:00Z");
+        assert_eq!(spec(Period::Day).bucket(now), spec(Period::Day).period_start(now));
         let mut utc = spec(Period::Day);
         utc.time_zone = None;
         assert_eq!(utc.period_start(now).to_string(), "2026-11-30T00:00:00Z");

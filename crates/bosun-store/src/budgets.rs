@@ -155,3 +155,29 @@ pub fn put_task_estimate(c: &Connection, tenant: TenantId, task: &str, a: &Amoun
     )?;
     Ok(())
 }
+
+/// What a budget counted since `since` (bucket starts at or after it).
+pub fn counted(c: &Connection, tenant: TenantId, budget: &str, since: Timestamp) -> Result<i64> {
+    let found = one(
+        c,
+        "SELECT COALESCE(SUM(amount), 0) FROM budget_counters WHERE tenant_id = ?1 AND budget_id = ?2 AND bucket_us >= ?3",
+        params![tenant.to_string(), budget, us(since)],
+        |r| r.get(0),
+    )?;
+    Ok(found.unwrap_or(0))
+}
+
+pub fn add_counted(c: &Connection, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO budget_counters (tenant_id, budget_id, bucket_us, amount) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (tenant_id, budget_id, bucket_us) DO UPDATE SET amount = amount + excluded.amount",
+        params![tenant.to_string(), budget, us(bucket), amount],
+    )?;
+    Ok(())
+}
+
+pub fn clear_counted(c: &Connection, tenant: TenantId) -> Result<()> {
+    exec(c, "DELETE FROM budget_counters WHERE tenant_id = ?1", params![tenant.to_string()])?;
+    Ok(())
+}

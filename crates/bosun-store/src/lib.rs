@@ -435,6 +435,8 @@ pub trait ReadTx {
     /// (tokens, cost in the filter's currency) held by reservations in force at `now`.
     fn held(&mut self, tenant: TenantId, filter: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)>;
     fn task_estimate(&mut self, tenant: TenantId, task: &str) -> Result<Option<bosun_core::budget::Amount>>;
+    /// What a budget counted in buckets starting at or after `since`.
+    fn counted(&mut self, tenant: TenantId, budget: &str, since: Timestamp) -> Result<i64>;
     /// Approvals newest first, of one status or all, below the `before` id.
     fn approvals(
         &mut self,
@@ -485,6 +487,10 @@ pub trait WriteTx: ReadTx {
     fn put_governance_settings(&mut self, tenant: TenantId, settings: &GovernanceSettings, at: Timestamp)
     -> Result<()>;
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Add to a budget's counter for one bucket.
+    fn add_counted(&mut self, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()>;
+    /// Forget every budget counter of the tenant (its budgets were replaced).
+    fn clear_counted(&mut self, tenant: TenantId) -> Result<()>;
     fn put_alert_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     /// Insert an alert, or write back its count, status and decisions.
     fn upsert_alert(&mut self, alert: &Alert) -> Result<()>;

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_governance_settings.sql")),
     (11, include_str!("../migrations/sqlite/0011_budgets.sql")),
     (12, include_str!("../migrations/sqlite/0012_alerts.sql")),
+    (13, include_str!("../migrations/sqlite/0013_budget_counters.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -630,6 +631,10 @@ impl ReadTx for Tx<'_> {
     fn task_estimate(&mut self, tenant: TenantId, task: &str) -> Result<Option<bosun_core::budget::Amount>> {
         budgets::task_estimate(self.conn, tenant, task)
     }
+
+    fn counted(&mut self, tenant: TenantId, budget: &str, since: Timestamp) -> Result<i64> {
+        budgets::counted(self.conn, tenant, budget, since)
+    }
     fn approval(&mut self, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
         governance::approval(self.conn, tenant, id)
     }
@@ -862,6 +867,14 @@ impl WriteTx for Tx<'_> {
 
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         budgets::put_budgets(self.conn, tenant, document, at)
+    }
+
+    fn add_counted(&mut self, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()> {
+        budgets::add_counted(self.conn, tenant, budget, bucket, amount)
+    }
+
+    fn clear_counted(&mut self, tenant: TenantId) -> Result<()> {
+        budgets::clear_counted(self.conn, tenant)
     }
 
     fn put_alert_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {

@@ -123,7 +123,17 @@ pub(super) fn load(
 
 pub(super) fn put(tx: &mut Tx<'_>, specs: Vec<BudgetSpec>) -> Result<Applied, KernelError> {
     let document = serde_json::to_string(&specs).map_err(|e| KernelError::Internal(e.to_string()))?;
-    tx.w.put_budgets(tx.caller.tenant, &document, tx.now)?;
+    let tenant = tx.caller.tenant;
+    tx.w.put_budgets(tenant, &document, tx.now)?;
+    // The counters start from what the ledger shows for each budget's current period (for a
+    // rolling window, that spend is counted in the current slice: it lapses a window from now).
+    tx.w.clear_counted(tenant)?;
+    for b in &specs {
+        let spent = pick(b, tx.w.spent(tenant, &filter(b), b.period_start(tx.now))?);
+        if spent > 0 {
+            tx.w.add_counted(tenant, &b.id, b.bucket(tx.now), spent)?;
+        }
+    }
     let details = json!({"budgets": specs.len(), "ids": specs.iter().map(|s| s.id.as_str()).collect::<Vec<_>>()});
     let target = ("budgets", tx.caller.tenant.to_string());
     Ok(Applied::new(Action::BudgetUpdate, Outcome::Budgets(specs), target, details).severity(Severity::Notice))
@@ -162,9 +172,8 @@ fn standing(
     now: bosun_core::Timestamp,
 ) -> bosun_store::Result<Standing> {
     let start = b.period_start(now);
-    let f = filter(b);
-    let spent = pick(b, w.spent(tenant, &f, start)?);
-    let reserved = pick(b, w.held(tenant, &f, now)?);
+    let spent = w.counted(tenant, &b.id, b.count_since(now))?;
+    let reserved = pick(b, w.held(tenant, &filter(b), now)?);
     Ok(Standing {
         spec: b.clone(),
         period_start: bosun_core::clock::format_micros(start),
@@ -284,6 +293,7 @@ pub(super) fn settle(tx: &mut Tx<'_>, u: ReportUsage) -> Result<Applied, KernelE
     let spender = Spender { project: &project, agent: agent.as_deref(), kind: kind.as_deref() };
     let mut over = Vec::new();
     for b in load(tx.w, tenant)?.iter().filter(|b| b.applies_to(&spender) && b.amount(&u.usage) > 0) {
+        tx.w.add_counted(tenant, &b.id, b.bucket(tx.now), b.amount(&u.usage))?;
         let now = standing(tx.w, tenant, b, tx.now)?;
         if now.spent > b.hard_limit {
             over.push(b.id.clone());
