@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::{AuditFilter, IdempotentReply, Page, Store, StoreError, TaskFilter};
 
+mod budgets;
 mod fleet;
 mod governance;
 mod messages;
@@ -36,6 +37,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     governance::guardrail_rules_are_replaced_whole(&store).await;
     governance::evidence_is_content_addressed(&store).await;
     governance::settings_default_until_set(&store).await;
+    budgets::reservations_usage_and_counters(&store).await;
+    budgets::alerts_webhooks_and_deliveries(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
