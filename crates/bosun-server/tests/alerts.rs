@@ -133,7 +133,7 @@ async fn webhooks_are_signed_retried_until_delivered_once_and_a_dead_one_is_cut_
     let url = start_receiver(flaky.clone()).await;
     let (s, _) = c.call("POST", "/api/v1/webhooks", &c.dev, json!({"url": url})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "admins add webhooks");
-    let (s, e) = c.call("POST", "/api/v1/webhooks", &c.t.admin, json!({"url": "https://example.com/x"})).await;
+    let (s, e) = c.call("POST", "/api/v1/webhooks", &c.t.admin, json!({"url": "ftp://example.com/x"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     let (s, hook) = c.call("POST", "/api/v1/webhooks", &c.t.admin, json!({"url": url, "description": "on call"})).await;
     assert_eq!(s, StatusCode::CREATED, "{hook}");
@@ -208,6 +208,28 @@ async fn webhooks_are_signed_retried_until_delivered_once_and_a_dead_one_is_cut_
     // The server answered all along.
     let (s, _) = c.call("GET", "/api/v1/whoami", &c.dev, Value::Null).await;
     assert_eq!(s, StatusCode::OK);
+}
+
+/// An https URL goes through the TLS stack (rustls with ring): pointed at a plain-http receiver,
+/// the handshake fails — the receiver never sees a request — and it is an ordinary failed attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_webhooks_speak_tls() {
+    let c = Coord::start().await;
+    let plain = Receiver::default();
+    let url = start_receiver(plain.clone()).await.replace("http://", "https://");
+    let (s, hook) = c.call("POST", "/api/v1/webhooks", &c.t.admin, json!({ "url": url })).await;
+    assert_eq!(s, StatusCode::CREATED, "{hook}");
+    let agent = c.agent("w", &[]).await;
+    c.call("POST", "/api/v1/guardrails/check", &agent.key, json!({"operation": "rm -rf /"})).await;
+    alerts_of(&c, &c.t.admin, "guardrail-violation", 1, Duration::from_secs(5)).await;
+    assert_eq!(c.t.server.kernel.deliver_due().await.unwrap(), 1);
+    let a = alerts_of(&c, &c.t.admin, "guardrail-violation", 1, Duration::ZERO).await.remove(0);
+    assert_eq!(
+        (a["deliveries"][0]["status"].as_str(), a["deliveries"][0]["last_error"].as_str()),
+        (Some("pending"), Some("could not reach the receiver")),
+        "{a}"
+    );
+    assert!(plain.seen.lock().unwrap().is_empty(), "a TLS hello is not an HTTP request");
 }
 
 #[tokio::test]

@@ -2339,8 +2339,8 @@ export interface components {
         WebhookBody: {
             description?: string | null;
             /**
-             * @description An http:// URL (https is not supported yet).
-             * @example http://alerts.internal:8080/bosun
+             * @description An http:// or https:// URL (certificates verified against the system's roots).
+             * @example https://alerts.example.com/bosun
              */
             url: string;
         };

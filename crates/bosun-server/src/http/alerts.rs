@@ -118,8 +118,8 @@ pub async fn list_webhooks(State(app): State<App>, auth: Auth) -> Handled {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookBody {
-    /// An http:// URL (https is not supported yet).
-    #[schema(example = "http://alerts.internal:8080/bosun", max_length = 2048)]
+    /// An http:// or https:// URL (certificates verified against the system's roots).
+    #[schema(example = "https://alerts.example.com/bosun", max_length = 2048)]
     pub url: String,
     #[schema(max_length = 200)]
     pub description: Option<String>,

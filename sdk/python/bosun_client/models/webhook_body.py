@@ -24,7 +24,8 @@ T = TypeVar("T", bound="WebhookBody")
 class WebhookBody:
     """ 
         Attributes:
-            url (str): An http:// URL (https is not supported yet). Example: http://alerts.internal:8080/bosun.
+            url (str): An http:// or https:// URL (certificates verified against the system's roots). Example:
+                https://alerts.example.com/bosun.
             description (None | str | Unset):
      """
 
