@@ -55,20 +55,34 @@ pub const KEYS_LISTED: u32 = 10;
 
 pub struct GateKeys {
     secret: KeySecret,
+    /// Expanded keys (each costs a scalar multiplication to make), per tenant and generation.
+    expanded: std::sync::Mutex<std::collections::HashMap<(TenantId, u32), SigningKey>>,
 }
+
+/// Expanded keys kept at once; past it the cache starts over.
+const EXPANDED: usize = 10_000;
 
 impl GateKeys {
     pub fn new(secret: KeySecret) -> Self {
-        GateKeys { secret }
+        GateKeys { secret, expanded: Default::default() }
     }
 
     fn signing(&self, tenant: TenantId, generation: u32) -> SigningKey {
+        let mut cache = self.expanded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(key) = cache.get(&(tenant, generation)) {
+            return key.clone();
+        }
         // Generation 1 keeps the label keys were first derived under.
         let label = match generation {
             1 => format!("bosun-gate-key-v1:{tenant}"),
             g => format!("bosun-gate-key-v1:{tenant}:{g}"),
         };
-        SigningKey::from_bytes(&self.secret.derive(&label))
+        let key = SigningKey::from_bytes(&self.secret.derive(&label));
+        if cache.len() >= EXPANDED {
+            cache.clear();
+        }
+        cache.insert((tenant, generation), key.clone());
+        key
     }
 
     /// The public key of one generation of the tenant's key, hex.
