@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use common::Coord;
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -91,9 +92,29 @@ async fn a_cross_tenant_attempt_and_a_guardrail_violation_fire_at_once() {
     let fired = alerts_of(&c, &acme, "cross-tenant", 1, Duration::from_secs(5)).await;
     assert_eq!((fired.len(), fired[0]["severity"].as_str()), (1, Some("critical")), "{fired:?}");
 
+    // A person watching the event stream sees the alert as it is raised.
+    let resp =
+        c.t.client
+            .get(c.t.url("/api/v1/events?types=alert.*"))
+            .bearer_auth(&c.t.admin)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut stream = resp.bytes_stream();
     let agent = c.agent("w", &[]).await;
     let (_, v) = c.call("POST", "/api/v1/guardrails/check", &agent.key, json!({"operation": "rm -rf /"})).await;
     assert_eq!(v["safe"], false);
+    let mut text = String::new();
+    while !text.contains("\n\n") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.unwrap().unwrap().unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        if text.starts_with(':') {
+            text.clear(); // keep-alive comment
+        }
+    }
+    assert!(text.contains("event: alert.raised") && text.contains("guardrail-violation"), "{text}");
     let fired = alerts_of(&c, &c.t.admin, "guardrail-violation", 1, Duration::from_secs(5)).await;
     assert_eq!((fired.len(), fired[0]["group"].as_str()), (1, Some(agent.id.as_str())), "{fired:?}");
     // Agents do not read alerts; the ops tool set lists them for users.

@@ -225,3 +225,26 @@ async fn budgets_are_validated_and_set_by_admins_and_the_preflight_token_verifie
     let forged = token.replacen("bsp1.7b", "bsp1.7c", 1);
     assert!(bosun_server::kernel::gate::verify_preflight_with(&public, &forged).is_err());
 }
+
+/// A budget set after spending starts from what the ledger shows for its current period.
+#[tokio::test]
+async fn a_budget_set_later_counts_what_was_spent_in_its_period() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    let (s, u) = c.call("POST", "/api/v1/usage", &agent.key, json!({"project": "web", "tokens": 300})).await;
+    assert_eq!((s, u["over_budget"].clone()), (StatusCode::CREATED, json!([])), "{u}");
+    set_budgets(
+        &c,
+        json!([{"id": "web", "scope": "project", "target": "web", "metric": "tokens", "period": "day",
+        "hard_limit": "500"}]),
+    )
+    .await;
+    let (_, usage) = c.call("GET", "/api/v1/budgets/usage", &agent.key, Value::Null).await;
+    assert_eq!(usage["budgets"][0]["spent"], "300", "{usage}");
+    let (s, e) = c.call("POST", "/api/v1/budgets/reserve", &agent.key, json!({"project": "web", "tokens": 300})).await;
+    assert_eq!((s, e["budget"]["remaining"].as_str()), (StatusCode::PAYMENT_REQUIRED, Some("200")), "{e}");
+    // Tomorrow (in the budget's time zone) the period starts over.
+    c.advance(86_400);
+    let (s, r) = c.call("POST", "/api/v1/budgets/reserve", &agent.key, json!({"project": "web", "tokens": 300})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+}
