@@ -155,20 +155,28 @@ pub async fn gate(cmd: GateCmd) -> anyhow::Result<ExitCode> {
             c.show(&s, std::slice::from_ref(&s), &["gate_key", "gate_key_rotated_at"]);
             Ok(ExitCode::SUCCESS)
         }
-        GateCmd::Verify { token, public_key } => {
-            let Some(key) = bosun_server::kernel::gate::public_key_from_hex(&public_key) else {
-                anyhow::bail!("--public-key must be 64 hex digits (an Ed25519 public key)");
-            };
-            match bosun_server::kernel::gate::verify_with(&key, &token) {
-                Ok(claims) => {
-                    say!("{}", serde_json::to_string_pretty(&claims)?);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(why) => {
-                    say!("invalid: {why}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+        GateCmd::Verify { token, public_key } => verify_offline(&public_key, |key| {
+            bosun_server::kernel::gate::verify_with(key, &token).map(|c| serde_json::to_value(c).unwrap_or_default())
+        }),
+    }
+}
+
+/// Verify a signed token offline with a tenant's public key (hex): its claims, or why not.
+pub fn verify_offline(
+    public_key: &str,
+    verify: impl FnOnce(&bosun_server::kernel::gate::VerifyingKey) -> Result<Value, &'static str>,
+) -> anyhow::Result<ExitCode> {
+    let Some(key) = bosun_server::kernel::gate::public_key_from_hex(public_key) else {
+        anyhow::bail!("--public-key must be 64 hex digits (an Ed25519 public key)");
+    };
+    match verify(&key) {
+        Ok(claims) => {
+            say!("{}", serde_json::to_string_pretty(&claims)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(why) => {
+            say!("invalid: {why}");
+            Ok(ExitCode::FAILURE)
         }
     }
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde_json::{Value, json};
 
-use crate::client::{Client, ClientArgs, say};
+use crate::client::{Client, ClientArgs};
 
 const COLUMNS: [&str; 8] = ["id", "scope", "target", "metric", "period", "hard_limit", "soft_limit", "currency"];
 const USAGE_COLUMNS: [&str; 7] = ["id", "metric", "spent", "reserved", "remaining", "hard_limit", "period_start"];
@@ -147,19 +147,10 @@ pub async fn budget(cmd: BudgetCmd) -> anyhow::Result<ExitCode> {
             c.show(&usage, &rows, &USAGE_COLUMNS);
         }
         BudgetCmd::Verify { token, public_key } => {
-            let Some(key) = bosun_server::kernel::gate::public_key_from_hex(&public_key) else {
-                anyhow::bail!("--public-key must be 64 hex digits (an Ed25519 public key)");
-            };
-            return match bosun_server::kernel::gate::verify_preflight_with(&key, &token) {
-                Ok(claims) => {
-                    say!("{}", serde_json::to_string_pretty(&claims)?);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(why) => {
-                    say!("invalid: {why}");
-                    Ok(ExitCode::FAILURE)
-                }
-            };
+            return crate::approvals::verify_offline(&public_key, |key| {
+                bosun_server::kernel::gate::verify_preflight_with(key, &token)
+                    .map(|c| serde_json::to_value(c).unwrap_or_default())
+            });
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -7,20 +7,6 @@ use crate::coord::{exec, one, rows, us};
 use crate::sqlite::parse_id;
 use crate::{Alert, Delivery, Result, Webhook};
 
-pub fn alert_rules(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
-    one(c, "SELECT document FROM alert_rules WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
-}
-
-pub fn put_alert_rules(c: &Connection, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
-    exec(
-        c,
-        "INSERT INTO alert_rules (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
-         ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
-        params![tenant.to_string(), document, us(at)],
-    )?;
-    Ok(())
-}
-
 const ALERT_COLUMNS: &str = "tenant_id, id, rule, title, severity, group_key, count, status, first_seq, created_at, \
     updated_at, acknowledged_by, resolved_by";
 

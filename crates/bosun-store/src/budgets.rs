@@ -8,20 +8,6 @@ use rusqlite::{Connection, Row, params};
 use crate::coord::{exec, one, rows, ts, ts_opt, us};
 use crate::{Reservation, Result, SpendFilter, UsageRecord};
 
-pub fn budgets(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
-    one(c, "SELECT document FROM budgets WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
-}
-
-pub fn put_budgets(c: &Connection, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
-    exec(
-        c,
-        "INSERT INTO budgets (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
-         ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
-        params![tenant.to_string(), document, us(at)],
-    )?;
-    Ok(())
-}
-
 const RESERVATION_COLUMNS: &str = "id, agent_id, agent_kind, project, task_id, tokens, cost_micros, currency, status, \
     created_us, expires_us, settled_us";
 

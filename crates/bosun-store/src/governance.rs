@@ -228,17 +228,42 @@ pub fn update_approval(c: &Connection, a: &Approval) -> Result<()> {
     Ok(())
 }
 
-pub fn guardrail_rules(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
-    one(c, "SELECT document FROM guardrail_rules WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
+/// The tables that keep one JSON document per tenant, replaced whole.
+#[derive(Clone, Copy)]
+pub enum Document {
+    GuardrailRules,
+    Budgets,
+    AlertRules,
 }
 
-pub fn put_guardrail_rules(c: &Connection, tenant: TenantId, document: &str, at: bosun_core::Timestamp) -> Result<()> {
-    exec(
-        c,
-        "INSERT INTO guardrail_rules (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
+impl Document {
+    fn table(self) -> &'static str {
+        match self {
+            Document::GuardrailRules => "guardrail_rules",
+            Document::Budgets => "budgets",
+            Document::AlertRules => "alert_rules",
+        }
+    }
+}
+
+pub fn document(c: &Connection, which: Document, tenant: TenantId) -> Result<Option<String>> {
+    let sql = format!("SELECT document FROM {} WHERE tenant_id = ?1", which.table());
+    one(c, &sql, params![tenant.to_string()], |r| r.get(0))
+}
+
+pub fn put_document(
+    c: &Connection,
+    which: Document,
+    tenant: TenantId,
+    document: &str,
+    at: bosun_core::Timestamp,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {} (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
          ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
-        params![tenant.to_string(), document, us(at)],
-    )?;
+        which.table()
+    );
+    exec(c, &sql, params![tenant.to_string(), document, us(at)])?;
     Ok(())
 }
 

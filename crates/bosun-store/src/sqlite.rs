@@ -563,7 +563,7 @@ impl ReadTx for Tx<'_> {
         governance::evidence(self.conn, tenant, sha256)
     }
     fn guardrail_rules(&mut self, tenant: TenantId) -> Result<Option<String>> {
-        governance::guardrail_rules(self.conn, tenant)
+        governance::document(self.conn, governance::Document::GuardrailRules, tenant)
     }
 
     fn governance_settings(&mut self, tenant: TenantId) -> Result<GovernanceSettings> {
@@ -571,11 +571,11 @@ impl ReadTx for Tx<'_> {
     }
 
     fn budgets(&mut self, tenant: TenantId) -> Result<Option<String>> {
-        budgets::budgets(self.conn, tenant)
+        governance::document(self.conn, governance::Document::Budgets, tenant)
     }
 
     fn alert_rules(&mut self, tenant: TenantId) -> Result<Option<String>> {
-        alerts::alert_rules(self.conn, tenant)
+        governance::document(self.conn, governance::Document::AlertRules, tenant)
     }
 
     fn alert(&mut self, tenant: TenantId, id: &str) -> Result<Option<Alert>> {
@@ -853,7 +853,7 @@ impl WriteTx for Tx<'_> {
         governance::put_evidence(self.conn, tenant, sha256, content, at)
     }
     fn put_guardrail_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
-        governance::put_guardrail_rules(self.conn, tenant, document, at)
+        governance::put_document(self.conn, governance::Document::GuardrailRules, tenant, document, at)
     }
 
     fn put_governance_settings(
@@ -866,7 +866,7 @@ impl WriteTx for Tx<'_> {
     }
 
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
-        budgets::put_budgets(self.conn, tenant, document, at)
+        governance::put_document(self.conn, governance::Document::Budgets, tenant, document, at)
     }
 
     fn add_counted(&mut self, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()> {
@@ -878,7 +878,7 @@ impl WriteTx for Tx<'_> {
     }
 
     fn put_alert_rules(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
-        alerts::put_alert_rules(self.conn, tenant, document, at)
+        governance::put_document(self.conn, governance::Document::AlertRules, tenant, document, at)
     }
 
     fn upsert_alert(&mut self, alert: &Alert) -> Result<()> {

@@ -479,18 +479,7 @@ impl Kernel {
 
     /// Attempt due deliveries every `every` until the kernel is dropped.
     pub fn spawn_deliveries(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
-        let kernel = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(every);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                interval.tick().await;
-                let Some(kernel) = kernel.upgrade() else { return };
-                if let Err(e) = kernel.deliver_due().await {
-                    tracing::warn!(error = %e, "webhook deliveries failed");
-                }
-            }
-        })
+        self.spawn_every(every, "webhook deliveries", |k| Box::pin(async move { k.deliver_due().await.map(|_| ()) }))
     }
 
     /// Alerts newest first (users of the tenant).

@@ -11,7 +11,8 @@
 
 use bosun_core::TenantId;
 use bosun_core::audit::{decode_hex, encode_hex};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+pub use ed25519_dalek::VerifyingKey;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::KeySecret;

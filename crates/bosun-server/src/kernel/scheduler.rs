@@ -290,6 +290,16 @@ impl Kernel {
 
     /// Run `tick` every `every` until the kernel is dropped.
     pub fn spawn_scheduler(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
+        self.spawn_every(every, "scheduler tick", |k| Box::pin(async move { k.tick().await.map(|_| ()) }))
+    }
+
+    /// Run `work` every `every` (missed ticks delayed, never bunched) until the kernel is dropped.
+    pub(super) fn spawn_every(
+        self: &Arc<Self>,
+        every: Duration,
+        what: &'static str,
+        work: fn(Arc<Kernel>) -> futures_util::future::BoxFuture<'static, Result<(), KernelError>>,
+    ) -> tokio::task::JoinHandle<()> {
         let kernel = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(every);
@@ -297,8 +307,8 @@ impl Kernel {
             loop {
                 interval.tick().await;
                 let Some(kernel) = kernel.upgrade() else { return };
-                if let Err(e) = kernel.tick().await {
-                    tracing::warn!(error = %e, "scheduler tick failed");
+                if let Err(e) = work(kernel).await {
+                    tracing::warn!(error = %e, "{what} failed");
                 }
             }
         })
