@@ -43,6 +43,11 @@ enum Cmd {
     /// Verify, export and follow the audit log
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Copy the database (and the key secret) while the server runs, and check the copy
+    #[command(
+        after_help = "Example:\n  bosun backup --data-dir .bosun --out backups/2026-11-30\n\nRestore: stop the server, copy bosun.db and key.secret from the backup into the data directory\n(removing any bosun.db-wal and bosun.db-shm there), start it. See docs/DEPLOY.md."
+    )]
+    Backup(verify::BackupArgs),
     /// Manage users of your tenant
     #[command(subcommand)]
     User(UserCmd),
@@ -281,6 +286,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Cmd::Serve(args) => serve(args).await,
         Cmd::Audit(cmd) => audit(cmd).await,
+        Cmd::Backup(args) => tokio::task::spawn_blocking(move || verify::backup(&args)).await?,
         Cmd::User(cmd) => user(cmd).await,
         Cmd::Key(cmd) => key(cmd).await,
         Cmd::Tenant(cmd) => tenant(cmd).await,

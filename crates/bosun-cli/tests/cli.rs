@@ -46,6 +46,7 @@ fn every_verb_has_help_with_an_example() {
         &["budget", "remove"],
         &["budget", "usage"],
         &["budget", "verify"],
+        &["backup"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();

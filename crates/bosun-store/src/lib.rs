@@ -9,6 +9,7 @@
 
 mod alerts;
 mod audit_rows;
+pub mod backup;
 mod budgets;
 pub mod conformance;
 mod coord;
