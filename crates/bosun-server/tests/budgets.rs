@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Coord;
+use common::{Coord, RawMcp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -247,4 +247,30 @@ async fn a_budget_set_later_counts_what_was_spent_in_its_period() {
     c.advance(86_400);
     let (s, r) = c.call("POST", "/api/v1/budgets/reserve", &agent.key, json!({"project": "web", "tokens": 300})).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
+}
+
+/// Over MCP: an agent sees its budgets with `budget_status`; `list_alerts` is for people, and an
+/// agent calling it gets the REST refusal as a tool error.
+#[tokio::test]
+async fn budget_status_and_list_alerts_over_mcp() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    set_budgets(
+        &c,
+        json!([{"id": "t", "scope": "tenant", "metric": "tokens", "period": "day", "hard_limit": "100"},
+        {"id": "someone-else", "scope": "agent", "target": "01JBX8Z6Q4N2W7RS5KJ3M9V0TA", "metric": "tokens",
+            "period": "day", "hard_limit": "5"}]),
+    )
+    .await;
+    c.call("POST", "/api/v1/budgets/reserve", &agent.key, json!({"tokens": 30})).await;
+    let mcp = RawMcp::new(&c);
+    let session = mcp.open(&agent.key).await;
+    let (s, r) = mcp.tool(&agent.key, &session, "budget_status", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let budgets = r["result"]["structuredContent"]["budgets"].as_array().cloned().unwrap_or_default();
+    assert_eq!(budgets.len(), 1, "only the budgets that count this agent: {r}");
+    assert_eq!((budgets[0]["reserved"].as_str(), budgets[0]["remaining"].as_str()), (Some("30"), Some("70")));
+    let (_, r) = mcp.tool(&agent.key, &session, "list_alerts", json!({})).await;
+    assert_eq!(r["result"]["isError"], true, "{r}");
+    assert!(r["result"]["content"][0]["text"].as_str().unwrap_or_default().contains("forbidden"), "{r}");
 }

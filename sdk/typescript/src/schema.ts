@@ -936,7 +936,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Claim the best ready task this agent can do (priority, then submission order). 204 when none. */
+        /**
+         * Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+         *     A task that declared an `estimate` is claimed only with room on the budgets (402 otherwise).
+         */
         post: operations["claim_task"];
         delete?: never;
         options?: never;
@@ -8566,6 +8569,15 @@ export interface operations {
             };
             /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description budget_exceeded: the task's estimate does not fit a budget */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };

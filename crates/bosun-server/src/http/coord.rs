@@ -310,8 +310,10 @@ fn default_lease() -> u32 {
 }
 
 /// Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+/// A task that declared an `estimate` is claimed only with room on the budgets (402 otherwise).
 #[utoipa::path(post, path = "/api/v1/tasks/claim", tag = "tasks", request_body = ClaimBody,
     responses((status = 200, body = ClaimView), (status = 204, description = "Nothing to claim"),
+        (status = 402, body = Problem, description = "budget_exceeded: the task's estimate does not fit a budget"),
         (status = 409, body = Problem, description = "lock_conflict: the scope is locked by another holder")))]
 pub async fn claim_task(
     State(app): State<App>,

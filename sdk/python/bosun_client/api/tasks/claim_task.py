@@ -76,6 +76,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 402:
+        response_402 = Problem.from_dict(response.json())
+
+
+
+        return response_402
+
     if response.status_code == 403:
         response_403 = Problem.from_dict(response.json())
 
@@ -156,6 +163,7 @@ def sync_detailed(
 
 ) -> Response[Any | ClaimView | Problem]:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+    A task that declared an `estimate` is claimed only with room on the budgets (402 otherwise).
 
     Args:
         idempotency_key (str | Unset):
@@ -193,6 +201,7 @@ def sync(
 
 ) -> Any | ClaimView | Problem | None:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+    A task that declared an `estimate` is claimed only with room on the budgets (402 otherwise).
 
     Args:
         idempotency_key (str | Unset):
@@ -225,6 +234,7 @@ async def asyncio_detailed(
 
 ) -> Response[Any | ClaimView | Problem]:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+    A task that declared an `estimate` is claimed only with room on the budgets (402 otherwise).
 
     Args:
         idempotency_key (str | Unset):
@@ -262,6 +272,7 @@ async def asyncio(
 
 ) -> Any | ClaimView | Problem | None:
     """ Claim the best ready task this agent can do (priority, then submission order). 204 when none.
+    A task that declared an `estimate` is claimed only with room on the budgets (402 otherwise).
 
     Args:
         idempotency_key (str | Unset):
