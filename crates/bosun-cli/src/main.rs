@@ -48,6 +48,15 @@ enum Cmd {
         after_help = "Example:\n  bosun backup --data-dir .bosun --out backups/2026-11-30\n\nRestore: stop the server, copy bosun.db and key.secret from the backup into the data directory\n(removing any bosun.db-wal and bosun.db-shm there), start it. See docs/DEPLOY.md."
     )]
     Backup(verify::BackupArgs),
+    /// Bring a database's schema to this binary's version (SQLite: also done by `serve`)
+    #[command(
+        after_help = "Examples:\n  bosun migrate --database-url postgres://bosun:secret@db.internal:5432/bosun\n  bosun migrate --database-url sqlite://.bosun/bosun.db"
+    )]
+    Migrate {
+        /// postgres://… or sqlite://PATH
+        #[arg(long, env = "BOSUN_DATABASE_URL")]
+        database_url: String,
+    },
     /// Manage users of your tenant
     #[command(subcommand)]
     User(UserCmd),
@@ -287,6 +296,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Serve(args) => serve(args).await,
         Cmd::Audit(cmd) => audit(cmd).await,
         Cmd::Backup(args) => tokio::task::spawn_blocking(move || verify::backup(&args)).await?,
+        Cmd::Migrate { database_url } => tokio::task::spawn_blocking(move || migrate(&database_url)).await?,
         Cmd::User(cmd) => user(cmd).await,
         Cmd::Key(cmd) => key(cmd).await,
         Cmd::Tenant(cmd) => tenant(cmd).await,
@@ -380,6 +390,23 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// `bosun migrate`: PostgreSQL through its migrator (under an advisory lock: safe while other
+/// nodes start); SQLite by opening the store, which migrates.
+fn migrate(url: &str) -> anyhow::Result<ExitCode> {
+    // The URL may carry a password: it is not printed.
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let version = bosun_store::postgres::migrate(url)?;
+        say!("schema at version {version} (postgres)");
+    } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let store = bosun_store::sqlite::SqliteStore::open(std::path::Path::new(path), &Default::default())?;
+        bosun_store::Store::shutdown(&store);
+        say!("schema at version {} (sqlite, {path})", bosun_store::sqlite::supported());
+    } else {
+        anyhow::bail!("--database-url must be postgres://… or sqlite://PATH");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verdict_exit(verdict: verify::Verdict) -> ExitCode {

@@ -47,6 +47,7 @@ fn every_verb_has_help_with_an_example() {
         &["budget", "usage"],
         &["budget", "verify"],
         &["backup"],
+        &["migrate"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();

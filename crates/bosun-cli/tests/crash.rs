@@ -268,3 +268,35 @@ async fn a_backup_taken_while_serving_restores() {
     assert!(!again_backup.status.success(), "a backup never overwrites one");
     again.stop();
 }
+
+/// `bosun migrate` brings a PostgreSQL database (and a SQLite file) to this binary's schema,
+/// twice without harm, and never prints the URL's password.
+#[test]
+fn migrate_prepares_postgres_and_sqlite() {
+    let admin = std::env::var("BOSUN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://bosun:bosun@127.0.0.1:5432/postgres".into());
+    let mut client = bosun_store::postgres::connect(&admin)
+        .unwrap_or_else(|e| panic!("PostgreSQL is not reachable at {admin} ({e}); start it with scripts/pg.sh"));
+    let name = format!("bosun_cli_{}", std::process::id());
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    for _ in 0..2 {
+        let out = bosun(&["migrate", "--database-url", &url], None, None);
+        assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(text(&out.stdout).contains("schema at version 1 (postgres)"), "{}", text(&out.stdout));
+        assert!(!text(&out.stdout).contains(":bosun@"), "no password printed");
+    }
+    client.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("sqlite://{}", dir.path().join("x.db").display());
+    let out = bosun(&["migrate", "--database-url", &file], None, None);
+    assert!(
+        out.status.success() && text(&out.stdout).contains("(sqlite"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let out = bosun(&["migrate", "--database-url", "mysql://x"], None, None);
+    assert!(!out.status.success());
+}

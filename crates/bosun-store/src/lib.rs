@@ -15,6 +15,7 @@ pub mod conformance;
 mod coord;
 mod governance;
 mod messages;
+pub mod postgres;
 mod queue;
 pub mod sqlite;
 pub mod verify;

@@ -137,6 +137,11 @@ fn user_version(conn: &Connection) -> Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(internal)
 }
 
+/// The newest schema version this binary knows.
+pub fn supported() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
 fn check_version(found: i64) -> Result<()> {
     let supported = MIGRATIONS.last().map_or(0, |m| m.0);
     if found > supported { Err(StoreError::TooNew { found, supported }) } else { Ok(()) }

@@ -1,0 +1,115 @@
+//! The PostgreSQL schema against a real PostgreSQL (started by `.ci/run`, or `scripts/pg.sh`):
+//! migrations apply once, also when several nodes start together; a newer database is refused;
+//! the audit log refuses UPDATE, DELETE and TRUNCATE. Each test makes its own database.
+
+use bosun_store::StoreError;
+
+/// The server the tests use: `BOSUN_TEST_POSTGRES`, or the role `scripts/pg.sh` makes.
+fn server_url() -> String {
+    std::env::var("BOSUN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://bosun:bosun@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh database; dropped when the guard goes.
+struct Db {
+    name: String,
+    url: String,
+}
+
+impl Db {
+    fn new() -> Db {
+        let admin = server_url();
+        let mut client = bosun_store::postgres::connect(&admin).unwrap_or_else(|e| {
+            panic!("PostgreSQL is not reachable at {admin} ({e}); start it with scripts/pg.sh (.ci/run does)")
+        });
+        let name = format!("bosun_test_{}", ulid::Ulid::generate().to_string().to_lowercase());
+        client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let url = match admin.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("BOSUN_TEST_POSTGRES must name a database"),
+        };
+        Db { name, url }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Ok(mut client) = bosun_store::postgres::connect(&server_url()) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+#[test]
+fn migrations_apply_once_even_when_nodes_start_together() {
+    let db = Db::new();
+    let nodes: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || bosun_store::postgres::migrate(&url))
+        })
+        .collect();
+    for node in nodes {
+        assert_eq!(node.join().unwrap().unwrap(), bosun_store::postgres::supported());
+    }
+    assert_eq!(bosun_store::postgres::migrate(&db.url).unwrap(), bosun_store::postgres::supported(), "idempotent");
+    let mut c = bosun_store::postgres::connect(&db.url).unwrap();
+    let tables: i64 = c
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 31, "30 tables of the schema and bosun_schema");
+}
+
+#[test]
+fn a_database_newer_than_the_binary_is_refused() {
+    let db = Db::new();
+    bosun_store::postgres::migrate(&db.url).unwrap();
+    let mut c = bosun_store::postgres::connect(&db.url).unwrap();
+    c.execute("UPDATE bosun_schema SET version = 999", &[]).unwrap();
+    match bosun_store::postgres::migrate(&db.url) {
+        Err(StoreError::TooNew { found: 999, supported }) => assert_eq!(supported, bosun_store::postgres::supported()),
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_audit_log_refuses_to_change_history() {
+    let db = Db::new();
+    bosun_store::postgres::migrate(&db.url).unwrap();
+    let mut c = bosun_store::postgres::connect(&db.url).unwrap();
+    c.batch_execute(
+        "INSERT INTO tenants (id, name, system, created_at) VALUES ('T', 't', 0, 'now');
+         INSERT INTO audit_events (tenant_id, seq, at, actor_type, action, outcome, severity, details, prev_hash, hash)
+             VALUES ('T', 1, 'now', 'system', 'tenant.created', 'ok', 'info', '{}', '', 'h1');",
+    )
+    .unwrap();
+    for change in ["UPDATE audit_events SET hash = 'forged'", "DELETE FROM audit_events", "TRUNCATE audit_events"] {
+        let e = c.batch_execute(change).unwrap_err();
+        assert!(e.to_string().contains("append-only") || format!("{e:?}").contains("append-only"), "{change}: {e:?}");
+    }
+    let n: i64 = c.query_one("SELECT count(*) FROM audit_events", &[]).unwrap().get(0);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn messages_are_searchable_by_their_words() {
+    let db = Db::new();
+    bosun_store::postgres::migrate(&db.url).unwrap();
+    let mut c = bosun_store::postgres::connect(&db.url).unwrap();
+    c.batch_execute(
+        "INSERT INTO tenants (id, name, system, created_at) VALUES ('T', 't', 0, 'now');
+         INSERT INTO messages (tenant_id, id, thread_id, project, sender_type, sender_id, sender_name, type, subject,
+             body, payload, importance, ack_required, created_us)
+         VALUES ('T', 'M1', 'M1', 'p', 'agent', 'A', 'a', 'note', 'Parser review', 'The lexer tests fail on CRLF', '{}',
+             'normal', 0, 1),
+                ('T', 'M2', 'M2', 'p', 'agent', 'A', 'a', 'note', 'Lunch', 'Pizza at noon', '{}', 'normal', 0, 2);",
+    )
+    .unwrap();
+    let rows = c
+        .query(
+            "SELECT id FROM messages WHERE search @@ websearch_to_tsquery('simple', $1) ORDER BY id",
+            &[&"lexer CRLF"],
+        )
+        .unwrap();
+    assert_eq!(rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>(), ["M1"]);
+}
