@@ -7,6 +7,10 @@ if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
+if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+  # The server package is there but no cluster (a container that skipped postinst, say).
+  pg_createcluster "$(ls /usr/lib/postgresql | sort -V | tail -1)" main >/dev/null
+fi
 read -r version cluster _ < <(pg_lsclusters -h | head -1)
 pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
 for _ in $(seq 1 50); do
