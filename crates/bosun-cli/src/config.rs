@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, and [rate_limits] and [governance] tables
+    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, and [rate_limits], [governance] and [retention] tables
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -45,6 +45,9 @@ struct FileConfig {
     /// Profiles (`[[governance.profiles]]`), `cloud_kinds`, `kind_profiles` (docs/GOVERNANCE.md).
     #[serde(default)]
     governance: bosun_server::kernel::Governance,
+    /// Days to keep the egress log, settled webhook deliveries and the usage ledger (0: forever).
+    #[serde(default)]
+    retention: bosun_server::kernel::Retention,
 }
 
 /// A configuration error: one line for the user.
@@ -100,6 +103,7 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
         max_in_flight: file.max_in_flight.unwrap_or(defaults.max_in_flight),
         policies,
         governance: file.governance,
+        retention: file.retention,
         ..defaults
     };
     bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
@@ -132,6 +136,20 @@ mod tests {
         let r = resolve(ServeArgs::default()).unwrap();
         assert_eq!(r.serve.bind.to_string(), "127.0.0.1:7311");
         assert_eq!(r.serve.data_dir, PathBuf::from(".bosun"));
+    }
+
+    #[test]
+    fn retention_comes_from_the_file() {
+        let (_d, path) = write("[retention]\negress_log_days = 7\n");
+        let r = resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap();
+        assert_eq!(
+            r.serve.retention,
+            bosun_server::kernel::Retention { egress_log_days: 7, ..Default::default() },
+            "the rest keep their defaults"
+        );
+        let (_d, path) = write("[retention]\negress_days = 7\n");
+        let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
+        assert!(err.0.contains("egress_days"), "an unknown key is named: {}", err.0);
     }
 
     #[test]

@@ -146,6 +146,8 @@ pub enum Action {
     WebhookDelete,
     /// One attempt to deliver an alert to a webhook (by Bosun).
     WebhookDelivery,
+    /// Retention pruned the egress log, settled deliveries or the usage ledger (by Bosun).
+    RetentionPrune,
 }
 
 /// The one table: each action, its name, who may do it, and who sees its events.
@@ -207,6 +209,7 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::WebhookCreate, "webhook.created", Requirement::UserRole(Role::Admin), Audience::Users),
     (Action::WebhookDelete, "webhook.deleted", Requirement::UserRole(Role::Admin), Audience::Users),
     (Action::WebhookDelivery, "webhook.delivery", Requirement::System, Audience::Users),
+    (Action::RetentionPrune, "retention.pruned", Requirement::System, Audience::Users),
 ];
 
 impl Action {

@@ -38,6 +38,8 @@ pub struct ServeConfig {
     pub governance: crate::kernel::Governance,
     /// Run the alert engine (SPEC §5.7). Off only to measure what it costs.
     pub alerts: bool,
+    /// How long the egress log, settled webhook deliveries and the usage ledger are kept.
+    pub retention: crate::kernel::Retention,
 }
 
 impl ServeConfig {
@@ -54,6 +56,7 @@ impl ServeConfig {
             policies: None,
             governance: crate::kernel::Governance::default(),
             alerts: true,
+            retention: crate::kernel::Retention::default(),
         }
     }
 }
@@ -152,7 +155,10 @@ impl Server {
         create_private_dir(&config.data_dir)?;
         let secret = crate::auth::KeySecret::load_or_create(&config.data_dir.join("key.secret"))
             .map_err(|e| StartError::Io(format!("data_dir: {e}")))?;
-        let mut kernel = Kernel::new(store, clock).with_key_secret(secret).with_rate_limits(&config.rate_limits);
+        let mut kernel = Kernel::new(store, clock)
+            .with_key_secret(secret)
+            .with_rate_limits(&config.rate_limits)
+            .with_retention(&config.retention);
         if let Some(text) = &config.policies {
             kernel = kernel.with_policies(text).map_err(|e| StartError::Config(format!("policy_file: {e}")))?;
         }

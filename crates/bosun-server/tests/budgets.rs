@@ -274,3 +274,31 @@ async fn budget_status_and_list_alerts_over_mcp() {
     assert_eq!(r["result"]["isError"], true, "{r}");
     assert!(r["result"]["content"][0]["text"].as_str().unwrap_or_default().contains("forbidden"), "{r}");
 }
+
+/// Retention prunes the egress log after 30 days and the usage ledger after 400 (defaults),
+/// audited with the counts; the budget counters are not touched.
+#[tokio::test]
+async fn retention_prunes_old_egress_decisions_and_usage() {
+    let c = Coord::start().await;
+    let agent = c.agent("a", &[]).await;
+    c.call("POST", "/api/v1/egress/check", &agent.key, json!({"destination": "https://example.com"})).await;
+    c.call("POST", "/api/v1/usage", &agent.key, json!({"project": "web", "tokens": 5})).await;
+    let (_, log) = c.call("GET", "/api/v1/egress/log", &c.t.admin, Value::Null).await;
+    assert_eq!(log["entries"].as_array().map(Vec::len), Some(1), "{log}");
+    c.advance(29 * 86_400);
+    c.tick().await;
+    assert!(c.t.audit(&c.t.admin, "&action=retention.pruned").await.is_empty(), "nothing is 30 days old yet");
+    c.advance(2 * 86_400);
+    assert_eq!(c.tick().await.pruned_tenants, 1);
+    let (_, log) = c.call("GET", "/api/v1/egress/log", &c.t.admin, Value::Null).await;
+    assert_eq!(log["entries"].as_array().map(Vec::len), Some(0), "{log}");
+    let pruned = c.t.audit(&c.t.admin, "&action=retention.pruned").await;
+    assert_eq!(
+        (pruned[0]["details"]["egress_log"].as_u64(), pruned[0]["details"]["budget_usage"].as_u64()),
+        (Some(1), Some(0))
+    );
+    c.advance(370 * 86_400);
+    c.tick().await;
+    let pruned = c.t.audit(&c.t.admin, "&action=retention.pruned").await;
+    assert_eq!(pruned[0]["details"]["budget_usage"].as_u64(), Some(1), "{}", pruned[0]);
+}

@@ -332,3 +332,36 @@ pub fn expired_approvals(
     );
     rows(c, &sql, params![tenant.to_string(), us(now), limit], approval_row)
 }
+
+/// Retention: delete at most `limit` rows of one kind from before `before`.
+pub fn prune(
+    c: &Connection,
+    tenant: TenantId,
+    what: crate::Prunable,
+    before: bosun_core::Timestamp,
+    limit: u32,
+) -> Result<u64> {
+    let t = tenant.to_string();
+    let n = match what {
+        crate::Prunable::EgressLog => exec(
+            c,
+            "DELETE FROM egress_log WHERE tenant_id = ?1 AND seq IN
+                 (SELECT seq FROM egress_log WHERE tenant_id = ?1 AND at < ?2 ORDER BY seq LIMIT ?3)",
+            params![t, bosun_core::clock::format_micros(before), limit],
+        )?,
+        crate::Prunable::WebhookDeliveries => exec(
+            c,
+            "DELETE FROM webhook_deliveries WHERE tenant_id = ?1 AND id IN
+                 (SELECT id FROM webhook_deliveries WHERE tenant_id = ?1 AND status <> 'pending' AND updated_at < ?2
+                  ORDER BY id LIMIT ?3)",
+            params![t, bosun_core::clock::format_micros(before), limit],
+        )?,
+        crate::Prunable::BudgetUsage => exec(
+            c,
+            "DELETE FROM budget_usage WHERE rowid IN
+                 (SELECT rowid FROM budget_usage WHERE tenant_id = ?1 AND at_us < ?2 ORDER BY at_us LIMIT ?3)",
+            params![t, us(before), limit],
+        )?,
+    };
+    Ok(n as u64)
+}

@@ -242,6 +242,17 @@ pub struct Delivery {
     pub updated_at: String,
 }
 
+/// What retention prunes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prunable {
+    /// Egress decisions older than the cutoff.
+    EgressLog,
+    /// Deliveries delivered or dead, last changed before the cutoff (pending ones stay).
+    WebhookDeliveries,
+    /// Usage ledger entries older than the cutoff (budget counters are not touched).
+    BudgetUsage,
+}
+
 /// One egress decision, as the access log keeps it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EgressRecord {
@@ -489,6 +500,8 @@ pub trait WriteTx: ReadTx {
     fn put_governance_settings(&mut self, tenant: TenantId, settings: &GovernanceSettings, at: Timestamp)
     -> Result<()>;
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Delete at most `limit` rows of one kind from before `before`; how many.
+    fn prune(&mut self, tenant: TenantId, what: Prunable, before: Timestamp, limit: u32) -> Result<u64>;
     /// Add to a budget's counter for one bucket.
     fn add_counted(&mut self, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()>;
     /// Forget every budget counter of the tenant (its budgets were replaced).

@@ -9,7 +9,10 @@ use postgres::{Client, NoTls};
 use crate::{Result, StoreError};
 
 /// Versioned migrations, applied in order.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_schema.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_schema.sql")),
+    (2, include_str!("../migrations/postgres/0002_retention.sql")),
+];
 
 /// The advisory lock migrations run under (any fixed number; this one spells "bosun").
 const MIGRATION_LOCK: i64 = 0x0062_6f73_756e;

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/sqlite/0011_budgets.sql")),
     (12, include_str!("../migrations/sqlite/0012_alerts.sql")),
     (13, include_str!("../migrations/sqlite/0013_budget_counters.sql")),
+    (14, include_str!("../migrations/sqlite/0014_retention.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -872,6 +873,10 @@ impl WriteTx for Tx<'_> {
 
     fn put_budgets(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         governance::put_document(self.conn, governance::Document::Budgets, tenant, document, at)
+    }
+
+    fn prune(&mut self, tenant: TenantId, what: crate::Prunable, before: Timestamp, limit: u32) -> Result<u64> {
+        governance::prune(self.conn, tenant, what, before, limit)
     }
 
     fn add_counted(&mut self, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()> {

@@ -58,6 +58,8 @@ fn migrations_apply_once_even_when_nodes_start_together() {
         .unwrap()
         .get(0);
     assert_eq!(tables, 31, "30 tables of the schema and bosun_schema");
+    let version: i64 = c.query_one("SELECT version FROM bosun_schema", &[]).unwrap().get(0);
+    assert_eq!(version, bosun_store::postgres::supported());
 }
 
 #[test]

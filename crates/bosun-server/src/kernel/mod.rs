@@ -25,6 +25,7 @@ mod messages;
 mod outcome;
 mod policy;
 mod profiles;
+mod retention;
 mod scheduler;
 pub mod streams;
 
@@ -52,6 +53,7 @@ pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
 use policy::Refused;
 pub use policy::{Facts, MAX_POLICY_TEXT, Subject};
 pub use profiles::{Governance, Profiles};
+pub use retention::Retention;
 pub use scheduler::TickReport;
 
 pub use crate::auth::KeySecret;
@@ -462,6 +464,10 @@ pub struct Kernel {
     guard_rules: Mutex<HashMap<TenantId, Arc<bosun_policy::guard::TenantRules>>>,
     /// The alert engine's inputs, rules and webhook breakers.
     alerts: alerts::Alerts,
+    /// How long the egress log, settled deliveries and the usage ledger are kept.
+    retention: Retention,
+    /// When retention last ran (`tick`).
+    last_prune: Mutex<Option<Timestamp>>,
 }
 
 impl Kernel {
@@ -491,6 +497,8 @@ impl Kernel {
             gate: Arc::new(gate::GateKeys::new(auth::KeySecret::random().expect("the OS provides randomness"))),
             guard_rules: Mutex::default(),
             alerts: alerts::Alerts::default(),
+            retention: Retention::default(),
+            last_prune: Mutex::new(None),
         }
     }
 
@@ -516,6 +524,11 @@ impl Kernel {
 
     pub fn profiles(&self) -> &Profiles {
         &self.profiles
+    }
+
+    pub fn with_retention(mut self, retention: &Retention) -> Self {
+        self.retention = retention.clone();
+        self
     }
 
     pub fn with_rate_limits(mut self, limits: &crate::limits::RateLimits) -> Self {

@@ -61,6 +61,10 @@ pub enum SystemCommand {
         id: String,
         attempt: super::alerts::Attempt,
     },
+    /// Prune what retention no longer keeps.
+    Prune {
+        retention: super::Retention,
+    },
 }
 
 impl SystemCommand {
@@ -76,6 +80,7 @@ impl SystemCommand {
             SystemCommand::RaiseAlert { .. } => Action::AlertRaise,
             SystemCommand::CountAlert { .. } => Action::AlertCount,
             SystemCommand::RecordDelivery { .. } => Action::WebhookDelivery,
+            SystemCommand::Prune { .. } => Action::RetentionPrune,
         }
     }
 }
@@ -194,6 +199,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
         }
         SystemCommand::ExpireReservation { id } => super::budgets::expire(tx, &id).map(Done::Changed),
         SystemCommand::RaiseAlert { alert } => super::alerts::raise(tx, *alert),
+        SystemCommand::Prune { retention } => super::retention::prune(tx, &retention),
         SystemCommand::CountAlert { id, count } => super::alerts::count(tx, &id, count),
         SystemCommand::RecordDelivery { id, attempt } => {
             let jitter = tx.jitter;
@@ -228,6 +234,8 @@ pub struct TickReport {
     pub expired_locks: u32,
     pub expired_approvals: u32,
     pub expired_reservations: u32,
+    /// Tenants in which retention pruned something.
+    pub pruned_tenants: u32,
 }
 
 impl Kernel {
@@ -238,6 +246,15 @@ impl Kernel {
         self.flush_auth_failures(false).await;
         self.limits().shrink();
         let tenants = self.store.read(|r| r.list_tenants()).await?;
+        // Retention runs at most once a minute (a write per tenant: not every tick).
+        let prune_now = {
+            let mut last = self.last_prune.lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|at| now.duration_since(at) >= SignedDuration::from_secs(60));
+            if due {
+                *last = Some(now);
+            }
+            due
+        };
         for tenant in tenants {
             let t = tenant.id;
             // The shortest interval is 5 s: anyone quieter than 15 s is a candidate.
@@ -283,6 +300,10 @@ impl Kernel {
             }
             for r in reservations {
                 report.expired_reservations += u32::from(run(SystemCommand::ExpireReservation { id: r.id }).await?);
+            }
+            if prune_now {
+                let prune = SystemCommand::Prune { retention: self.retention.clone() };
+                report.pruned_tenants += u32::from(run(prune).await?);
             }
         }
         Ok(report)

@@ -90,6 +90,12 @@ pub async fn reservations_usage_and_counters(store: &Arc<dyn Store>) {
     store.write(move |w| w.clear_counted(t)).await.unwrap();
     assert_eq!(store.read(move |r| r.counted(t, "b1", at("2026-01-01T00:00:00Z"))).await.unwrap(), 0);
 
+    // Retention prunes the ledger by age (the counters stay).
+    let prune =
+        move |w: &mut dyn crate::WriteTx| w.prune(t, crate::Prunable::BudgetUsage, at("2026-01-01T00:05:01Z"), 10);
+    assert_eq!(store.write(prune).await.unwrap(), 1);
+    assert_eq!(store.read(move |r| r.spent(t, &kind, at("2026-01-01T00:00:00Z"))).await.unwrap(), (0, 0));
+
     let estimate = Amount { tokens: 9, cost_micros: 0, currency: None };
     let e2 = estimate.clone();
     store.write(move |w| w.put_task_estimate(t, "T1", &e2)).await.unwrap();
@@ -183,6 +189,11 @@ pub async fn alerts_webhooks_and_deliveries(store: &Arc<dyn Store>) {
     assert_eq!(store.read(move |r| r.deliveries_of(t, "A1")).await.unwrap().len(), 3);
     let dead = store.read(move |r| r.dead_deliveries(t, 10)).await.unwrap();
     assert_eq!(dead.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["D3"]);
+    // Retention keeps pending deliveries, whatever their age ("u" sorts after any RFC 3339 time).
+    let none = move |w: &mut dyn crate::WriteTx| {
+        w.prune(t, crate::Prunable::WebhookDeliveries, at("2026-01-01T00:00:00Z"), 10)
+    };
+    assert_eq!(store.write(none).await.unwrap(), 0);
     assert!(store.write(move |w| w.delete_webhook(t, "W1")).await.unwrap());
     assert!(!store.write(move |w| w.delete_webhook(t, "W1")).await.unwrap(), "gone already");
     let left = store.read(move |r| r.deliveries_of(t, "A1")).await.unwrap();

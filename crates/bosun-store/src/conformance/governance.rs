@@ -63,6 +63,19 @@ pub async fn egress_log_pages(store: &Arc<dyn Store>) {
     assert_eq!(all[1], EgressRecord { seq: 2, ..record(b, "b.io", false) });
     let of_a = store.read(move |r| r.egress_log(t, Some(a), Some(3), 10)).await.unwrap();
     assert_eq!(of_a.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
+
+    // Retention: rows from before the cutoff go, at most `limit` at a time, in this tenant only.
+    let mut late = record(a, "late.io", true);
+    late.at = "2026-02-01T00:00:00.000000Z".into();
+    store.write(move |w| w.append_egress(t, &late)).await.unwrap();
+    let cutoff = "2026-01-15T00:00:00Z".parse::<bosun_core::Timestamp>().unwrap();
+    let prune = move |w: &mut dyn crate::WriteTx| w.prune(t, crate::Prunable::EgressLog, cutoff, 2);
+    assert_eq!(store.write(prune).await.unwrap(), 2);
+    assert_eq!(store.write(prune).await.unwrap(), 1);
+    assert_eq!(store.write(prune).await.unwrap(), 0);
+    let left = store.read(move |r| r.egress_log(t, None, None, 10)).await.unwrap();
+    assert_eq!(left.iter().map(|e| e.host.as_str()).collect::<Vec<_>>(), ["late.io"]);
+    assert_eq!(store.read(move |r| r.egress_log(other, None, None, 10)).await.unwrap().len(), 1, "per tenant");
 }
 
 pub async fn approvals_keep_their_decision_and_token(store: &Arc<dyn Store>) {
