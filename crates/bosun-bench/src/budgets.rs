@@ -7,9 +7,28 @@ use serde_json::json;
 
 use crate::{Checked, coord_server, report, run_clients};
 
-pub(crate) async fn reservations(clients: usize, seconds: u64) -> anyhow::Result<()> {
-    let (server, _dir, keys, admin) = coord_server(clients).await?;
-    let url = server.url();
+/// `bin`: run `bosun serve` in its own process (rate limits off) instead of in this one.
+pub(crate) async fn reservations(clients: usize, seconds: u64, bin: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (in_process, child, url, keys, admin) = match bin {
+        None => {
+            let (server, _dir2, keys, admin) = coord_server(clients).await?;
+            let url = server.url();
+            (Some((server, _dir2)), None, url, keys, admin)
+        }
+        Some(bin) => {
+            let config = dir.path().join("bosun.toml");
+            std::fs::write(&config, "[rate_limits]\nper_key = 0\nper_ip = 0\nauth_failures_per_minute = 0\n")?;
+            let (child, url) = crate::probe::spawn_serve_with(bin, &dir.path().join("data"), Some(&config))?;
+            let admin = std::fs::read_to_string(dir.path().join("data/admin.key"))?.trim().to_owned();
+            let http = reqwest::Client::new();
+            let mut keys = Vec::new();
+            for i in 0..clients {
+                keys.push(crate::register(&http, &url, &admin, &format!("bench-{i}")).await?);
+            }
+            (None, Some(child), url, keys, admin)
+        }
+    };
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
     // Three budgets apply to every reservation: the tenant's, the project's and the agent kind's.
     let budgets = json!({"budgets": [
@@ -51,11 +70,17 @@ pub(crate) async fn reservations(clients: usize, seconds: u64) -> anyhow::Result
         }
     })
     .await;
-    report(&format!("reserve+settle cycles ({clients} reservers, 3 budgets apply)"), lat, elapsed);
+    let place = if child.is_some() { "server in its own process" } else { "server in-process" };
+    report(&format!("reserve+settle cycles ({clients} reservers, 3 budgets apply, {place})"), lat, elapsed);
     println!(
         "  reservation latency ms {}; errors {errors}",
         crate::percentiles(std::mem::take(&mut reserve_lat.lock().unwrap()))
     );
-    server.shutdown().await?;
+    if let Some((server, _dir)) = in_process {
+        server.shutdown().await?;
+    }
+    if let Some(child) = child {
+        crate::probe::stop_serve(child)?;
+    }
     Ok(())
 }

@@ -80,6 +80,9 @@ enum Cmd {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Run this `bosun` binary as the server, in its own process
+        #[arg(long)]
+        bin: Option<PathBuf>,
     },
     /// Claim latency with a deep queue
     ClaimDepth {
@@ -213,7 +216,7 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Policy { policies, iterations } => policy::decisions(policies, iterations),
         Cmd::Guard { bin, iterations, hooks } => guard::guard(&bin, iterations, hooks).await,
         Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
-        Cmd::Reservations { clients, seconds } => budgets::reservations(clients, seconds).await,
+        Cmd::Reservations { clients, seconds, bin } => budgets::reservations(clients, seconds, bin.as_deref()).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
         Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,
         Cmd::Fleet { agents, interval, claim_rate, seconds, max_in_flight, bin } => {
