@@ -3,7 +3,7 @@
 # role the tests connect as: bosun/bosun, allowed to create databases (each test makes its own).
 # Idempotent. Prints the URL the tests use (BOSUN_TEST_POSTGRES, this default when unset).
 set -euo pipefail
-if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
