@@ -69,12 +69,7 @@ pub const MAX_GROUPS: usize = 10_000;
 impl RuleSpec {
     pub fn validate(&self) -> Result<(), String> {
         let id = &self.id;
-        if id.is_empty()
-            || id.len() > 64
-            || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        {
-            return Err(format!("rule id `{id}` must be 1 to 64 of a-z, 0-9, - and _"));
-        }
+        crate::validate::slug("rule id", id)?;
         if self.title.is_empty() || self.title.len() > 200 {
             return Err(format!("rule `{id}`: `title` must be 1 to 200 characters"));
         }

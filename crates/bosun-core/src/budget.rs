@@ -85,12 +85,7 @@ pub const MAX_BUDGETS: usize = 200;
 impl BudgetSpec {
     pub fn validate(&self) -> Result<(), String> {
         let id = &self.id;
-        if id.is_empty()
-            || id.len() > 64
-            || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        {
-            return Err(format!("budget id `{id}` must be 1 to 64 of a-z, 0-9, - and _"));
-        }
+        crate::validate::slug("budget id", id)?;
         match (self.scope, &self.target) {
             (ScopeKind::Tenant, Some(_)) => return Err(format!("budget `{id}`: a tenant budget names no target")),
             (ScopeKind::Tenant, None) => {}

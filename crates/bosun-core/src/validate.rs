@@ -2,6 +2,15 @@
 
 /// A tenant or user name: 1–64 characters of letters, digits and `._@-`, and not shaped like a
 /// credential (names are stored and logged verbatim, so a pasted key must not become one).
+/// An id a person chooses for a configured item (a budget, an alert rule): 1 to 64 of a-z, 0-9,
+/// `-` and `_`. `what` names it in the error ("budget id").
+pub fn slug(what: &str, id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok { Ok(()) } else { Err(format!("{what} `{id}` must be 1 to 64 of a-z, 0-9, - and _")) }
+}
+
 pub fn name(field: &str, value: &str) -> Result<(), String> {
     if crate::redact::redact_text(value) != value {
         return Err(format!("`{field}` looks like a credential; choose a name that is not a secret"));

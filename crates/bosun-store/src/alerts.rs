@@ -163,12 +163,13 @@ pub fn deliveries_of(c: &Connection, tenant: TenantId, alert: &str) -> Result<Ve
     rows(c, &sql, params![tenant.to_string(), alert], delivery_row)
 }
 
-/// Pending deliveries due at `now`, in every tenant, soonest first.
-pub fn due_deliveries(c: &Connection, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+/// The tenant's pending deliveries due at `now`, soonest first.
+pub fn due_deliveries(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
     let sql = format!(
-        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_us <= ?1 ORDER BY next_us LIMIT ?2"
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE tenant_id = ?1 AND status = 'pending' AND next_us <= ?2
+         ORDER BY next_us LIMIT ?3"
     );
-    rows(c, &sql, params![us(now), limit], delivery_row)
+    rows(c, &sql, params![tenant.to_string(), us(now), limit], delivery_row)
 }
 
 /// Deliveries that gave up (the dead-letter list), newest first.

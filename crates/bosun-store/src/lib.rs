@@ -436,8 +436,8 @@ pub trait ReadTx {
     fn webhooks(&mut self, tenant: TenantId) -> Result<Vec<Webhook>>;
     fn delivery(&mut self, tenant: TenantId, id: &str) -> Result<Option<Delivery>>;
     fn deliveries_of(&mut self, tenant: TenantId, alert: &str) -> Result<Vec<Delivery>>;
-    /// Pending deliveries due at `now`, in every tenant, soonest first.
-    fn due_deliveries(&mut self, now: Timestamp, limit: u32) -> Result<Vec<Delivery>>;
+    /// The tenant's pending deliveries due at `now`, soonest first.
+    fn due_deliveries(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Delivery>>;
     /// The dead-letter list: deliveries that gave up, newest first.
     fn dead_deliveries(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Delivery>>;
     fn reservation(&mut self, tenant: TenantId, id: &str) -> Result<Option<Reservation>>;

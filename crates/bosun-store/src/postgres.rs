@@ -12,6 +12,7 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schema.sql")),
     (2, include_str!("../migrations/postgres/0002_retention.sql")),
+    (3, include_str!("../migrations/postgres/0003_deliveries_by_tenant.sql")),
 ];
 
 /// The advisory lock migrations run under (any fixed number; this one spells "bosun").

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/sqlite/0012_alerts.sql")),
     (13, include_str!("../migrations/sqlite/0013_budget_counters.sql")),
     (14, include_str!("../migrations/sqlite/0014_retention.sql")),
+    (15, include_str!("../migrations/sqlite/0015_deliveries_by_tenant.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -610,8 +611,8 @@ impl ReadTx for Tx<'_> {
         alerts::deliveries_of(self.conn, tenant, alert)
     }
 
-    fn due_deliveries(&mut self, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
-        alerts::due_deliveries(self.conn, now, limit)
+    fn due_deliveries(&mut self, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+        alerts::due_deliveries(self.conn, tenant, now, limit)
     }
 
     fn dead_deliveries(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Delivery>> {

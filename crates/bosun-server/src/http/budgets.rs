@@ -167,8 +167,8 @@ pub async fn reserve_budget(State(app): State<App>, auth: Auth, ApiJson(b): ApiJ
         ttl_seconds: b.ttl_seconds.unwrap_or(900),
     });
     match app.kernel.execute(&auth.caller, &auth.ctx, cmd).await? {
-        Answer::Fresh(Outcome::Reserved { reservation, warnings }) => {
-            let token = app.kernel.preflight_token(&auth.caller, &reservation).await?;
+        Answer::Fresh(Outcome::Reserved { reservation, warnings, gate_key }) => {
+            let token = app.kernel.preflight_token(&auth.caller, &reservation, gate_key);
             let view = ReservationView::new(&reservation, warnings, Some(token));
             Ok(Reply { status: axum::http::StatusCode::CREATED, ..Reply::json(&view) })
         }

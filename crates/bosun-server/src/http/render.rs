@@ -77,7 +77,7 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
             budgets: specs.iter().map(crate::views::BudgetView::from).collect(),
         })),
         // Without its preflight token: the reserve handler adds it (`Kernel::preflight_token`).
-        O::Reserved { reservation, warnings } => {
+        O::Reserved { reservation, warnings, .. } => {
             created(to_value(&crate::views::ReservationView::new(reservation, warnings.clone(), None)))
         }
         O::UsageRecorded { record, over_budget } => {

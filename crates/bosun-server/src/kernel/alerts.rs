@@ -409,30 +409,42 @@ impl Kernel {
     /// Attempt every delivery due now (at most 32 at once): sign, post, record. A webhook whose
     /// breaker is open is not called: the attempt fails at once. Returns how many were attempted.
     pub async fn deliver_due(&self) -> Result<usize, KernelError> {
+        const AT_ONCE: u32 = 32;
         let now = self.clock.now();
-        let due = self.store.read(move |r| r.due_deliveries(now, 32)).await?;
-        let attempts = due.iter().map(|d| self.attempt(d.clone(), now));
+        // One read for everything: each tenant's due deliveries with their alert and webhook.
+        let due = self
+            .store
+            .read(move |r| {
+                let mut due = Vec::new();
+                for tenant in r.list_tenants()? {
+                    let left = AT_ONCE - due.len() as u32;
+                    if left == 0 {
+                        break;
+                    }
+                    let mine = r.due_deliveries(tenant.id, now, left)?;
+                    if mine.is_empty() {
+                        continue;
+                    }
+                    let hooks = r.webhooks(tenant.id)?;
+                    for d in mine {
+                        let alert = r.alert(tenant.id, &d.alert_id)?;
+                        let hook = hooks.iter().find(|w| w.id == d.webhook_id).cloned();
+                        due.push((d, alert, hook));
+                    }
+                }
+                Ok(due)
+            })
+            .await?;
         let n = due.len();
-        futures_util::future::join_all(attempts).await;
+        futures_util::future::join_all(due.into_iter().map(|(d, alert, hook)| self.attempt(d, alert, hook, now))).await;
         Ok(n)
     }
 
-    async fn attempt(&self, d: Delivery, now: Timestamp) {
+    async fn attempt(&self, d: Delivery, alert: Option<Alert>, hook: Option<Webhook>, now: Timestamp) {
         let tenant = d.tenant_id;
-        let (alert_id, webhook_id) = (d.alert_id.clone(), d.webhook_id.clone());
-        let found = self
-            .store
-            .read(move |r| {
-                Ok((r.alert(tenant, &alert_id)?, r.webhooks(tenant)?.into_iter().find(|w| w.id == webhook_id)))
-            })
-            .await;
-        let attempt = match found {
-            Ok((Some(alert), Some(hook))) => self.post(&hook, &alert, now).await,
-            Ok(_) => Attempt::Failed("the alert or the webhook is gone".into()),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read a delivery");
-                return;
-            }
+        let attempt = match (alert, hook) {
+            (Some(alert), Some(hook)) => self.post(&hook, &alert, now).await,
+            _ => Attempt::Failed("the alert or the webhook is gone".into()),
         };
         let cmd = super::scheduler::SystemCommand::RecordDelivery { id: d.id.clone(), attempt };
         if let Err(e) = self.execute(&Caller::system(tenant), &RequestCtx::default(), Command::System(cmd)).await

@@ -248,7 +248,9 @@ pub(super) fn reserve(tx: &mut Tx<'_>, r: Reserve) -> Result<Applied, KernelErro
         "currency": reservation.amount.currency, "soft_limit_crossed": warnings});
     let severity = if warnings.is_empty() { Severity::Info } else { Severity::Warning };
     let target = ("reservation", reservation.id.clone());
-    Ok(Applied::new(Action::BudgetReserve, Outcome::Reserved { reservation, warnings }, target, details)
+    // The gate key generation the preflight token is signed with, read in the same transaction.
+    let gate_key = tx.w.governance_settings(tx.caller.tenant)?.gate_key;
+    Ok(Applied::new(Action::BudgetReserve, Outcome::Reserved { reservation, warnings, gate_key }, target, details)
         .project(&r.project)
         .severity(severity))
 }
@@ -368,9 +370,8 @@ impl Kernel {
 
     /// A signed preflight token for a reservation: a worker verifies it offline with the tenant's
     /// gate public key (`bosun budget verify`).
-    pub async fn preflight_token(&self, caller: &Caller, r: &Reservation) -> Result<String, KernelError> {
+    pub fn preflight_token(&self, caller: &Caller, r: &Reservation, key: u32) -> String {
         let tenant = caller.tenant;
-        let key = self.store.read(move |s| s.governance_settings(tenant)).await?.gate_key;
         let claims = super::gate::Preflight {
             reservation: r.id.clone(),
             tenant: tenant.to_string(),
@@ -382,6 +383,6 @@ impl Kernel {
             exp: r.expires_at.as_second(),
             key,
         };
-        Ok(self.gate.sign_preflight(tenant, &claims))
+        self.gate.sign_preflight(tenant, &claims)
     }
 }

@@ -88,6 +88,8 @@ pub enum Outcome {
     Reserved {
         reservation: bosun_store::Reservation,
         warnings: Vec<String>,
+        /// The tenant's gate key generation, for the preflight token.
+        gate_key: u32,
     },
     /// Usage recorded (settling its reservation, if any); `over_budget` names budgets it overran.
     UsageRecorded {

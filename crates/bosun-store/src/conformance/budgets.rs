@@ -178,8 +178,9 @@ pub async fn alerts_webhooks_and_deliveries(store: &Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    let due = store.read(move |r| r.due_deliveries(at("2026-01-01T00:30:00Z"), 10)).await.unwrap();
+    let due = store.read(move |r| r.due_deliveries(t, at("2026-01-01T00:30:00Z"), 10)).await.unwrap();
     assert_eq!(due.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["D1"]);
+    assert!(store.read(move |r| r.due_deliveries(other, at("2026-01-01T00:30:00Z"), 10)).await.unwrap().is_empty());
     let mut tried = due[0].clone();
     tried.attempts = 1;
     tried.last_error = Some("refused".into());
