@@ -1,16 +1,16 @@
 //! SQLite queries for alerts, their rules, webhooks and deliveries.
 
+use crate::db::{Db, Row, args};
 use bosun_core::{TenantId, Timestamp};
-use rusqlite::{Connection, Row, params};
 
+use crate::coord::parse_id;
 use crate::coord::{exec, one, rows, us};
-use crate::sqlite::parse_id;
 use crate::{Alert, Delivery, Result, Webhook};
 
 const ALERT_COLUMNS: &str = "tenant_id, id, rule, title, severity, group_key, count, status, first_seq, created_at, \
     updated_at, acknowledged_by, resolved_by";
 
-fn alert_row(r: &Row<'_>) -> rusqlite::Result<Alert> {
+fn alert_row(r: &Row<'_>) -> Result<Alert> {
     Ok(Alert {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
         id: r.get(1)?,
@@ -18,9 +18,9 @@ fn alert_row(r: &Row<'_>) -> rusqlite::Result<Alert> {
         title: r.get(3)?,
         severity: r.get(4)?,
         group_key: r.get(5)?,
-        count: r.get::<_, i64>(6)? as u64,
+        count: r.get::<i64>(6)? as u64,
         status: r.get(7)?,
-        first_seq: r.get::<_, Option<i64>>(8)?.map(|s| s as u64),
+        first_seq: r.get::<Option<i64>>(8)?.map(|s| s as u64),
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
         acknowledged_by: r.get(11)?,
@@ -28,13 +28,13 @@ fn alert_row(r: &Row<'_>) -> rusqlite::Result<Alert> {
     })
 }
 
-pub fn alert(c: &Connection, tenant: TenantId, id: &str) -> Result<Option<Alert>> {
+pub fn alert(c: &Db<'_>, tenant: TenantId, id: &str) -> Result<Option<Alert>> {
     let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE tenant_id = ?1 AND id = ?2");
-    one(c, &sql, params![tenant.to_string(), id], alert_row)
+    one(c, &sql, args![tenant.to_string(), id], alert_row)
 }
 
 pub fn alerts(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     status: Option<&str>,
     before: Option<&str>,
@@ -44,10 +44,10 @@ pub fn alerts(
         "SELECT {ALERT_COLUMNS} FROM alerts WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
              AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
     );
-    rows(c, &sql, params![tenant.to_string(), status, before, limit], alert_row)
+    rows(c, &sql, args![tenant.to_string(), status, before, limit], alert_row)
 }
 
-pub fn upsert_alert(c: &Connection, a: &Alert) -> Result<()> {
+pub fn upsert_alert(c: &Db<'_>, a: &Alert) -> Result<()> {
     exec(
         c,
         &format!(
@@ -56,7 +56,7 @@ pub fn upsert_alert(c: &Connection, a: &Alert) -> Result<()> {
                  updated_at = excluded.updated_at, acknowledged_by = excluded.acknowledged_by,
                  resolved_by = excluded.resolved_by"
         ),
-        params![
+        args![
             a.tenant_id.to_string(),
             a.id,
             a.rule,
@@ -77,7 +77,7 @@ pub fn upsert_alert(c: &Connection, a: &Alert) -> Result<()> {
 
 const WEBHOOK_COLUMNS: &str = "tenant_id, id, url, description, created_at, created_by";
 
-fn webhook_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
+fn webhook_row(r: &Row<'_>) -> Result<Webhook> {
     Ok(Webhook {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
         id: r.get(1)?,
@@ -88,34 +88,34 @@ fn webhook_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
     })
 }
 
-pub fn webhooks(c: &Connection, tenant: TenantId) -> Result<Vec<Webhook>> {
+pub fn webhooks(c: &Db<'_>, tenant: TenantId) -> Result<Vec<Webhook>> {
     let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE tenant_id = ?1 ORDER BY id");
-    rows(c, &sql, params![tenant.to_string()], webhook_row)
+    rows(c, &sql, args![tenant.to_string()], webhook_row)
 }
 
-pub fn insert_webhook(c: &Connection, w: &Webhook) -> Result<()> {
+pub fn insert_webhook(c: &Db<'_>, w: &Webhook) -> Result<()> {
     exec(
         c,
         &format!("INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-        params![w.tenant_id.to_string(), w.id, w.url, w.description, w.created_at, w.created_by],
+        args![w.tenant_id.to_string(), w.id, w.url, w.description, w.created_at, w.created_by],
     )?;
     Ok(())
 }
 
 /// Remove a webhook and its pending deliveries; whether it existed.
-pub fn delete_webhook(c: &Connection, tenant: TenantId, id: &str) -> Result<bool> {
-    let n = exec(c, "DELETE FROM webhooks WHERE tenant_id = ?1 AND id = ?2", params![tenant.to_string(), id])?;
+pub fn delete_webhook(c: &Db<'_>, tenant: TenantId, id: &str) -> Result<bool> {
+    let n = exec(c, "DELETE FROM webhooks WHERE tenant_id = ?1 AND id = ?2", args![tenant.to_string(), id])?;
     exec(
         c,
         "DELETE FROM webhook_deliveries WHERE tenant_id = ?1 AND webhook_id = ?2 AND status = 'pending'",
-        params![tenant.to_string(), id],
+        args![tenant.to_string(), id],
     )?;
     Ok(n > 0)
 }
 
 const DELIVERY_COLUMNS: &str = "tenant_id, id, alert_id, webhook_id, status, attempts, next_us, last_error, updated_at";
 
-fn delivery_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
+fn delivery_row(r: &Row<'_>) -> Result<Delivery> {
     Ok(Delivery {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
         id: r.get(1)?,
@@ -129,7 +129,7 @@ fn delivery_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
     })
 }
 
-pub fn upsert_delivery(c: &Connection, d: &Delivery) -> Result<()> {
+pub fn upsert_delivery(c: &Db<'_>, d: &Delivery) -> Result<()> {
     exec(
         c,
         &format!(
@@ -137,7 +137,7 @@ pub fn upsert_delivery(c: &Connection, d: &Delivery) -> Result<()> {
              ON CONFLICT (tenant_id, id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
                  next_us = excluded.next_us, last_error = excluded.last_error, updated_at = excluded.updated_at"
         ),
-        params![
+        args![
             d.tenant_id.to_string(),
             d.id,
             d.alert_id,
@@ -152,30 +152,30 @@ pub fn upsert_delivery(c: &Connection, d: &Delivery) -> Result<()> {
     Ok(())
 }
 
-pub fn delivery(c: &Connection, tenant: TenantId, id: &str) -> Result<Option<Delivery>> {
+pub fn delivery(c: &Db<'_>, tenant: TenantId, id: &str) -> Result<Option<Delivery>> {
     let sql = format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE tenant_id = ?1 AND id = ?2");
-    one(c, &sql, params![tenant.to_string(), id], delivery_row)
+    one(c, &sql, args![tenant.to_string(), id], delivery_row)
 }
 
-pub fn deliveries_of(c: &Connection, tenant: TenantId, alert: &str) -> Result<Vec<Delivery>> {
+pub fn deliveries_of(c: &Db<'_>, tenant: TenantId, alert: &str) -> Result<Vec<Delivery>> {
     let sql =
         format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE tenant_id = ?1 AND alert_id = ?2 ORDER BY id");
-    rows(c, &sql, params![tenant.to_string(), alert], delivery_row)
+    rows(c, &sql, args![tenant.to_string(), alert], delivery_row)
 }
 
 /// The tenant's pending deliveries due at `now`, soonest first.
-pub fn due_deliveries(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+pub fn due_deliveries(c: &Db<'_>, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
     let sql = format!(
         "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE tenant_id = ?1 AND status = 'pending' AND next_us <= ?2
          ORDER BY next_us LIMIT ?3"
     );
-    rows(c, &sql, params![tenant.to_string(), us(now), limit], delivery_row)
+    rows(c, &sql, args![tenant.to_string(), us(now), limit], delivery_row)
 }
 
 /// Deliveries that gave up (the dead-letter list), newest first.
-pub fn dead_deliveries(c: &Connection, tenant: TenantId, limit: u32) -> Result<Vec<Delivery>> {
+pub fn dead_deliveries(c: &Db<'_>, tenant: TenantId, limit: u32) -> Result<Vec<Delivery>> {
     let sql = format!(
         "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE tenant_id = ?1 AND status = 'dead' ORDER BY id DESC LIMIT ?2"
     );
-    rows(c, &sql, params![tenant.to_string(), limit], delivery_row)
+    rows(c, &sql, args![tenant.to_string(), limit], delivery_row)
 }

@@ -1,11 +1,10 @@
-//! Audit rows as SQLite stores them: the columns, reading a row (reporting a hand-edited one by
-//! its seq), and collecting a query's rows.
+//! Audit rows as both backends store them: the columns, and reading a row (reporting a
+//! hand-edited one by its seq).
 
 use bosun_core::audit::{ActorType, AuditEvent, Outcome, Severity};
-use rusqlite::{Row, ToSql};
 use serde_json::Value;
 
-use crate::sqlite::internal;
+use crate::db::Row;
 use crate::{Result, StoreError};
 
 pub(crate) const AUDIT_COLUMNS: &str = "tenant_id, seq, at, actor_type, actor_id, actor_name, action, target_type, \
@@ -13,9 +12,8 @@ pub(crate) const AUDIT_COLUMNS: &str = "tenant_id, seq, at, actor_type, actor_id
 
 /// Read an audit row. A hand-edited row that no longer parses is reported with its seq; a
 /// `details` that is no longer JSON is kept as text so that verification names a hash mismatch.
-pub(crate) fn audit_row(r: &Row<'_>) -> rusqlite::Result<std::result::Result<AuditEvent, StoreError>> {
-    let seq: i64 = r.get(1)?;
-    let seq = seq as u64;
+pub(crate) fn audit_row(r: &Row<'_>) -> Result<std::result::Result<AuditEvent, StoreError>> {
+    let seq: u64 = r.get(1)?;
     let corrupt = |what: &str| StoreError::Corrupt { seq, reason: format!("bad {what}") };
     let actor_type: String = r.get(3)?;
     let outcome: String = r.get(10)?;
@@ -46,16 +44,4 @@ pub(crate) fn audit_row(r: &Row<'_>) -> rusqlite::Result<std::result::Result<Aud
         prev_hash: r.get(16)?,
         hash: r.get(17)?,
     }))
-}
-
-pub(crate) fn collect_audit(
-    stmt: &mut rusqlite::CachedStatement<'_>,
-    params: &[&dyn ToSql],
-) -> Result<Vec<AuditEvent>> {
-    let rows = stmt.query_map(params, audit_row).map_err(internal)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(row.map_err(internal)??);
-    }
-    Ok(out)
 }

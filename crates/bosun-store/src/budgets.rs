@@ -1,9 +1,9 @@
 //! SQLite queries for budgets: the tenant's document, reservations, the usage ledger and task
 //! estimates.
 
+use crate::db::{Db, Row, args};
 use bosun_core::budget::Amount;
 use bosun_core::{TenantId, Timestamp};
-use rusqlite::{Connection, Row, params};
 
 use crate::coord::{exec, one, rows, ts, ts_opt, us};
 use crate::{Reservation, Result, SpendFilter, UsageRecord};
@@ -11,7 +11,7 @@ use crate::{Reservation, Result, SpendFilter, UsageRecord};
 const RESERVATION_COLUMNS: &str = "id, agent_id, agent_kind, project, task_id, tokens, cost_micros, currency, status, \
     created_us, expires_us, settled_us";
 
-fn reservation_row(r: &Row<'_>) -> rusqlite::Result<Reservation> {
+fn reservation_row(r: &Row<'_>) -> Result<Reservation> {
     Ok(Reservation {
         id: r.get(0)?,
         agent_id: r.get(1)?,
@@ -26,27 +26,27 @@ fn reservation_row(r: &Row<'_>) -> rusqlite::Result<Reservation> {
     })
 }
 
-pub fn reservation(c: &Connection, tenant: TenantId, id: &str) -> Result<Option<Reservation>> {
+pub fn reservation(c: &Db<'_>, tenant: TenantId, id: &str) -> Result<Option<Reservation>> {
     let sql = format!("SELECT {RESERVATION_COLUMNS} FROM budget_reservations WHERE tenant_id = ?1 AND id = ?2");
-    one(c, &sql, params![tenant.to_string(), id], reservation_row)
+    one(c, &sql, args![tenant.to_string(), id], reservation_row)
 }
 
-pub fn expired_reservations(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Reservation>> {
+pub fn expired_reservations(c: &Db<'_>, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Reservation>> {
     let sql = format!(
         "SELECT {RESERVATION_COLUMNS} FROM budget_reservations
          WHERE tenant_id = ?1 AND status = 'held' AND expires_us <= ?2 ORDER BY expires_us LIMIT ?3"
     );
-    rows(c, &sql, params![tenant.to_string(), us(now), limit], reservation_row)
+    rows(c, &sql, args![tenant.to_string(), us(now), limit], reservation_row)
 }
 
-pub fn insert_reservation(c: &Connection, tenant: TenantId, r: &Reservation) -> Result<()> {
+pub fn insert_reservation(c: &Db<'_>, tenant: TenantId, r: &Reservation) -> Result<()> {
     exec(
         c,
         &format!(
             "INSERT INTO budget_reservations (tenant_id, {RESERVATION_COLUMNS})
                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ),
-        params![
+        args![
             tenant.to_string(),
             r.id,
             r.agent_id,
@@ -65,22 +65,22 @@ pub fn insert_reservation(c: &Connection, tenant: TenantId, r: &Reservation) -> 
     Ok(())
 }
 
-pub fn update_reservation(c: &Connection, tenant: TenantId, r: &Reservation) -> Result<()> {
+pub fn update_reservation(c: &Db<'_>, tenant: TenantId, r: &Reservation) -> Result<()> {
     exec(
         c,
         "UPDATE budget_reservations SET status = ?3, settled_us = ?4 WHERE tenant_id = ?1 AND id = ?2",
-        params![tenant.to_string(), r.id, r.status, r.settled_at.map(us)],
+        args![tenant.to_string(), r.id, r.status, r.settled_at.map(us)],
     )?;
     Ok(())
 }
 
-pub fn insert_usage(c: &Connection, tenant: TenantId, u: &UsageRecord) -> Result<()> {
+pub fn insert_usage(c: &Db<'_>, tenant: TenantId, u: &UsageRecord) -> Result<()> {
     exec(
         c,
         "INSERT INTO budget_usage (tenant_id, reservation_id, agent_id, agent_kind, project, tokens, cost_micros,
              currency, model, provider, overspend, at_us)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+        args![
             tenant.to_string(),
             u.reservation_id,
             u.agent_id,
@@ -99,71 +99,71 @@ pub fn insert_usage(c: &Connection, tenant: TenantId, u: &UsageRecord) -> Result
 }
 
 /// Tokens and cost (in `f.currency` only) spent since `since` by what `f` selects.
-pub fn spent(c: &Connection, tenant: TenantId, f: &SpendFilter<'_>, since: Timestamp) -> Result<(i64, i64)> {
+pub fn spent(c: &Db<'_>, tenant: TenantId, f: &SpendFilter<'_>, since: Timestamp) -> Result<(i64, i64)> {
     let found = one(
         c,
         "SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0)
          FROM budget_usage WHERE tenant_id = ?1 AND at_us >= ?2 AND (?3 IS NULL OR project = ?3)
              AND (?4 IS NULL OR agent_id = ?4) AND (?5 IS NULL OR agent_kind = ?5)",
-        params![tenant.to_string(), us(since), f.project, f.agent, f.kind, f.currency],
+        args![tenant.to_string(), us(since), f.project, f.agent, f.kind, f.currency],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(found.unwrap_or((0, 0)))
 }
 
 /// Tokens and cost held by reservations still in force at `now`.
-pub fn held(c: &Connection, tenant: TenantId, f: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)> {
+pub fn held(c: &Db<'_>, tenant: TenantId, f: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)> {
     let found = one(
         c,
         "SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0)
          FROM budget_reservations WHERE tenant_id = ?1 AND status = 'held' AND expires_us > ?2
              AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR agent_id = ?4) AND (?5 IS NULL OR agent_kind = ?5)",
-        params![tenant.to_string(), us(now), f.project, f.agent, f.kind, f.currency],
+        args![tenant.to_string(), us(now), f.project, f.agent, f.kind, f.currency],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(found.unwrap_or((0, 0)))
 }
 
-pub fn task_estimate(c: &Connection, tenant: TenantId, task: &str) -> Result<Option<Amount>> {
+pub fn task_estimate(c: &Db<'_>, tenant: TenantId, task: &str) -> Result<Option<Amount>> {
     one(
         c,
         "SELECT tokens, cost_micros, currency FROM task_estimates WHERE tenant_id = ?1 AND task_id = ?2",
-        params![tenant.to_string(), task],
+        args![tenant.to_string(), task],
         |r| Ok(Amount { tokens: r.get(0)?, cost_micros: r.get(1)?, currency: r.get(2)? }),
     )
 }
 
-pub fn put_task_estimate(c: &Connection, tenant: TenantId, task: &str, a: &Amount) -> Result<()> {
+pub fn put_task_estimate(c: &Db<'_>, tenant: TenantId, task: &str, a: &Amount) -> Result<()> {
     exec(
         c,
         "INSERT INTO task_estimates (tenant_id, task_id, tokens, cost_micros, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![tenant.to_string(), task, a.tokens, a.cost_micros, a.currency],
+        args![tenant.to_string(), task, a.tokens, a.cost_micros, a.currency],
     )?;
     Ok(())
 }
 
 /// What a budget counted since `since` (bucket starts at or after it).
-pub fn counted(c: &Connection, tenant: TenantId, budget: &str, since: Timestamp) -> Result<i64> {
+pub fn counted(c: &Db<'_>, tenant: TenantId, budget: &str, since: Timestamp) -> Result<i64> {
     let found = one(
         c,
         "SELECT COALESCE(SUM(amount), 0) FROM budget_counters WHERE tenant_id = ?1 AND budget_id = ?2 AND bucket_us >= ?3",
-        params![tenant.to_string(), budget, us(since)],
+        args![tenant.to_string(), budget, us(since)],
         |r| r.get(0),
     )?;
     Ok(found.unwrap_or(0))
 }
 
-pub fn add_counted(c: &Connection, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()> {
+pub fn add_counted(c: &Db<'_>, tenant: TenantId, budget: &str, bucket: Timestamp, amount: i64) -> Result<()> {
     exec(
         c,
         "INSERT INTO budget_counters (tenant_id, budget_id, bucket_us, amount) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (tenant_id, budget_id, bucket_us) DO UPDATE SET amount = amount + excluded.amount",
-        params![tenant.to_string(), budget, us(bucket), amount],
+        args![tenant.to_string(), budget, us(bucket), amount],
     )?;
     Ok(())
 }
 
-pub fn clear_counted(c: &Connection, tenant: TenantId) -> Result<()> {
-    exec(c, "DELETE FROM budget_counters WHERE tenant_id = ?1", params![tenant.to_string()])?;
+pub fn clear_counted(c: &Db<'_>, tenant: TenantId) -> Result<()> {
+    exec(c, "DELETE FROM budget_counters WHERE tenant_id = ?1", args![tenant.to_string()])?;
     Ok(())
 }

@@ -1,30 +1,27 @@
 //! SQLite queries for agents, tasks, locks and handoffs (the coordination core). The `Tx`
 //! trait impls in `sqlite.rs` delegate here.
 
+use crate::db::{Arg, Db, Row, args};
+use crate::{AgentFilter, HandoffFilter, Result, StoreError, TaskFilter};
 use bosun_core::agent::AgentStatus;
 use bosun_core::model::{Agent, Handoff, Holder, Lock, Owner};
 use bosun_core::task::{Task, TaskStatus};
 use bosun_core::{AgentId, HandoffId, LockId, TaskId, TenantId, Timestamp};
-use rusqlite::types::Value as V;
-use rusqlite::{Connection, OptionalExtension, Row, params};
-
-use crate::sqlite::{bad_column, internal, parse_id, write_err};
-use crate::{AgentFilter, HandoffFilter, Result, TaskFilter};
 
 pub(crate) fn us(t: Timestamp) -> i64 {
     t.as_microsecond()
 }
 
-pub(crate) fn ts(r: &Row<'_>, i: usize) -> rusqlite::Result<Timestamp> {
+pub(crate) fn ts(r: &Row<'_>, i: usize) -> Result<Timestamp> {
     Timestamp::from_microsecond(r.get(i)?).map_err(|_| bad_column(i, "time"))
 }
 
-pub(crate) fn ts_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Timestamp>> {
+pub(crate) fn ts_opt(r: &Row<'_>, i: usize) -> Result<Option<Timestamp>> {
     let v: Option<i64> = r.get(i)?;
     v.map(|v| Timestamp::from_microsecond(v).map_err(|_| bad_column(i, "time"))).transpose()
 }
 
-pub(crate) fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> Result<T> {
     let text: String = r.get(i)?;
     serde_json::from_str(&text).map_err(|_| bad_column(i, "json"))
 }
@@ -33,28 +30,31 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serializes")
 }
 
+pub(crate) fn parse_id<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s).ok_or_else(|| bad_column(i, "id"))
+}
+
+pub(crate) fn bad_column(i: usize, what: &str) -> StoreError {
+    StoreError::Internal(format!("column {i}: bad {what}"))
+}
+
 /// Run a query and map every row.
-pub(crate) fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql).map_err(internal)?;
-    stmt.query_map(params, map).map_err(internal)?.collect::<rusqlite::Result<Vec<T>>>().map_err(internal)
+pub(crate) fn rows<T>(c: &Db<'_>, sql: &str, args: &[Arg], map: impl FnMut(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+    c.rows(sql, args, map)
 }
 
 pub(crate) fn one<T>(
-    conn: &Connection,
+    c: &Db<'_>,
     sql: &str,
-    params: impl rusqlite::Params,
-    map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    args: &[Arg],
+    map: impl FnOnce(&Row<'_>) -> Result<T>,
 ) -> Result<Option<T>> {
-    conn.prepare_cached(sql).and_then(|mut s| s.query_row(params, map).optional()).map_err(internal)
+    c.one(sql, args, map)
 }
 
-pub(crate) fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-    conn.prepare_cached(sql).and_then(|mut s| s.execute(params)).map_err(write_err)
+pub(crate) fn exec(c: &Db<'_>, sql: &str, args: &[Arg]) -> Result<u64> {
+    c.exec(sql, args)
 }
 
 // ---- agents ----
@@ -62,7 +62,7 @@ pub(crate) fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) 
 const AGENT_COLUMNS: &str =
     "tenant_id, id, name, kind, capabilities, profile, status, metadata, heartbeat_interval, last_seen_us, created_at";
 
-fn agent_row(r: &Row<'_>) -> rusqlite::Result<Agent> {
+fn agent_row(r: &Row<'_>) -> Result<Agent> {
     let status: String = r.get(6)?;
     Ok(Agent {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
@@ -79,67 +79,67 @@ fn agent_row(r: &Row<'_>) -> rusqlite::Result<Agent> {
     })
 }
 
-pub fn agent(c: &Connection, tenant: TenantId, id: AgentId) -> Result<Option<Agent>> {
+pub fn agent(c: &Db<'_>, tenant: TenantId, id: AgentId) -> Result<Option<Agent>> {
     one(
         c,
         &format!("SELECT {AGENT_COLUMNS} FROM agents WHERE tenant_id = ?1 AND id = ?2"),
-        params![tenant.to_string(), id.to_string()],
+        args![tenant.to_string(), id.to_string()],
         agent_row,
     )
 }
 
-pub fn agent_by_name(c: &Connection, tenant: TenantId, name: &str) -> Result<Option<Agent>> {
+pub fn agent_by_name(c: &Db<'_>, tenant: TenantId, name: &str) -> Result<Option<Agent>> {
     one(
         c,
         &format!("SELECT {AGENT_COLUMNS} FROM agents WHERE tenant_id = ?1 AND name = ?2"),
-        params![tenant.to_string(), name],
+        args![tenant.to_string(), name],
         agent_row,
     )
 }
 
 pub fn list_agents(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     f: &AgentFilter,
     after: Option<AgentId>,
     limit: u32,
 ) -> Result<Vec<Agent>> {
     let mut sql = format!("SELECT {AGENT_COLUMNS} FROM agents WHERE tenant_id = ?1 AND id > ?2");
-    let mut args = vec![V::Text(tenant.to_string()), V::Text(after.map(|a| a.to_string()).unwrap_or_default())];
+    let mut args = vec![Arg::Text(tenant.to_string()), Arg::Text(after.map(|a| a.to_string()).unwrap_or_default())];
     if let Some(s) = f.status {
-        args.push(V::Text(s.as_str().into()));
+        args.push(Arg::Text(s.as_str().into()));
         sql.push_str(&format!(" AND status = ?{}", args.len()));
     }
     if let Some(k) = &f.kind {
-        args.push(V::Text(k.clone()));
+        args.push(Arg::Text(k.clone()));
         sql.push_str(&format!(" AND kind = ?{}", args.len()));
     }
     if let Some(cap) = &f.capability {
-        args.push(V::Text(cap.clone()));
+        args.push(Arg::Text(cap.clone()));
         sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM json_each(capabilities) WHERE value = ?{})", args.len()));
     }
-    args.push(V::Integer(i64::from(limit)));
+    args.push(Arg::Int(i64::from(limit)));
     sql.push_str(&format!(" ORDER BY id LIMIT ?{}", args.len()));
-    rows(c, &sql, rusqlite::params_from_iter(args), agent_row)
+    rows(c, &sql, &args, agent_row)
 }
 
-pub fn silent_agents(c: &Connection, tenant: TenantId, seen_before: Timestamp, limit: u32) -> Result<Vec<Agent>> {
+pub fn silent_agents(c: &Db<'_>, tenant: TenantId, seen_before: Timestamp, limit: u32) -> Result<Vec<Agent>> {
     rows(
         c,
         &format!(
             "SELECT {AGENT_COLUMNS} FROM agents WHERE tenant_id = ?1
              AND status IN ('spawning', 'idle', 'busy', 'terminating') AND last_seen_us < ?2 LIMIT ?3"
         ),
-        params![tenant.to_string(), us(seen_before), limit],
+        args![tenant.to_string(), us(seen_before), limit],
         agent_row,
     )
 }
 
-pub fn create_agent(c: &Connection, a: &Agent) -> Result<()> {
+pub fn create_agent(c: &Db<'_>, a: &Agent) -> Result<()> {
     exec(
         c,
         &format!("INSERT INTO agents ({AGENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
-        params![
+        args![
             a.tenant_id.to_string(),
             a.id.to_string(),
             a.name,
@@ -156,12 +156,12 @@ pub fn create_agent(c: &Connection, a: &Agent) -> Result<()> {
     Ok(())
 }
 
-pub fn update_agent(c: &Connection, a: &Agent) -> Result<()> {
+pub fn update_agent(c: &Db<'_>, a: &Agent) -> Result<()> {
     exec(
         c,
         "UPDATE agents SET capabilities = ?3, profile = ?4, status = ?5, metadata = ?6, heartbeat_interval = ?7,
          last_seen_us = ?8 WHERE tenant_id = ?1 AND id = ?2",
-        params![
+        args![
             a.tenant_id.to_string(),
             a.id.to_string(),
             to_json(&a.capabilities),
@@ -175,12 +175,12 @@ pub fn update_agent(c: &Connection, a: &Agent) -> Result<()> {
     Ok(())
 }
 
-pub fn revoke_keys_of(c: &Connection, tenant: TenantId, owner: Owner, at: &str) -> Result<u64> {
+pub fn revoke_keys_of(c: &Db<'_>, tenant: TenantId, owner: Owner, at: &str) -> Result<u64> {
     let n = exec(
         c,
         "UPDATE api_keys SET revoked_at = ?4 WHERE tenant_id = ?1 AND owner_type = ?2 AND owner_id = ?3
          AND revoked_at IS NULL",
-        params![tenant.to_string(), owner.kind(), owner.id(), at],
+        args![tenant.to_string(), owner.kind(), owner.id(), at],
     )?;
     Ok(n as u64)
 }
@@ -192,7 +192,7 @@ const TASK_COLUMNS: &str = "t.tenant_id, t.id, t.project, t.title, t.description
     t.idempotency_key, t.result, t.error, t.created_by, t.created_us, t.updated_us, t.deadline_us, t.retry_us, t.scope, \
     t.lease_heartbeats, (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.tenant_id = t.tenant_id AND d.task_id = t.id)";
 
-fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
+fn task_row(r: &Row<'_>) -> Result<Task> {
     let status: String = r.get(8)?;
     let assignee: Option<String> = r.get(9)?;
     let result: Option<String> = r.get(15)?;
@@ -212,7 +212,7 @@ fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
         status: TaskStatus::parse(&status).ok_or_else(|| bad_column(8, "status"))?,
         assignee: assignee.map(|a| AgentId::parse(&a).ok_or_else(|| bad_column(9, "assignee"))).transpose()?,
         lease_expires_at: ts_opt(r, 10)?,
-        fence: r.get::<_, i64>(11)? as u64,
+        fence: r.get::<i64>(11)? as u64,
         attempts: r.get(12)?,
         max_attempts: r.get(13)?,
         idempotency_key: r.get(14)?,
@@ -229,34 +229,34 @@ fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
     })
 }
 
-pub fn task(c: &Connection, tenant: TenantId, id: TaskId) -> Result<Option<Task>> {
+pub fn task(c: &Db<'_>, tenant: TenantId, id: TaskId) -> Result<Option<Task>> {
     one(
         c,
         &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.id = ?2"),
-        params![tenant.to_string(), id.to_string()],
+        args![tenant.to_string(), id.to_string()],
         task_row,
     )
 }
 
-pub fn task_by_idempotency_key(c: &Connection, tenant: TenantId, key: &str) -> Result<Option<Task>> {
+pub fn task_by_idempotency_key(c: &Db<'_>, tenant: TenantId, key: &str) -> Result<Option<Task>> {
     one(
         c,
         &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.idempotency_key = ?2"),
-        params![tenant.to_string(), key],
+        args![tenant.to_string(), key],
         task_row,
     )
 }
 
 pub fn list_tasks(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     f: &TaskFilter,
     after: Option<TaskId>,
     limit: u32,
 ) -> Result<Vec<Task>> {
     let mut sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1");
-    let mut args = vec![V::Text(tenant.to_string())];
-    let mut push = |clause: &str, v: V| {
+    let mut args = vec![Arg::Text(tenant.to_string())];
+    let mut push = |clause: &str, v: Arg| {
         args.push(v);
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
@@ -264,26 +264,26 @@ pub fn list_tasks(
         // Correlated on t.tenant_id: a clause passed to `push` holds exactly one `?`.
         push(
             " AND t.ord > (SELECT o.ord FROM tasks o WHERE o.tenant_id = t.tenant_id AND o.id = ?)",
-            V::Text(a.to_string()),
+            Arg::Text(a.to_string()),
         );
     }
     if let Some(p) = &f.project {
-        push(" AND t.project = ?", V::Text(p.clone()));
+        push(" AND t.project = ?", Arg::Text(p.clone()));
     }
     if let Some(s) = f.status {
-        push(" AND t.status = ?", V::Text(s.as_str().into()));
+        push(" AND t.status = ?", Arg::Text(s.as_str().into()));
     }
     if let Some(a) = f.assignee {
-        push(" AND t.assignee = ?", V::Text(a.to_string()));
+        push(" AND t.assignee = ?", Arg::Text(a.to_string()));
     }
     if let Some(p) = f.priority {
-        push(" AND t.priority = ?", V::Integer(i64::from(p)));
+        push(" AND t.priority = ?", Arg::Int(i64::from(p)));
     }
-    push(" ORDER BY t.ord LIMIT ?", V::Integer(i64::from(limit)));
-    rows(c, &sql, rusqlite::params_from_iter(args), task_row)
+    push(" ORDER BY t.ord LIMIT ?", Arg::Int(i64::from(limit)));
+    rows(c, &sql, &args, task_row)
 }
 
-pub fn ready_tasks(c: &Connection, tenant: TenantId, project: &str, skip: u32, limit: u32) -> Result<Vec<Task>> {
+pub fn ready_tasks(c: &Db<'_>, tenant: TenantId, project: &str, skip: u32, limit: u32) -> Result<Vec<Task>> {
     // `status = 'ready'` is literal so that the partial index `tasks_ready` serves the query.
     rows(
         c,
@@ -291,33 +291,33 @@ pub fn ready_tasks(c: &Connection, tenant: TenantId, project: &str, skip: u32, l
             "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.project = ?2 AND t.status = 'ready'
              ORDER BY t.priority DESC, t.ord LIMIT ?3 OFFSET ?4"
         ),
-        params![tenant.to_string(), project, limit, skip],
+        args![tenant.to_string(), project, limit, skip],
         task_row,
     )
 }
 
-pub fn dependants(c: &Connection, tenant: TenantId, id: TaskId) -> Result<Vec<Task>> {
+pub fn dependants(c: &Db<'_>, tenant: TenantId, id: TaskId) -> Result<Vec<Task>> {
     rows(
         c,
         &format!(
             "SELECT {TASK_COLUMNS} FROM task_deps d JOIN tasks t ON t.tenant_id = d.tenant_id AND t.id = d.task_id
              WHERE d.tenant_id = ?1 AND d.depends_on = ?2 ORDER BY t.ord"
         ),
-        params![tenant.to_string(), id.to_string()],
+        args![tenant.to_string(), id.to_string()],
         task_row,
     )
 }
 
-pub fn leased_by(c: &Connection, tenant: TenantId, agent: AgentId) -> Result<Vec<Task>> {
+pub fn leased_by(c: &Db<'_>, tenant: TenantId, agent: AgentId) -> Result<Vec<Task>> {
     rows(
         c,
         &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.assignee = ?2 ORDER BY t.ord"),
-        params![tenant.to_string(), agent.to_string()],
+        args![tenant.to_string(), agent.to_string()],
         task_row,
     )
 }
 
-pub fn due_tasks(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Task>> {
+pub fn due_tasks(c: &Db<'_>, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Task>> {
     rows(
         c,
         &format!(
@@ -326,12 +326,12 @@ pub fn due_tasks(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -
              SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.status = 'failed' AND t.retry_us <= ?2
              LIMIT ?3"
         ),
-        params![tenant.to_string(), us(now), limit],
+        args![tenant.to_string(), us(now), limit],
         task_row,
     )
 }
 
-pub fn create_task(c: &Connection, t: &Task) -> Result<()> {
+pub fn create_task(c: &Db<'_>, t: &Task) -> Result<()> {
     exec(
         c,
         "INSERT INTO tasks (tenant_id, id, project, title, description, payload, priority, required_capabilities,
@@ -339,7 +339,7 @@ pub fn create_task(c: &Connection, t: &Task) -> Result<()> {
          created_us, updated_us, deadline_us, retry_us, scope, lease_heartbeats)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
          ?24)",
-        params![
+        args![
             t.tenant_id.to_string(),
             t.id.to_string(),
             t.project,
@@ -370,19 +370,19 @@ pub fn create_task(c: &Connection, t: &Task) -> Result<()> {
         exec(
             c,
             "INSERT INTO task_deps (tenant_id, task_id, depends_on) VALUES (?1, ?2, ?3)",
-            params![t.tenant_id.to_string(), t.id.to_string(), dep.to_string()],
+            args![t.tenant_id.to_string(), t.id.to_string(), dep.to_string()],
         )?;
     }
     Ok(())
 }
 
-pub fn update_task(c: &Connection, t: &Task) -> Result<()> {
+pub fn update_task(c: &Db<'_>, t: &Task) -> Result<()> {
     exec(
         c,
         "UPDATE tasks SET status = ?3, assignee = ?4, lease_expires_us = ?5, fence = ?6, attempts = ?7, result = ?8,
          error = ?9, updated_us = ?10, retry_us = ?11, scope = ?12, priority = ?13, lease_heartbeats = ?14
          WHERE tenant_id = ?1 AND id = ?2",
-        params![
+        args![
             t.tenant_id.to_string(),
             t.id.to_string(),
             t.status.as_str(),
@@ -407,7 +407,7 @@ pub fn update_task(c: &Connection, t: &Task) -> Result<()> {
 const LOCK_COLUMNS: &str = "tenant_id, id, project, key, exclusive, holder_type, holder_id, holder_name, task_id, \
     reason, fence, expires_us, created_us";
 
-fn lock_row(r: &Row<'_>) -> rusqlite::Result<Lock> {
+fn lock_row(r: &Row<'_>) -> Result<Lock> {
     let (kind, id): (String, String) = (r.get(5)?, r.get(6)?);
     let task: Option<String> = r.get(8)?;
     Ok(Lock {
@@ -419,13 +419,13 @@ fn lock_row(r: &Row<'_>) -> rusqlite::Result<Lock> {
         holder: Holder { owner: Owner::parse(&kind, &id).ok_or_else(|| bad_column(6, "holder"))?, name: r.get(7)? },
         task_id: task.map(|t| TaskId::parse(&t).ok_or_else(|| bad_column(8, "task"))).transpose()?,
         reason: r.get(9)?,
-        fence: r.get::<_, i64>(10)? as u64,
+        fence: r.get::<i64>(10)? as u64,
         expires_at: ts(r, 11)?,
         created_at: ts(r, 12)?,
     })
 }
 
-pub fn active_locks(c: &Connection, tenant: TenantId, project: Option<&str>, now: Timestamp) -> Result<Vec<Lock>> {
+pub fn active_locks(c: &Db<'_>, tenant: TenantId, project: Option<&str>, now: Timestamp) -> Result<Vec<Lock>> {
     match project {
         Some(p) => rows(
             c,
@@ -433,7 +433,7 @@ pub fn active_locks(c: &Connection, tenant: TenantId, project: Option<&str>, now
                 "SELECT {LOCK_COLUMNS} FROM locks WHERE tenant_id = ?1 AND project = ?2 AND expires_us > ?3
                  ORDER BY created_us, id"
             ),
-            params![tenant.to_string(), p, us(now)],
+            args![tenant.to_string(), p, us(now)],
             lock_row,
         ),
         None => rows(
@@ -441,44 +441,44 @@ pub fn active_locks(c: &Connection, tenant: TenantId, project: Option<&str>, now
             &format!(
                 "SELECT {LOCK_COLUMNS} FROM locks WHERE tenant_id = ?1 AND expires_us > ?2 ORDER BY project, created_us, id"
             ),
-            params![tenant.to_string(), us(now)],
+            args![tenant.to_string(), us(now)],
             lock_row,
         ),
     }
 }
 
-pub fn lock(c: &Connection, tenant: TenantId, id: LockId) -> Result<Option<Lock>> {
+pub fn lock(c: &Db<'_>, tenant: TenantId, id: LockId) -> Result<Option<Lock>> {
     one(
         c,
         &format!("SELECT {LOCK_COLUMNS} FROM locks WHERE tenant_id = ?1 AND id = ?2"),
-        params![tenant.to_string(), id.to_string()],
+        args![tenant.to_string(), id.to_string()],
         lock_row,
     )
 }
 
-pub fn expired_locks(c: &Connection, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Lock>> {
+pub fn expired_locks(c: &Db<'_>, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Lock>> {
     rows(
         c,
         &format!("SELECT {LOCK_COLUMNS} FROM locks WHERE tenant_id = ?1 AND expires_us <= ?2 LIMIT ?3"),
-        params![tenant.to_string(), us(now), limit],
+        args![tenant.to_string(), us(now), limit],
         lock_row,
     )
 }
 
-pub fn locks_of(c: &Connection, tenant: TenantId, holder_id: &str) -> Result<Vec<Lock>> {
+pub fn locks_of(c: &Db<'_>, tenant: TenantId, holder_id: &str) -> Result<Vec<Lock>> {
     rows(
         c,
         &format!("SELECT {LOCK_COLUMNS} FROM locks WHERE tenant_id = ?1 AND holder_id = ?2 ORDER BY created_us, id"),
-        params![tenant.to_string(), holder_id],
+        args![tenant.to_string(), holder_id],
         lock_row,
     )
 }
 
-pub fn insert_lock(c: &Connection, l: &Lock) -> Result<()> {
+pub fn insert_lock(c: &Db<'_>, l: &Lock) -> Result<()> {
     exec(
         c,
         &format!("INSERT INTO locks ({LOCK_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
-        params![
+        args![
             l.tenant_id.to_string(),
             l.id.to_string(),
             l.project,
@@ -497,31 +497,31 @@ pub fn insert_lock(c: &Connection, l: &Lock) -> Result<()> {
     Ok(())
 }
 
-pub fn update_lock(c: &Connection, l: &Lock) -> Result<()> {
+pub fn update_lock(c: &Db<'_>, l: &Lock) -> Result<()> {
     exec(
         c,
         "UPDATE locks SET expires_us = ?3, reason = ?4 WHERE tenant_id = ?1 AND id = ?2",
-        params![l.tenant_id.to_string(), l.id.to_string(), us(l.expires_at), l.reason],
+        args![l.tenant_id.to_string(), l.id.to_string(), us(l.expires_at), l.reason],
     )?;
     Ok(())
 }
 
-pub fn delete_lock(c: &Connection, tenant: TenantId, id: LockId) -> Result<()> {
-    exec(c, "DELETE FROM locks WHERE tenant_id = ?1 AND id = ?2", params![tenant.to_string(), id.to_string()])?;
+pub fn delete_lock(c: &Db<'_>, tenant: TenantId, id: LockId) -> Result<()> {
+    exec(c, "DELETE FROM locks WHERE tenant_id = ?1 AND id = ?2", args![tenant.to_string(), id.to_string()])?;
     Ok(())
 }
 
-pub fn next_lock_fence(c: &Connection, tenant: TenantId, project: &str, key: &str) -> Result<u64> {
+pub fn next_lock_fence(c: &Db<'_>, tenant: TenantId, project: &str, key: &str) -> Result<u64> {
     exec(
         c,
         "INSERT INTO lock_fences (tenant_id, project, key, fence) VALUES (?1, ?2, ?3, 1)
          ON CONFLICT (tenant_id, project, key) DO UPDATE SET fence = fence + 1",
-        params![tenant.to_string(), project, key],
+        args![tenant.to_string(), project, key],
     )?;
     let fence: Option<i64> = one(
         c,
         "SELECT fence FROM lock_fences WHERE tenant_id = ?1 AND project = ?2 AND key = ?3",
-        params![tenant.to_string(), project, key],
+        args![tenant.to_string(), project, key],
         |r| r.get(0),
     )?;
     Ok(fence.unwrap_or(1) as u64)
@@ -532,7 +532,7 @@ pub fn next_lock_fence(c: &Connection, tenant: TenantId, project: &str, key: &st
 const HANDOFF_COLUMNS: &str =
     "tenant_id, id, project, task_id, author_type, author_id, author_name, document, created_us";
 
-fn handoff_row(r: &Row<'_>) -> rusqlite::Result<Handoff> {
+fn handoff_row(r: &Row<'_>) -> Result<Handoff> {
     let (kind, id): (String, String) = (r.get(4)?, r.get(5)?);
     let task: Option<String> = r.get(3)?;
     Ok(Handoff {
@@ -546,32 +546,32 @@ fn handoff_row(r: &Row<'_>) -> rusqlite::Result<Handoff> {
     })
 }
 
-pub fn handoffs(c: &Connection, tenant: TenantId, f: &HandoffFilter, limit: u32) -> Result<Vec<Handoff>> {
+pub fn handoffs(c: &Db<'_>, tenant: TenantId, f: &HandoffFilter, limit: u32) -> Result<Vec<Handoff>> {
     let mut sql = format!("SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE tenant_id = ?1");
-    let mut args = vec![V::Text(tenant.to_string())];
-    let mut push = |clause: &str, v: V| {
+    let mut args = vec![Arg::Text(tenant.to_string())];
+    let mut push = |clause: &str, v: Arg| {
         args.push(v);
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     if let Some(p) = &f.project {
-        push(" AND project = ?", V::Text(p.clone()));
+        push(" AND project = ?", Arg::Text(p.clone()));
     }
     if let Some(t) = f.task_id {
-        push(" AND task_id = ?", V::Text(t.to_string()));
+        push(" AND task_id = ?", Arg::Text(t.to_string()));
     }
     if let Some(a) = &f.author {
-        push(" AND (author_id = ?", V::Text(a.clone()));
-        push(" OR author_name = ?)", V::Text(a.clone()));
+        push(" AND (author_id = ?", Arg::Text(a.clone()));
+        push(" OR author_name = ?)", Arg::Text(a.clone()));
     }
-    push(" ORDER BY created_us DESC, id DESC LIMIT ?", V::Integer(i64::from(limit)));
-    rows(c, &sql, rusqlite::params_from_iter(args), handoff_row)
+    push(" ORDER BY created_us DESC, id DESC LIMIT ?", Arg::Int(i64::from(limit)));
+    rows(c, &sql, &args, handoff_row)
 }
 
-pub fn insert_handoff(c: &Connection, h: &Handoff) -> Result<()> {
+pub fn insert_handoff(c: &Db<'_>, h: &Handoff) -> Result<()> {
     exec(
         c,
         &format!("INSERT INTO handoffs ({HANDOFF_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-        params![
+        args![
             h.tenant_id.to_string(),
             h.id.to_string(),
             h.project,

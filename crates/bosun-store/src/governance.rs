@@ -1,52 +1,47 @@
 //! SQLite queries for policy versions and the egress access log.
 
+use crate::db::{Db, Row, args};
 use bosun_core::{AgentId, TenantId};
-use rusqlite::{Connection, Row, params};
 
+use crate::coord::parse_id;
 use crate::coord::{exec, one, rows, ts, ts_opt, us};
-use crate::sqlite::parse_id;
 use crate::{Approval, EgressRecord, PolicyVersion, Result};
 
 const POLICY_COLUMNS: &str = "tenant_id, version, text, created_at, created_by, note, restored_from";
 
-fn policy_row(r: &Row<'_>) -> rusqlite::Result<PolicyVersion> {
+fn policy_row(r: &Row<'_>) -> Result<PolicyVersion> {
     Ok(PolicyVersion {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
-        version: r.get::<_, i64>(1)? as u64,
+        version: r.get::<i64>(1)? as u64,
         text: r.get(2)?,
         created_at: r.get(3)?,
         created_by: r.get(4)?,
         note: r.get(5)?,
-        restored_from: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
+        restored_from: r.get::<Option<i64>>(6)?.map(|v| v as u64),
     })
 }
 
-pub fn policy_version(c: &Connection, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>> {
+pub fn policy_version(c: &Db<'_>, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>> {
     let sql = format!(
         "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (?2 IS NULL OR version = ?2)
          ORDER BY version DESC LIMIT 1"
     );
-    one(c, &sql, params![tenant.to_string(), version.map(|v| v as i64)], policy_row)
+    one(c, &sql, args![tenant.to_string(), version.map(|v| v as i64)], policy_row)
 }
 
-pub fn policy_versions(
-    c: &Connection,
-    tenant: TenantId,
-    before: Option<u64>,
-    limit: u32,
-) -> Result<Vec<PolicyVersion>> {
+pub fn policy_versions(c: &Db<'_>, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
     let sql = format!(
         "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (?2 IS NULL OR version < ?2)
          ORDER BY version DESC LIMIT ?3"
     );
-    rows(c, &sql, params![tenant.to_string(), before.map(|v| v as i64), limit], policy_row)
+    rows(c, &sql, args![tenant.to_string(), before.map(|v| v as i64), limit], policy_row)
 }
 
-pub fn insert_policy_version(c: &Connection, v: &PolicyVersion) -> Result<()> {
+pub fn insert_policy_version(c: &Db<'_>, v: &PolicyVersion) -> Result<()> {
     exec(
         c,
         &format!("INSERT INTO policy_versions ({POLICY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
-        params![
+        args![
             v.tenant_id.to_string(),
             v.version as i64,
             v.text,
@@ -61,9 +56,9 @@ pub fn insert_policy_version(c: &Connection, v: &PolicyVersion) -> Result<()> {
 
 const EGRESS_COLUMNS: &str = "seq, at, agent_id, agent_name, host, port, allowed, rule, policies";
 
-fn egress_row(r: &Row<'_>) -> rusqlite::Result<EgressRecord> {
+fn egress_row(r: &Row<'_>) -> Result<EgressRecord> {
     Ok(EgressRecord {
-        seq: r.get::<_, i64>(0)? as u64,
+        seq: r.get::<i64>(0)? as u64,
         at: r.get(1)?,
         agent_id: parse_id(r, 2, AgentId::parse)?,
         agent_name: r.get(3)?,
@@ -76,7 +71,7 @@ fn egress_row(r: &Row<'_>) -> rusqlite::Result<EgressRecord> {
 }
 
 pub fn egress_log(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     agent: Option<AgentId>,
     before_seq: Option<u64>,
@@ -89,16 +84,16 @@ pub fn egress_log(
     rows(
         c,
         &sql,
-        params![tenant.to_string(), agent.map(|a| a.to_string()), before_seq.map(|s| s as i64), limit],
+        args![tenant.to_string(), agent.map(|a| a.to_string()), before_seq.map(|s| s as i64), limit],
         egress_row,
     )
 }
 
-pub fn append_egress(c: &Connection, tenant: TenantId, e: &EgressRecord) -> Result<u64> {
+pub fn append_egress(c: &Db<'_>, tenant: TenantId, e: &EgressRecord) -> Result<u64> {
     let next: i64 = one(
         c,
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM egress_log WHERE tenant_id = ?1",
-        params![tenant.to_string()],
+        args![tenant.to_string()],
         |r| r.get(0),
     )?
     .unwrap_or(1);
@@ -107,7 +102,7 @@ pub fn append_egress(c: &Connection, tenant: TenantId, e: &EgressRecord) -> Resu
         &format!(
             "INSERT INTO egress_log (tenant_id, {EGRESS_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         ),
-        params![
+        args![
             tenant.to_string(),
             next,
             e.at,
@@ -127,7 +122,7 @@ const APPROVAL_COLUMNS: &str = "tenant_id, id, requester_type, requester_id, req
     arguments, action_hash, factors, risk, threshold, status, reason, decided_by, evidence_hash, created_at, \
     expires_us, decided_at, token_id, token_expires_us, token_used_at";
 
-fn approval_row(r: &Row<'_>) -> rusqlite::Result<Approval> {
+fn approval_row(r: &Row<'_>) -> Result<Approval> {
     Ok(Approval {
         tenant_id: parse_id(r, 0, TenantId::parse)?,
         id: r.get(1)?,
@@ -154,13 +149,13 @@ fn approval_row(r: &Row<'_>) -> rusqlite::Result<Approval> {
     })
 }
 
-pub fn approval(c: &Connection, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
+pub fn approval(c: &Db<'_>, tenant: TenantId, id: &str) -> Result<Option<Approval>> {
     let sql = format!("SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND id = ?2");
-    one(c, &sql, params![tenant.to_string(), id], approval_row)
+    one(c, &sql, args![tenant.to_string(), id], approval_row)
 }
 
 pub fn approvals(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     status: Option<&str>,
     before: Option<&str>,
@@ -170,17 +165,17 @@ pub fn approvals(
         "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
          AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
     );
-    rows(c, &sql, params![tenant.to_string(), status, before, limit], approval_row)
+    rows(c, &sql, args![tenant.to_string(), status, before, limit], approval_row)
 }
 
-pub fn insert_approval(c: &Connection, a: &Approval) -> Result<()> {
+pub fn insert_approval(c: &Db<'_>, a: &Approval) -> Result<()> {
     exec(
         c,
         &format!(
             "INSERT INTO approvals ({APPROVAL_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
              ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
         ),
-        params![
+        args![
             a.tenant_id.to_string(),
             a.id,
             a.requester_type,
@@ -208,12 +203,12 @@ pub fn insert_approval(c: &Connection, a: &Approval) -> Result<()> {
     Ok(())
 }
 
-pub fn update_approval(c: &Connection, a: &Approval) -> Result<()> {
+pub fn update_approval(c: &Db<'_>, a: &Approval) -> Result<()> {
     exec(
         c,
         "UPDATE approvals SET status = ?3, reason = ?4, decided_by = ?5, decided_at = ?6, token_id = ?7,
          token_expires_us = ?8, token_used_at = ?9 WHERE tenant_id = ?1 AND id = ?2",
-        params![
+        args![
             a.tenant_id.to_string(),
             a.id,
             a.status,
@@ -246,13 +241,13 @@ impl Document {
     }
 }
 
-pub fn document(c: &Connection, which: Document, tenant: TenantId) -> Result<Option<String>> {
+pub fn document(c: &Db<'_>, which: Document, tenant: TenantId) -> Result<Option<String>> {
     let sql = format!("SELECT document FROM {} WHERE tenant_id = ?1", which.table());
-    one(c, &sql, params![tenant.to_string()], |r| r.get(0))
+    one(c, &sql, args![tenant.to_string()], |r| r.get(0))
 }
 
 pub fn put_document(
-    c: &Connection,
+    c: &Db<'_>,
     which: Document,
     tenant: TenantId,
     document: &str,
@@ -263,15 +258,15 @@ pub fn put_document(
          ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
         which.table()
     );
-    exec(c, &sql, params![tenant.to_string(), document, us(at)])?;
+    exec(c, &sql, args![tenant.to_string(), document, us(at)])?;
     Ok(())
 }
 
-pub fn settings(c: &Connection, tenant: TenantId) -> Result<crate::GovernanceSettings> {
+pub fn settings(c: &Db<'_>, tenant: TenantId) -> Result<crate::GovernanceSettings> {
     let found = one(
         c,
         "SELECT approval_threshold, gate_key, gate_key_rotated_at FROM governance_settings WHERE tenant_id = ?1",
-        params![tenant.to_string()],
+        args![tenant.to_string()],
         |r| {
             Ok(crate::GovernanceSettings {
                 approval_threshold: r.get(0)?,
@@ -284,7 +279,7 @@ pub fn settings(c: &Connection, tenant: TenantId) -> Result<crate::GovernanceSet
 }
 
 pub fn put_settings(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     s: &crate::GovernanceSettings,
     at: bosun_core::Timestamp,
@@ -296,32 +291,32 @@ pub fn put_settings(
          ON CONFLICT (tenant_id) DO UPDATE SET approval_threshold = excluded.approval_threshold,
              gate_key = excluded.gate_key, gate_key_rotated_at = excluded.gate_key_rotated_at,
              updated_us = excluded.updated_us",
-        params![tenant.to_string(), s.approval_threshold, s.gate_key, s.gate_key_rotated_at, us(at)],
+        args![tenant.to_string(), s.approval_threshold, s.gate_key, s.gate_key_rotated_at, us(at)],
     )?;
     Ok(())
 }
 
-pub fn evidence(c: &Connection, tenant: TenantId, sha256: &str) -> Result<Option<String>> {
+pub fn evidence(c: &Db<'_>, tenant: TenantId, sha256: &str) -> Result<Option<String>> {
     one(
         c,
         "SELECT content FROM evidence WHERE tenant_id = ?1 AND sha256 = ?2",
-        params![tenant.to_string(), sha256],
+        args![tenant.to_string(), sha256],
         |r| r.get(0),
     )
 }
 
-pub fn put_evidence(c: &Connection, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()> {
+pub fn put_evidence(c: &Db<'_>, tenant: TenantId, sha256: &str, content: &str, at: &str) -> Result<()> {
     exec(
         c,
         "INSERT INTO evidence (tenant_id, sha256, content, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (tenant_id, sha256) DO NOTHING",
-        params![tenant.to_string(), sha256, content, at],
+        args![tenant.to_string(), sha256, content, at],
     )?;
     Ok(())
 }
 
 pub fn expired_approvals(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     now: bosun_core::Timestamp,
     limit: u32,
@@ -330,12 +325,12 @@ pub fn expired_approvals(
         "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND status = 'pending' AND expires_us <= ?2
          ORDER BY expires_us LIMIT ?3"
     );
-    rows(c, &sql, params![tenant.to_string(), us(now), limit], approval_row)
+    rows(c, &sql, args![tenant.to_string(), us(now), limit], approval_row)
 }
 
 /// Retention: delete at most `limit` rows of one kind from before `before`.
 pub fn prune(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     what: crate::Prunable,
     before: bosun_core::Timestamp,
@@ -347,20 +342,20 @@ pub fn prune(
             c,
             "DELETE FROM egress_log WHERE tenant_id = ?1 AND seq IN
                  (SELECT seq FROM egress_log WHERE tenant_id = ?1 AND at < ?2 ORDER BY seq LIMIT ?3)",
-            params![t, bosun_core::clock::format_micros(before), limit],
+            args![t, bosun_core::clock::format_micros(before), limit],
         )?,
         crate::Prunable::WebhookDeliveries => exec(
             c,
             "DELETE FROM webhook_deliveries WHERE tenant_id = ?1 AND id IN
                  (SELECT id FROM webhook_deliveries WHERE tenant_id = ?1 AND status <> 'pending' AND updated_at < ?2
                   ORDER BY id LIMIT ?3)",
-            params![t, bosun_core::clock::format_micros(before), limit],
+            args![t, bosun_core::clock::format_micros(before), limit],
         )?,
         crate::Prunable::BudgetUsage => exec(
             c,
             "DELETE FROM budget_usage WHERE rowid IN
                  (SELECT rowid FROM budget_usage WHERE tenant_id = ?1 AND at_us < ?2 ORDER BY at_us LIMIT ?3)",
-            params![t, us(before), limit],
+            args![t, us(before), limit],
         )?,
     };
     Ok(n as u64)

@@ -13,11 +13,13 @@ pub mod backup;
 mod budgets;
 pub mod conformance;
 mod coord;
+mod db;
 mod governance;
 mod messages;
 pub mod postgres;
 mod queue;
 pub mod sqlite;
+mod tx;
 pub mod verify;
 
 use std::future::Future;

@@ -1,12 +1,12 @@
 //! SQLite queries for messages, recipients, search and the allowlist.
 
+use crate::db::{Db, Row, args};
 use bosun_core::message::{Delivery, Importance, MessageType};
 use bosun_core::model::{Holder, Message, Owner, Recipient};
 use bosun_core::{AgentId, MessageId, TenantId, Timestamp};
-use rusqlite::{Connection, Row, params};
 
+use crate::coord::{bad_column, parse_id};
 use crate::coord::{exec, json_col, one, rows, ts, ts_opt, us};
-use crate::sqlite::{bad_column, parse_id};
 use crate::{InboxFilter, Result, StoreError};
 
 const MESSAGE_COLUMNS: &str = "m.tenant_id, m.id, m.thread_id, m.reply_to, m.project, m.sender_type, m.sender_id, \
@@ -20,7 +20,7 @@ fn visible(n: usize) -> String {
     VISIBLE.replace("?V", &format!("?{n}"))
 }
 
-fn message_row(r: &Row<'_>) -> rusqlite::Result<Message> {
+fn message_row(r: &Row<'_>) -> Result<Message> {
     let (kind, sender): (String, String) = (r.get(5)?, r.get(6)?);
     let reply_to: Option<String> = r.get(3)?;
     let mtype: String = r.get(8)?;
@@ -44,7 +44,7 @@ fn message_row(r: &Row<'_>) -> rusqlite::Result<Message> {
 }
 
 /// Recipient columns starting at `at`.
-fn recipient_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Recipient> {
+fn recipient_at(r: &Row<'_>, at: usize) -> Result<Recipient> {
     let state: String = r.get(at + 3)?;
     Ok(Recipient {
         message_id: parse_id(r, at, MessageId::parse)?,
@@ -60,27 +60,27 @@ fn recipient_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Recipient> {
 const RECIPIENT_COLUMNS: &str =
     "r.message_id, r.agent_id, r.agent_name, r.state, r.delivered_us, r.read_us, r.acked_us";
 
-pub fn message(c: &Connection, tenant: TenantId, id: MessageId, viewer: Option<AgentId>) -> Result<Option<Message>> {
+pub fn message(c: &Db<'_>, tenant: TenantId, id: MessageId, viewer: Option<AgentId>) -> Result<Option<Message>> {
     one(
         c,
         &format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = ?1 AND m.id = ?2 AND {}", visible(3)),
-        params![tenant.to_string(), id.to_string(), viewer.map(|v| v.to_string())],
+        args![tenant.to_string(), id.to_string(), viewer.map(|v| v.to_string())],
         message_row,
     )
 }
 
-pub fn recipients(c: &Connection, tenant: TenantId, id: MessageId) -> Result<Vec<Recipient>> {
+pub fn recipients(c: &Db<'_>, tenant: TenantId, id: MessageId) -> Result<Vec<Recipient>> {
     rows(
         c,
         &format!(
             "SELECT {RECIPIENT_COLUMNS} FROM message_recipients r WHERE r.tenant_id = ?1 AND r.message_id = ?2 ORDER BY r.agent_name"
         ),
-        params![tenant.to_string(), id.to_string()],
+        args![tenant.to_string(), id.to_string()],
         |r| recipient_at(r, 0),
     )
 }
 
-pub fn inbox(c: &Connection, tenant: TenantId, agent: AgentId, f: &InboxFilter) -> Result<Vec<(Message, Recipient)>> {
+pub fn inbox(c: &Db<'_>, tenant: TenantId, agent: AgentId, f: &InboxFilter) -> Result<Vec<(Message, Recipient)>> {
     let unread = if f.unread_only { " AND r.state IN ('queued', 'delivered')" } else { "" };
     rows(
         c,
@@ -90,13 +90,13 @@ pub fn inbox(c: &Connection, tenant: TenantId, agent: AgentId, f: &InboxFilter) 
              WHERE r.tenant_id = ?1 AND r.agent_id = ?2 AND r.created_us >= ?3{unread}
              ORDER BY r.created_us, r.message_id LIMIT ?4"
         ),
-        params![tenant.to_string(), agent.to_string(), f.since.map_or(i64::MIN, us), f.limit],
+        args![tenant.to_string(), agent.to_string(), f.since.map_or(i64::MIN, us), f.limit],
         |r| Ok((message_row(r)?, recipient_at(r, 16)?)),
     )
 }
 
 pub fn thread(
-    c: &Connection,
+    c: &Db<'_>,
     tenant: TenantId,
     thread: MessageId,
     viewer: Option<AgentId>,
@@ -109,18 +109,12 @@ pub fn thread(
              ORDER BY m.created_us, m.id LIMIT ?4",
             visible(3)
         ),
-        params![tenant.to_string(), thread.to_string(), viewer.map(|v| v.to_string()), limit],
+        args![tenant.to_string(), thread.to_string(), viewer.map(|v| v.to_string()), limit],
         message_row,
     )
 }
 
-pub fn search(
-    c: &Connection,
-    tenant: TenantId,
-    query: &str,
-    viewer: Option<AgentId>,
-    limit: u32,
-) -> Result<Vec<Message>> {
+pub fn search(c: &Db<'_>, tenant: TenantId, query: &str, viewer: Option<AgentId>, limit: u32) -> Result<Vec<Message>> {
     rows(
         c,
         &format!(
@@ -130,7 +124,7 @@ pub fn search(
              ORDER BY f.rowid DESC LIMIT ?4",
             visible(3)
         ),
-        params![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit],
+        args![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit],
         message_row,
     )
     .map_err(|e| match e {
@@ -142,18 +136,18 @@ pub fn search(
     })
 }
 
-pub fn allowlist(c: &Connection, tenant: TenantId) -> Result<Option<String>> {
-    one(c, "SELECT document FROM allowlists WHERE tenant_id = ?1", params![tenant.to_string()], |r| r.get(0))
+pub fn allowlist(c: &Db<'_>, tenant: TenantId) -> Result<Option<String>> {
+    one(c, "SELECT document FROM allowlists WHERE tenant_id = ?1", args![tenant.to_string()], |r| r.get(0))
 }
 
-pub fn insert_message(c: &Connection, m: &Message, recipients: &[Recipient]) -> Result<()> {
+pub fn insert_message(c: &Db<'_>, m: &Message, recipients: &[Recipient]) -> Result<()> {
     exec(
         c,
         &format!(
             "INSERT INTO messages ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             MESSAGE_COLUMNS.replace("m.", "")
         ),
-        params![
+        args![
             m.tenant_id.to_string(),
             m.id.to_string(),
             m.thread_id.to_string(),
@@ -177,7 +171,7 @@ pub fn insert_message(c: &Connection, m: &Message, recipients: &[Recipient]) -> 
             c,
             "INSERT INTO message_recipients (tenant_id, message_id, agent_id, agent_name, state, created_us)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            args![
                 m.tenant_id.to_string(),
                 m.id.to_string(),
                 r.agent_id.to_string(),
@@ -190,17 +184,17 @@ pub fn insert_message(c: &Connection, m: &Message, recipients: &[Recipient]) -> 
     exec(
         c,
         "INSERT INTO messages_fts (subject, body, tenant_id, message_id) VALUES (?1, ?2, ?3, ?4)",
-        params![m.subject, m.body, m.tenant_id.to_string(), m.id.to_string()],
+        args![m.subject, m.body, m.tenant_id.to_string(), m.id.to_string()],
     )?;
     Ok(())
 }
 
-pub fn update_recipient(c: &Connection, tenant: TenantId, r: &Recipient) -> Result<()> {
+pub fn update_recipient(c: &Db<'_>, tenant: TenantId, r: &Recipient) -> Result<()> {
     exec(
         c,
         "UPDATE message_recipients SET state = ?4, delivered_us = ?5, read_us = ?6, acked_us = ?7
          WHERE tenant_id = ?1 AND message_id = ?2 AND agent_id = ?3",
-        params![
+        args![
             tenant.to_string(),
             r.message_id.to_string(),
             r.agent_id.to_string(),
@@ -213,12 +207,12 @@ pub fn update_recipient(c: &Connection, tenant: TenantId, r: &Recipient) -> Resu
     Ok(())
 }
 
-pub fn put_allowlist(c: &Connection, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+pub fn put_allowlist(c: &Db<'_>, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
     exec(
         c,
         "INSERT INTO allowlists (tenant_id, document, updated_us) VALUES (?1, ?2, ?3)
          ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_us = excluded.updated_us",
-        params![tenant.to_string(), document, us(at)],
+        args![tenant.to_string(), document, us(at)],
     )?;
     Ok(())
 }
