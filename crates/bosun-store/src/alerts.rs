@@ -1,4 +1,4 @@
-//! SQLite queries for alerts, their rules, webhooks and deliveries.
+//! Queries for alerts, their rules, webhooks and deliveries.
 
 use crate::db::{Db, Row, args};
 use bosun_core::{TenantId, Timestamp};
@@ -41,8 +41,8 @@ pub fn alerts(
     limit: u32,
 ) -> Result<Vec<Alert>> {
     let sql = format!(
-        "SELECT {ALERT_COLUMNS} FROM alerts WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
-             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
+        "SELECT {ALERT_COLUMNS} FROM alerts WHERE tenant_id = ?1 AND (status = ?2 OR ?2 IS NULL)
+             AND (id < ?3 OR ?3 IS NULL) ORDER BY id DESC LIMIT ?4"
     );
     rows(c, &sql, args![tenant.to_string(), status, before, limit], alert_row)
 }

@@ -1,4 +1,4 @@
-//! SQLite queries for budgets: the tenant's document, reservations, the usage ledger and task
+//! Queries for budgets: the tenant's document, reservations, the usage ledger and task
 //! estimates.
 
 use crate::db::{Db, Row, args};
@@ -102,9 +102,10 @@ pub fn insert_usage(c: &Db<'_>, tenant: TenantId, u: &UsageRecord) -> Result<()>
 pub fn spent(c: &Db<'_>, tenant: TenantId, f: &SpendFilter<'_>, since: Timestamp) -> Result<(i64, i64)> {
     let found = one(
         c,
-        "SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0)
-         FROM budget_usage WHERE tenant_id = ?1 AND at_us >= ?2 AND (?3 IS NULL OR project = ?3)
-             AND (?4 IS NULL OR agent_id = ?4) AND (?5 IS NULL OR agent_kind = ?5)",
+        "SELECT CAST(COALESCE(SUM(tokens), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0) AS BIGINT)
+         FROM budget_usage WHERE tenant_id = ?1 AND at_us >= ?2 AND (project = ?3 OR ?3 IS NULL)
+             AND (agent_id = ?4 OR ?4 IS NULL) AND (agent_kind = ?5 OR ?5 IS NULL)",
         args![tenant.to_string(), us(since), f.project, f.agent, f.kind, f.currency],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -115,9 +116,10 @@ pub fn spent(c: &Db<'_>, tenant: TenantId, f: &SpendFilter<'_>, since: Timestamp
 pub fn held(c: &Db<'_>, tenant: TenantId, f: &SpendFilter<'_>, now: Timestamp) -> Result<(i64, i64)> {
     let found = one(
         c,
-        "SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0)
+        "SELECT CAST(COALESCE(SUM(tokens), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN currency = ?6 THEN cost_micros ELSE 0 END), 0) AS BIGINT)
          FROM budget_reservations WHERE tenant_id = ?1 AND status = 'held' AND expires_us > ?2
-             AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR agent_id = ?4) AND (?5 IS NULL OR agent_kind = ?5)",
+             AND (project = ?3 OR ?3 IS NULL) AND (agent_id = ?4 OR ?4 IS NULL) AND (agent_kind = ?5 OR ?5 IS NULL)",
         args![tenant.to_string(), us(now), f.project, f.agent, f.kind, f.currency],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -146,7 +148,7 @@ pub fn put_task_estimate(c: &Db<'_>, tenant: TenantId, task: &str, a: &Amount) -
 pub fn counted(c: &Db<'_>, tenant: TenantId, budget: &str, since: Timestamp) -> Result<i64> {
     let found = one(
         c,
-        "SELECT COALESCE(SUM(amount), 0) FROM budget_counters WHERE tenant_id = ?1 AND budget_id = ?2 AND bucket_us >= ?3",
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM budget_counters WHERE tenant_id = ?1 AND budget_id = ?2 AND bucket_us >= ?3",
         args![tenant.to_string(), budget, us(since)],
         |r| r.get(0),
     )?;
@@ -157,7 +159,7 @@ pub fn add_counted(c: &Db<'_>, tenant: TenantId, budget: &str, bucket: Timestamp
     exec(
         c,
         "INSERT INTO budget_counters (tenant_id, budget_id, bucket_us, amount) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (tenant_id, budget_id, bucket_us) DO UPDATE SET amount = amount + excluded.amount",
+         ON CONFLICT (tenant_id, budget_id, bucket_us) DO UPDATE SET amount = budget_counters.amount + excluded.amount",
         args![tenant.to_string(), budget, us(bucket), amount],
     )?;
     Ok(())

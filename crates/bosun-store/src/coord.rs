@@ -1,7 +1,7 @@
-//! SQLite queries for agents, tasks, locks and handoffs (the coordination core). The `Tx`
-//! trait impls in `sqlite.rs` delegate here.
+//! Queries for agents, tasks, locks and handoffs (the coordination core), for both backends.
+//! The `ReadTx`/`WriteTx` impls in `tx.rs` delegate here.
 
-use crate::db::{Arg, Db, Row, args};
+use crate::db::{Arg, Db, Dialect, Row, args};
 use crate::{AgentFilter, HandoffFilter, Result, StoreError, TaskFilter};
 use bosun_core::agent::AgentStatus;
 use bosun_core::model::{Agent, Handoff, Holder, Lock, Owner};
@@ -116,7 +116,11 @@ pub fn list_agents(
     }
     if let Some(cap) = &f.capability {
         args.push(Arg::Text(cap.clone()));
-        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM json_each(capabilities) WHERE value = ?{})", args.len()));
+        let each = match c.dialect() {
+            Dialect::Sqlite => "json_each(capabilities)",
+            Dialect::Postgres => "json_array_elements_text(capabilities::json) AS e(value)",
+        };
+        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM {each} WHERE value = ?{})", args.len()));
     }
     args.push(Arg::Int(i64::from(limit)));
     sql.push_str(&format!(" ORDER BY id LIMIT ?{}", args.len()));
@@ -187,10 +191,26 @@ pub fn revoke_keys_of(c: &Db<'_>, tenant: TenantId, owner: Owner, at: &str) -> R
 
 // ---- tasks ----
 
-const TASK_COLUMNS: &str = "t.tenant_id, t.id, t.project, t.title, t.description, t.payload, t.priority, \
-    t.required_capabilities, t.status, t.assignee, t.lease_expires_us, t.fence, t.attempts, t.max_attempts, \
-    t.idempotency_key, t.result, t.error, t.created_by, t.created_us, t.updated_us, t.deadline_us, t.retry_us, t.scope, \
-    t.lease_heartbeats, (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.tenant_id = t.tenant_id AND d.task_id = t.id)";
+/// A task's columns and, last, its dependencies as a JSON array.
+fn task_columns(c: &Db<'_>) -> &'static str {
+    match c.dialect() {
+        Dialect::Sqlite => concat!(
+            "t.tenant_id, t.id, t.project, t.title, t.description, t.payload, t.priority, ",
+            "t.required_capabilities, t.status, t.assignee, t.lease_expires_us, t.fence, t.attempts, t.max_attempts, ",
+            "t.idempotency_key, t.result, t.error, t.created_by, t.created_us, t.updated_us, t.deadline_us, t.retry_us, ",
+            "t.scope, t.lease_heartbeats, ",
+            "(SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.tenant_id = t.tenant_id AND d.task_id = t.id)"
+        ),
+        Dialect::Postgres => concat!(
+            "t.tenant_id, t.id, t.project, t.title, t.description, t.payload, t.priority, ",
+            "t.required_capabilities, t.status, t.assignee, t.lease_expires_us, t.fence, t.attempts, t.max_attempts, ",
+            "t.idempotency_key, t.result, t.error, t.created_by, t.created_us, t.updated_us, t.deadline_us, t.retry_us, ",
+            "t.scope, t.lease_heartbeats, ",
+            "(SELECT COALESCE(json_agg(d.depends_on), '[]')::text FROM task_deps d ",
+            "WHERE d.tenant_id = t.tenant_id AND d.task_id = t.id)"
+        ),
+    }
+}
 
 fn task_row(r: &Row<'_>) -> Result<Task> {
     let status: String = r.get(8)?;
@@ -230,18 +250,20 @@ fn task_row(r: &Row<'_>) -> Result<Task> {
 }
 
 pub fn task(c: &Db<'_>, tenant: TenantId, id: TaskId) -> Result<Option<Task>> {
+    let tc = task_columns(c);
     one(
         c,
-        &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.id = ?2"),
+        &format!("SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1 AND t.id = ?2"),
         args![tenant.to_string(), id.to_string()],
         task_row,
     )
 }
 
 pub fn task_by_idempotency_key(c: &Db<'_>, tenant: TenantId, key: &str) -> Result<Option<Task>> {
+    let tc = task_columns(c);
     one(
         c,
-        &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.idempotency_key = ?2"),
+        &format!("SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1 AND t.idempotency_key = ?2"),
         args![tenant.to_string(), key],
         task_row,
     )
@@ -254,7 +276,8 @@ pub fn list_tasks(
     after: Option<TaskId>,
     limit: u32,
 ) -> Result<Vec<Task>> {
-    let mut sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1");
+    let tc = task_columns(c);
+    let mut sql = format!("SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1");
     let mut args = vec![Arg::Text(tenant.to_string())];
     let mut push = |clause: &str, v: Arg| {
         args.push(v);
@@ -284,11 +307,12 @@ pub fn list_tasks(
 }
 
 pub fn ready_tasks(c: &Db<'_>, tenant: TenantId, project: &str, skip: u32, limit: u32) -> Result<Vec<Task>> {
+    let tc = task_columns(c);
     // `status = 'ready'` is literal so that the partial index `tasks_ready` serves the query.
     rows(
         c,
         &format!(
-            "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.project = ?2 AND t.status = 'ready'
+            "SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1 AND t.project = ?2 AND t.status = 'ready'
              ORDER BY t.priority DESC, t.ord LIMIT ?3 OFFSET ?4"
         ),
         args![tenant.to_string(), project, limit, skip],
@@ -297,10 +321,11 @@ pub fn ready_tasks(c: &Db<'_>, tenant: TenantId, project: &str, skip: u32, limit
 }
 
 pub fn dependants(c: &Db<'_>, tenant: TenantId, id: TaskId) -> Result<Vec<Task>> {
+    let tc = task_columns(c);
     rows(
         c,
         &format!(
-            "SELECT {TASK_COLUMNS} FROM task_deps d JOIN tasks t ON t.tenant_id = d.tenant_id AND t.id = d.task_id
+            "SELECT {tc} FROM task_deps d JOIN tasks t ON t.tenant_id = d.tenant_id AND t.id = d.task_id
              WHERE d.tenant_id = ?1 AND d.depends_on = ?2 ORDER BY t.ord"
         ),
         args![tenant.to_string(), id.to_string()],
@@ -309,21 +334,23 @@ pub fn dependants(c: &Db<'_>, tenant: TenantId, id: TaskId) -> Result<Vec<Task>>
 }
 
 pub fn leased_by(c: &Db<'_>, tenant: TenantId, agent: AgentId) -> Result<Vec<Task>> {
+    let tc = task_columns(c);
     rows(
         c,
-        &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.assignee = ?2 ORDER BY t.ord"),
+        &format!("SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1 AND t.assignee = ?2 ORDER BY t.ord"),
         args![tenant.to_string(), agent.to_string()],
         task_row,
     )
 }
 
 pub fn due_tasks(c: &Db<'_>, tenant: TenantId, now: Timestamp, limit: u32) -> Result<Vec<Task>> {
+    let tc = task_columns(c);
     rows(
         c,
         &format!(
-            "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.status = 'leased' AND t.lease_expires_us <= ?2
+            "SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1 AND t.status = 'leased' AND t.lease_expires_us <= ?2
              UNION ALL
-             SELECT {TASK_COLUMNS} FROM tasks t WHERE t.tenant_id = ?1 AND t.status = 'failed' AND t.retry_us <= ?2
+             SELECT {tc} FROM tasks t WHERE t.tenant_id = ?1 AND t.status = 'failed' AND t.retry_us <= ?2
              LIMIT ?3"
         ),
         args![tenant.to_string(), us(now), limit],
@@ -515,7 +542,7 @@ pub fn next_lock_fence(c: &Db<'_>, tenant: TenantId, project: &str, key: &str) -
     exec(
         c,
         "INSERT INTO lock_fences (tenant_id, project, key, fence) VALUES (?1, ?2, ?3, 1)
-         ON CONFLICT (tenant_id, project, key) DO UPDATE SET fence = fence + 1",
+         ON CONFLICT (tenant_id, project, key) DO UPDATE SET fence = lock_fences.fence + 1",
         args![tenant.to_string(), project, key],
     )?;
     let fence: Option<i64> = one(

@@ -331,6 +331,7 @@ fn numbered(sql: &str) -> String {
 }
 
 /// A connection as the store's queries see it.
+#[derive(Clone, Copy)]
 pub(crate) enum Db<'a> {
     Lite(&'a rusqlite::Connection),
     Pg(&'a RefCell<PgSession>),
@@ -349,7 +350,10 @@ pub(crate) fn pg_error(e: &postgres::Error) -> StoreError {
             StoreError::Unavailable(format!("postgres: {e}"))
         }
         _ if e.is_closed() => StoreError::Unavailable(format!("postgres: {e}")),
-        _ => StoreError::Internal(format!("postgres: {e}")),
+        _ => StoreError::Internal(match e.as_db_error() {
+            Some(d) => format!("postgres: {} ({})", d.message(), d.code().code()),
+            None => format!("postgres: {e}"),
+        }),
     }
 }
 
@@ -359,6 +363,17 @@ impl Db<'_> {
             Db::Lite(_) => Dialect::Sqlite,
             Db::Pg(_) => Dialect::Postgres,
         }
+    }
+
+    /// Run a statement without arguments or rows (transaction control).
+    pub(crate) fn control(&self, sql: &str) -> Result<()> {
+        match self {
+            Db::Lite(c) => {
+                c.prepare_cached(sql).and_then(|mut s| s.execute([])).map_err(crate::sqlite::internal)?;
+            }
+            Db::Pg(s) => s.borrow_mut().client.batch_execute(sql).map_err(|e| pg_error(&e))?,
+        }
+        Ok(())
     }
 
     /// Run a query and map every row.

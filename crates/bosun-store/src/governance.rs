@@ -1,6 +1,6 @@
-//! SQLite queries for policy versions and the egress access log.
+//! Queries for policy versions and the egress access log.
 
-use crate::db::{Db, Row, args};
+use crate::db::{Db, Dialect, Row, args};
 use bosun_core::{AgentId, TenantId};
 
 use crate::coord::parse_id;
@@ -23,7 +23,7 @@ fn policy_row(r: &Row<'_>) -> Result<PolicyVersion> {
 
 pub fn policy_version(c: &Db<'_>, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>> {
     let sql = format!(
-        "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (?2 IS NULL OR version = ?2)
+        "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (version = ?2 OR ?2 IS NULL)
          ORDER BY version DESC LIMIT 1"
     );
     one(c, &sql, args![tenant.to_string(), version.map(|v| v as i64)], policy_row)
@@ -31,7 +31,7 @@ pub fn policy_version(c: &Db<'_>, tenant: TenantId, version: Option<u64>) -> Res
 
 pub fn policy_versions(c: &Db<'_>, tenant: TenantId, before: Option<u64>, limit: u32) -> Result<Vec<PolicyVersion>> {
     let sql = format!(
-        "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (?2 IS NULL OR version < ?2)
+        "SELECT {POLICY_COLUMNS} FROM policy_versions WHERE tenant_id = ?1 AND (version < ?2 OR ?2 IS NULL)
          ORDER BY version DESC LIMIT ?3"
     );
     rows(c, &sql, args![tenant.to_string(), before.map(|v| v as i64), limit], policy_row)
@@ -78,8 +78,8 @@ pub fn egress_log(
     limit: u32,
 ) -> Result<Vec<EgressRecord>> {
     let sql = format!(
-        "SELECT {EGRESS_COLUMNS} FROM egress_log WHERE tenant_id = ?1 AND (?2 IS NULL OR agent_id = ?2)
-         AND (?3 IS NULL OR seq < ?3) ORDER BY seq DESC LIMIT ?4"
+        "SELECT {EGRESS_COLUMNS} FROM egress_log WHERE tenant_id = ?1 AND (agent_id = ?2 OR ?2 IS NULL)
+         AND (seq < ?3 OR ?3 IS NULL) ORDER BY seq DESC LIMIT ?4"
     );
     rows(
         c,
@@ -162,8 +162,8 @@ pub fn approvals(
     limit: u32,
 ) -> Result<Vec<Approval>> {
     let sql = format!(
-        "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
-         AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
+        "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE tenant_id = ?1 AND (status = ?2 OR ?2 IS NULL)
+         AND (id < ?3 OR ?3 IS NULL) ORDER BY id DESC LIMIT ?4"
     );
     rows(c, &sql, args![tenant.to_string(), status, before, limit], approval_row)
 }
@@ -351,12 +351,20 @@ pub fn prune(
                   ORDER BY id LIMIT ?3)",
             args![t, bosun_core::clock::format_micros(before), limit],
         )?,
-        crate::Prunable::BudgetUsage => exec(
-            c,
-            "DELETE FROM budget_usage WHERE rowid IN
-                 (SELECT rowid FROM budget_usage WHERE tenant_id = ?1 AND at_us < ?2 ORDER BY at_us LIMIT ?3)",
-            args![t, us(before), limit],
-        )?,
+        crate::Prunable::BudgetUsage => {
+            let row = match c.dialect() {
+                Dialect::Sqlite => "rowid",
+                Dialect::Postgres => "ctid",
+            };
+            exec(
+                c,
+                &format!(
+                    "DELETE FROM budget_usage WHERE {row} IN
+                     (SELECT {row} FROM budget_usage WHERE tenant_id = ?1 AND at_us < ?2 ORDER BY at_us LIMIT ?3)"
+                ),
+                args![t, us(before), limit],
+            )?
+        }
     };
     Ok(n as u64)
 }

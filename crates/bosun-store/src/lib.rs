@@ -560,7 +560,9 @@ pub type WriteJob = Box<dyn FnOnce(&mut dyn WriteTx) -> Finish + Send>;
 pub trait Store: Send + Sync + 'static {
     /// Queue a write job in a lane. Fails at once when the backend has stopped or the lane is
     /// full ([`StoreError::Overloaded`]).
-    fn submit(&self, lane: Lane, job: WriteJob) -> Result<()>;
+    /// `tenant` is the tenant the job writes for, when the caller knows it: PostgreSQL commits
+    /// jobs of one tenant together, after locking that tenant's chain head.
+    fn submit(&self, lane: Lane, tenant: Option<TenantId>, job: WriteJob) -> Result<()>;
     /// Run a read job on a pooled connection; blocks, so callers run it off the async executor.
     fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx));
     /// Stop accepting writes, finish the queued ones, flush.
@@ -577,27 +579,33 @@ impl dyn Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
     {
-        self.write_then(f, |_| {})
+        self.write_in(Lane::Work, None, f, |_| {})
     }
 
     /// Like [`write`](Self::write), and once the transaction has committed, call `on_commit`
     /// with the result before answering. Backends call it in commit order (on SQLite, on the
     /// writer thread, job by job), so it is where events are published: subscribers see changes
     /// in the order they were committed. It must be quick and must not block.
-    pub fn write_then<R, E, F, H>(&self, f: F, on_commit: H) -> Pin<Box<dyn Future<Output = Result<R, E>> + Send + '_>>
+    pub fn write_then<R, E, F, H>(
+        &self,
+        tenant: TenantId,
+        f: F,
+        on_commit: H,
+    ) -> Pin<Box<dyn Future<Output = Result<R, E>> + Send + '_>>
     where
         R: Send + 'static,
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut dyn WriteTx) -> Result<R, E> + Send + 'static,
         H: FnOnce(&R) + Send + 'static,
     {
-        self.write_in(Lane::Work, f, on_commit)
+        self.write_in(Lane::Work, Some(tenant), f, on_commit)
     }
 
-    /// [`write_then`](Self::write_then) in a given lane.
+    /// [`write_then`](Self::write_then) in a given lane, for a tenant or (system work) none.
     pub fn write_in<R, E, F, H>(
         &self,
         lane: Lane,
+        tenant: Option<TenantId>,
         f: F,
         on_commit: H,
     ) -> Pin<Box<dyn Future<Output = Result<R, E>> + Send + '_>>
@@ -610,6 +618,7 @@ impl dyn Store {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let submitted = self.submit(
             lane,
+            tenant,
             Box::new(move |w| {
                 let result = f(w);
                 Finish {

@@ -1,6 +1,6 @@
-//! SQLite queries for messages, recipients, search and the allowlist.
+//! Queries for messages, recipients, search and the allowlist.
 
-use crate::db::{Db, Row, args};
+use crate::db::{Db, Dialect, Row, args};
 use bosun_core::message::{Delivery, Importance, MessageType};
 use bosun_core::model::{Holder, Message, Owner, Recipient};
 use bosun_core::{AgentId, MessageId, TenantId, Timestamp};
@@ -13,7 +13,8 @@ const MESSAGE_COLUMNS: &str = "m.tenant_id, m.id, m.thread_id, m.reply_to, m.pro
     m.sender_name, m.type, m.subject, m.body, m.payload, m.importance, m.ack_required, m.topic, m.created_us";
 
 /// `m` is visible to the viewer (an agent) when it sent or received it; users see everything.
-const VISIBLE: &str = "(?V IS NULL OR m.sender_id = ?V OR EXISTS (SELECT 1 FROM message_recipients v \
+/// (The placeholder is typed by its first use, so PostgreSQL can tell its type before `IS NULL`.)
+const VISIBLE: &str = "(m.sender_id = ?V OR ?V IS NULL OR EXISTS (SELECT 1 FROM message_recipients v \
     WHERE v.tenant_id = m.tenant_id AND v.message_id = m.id AND v.agent_id = ?V))";
 
 fn visible(n: usize) -> String {
@@ -115,24 +116,31 @@ pub fn thread(
 }
 
 pub fn search(c: &Db<'_>, tenant: TenantId, query: &str, viewer: Option<AgentId>, limit: u32) -> Result<Vec<Message>> {
-    rows(
-        c,
-        &format!(
+    let sql = match c.dialect() {
+        Dialect::Sqlite => format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages_fts f
              JOIN messages m ON m.tenant_id = f.tenant_id AND m.id = f.message_id
              WHERE messages_fts MATCH ?1 AND f.tenant_id = ?2 AND {}
              ORDER BY f.rowid DESC LIMIT ?4",
             visible(3)
         ),
-        args![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit],
-        message_row,
-    )
-    .map_err(|e| match e {
-        // FTS5 rejects some queries it cannot parse; that is the searcher's input, not a fault.
-        StoreError::Internal(text) if text.contains("fts5") => {
-            StoreError::Invalid("the search words cannot be parsed; use plain words".into())
+        // The generated `search` column and its GIN index; web-search syntax (words, "phrases",
+        // OR, -word) never fails to parse.
+        Dialect::Postgres => format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             WHERE m.search @@ websearch_to_tsquery('simple', ?1) AND m.tenant_id = ?2 AND {}
+             ORDER BY m.created_us DESC, m.id DESC LIMIT ?4",
+            visible(3)
+        ),
+    };
+    rows(c, &sql, args![query, tenant.to_string(), viewer.map(|v| v.to_string()), limit], message_row).map_err(|e| {
+        match e {
+            // FTS5 rejects some queries it cannot parse; that is the searcher's input, not a fault.
+            StoreError::Internal(text) if text.contains("fts5") => {
+                StoreError::Invalid("the search words cannot be parsed; use plain words".into())
+            }
+            other => other,
         }
-        other => other,
     })
 }
 
@@ -181,11 +189,14 @@ pub fn insert_message(c: &Db<'_>, m: &Message, recipients: &[Recipient]) -> Resu
             ],
         )?;
     }
-    exec(
-        c,
-        "INSERT INTO messages_fts (subject, body, tenant_id, message_id) VALUES (?1, ?2, ?3, ?4)",
-        args![m.subject, m.body, m.tenant_id.to_string(), m.id.to_string()],
-    )?;
+    if c.dialect() == Dialect::Sqlite {
+        // PostgreSQL indexes a generated column of `messages` instead.
+        exec(
+            c,
+            "INSERT INTO messages_fts (subject, body, tenant_id, message_id) VALUES (?1, ?2, ?3, ?4)",
+            args![m.subject, m.body, m.tenant_id.to_string(), m.id.to_string()],
+        )?;
+    }
     Ok(())
 }
 

@@ -1,12 +1,33 @@
-//! The PostgreSQL backend, first part: its schema and migrations. Migrations are versioned like
-//! SQLite's (`bosun_schema.version` instead of `PRAGMA user_version`), applied at start or by
-//! `bosun migrate`, each in its own transaction, under an advisory lock so that several nodes
-//! starting at once apply each migration exactly once; a database newer than the binary is
-//! refused. The `Store` implementation over it is not built yet (`serve` refuses `postgres://`).
+//! The PostgreSQL backend: several nodes on one database.
+//!
+//! Migrations are versioned like SQLite's (`bosun_schema.version` instead of `PRAGMA
+//! user_version`), applied at start or by `bosun migrate`, each in its own transaction, under an
+//! advisory lock so that several nodes starting at once apply each migration exactly once; a
+//! database newer than the binary is refused.
+//!
+//! Writes: each node has one writer session that takes queued jobs like SQLite's writer, groups
+//! them by tenant, and commits each tenant's group in one transaction that first locks the
+//! tenant's chain head (`audit_heads … FOR UPDATE`), each job inside its own savepoint. So the
+//! writes of one tenant are serialised across all nodes, in the order of its audit chain (which
+//! needs that order anyway: each event links to the one before), every read-modify-write of the
+//! kernel sees the latest committed state, and no two transactions can wait on each other in a
+//! cycle (the head is always the first lock taken). The commit sends `NOTIFY bosun_events` with
+//! the tenant, so every node can read and publish the new events (see [`listen`]). Reads run on a
+//! small pool of sessions.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bosun_core::TenantId;
 use postgres::{Client, NoTls};
 
-use crate::{Result, StoreError};
+use crate::db::{Db, PgSession};
+use crate::queue::{Pool, Queued, WriteQueue};
+use crate::tx::{Tx, run_jobs};
+use crate::{Lane, ReadTx, Result, Store, StoreError, WriteJob};
 
 /// Versioned migrations, applied in order.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -28,11 +49,21 @@ pub fn supported() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
+fn config(url: &str) -> Result<postgres::Config> {
+    let mut config: postgres::Config =
+        url.parse().map_err(|_| StoreError::Invalid("the database URL is not a valid postgres:// URL".into()))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(5));
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("bosun");
+    }
+    Ok(config)
+}
+
 /// Connect to `url` (`postgres://user:pass@host:port/db`).
 pub fn connect(url: &str) -> Result<Client> {
-    let config: postgres::Config =
-        url.parse().map_err(|_| StoreError::Invalid("the database URL is not a valid postgres:// URL".into()))?;
-    config.connect(NoTls).map_err(unavailable)
+    config(url)?.connect(NoTls).map_err(unavailable)
 }
 
 /// Bring the database at `url` to the newest schema; the version it is at after.
@@ -68,4 +99,232 @@ fn apply(client: &mut Client) -> Result<i64> {
         current = *version;
     }
     Ok(current)
+}
+
+/// The channel commits are announced on; the payload is the tenant id.
+pub const EVENTS_CHANNEL: &str = "bosun_events";
+
+/// The most jobs one transaction commits together.
+const MAX_BATCH: usize = 1024;
+
+#[derive(Clone, Debug)]
+pub struct PgOptions {
+    /// Read sessions per node.
+    pub readers: usize,
+    /// Jobs each writer lane holds before refusing more.
+    pub writer_queue: usize,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self { readers: 4, writer_queue: crate::queue::DEFAULT_BOUND }
+    }
+}
+
+/// A session that reconnects when the server closed it (a restart, a failover).
+struct Session {
+    config: postgres::Config,
+    cell: RefCell<PgSession>,
+}
+
+impl Session {
+    fn open(config: &postgres::Config) -> Result<Session> {
+        let client = config.connect(NoTls).map_err(unavailable)?;
+        Ok(Session { config: config.clone(), cell: RefCell::new(PgSession::new(client)) })
+    }
+
+    /// The session, connected again first if the old connection is gone.
+    fn ready(&mut self) -> Result<&RefCell<PgSession>> {
+        if self.cell.get_mut().client.is_closed() {
+            let client = self.config.connect(NoTls).map_err(unavailable)?;
+            *self.cell.get_mut() = PgSession::new(client);
+            tracing::info!("reconnected to postgres");
+        }
+        Ok(&self.cell)
+    }
+}
+
+pub struct PgStore {
+    queue: Arc<WriteQueue>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    readers: Pool<Session>,
+}
+
+impl PgStore {
+    /// Connect, migrate, start the writer. Callable from async code too: the blocking client's
+    /// connections are made on a thread of their own.
+    pub fn open(url: &str, options: &PgOptions) -> Result<Self> {
+        let (url, options) = (url.to_owned(), options.clone());
+        std::thread::scope(|s| s.spawn(|| Self::open_here(&url, &options)).join())
+            .map_err(|_| StoreError::Internal("opening postgres panicked".into()))?
+    }
+
+    fn open_here(url: &str, options: &PgOptions) -> Result<Self> {
+        migrate(url)?;
+        let config = config(url)?;
+        let writer = Session::open(&config)?;
+        let readers = (0..options.readers.max(1)).map(|_| Session::open(&config)).collect::<Result<Vec<_>>>()?;
+        let queue = Arc::new(WriteQueue::new(options.writer_queue));
+        let jobs = queue.clone();
+        let writer = std::thread::Builder::new()
+            .name("bosun-pg-writer".into())
+            .spawn(move || writer_loop(writer, &jobs))
+            .map_err(internal)?;
+        Ok(Self { queue, writer: Mutex::new(Some(writer)), readers: Pool::new(readers) })
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(e.to_string())
+}
+
+impl Store for PgStore {
+    fn submit(&self, lane: Lane, tenant: Option<TenantId>, job: WriteJob) -> Result<()> {
+        self.queue.push(lane, tenant, job)
+    }
+
+    fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx)) {
+        self.readers.with(|session| match session.ready() {
+            Ok(cell) => job(&mut Tx::new(Db::Pg(cell), None)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no postgres session for a read");
+                // The job sees the failure on its first query.
+                job(&mut Tx::new(Db::Pg(&session.cell), None));
+            }
+        });
+    }
+
+    fn shutdown(&self) {
+        self.queue.close();
+        if let Some(handle) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = handle.join();
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn writer_loop(mut session: Session, jobs: &WriteQueue) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.take(MAX_BATCH, &mut batch).is_some() {
+        metrics::histogram!("bosun_writer_batch_size").record(batch.len() as f64);
+        for (tenant, group) in by_tenant(&mut batch) {
+            match session.ready() {
+                Ok(cell) => commit_group(cell, tenant, group),
+                // Dropping the jobs answers their callers "unavailable".
+                Err(e) => tracing::error!(error = %e, "postgres is unreachable; writes refused"),
+            }
+        }
+    }
+}
+
+/// The batch's jobs grouped by tenant, each group in queue order.
+fn by_tenant(batch: &mut Vec<Queued>) -> Vec<(Option<TenantId>, Vec<WriteJob>)> {
+    let mut groups: Vec<(Option<TenantId>, Vec<WriteJob>)> = Vec::new();
+    for (tenant, job) in batch.drain(..) {
+        match groups.iter_mut().find(|(t, _)| *t == tenant) {
+            Some((_, jobs)) => jobs.push(job),
+            None => groups.push((tenant, vec![job])),
+        }
+    }
+    groups
+}
+
+/// One tenant's jobs in one transaction that first locks the tenant's chain head.
+fn commit_group(cell: &RefCell<PgSession>, tenant: Option<TenantId>, jobs: Vec<WriteJob>) {
+    let db = Db::Pg(cell);
+    let mut heads = HashMap::new();
+    let begun = (|| -> Result<()> {
+        db.control("BEGIN")?;
+        if let Some(tenant) = tenant {
+            let head = db.one(
+                "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?1 FOR UPDATE",
+                crate::db::args![tenant.to_string()],
+                |r| Ok((r.get::<u64>(0)?, r.get::<String>(1)?)),
+            )?;
+            if let Some((seq, hash)) = head.filter(|(seq, _)| *seq > 0) {
+                heads.insert(tenant.to_string(), (seq, hash));
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = begun {
+        tracing::error!(error = %e, "cannot begin a write transaction");
+        let _ = db.control("ROLLBACK");
+        return;
+    }
+    let (replies, appends) = run_jobs(&db, jobs.into_iter(), &mut heads);
+    let announced = (|| -> Result<()> {
+        if appends > 0 {
+            let mut tenants: Vec<String> = heads.into_keys().collect();
+            tenants.extend(tenant.map(|t| t.to_string()));
+            tenants.sort();
+            tenants.dedup();
+            for t in tenants {
+                db.one("SELECT pg_notify(?1, ?2)", crate::db::args![EVENTS_CHANNEL, t], |_| Ok(()))?;
+            }
+        }
+        db.control("COMMIT")
+    })();
+    match announced {
+        Ok(()) => {
+            metrics::counter!("bosun_audit_appends_total").increment(appends);
+            replies.into_iter().for_each(|r| r(Ok(())));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed");
+            let _ = db.control("ROLLBACK");
+            replies.into_iter().for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
+        }
+    }
+}
+
+/// Listen for commits announced by any node: calls `on_commit(tenant)` for each announcement,
+/// and `on_commit(None)` after (re)connecting, when announcements may have been missed. Runs
+/// until `stop` returns true; reconnects after a lost connection.
+pub fn listen(url: &str, stop: &dyn Fn() -> bool, on_commit: &mut dyn FnMut(Option<&str>)) -> Result<()> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let config = config(url)?;
+    while !stop() {
+        let mut client = match config.connect(NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for commits; retrying");
+                std::thread::sleep(Duration::from_millis(500));
+                continue;
+            }
+        };
+        if let Err(e) = client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}")) {
+            tracing::warn!(error = %e, "LISTEN failed; retrying");
+            continue;
+        }
+        on_commit(None);
+        loop {
+            if stop() {
+                return Ok(());
+            }
+            let next = client.notifications().timeout_iter(Duration::from_millis(250)).next();
+            match next {
+                Ok(Some(n)) => on_commit(Some(n.payload())),
+                Ok(None) => {
+                    if client.is_closed() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the commit listener lost its connection");
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! The writer's queue: two bounded lanes, taken liveness first.
+//! The writer's queue: two bounded lanes, taken liveness first; and the read connections' pool.
 //!
 //! Admission control lives here. A write that finds its lane full is refused at once
 //! ([`StoreError::Overloaded`]) instead of waiting behind thousands of others: the caller gets a
@@ -10,7 +10,12 @@ use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
+use bosun_core::TenantId;
+
 use crate::{Lane, Result, StoreError, WriteJob};
+
+/// A queued job and the tenant it writes for (when its caller knows).
+pub(crate) type Queued = (Option<TenantId>, WriteJob);
 
 /// Jobs each lane holds by default before refusing more.
 pub const DEFAULT_BOUND: usize = 2048;
@@ -22,8 +27,8 @@ pub(crate) struct WriteQueue {
 }
 
 struct State {
-    liveness: VecDeque<(Instant, WriteJob)>,
-    work: VecDeque<(Instant, WriteJob)>,
+    liveness: VecDeque<(Instant, Queued)>,
+    work: VecDeque<(Instant, Queued)>,
     closed: bool,
 }
 
@@ -34,7 +39,7 @@ impl WriteQueue {
     }
 
     /// Queue a job, or refuse it at once when its lane is full or the writer has stopped.
-    pub(crate) fn push(&self, lane: Lane, job: WriteJob) -> Result<()> {
+    pub(crate) fn push(&self, lane: Lane, tenant: Option<TenantId>, job: WriteJob) -> Result<()> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.closed {
             return Err(StoreError::Unavailable("the store is shut down".into()));
@@ -47,7 +52,7 @@ impl WriteQueue {
             metrics::counter!("bosun_writer_shed_total", "lane" => lane.name()).increment(1);
             return Err(StoreError::Overloaded(lane));
         }
-        queue.push_back((Instant::now(), job));
+        queue.push_back((Instant::now(), (tenant, job)));
         metrics::gauge!("bosun_writer_queue_depth", "lane" => lane.name()).set(queue.len() as f64);
         drop(state);
         self.ready.notify_one();
@@ -55,7 +60,7 @@ impl WriteQueue {
     }
 
     /// Wait for jobs and take up to `max` of them, liveness first; `None` once closed and empty.
-    pub(crate) fn take(&self, max: usize, batch: &mut Vec<WriteJob>) -> Option<()> {
+    pub(crate) fn take(&self, max: usize, batch: &mut Vec<Queued>) -> Option<()> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while state.liveness.is_empty() && state.work.is_empty() {
             if state.closed {
@@ -93,6 +98,42 @@ impl WriteQueue {
     }
 }
 
+/// A fixed set of connections lent out one at a time; a borrower waits for one to come back.
+pub(crate) struct Pool<C> {
+    idle: Mutex<Vec<C>>,
+    returned: Condvar,
+}
+
+impl<C> Pool<C> {
+    pub(crate) fn new(conns: Vec<C>) -> Self {
+        Self { idle: Mutex::new(conns), returned: Condvar::new() }
+    }
+
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut C) -> R) -> R {
+        let conn = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if let Some(c) = idle.pop() {
+                    break c;
+                }
+                idle = self.returned.wait(idle).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        // Put the connection back even if `f` panics.
+        struct Return<'p, C>(&'p Pool<C>, Option<C>);
+        impl<C> Drop for Return<'_, C> {
+            fn drop(&mut self) {
+                if let Some(c) = self.1.take() {
+                    self.0.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
+                    self.0.returned.notify_one();
+                }
+            }
+        }
+        let mut guard = Return(self, Some(conn));
+        f(guard.1.as_mut().expect("present"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,22 +146,22 @@ mod tests {
     #[test]
     fn a_full_lane_refuses_at_once_and_liveness_goes_first() {
         let q = WriteQueue::new(2);
-        q.push(Lane::Work, job()).unwrap();
-        q.push(Lane::Work, job()).unwrap();
-        assert!(matches!(q.push(Lane::Work, job()), Err(StoreError::Overloaded(Lane::Work))));
+        q.push(Lane::Work, None, job()).unwrap();
+        q.push(Lane::Work, None, job()).unwrap();
+        assert!(matches!(q.push(Lane::Work, None, job()), Err(StoreError::Overloaded(Lane::Work))));
         // The other lane has its own room.
-        q.push(Lane::Liveness, job()).unwrap();
+        q.push(Lane::Liveness, None, job()).unwrap();
         assert_eq!(q.len(), 3);
         let mut batch = Vec::new();
         q.take(1, &mut batch).unwrap();
         assert_eq!((batch.len(), q.len()), (1, 2), "one job taken");
         // It was the liveness job: the work lane is still full.
-        assert!(q.push(Lane::Work, job()).is_err());
+        assert!(q.push(Lane::Work, None, job()).is_err());
         batch.clear();
         q.take(10, &mut batch).unwrap();
         assert_eq!(batch.len(), 2);
         q.close();
-        assert!(q.push(Lane::Liveness, job()).is_err());
+        assert!(q.push(Lane::Liveness, None, job()).is_err());
         assert!(q.take(10, &mut batch).is_none());
     }
 }

@@ -4,15 +4,16 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use bosun_core::TenantId;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::db::Db;
-use crate::queue::WriteQueue;
-use crate::tx::Tx;
-use crate::{Finish, Lane, ReadTx, Result, Store, StoreError, WriteJob};
+use crate::queue::{Pool, Queued, WriteQueue};
+use crate::tx::{Tx, run_jobs};
+use crate::{Lane, ReadTx, Result, Store, StoreError, WriteJob};
 
 /// Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -53,7 +54,7 @@ pub struct SqliteStore {
     /// `None` for a read-only store.
     queue: Option<Arc<WriteQueue>>,
     writer: Mutex<Option<JoinHandle<()>>>,
-    readers: ReadPool,
+    readers: Pool<Connection>,
 }
 
 impl SqliteStore {
@@ -67,7 +68,7 @@ impl SqliteStore {
         .map_err(internal)?;
         stable_plans(&conn)?;
         migrate(&mut conn)?;
-        let readers = ReadPool::open(path, options.readers.max(1))?;
+        let readers = read_pool(path, options.readers.max(1))?;
         let queue = Arc::new(WriteQueue::new(options.writer_queue));
         let jobs = queue.clone();
         let writer = std::thread::Builder::new()
@@ -82,16 +83,16 @@ impl SqliteStore {
         if !path.exists() {
             return Err(StoreError::Unavailable(format!("no database at {}", path.display())));
         }
-        let readers = ReadPool::open(path, 1)?;
+        let readers = read_pool(path, 1)?;
         readers.with(|conn| check_version(user_version(conn)?))?;
         Ok(Self { queue: None, writer: Mutex::new(None), readers })
     }
 }
 
 impl Store for SqliteStore {
-    fn submit(&self, lane: Lane, job: WriteJob) -> Result<()> {
+    fn submit(&self, lane: Lane, tenant: Option<TenantId>, job: WriteJob) -> Result<()> {
         let queue = self.queue.as_ref().ok_or_else(|| StoreError::Unavailable("the store is read-only".into()))?;
-        queue.push(lane, job)
+        queue.push(lane, tenant, job)
     }
 
     fn read_blocking(&self, job: &mut dyn FnMut(&mut dyn ReadTx)) {
@@ -166,49 +167,16 @@ fn writer_loop(mut conn: Connection, jobs: &WriteQueue) {
 
 /// Run every job of the batch in one transaction, each inside its own savepoint; commit once;
 /// then answer every caller with the transaction's fate.
-fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<Queued>) {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         tracing::error!(error = %e, "cannot begin a write transaction");
         batch.clear(); // dropping a job answers its caller "unavailable"
         return;
     }
-    let mut replies = Vec::with_capacity(batch.len());
-    let mut appends = 0u64;
     // Chain heads learned in this batch. Only this thread writes, and any rollback clears it, so
     // it never disagrees with the database; it is dropped with the batch.
     let mut heads = HashMap::new();
-    for job in batch.drain(..) {
-        let step = (|| -> rusqlite::Result<()> {
-            conn.prepare_cached("SAVEPOINT job")?.execute([])?;
-            let mut tx = Tx::new(Db::Lite(conn), Some(&mut heads));
-            let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
-            let job_appends = tx.appends;
-            match finished {
-                Ok(Finish { keep: true, reply }) => {
-                    conn.prepare_cached("RELEASE job")?.execute([])?;
-                    appends += job_appends;
-                    replies.push(reply);
-                }
-                Ok(Finish { keep: false, reply }) => {
-                    heads.clear();
-                    conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
-                    conn.prepare_cached("RELEASE job")?.execute([])?;
-                    replies.push(reply);
-                }
-                Err(_) => {
-                    tracing::error!("a write job panicked; its changes were rolled back");
-                    heads.clear();
-                    conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
-                    conn.prepare_cached("RELEASE job")?.execute([])?;
-                }
-            }
-            Ok(())
-        })();
-        if let Err(e) = step {
-            heads.clear();
-            tracing::error!(error = %e, "savepoint handling failed");
-        }
-    }
+    let (replies, appends) = run_jobs(&Db::Lite(conn), batch.drain(..).map(|(_, job)| job), &mut heads);
     match conn.execute_batch("COMMIT") {
         Ok(()) => {
             metrics::counter!("bosun_audit_appends_total").increment(appends);
@@ -222,48 +190,18 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
     }
 }
 
-struct ReadPool {
-    idle: Mutex<Vec<Connection>>,
-    returned: Condvar,
-}
-
-impl ReadPool {
-    fn open(path: &Path, n: usize) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conns = (0..n)
-            .map(|_| {
-                let c = Connection::open_with_flags(path, flags).map_err(internal)?;
-                c.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;").map_err(internal)?;
-                stable_plans(&c)?;
-                Ok(c)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Self { idle: Mutex::new(conns), returned: Condvar::new() })
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
-        let conn = {
-            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-            loop {
-                if let Some(c) = idle.pop() {
-                    break c;
-                }
-                idle = self.returned.wait(idle).unwrap_or_else(|e| e.into_inner());
-            }
-        };
-        // Put the connection back even if `f` panics.
-        struct Return<'p>(&'p ReadPool, Option<Connection>);
-        impl Drop for Return<'_> {
-            fn drop(&mut self) {
-                if let Some(c) = self.1.take() {
-                    self.0.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
-                    self.0.returned.notify_one();
-                }
-            }
-        }
-        let guard = Return(self, Some(conn));
-        f(guard.1.as_ref().expect("present"))
-    }
+/// SQLite's read-only connections.
+fn read_pool(path: &Path, n: usize) -> Result<Pool<Connection>> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conns = (0..n)
+        .map(|_| {
+            let c = Connection::open_with_flags(path, flags).map_err(internal)?;
+            c.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;").map_err(internal)?;
+            stable_plans(&c)?;
+            Ok(c)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Pool::new(conns))
 }
 
 pub(crate) fn internal(e: impl std::fmt::Display) -> StoreError {

@@ -15,9 +15,9 @@ use crate::audit_rows::{AUDIT_COLUMNS, audit_row};
 use crate::coord::{bad_column, exec, one, parse_id, rows};
 use crate::db::{Arg, Db, Dialect, Row, args};
 use crate::{
-    AgentFilter, Alert, Approval, AuditFilter, Delivery, EgressRecord, GovernanceSettings, HandoffFilter,
+    AgentFilter, Alert, Approval, AuditFilter, Delivery, EgressRecord, Finish, GovernanceSettings, HandoffFilter,
     IdempotentReply, InboxFilter, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, TaskFilter,
-    UsageRecord, Webhook, WriteTx, alerts, budgets, coord, governance, messages,
+    UsageRecord, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, messages,
 };
 
 /// A connection seen through the store's operations.
@@ -33,6 +33,54 @@ impl<'c> Tx<'c> {
     pub(crate) fn new(db: Db<'c>, heads: Option<&'c mut HashMap<String, (u64, String)>>) -> Self {
         Self { db, appends: 0, heads }
     }
+}
+
+/// How a job's caller learns the fate of the transaction.
+pub(crate) type Reply = Box<dyn FnOnce(Result<()>) + Send>;
+
+/// Run jobs inside the open transaction, each in its own savepoint (a job that fails or panics
+/// rolls back only its own changes). Returns the replies to send once the transaction's fate is
+/// known, and how many audit events the kept jobs appended.
+pub(crate) fn run_jobs(
+    db: &Db<'_>,
+    jobs: impl Iterator<Item = WriteJob>,
+    heads: &mut HashMap<String, (u64, String)>,
+) -> (Vec<Reply>, u64) {
+    let mut replies = Vec::new();
+    let mut appends = 0u64;
+    for job in jobs {
+        let step = (|| -> Result<()> {
+            db.control("SAVEPOINT job")?;
+            let mut tx = Tx::new(*db, Some(&mut *heads));
+            let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
+            let job_appends = tx.appends;
+            match finished {
+                Ok(Finish { keep: true, reply }) => {
+                    db.control("RELEASE job")?;
+                    appends += job_appends;
+                    replies.push(reply);
+                }
+                Ok(Finish { keep: false, reply }) => {
+                    heads.clear();
+                    db.control("ROLLBACK TO job")?;
+                    db.control("RELEASE job")?;
+                    replies.push(reply);
+                }
+                Err(_) => {
+                    tracing::error!("a write job panicked; its changes were rolled back");
+                    heads.clear();
+                    db.control("ROLLBACK TO job")?;
+                    db.control("RELEASE job")?;
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = step {
+            heads.clear();
+            tracing::error!(error = %e, "savepoint handling failed");
+        }
+    }
+    (replies, appends)
 }
 
 fn tenant_row(r: &Row<'_>) -> Result<Tenant> {
@@ -138,7 +186,7 @@ impl ReadTx for Tx<'_> {
         }
         if let Some(prefix) = &filter.action_prefix {
             // Exact string prefix: substr avoids LIKE's wildcards and case folding.
-            push(" AND substr(action, 1, length(?)) = ", Arg::Text(prefix.clone()));
+            push(" AND substr(action, 1, length(CAST(? AS TEXT))) = ", Arg::Text(prefix.clone()));
             push("?", Arg::Text(prefix.clone()));
         }
         if let Some(target) = &filter.target {
@@ -444,25 +492,24 @@ impl WriteTx for Tx<'_> {
 
     fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent> {
         let tenant = tenant.to_string();
-        let head = match self.db.dialect() {
+        let cached = self.heads.as_deref().and_then(|h| h.get(&tenant)).cloned();
+        let head = match (cached, self.db.dialect()) {
+            (Some(head), _) => Some(head),
             // The head row, locked until this transaction ends: appends of one tenant are
             // serialised across nodes, and seq has no gaps.
-            Dialect::Postgres => one(
+            (None, Dialect::Postgres) => one(
                 &self.db,
                 "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?1 FOR UPDATE",
                 args![&tenant],
                 |r| Ok((r.get::<u64>(0)?, r.get::<String>(1)?)),
             )?
             .filter(|(seq, _)| *seq > 0),
-            Dialect::Sqlite => match self.heads.as_deref().and_then(|h| h.get(&tenant)).cloned() {
-                Some(head) => Some(head),
-                None => one(
-                    &self.db,
-                    "SELECT seq, hash FROM audit_events WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1",
-                    args![&tenant],
-                    |r| Ok((r.get::<u64>(0)?, r.get::<String>(1)?)),
-                )?,
-            },
+            (None, Dialect::Sqlite) => one(
+                &self.db,
+                "SELECT seq, hash FROM audit_events WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1",
+                args![&tenant],
+                |r| Ok((r.get::<u64>(0)?, r.get::<String>(1)?)),
+            )?,
         };
         let (seq, prev) = head.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
         let e = draft.seal(&tenant, seq, &prev);

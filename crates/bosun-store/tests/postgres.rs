@@ -115,3 +115,16 @@ fn messages_are_searchable_by_their_words() {
         .unwrap();
     assert_eq!(rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>(), ["M1"]);
 }
+
+/// The same suite SQLite passes (`sqlite_conformance.rs`). The blocking client must not run on
+/// the async runtime's threads, so the database is made outside it.
+#[test]
+fn postgres_passes_the_conformance_suite() {
+    let db = Db::new();
+    let store: std::sync::Arc<dyn bosun_store::Store> = std::sync::Arc::new(
+        bosun_store::postgres::PgStore::open(&db.url, &bosun_store::postgres::PgOptions::default()).unwrap(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(bosun_store::conformance::run_all(store.clone()));
+    store.shutdown();
+}

@@ -219,6 +219,7 @@ impl Kernel {
         let events = self.events.clone();
         self.store
             .write_then(
+                tenant,
                 move |w| w.append_audit(tenant, draft).map(|e| Committed::new(e, action, Vec::new())),
                 move |event: &Published| {
                     let _ = events.send(event.clone());

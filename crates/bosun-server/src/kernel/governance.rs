@@ -308,6 +308,7 @@ impl Kernel {
             .store
             .write_in(
                 bosun_store::Lane::Work,
+                Some(tenant),
                 move |w| -> Result<_, KernelError> {
                     let seq = w.append_egress(tenant, &record)?;
                     let event = match denial {

@@ -649,6 +649,7 @@ impl Kernel {
             .store
             .write_in(
                 lane,
+                Some(caller.tenant),
                 move |w| -> Result<_, KernelError> {
                     let not_before = format_micros(now.checked_sub(IDEMPOTENCY_WINDOW).unwrap_or(now));
                     let at = format_micros(now);
