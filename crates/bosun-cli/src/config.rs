@@ -106,7 +106,7 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
         retention: file.retention,
         ..defaults
     };
-    bosun_server::serve::database_path(&serve).map_err(|e| ConfigError(e.to_string()))?;
+    bosun_server::serve::database(&serve).map_err(|e| ConfigError(e.to_string()))?;
     let log = args.log.or(file.log).unwrap_or_else(|| "info".into());
     tracing_subscriber::EnvFilter::try_new(&log)
         .map_err(|e| ConfigError(format!("log: `{log}` is not a log filter: {e}")))?;

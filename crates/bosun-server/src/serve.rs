@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use bosun_core::Clock;
 use bosun_store::Store;
+use bosun_store::postgres::{PgOptions, PgStore};
 use bosun_store::sqlite::{SqliteOptions, SqliteStore};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::sync::oneshot;
@@ -19,7 +20,7 @@ use crate::kernel::Kernel;
 pub struct ServeConfig {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    /// `sqlite://PATH`; `None` means `<data_dir>/bosun.db`.
+    /// `sqlite://PATH` or `postgres://…`; `None` means `<data_dir>/bosun.db`.
     pub database_url: Option<String>,
     /// How often timers (lease expiry, retries, the reaper, lock expiry) run; `None` disables the
     /// background scheduler (tests that drive `Kernel::tick` with a manual clock).
@@ -86,17 +87,24 @@ pub struct Server {
     background: Vec<JoinHandle<()>>,
 }
 
-/// The database file a config points at.
-pub fn database_path(config: &ServeConfig) -> Result<PathBuf, StartError> {
+/// Where a config's data lives.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Database {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, shared by any number of nodes.
+    Postgres(String),
+}
+
+/// The database a config points at.
+pub fn database(config: &ServeConfig) -> Result<Database, StartError> {
     match config.database_url.as_deref() {
-        None => Ok(config.data_dir.join("bosun.db")),
+        None => Ok(Database::Sqlite(config.data_dir.join("bosun.db"))),
         Some(url) => {
             if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-                Ok(PathBuf::from(path))
+                Ok(Database::Sqlite(PathBuf::from(path)))
             } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-                Err(StartError::Config(
-                    "database_url: the PostgreSQL backend is not available in this build yet; use sqlite://PATH".into(),
-                ))
+                Ok(Database::Postgres(url.to_owned()))
             } else {
                 Err(StartError::Config(format!(
                     "database_url: `{}` is not sqlite://PATH or postgres://…",
@@ -138,19 +146,27 @@ pub fn metrics_handle() -> PrometheusHandle {
 impl Server {
     /// Open the store, bootstrap on first start, bind and start serving.
     pub async fn start(config: &ServeConfig, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
-        let db = database_path(config)?;
-        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir)?;
-        }
-        create_private_file(&db)?;
-        let store: Arc<dyn Store> = {
-            let db = db.clone();
-            let options = SqliteOptions { writer_queue: config.writer_queue, ..SqliteOptions::default() };
-            Arc::new(
-                tokio::task::spawn_blocking(move || SqliteStore::open(&db, &options))
-                    .await
-                    .map_err(|e| StartError::Io(e.to_string()))??,
-            )
+        let store: Arc<dyn Store> = match database(config)? {
+            Database::Sqlite(db) => {
+                if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    create_private_dir(dir)?;
+                }
+                create_private_file(&db)?;
+                let options = SqliteOptions { writer_queue: config.writer_queue, ..SqliteOptions::default() };
+                Arc::new(
+                    tokio::task::spawn_blocking(move || SqliteStore::open(&db, &options))
+                        .await
+                        .map_err(|e| StartError::Io(e.to_string()))??,
+                )
+            }
+            Database::Postgres(url) => {
+                let options = PgOptions { writer_queue: config.writer_queue, ..PgOptions::default() };
+                Arc::new(
+                    tokio::task::spawn_blocking(move || PgStore::open(&url, &options))
+                        .await
+                        .map_err(|e| StartError::Io(e.to_string()))??,
+                )
+            }
         };
         create_private_dir(&config.data_dir)?;
         let secret = crate::auth::KeySecret::load_or_create(&config.data_dir.join("key.secret"))

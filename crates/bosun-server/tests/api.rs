@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use bosun_core::{ManualClock, SystemClock};
-use bosun_server::{ServeConfig, Server};
+use bosun_server::Server;
 use common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn first_start_bootstraps_an_admin_and_a_restart_does_not() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
+    let (config, _db) = common::test_config(dir.path());
     let first = Server::start(&config, Arc::new(SystemClock)).await.unwrap();
     let key = first.admin_key.clone().unwrap();
-    let file = dir.path().join("admin.key");
+    let file = config.data_dir.join("admin.key");
     assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), key);
     #[cfg(unix)]
     {

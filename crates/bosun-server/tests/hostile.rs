@@ -228,7 +228,7 @@ async fn data_files_are_private_even_in_an_existing_directory() {
 async fn api_keys_are_hmac_hashed_fast_to_check_and_old_argon2_keys_still_work() {
     use argon2::password_hash::PasswordHasher;
     let dir = tempfile::tempdir().unwrap();
-    let config = bosun_server::ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"));
+    let (config, _db) = common::test_config(dir.path());
     let server = bosun_server::Server::start(&config, Arc::new(bosun_core::SystemClock)).await.unwrap();
     let admin = server.admin_key.clone().unwrap();
     let client = reqwest::Client::new();
@@ -442,14 +442,14 @@ async fn revocation_ends_every_stream_of_the_credential() {
     assert_eq!(streams_settle(&c, 0).await, 0);
 }
 
-async fn server_with_limits(limits: bosun_server::limits::RateLimits) -> (tempfile::TempDir, bosun_server::Server) {
+async fn server_with_limits(
+    limits: bosun_server::limits::RateLimits,
+) -> ((tempfile::TempDir, Option<bosun_store::postgres::ScratchDatabase>), bosun_server::Server) {
     let dir = tempfile::tempdir().unwrap();
-    let config = bosun_server::ServeConfig {
-        rate_limits: limits,
-        ..bosun_server::ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"))
-    };
+    let (config, db) = common::test_config(dir.path());
+    let config = bosun_server::ServeConfig { rate_limits: limits, ..config };
     let server = bosun_server::Server::start(&config, Arc::new(bosun_core::SystemClock)).await.unwrap();
-    (dir, server)
+    ((dir, db), server)
 }
 
 fn assert_rate_limited(resp: &reqwest::Response, limit: u32) {

@@ -209,6 +209,9 @@ impl Store for PgStore {
 impl Drop for PgStore {
     fn drop(&mut self) {
         self.shutdown();
+        // Closing a blocking client blocks on its connection: never on an async runtime's thread.
+        let sessions = self.readers.drain();
+        let _ = std::thread::spawn(move || drop(sessions)).join();
     }
 }
 
@@ -327,4 +330,63 @@ pub fn listen(url: &str, stop: &dyn Fn() -> bool, on_commit: &mut dyn FnMut(Opti
         }
     }
     Ok(())
+}
+
+/// A database of its own for one test, made on a PostgreSQL server and dropped with the guard.
+/// Usable from async code (the blocking client runs on a thread of its own).
+pub struct ScratchDatabase {
+    server: String,
+    name: String,
+    /// The new database's URL.
+    pub url: String,
+}
+
+/// The server tests use: `BOSUN_TEST_POSTGRES`, or the role `scripts/pg.sh` makes.
+pub fn test_server_url() -> String {
+    std::env::var("BOSUN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://bosun:bosun@127.0.0.1:5432/postgres".into())
+}
+
+/// Whether the behaviour suites run on PostgreSQL (`BOSUN_TEST_BACKEND=postgres`) instead of SQLite.
+pub fn tests_use_postgres() -> bool {
+    std::env::var("BOSUN_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+impl ScratchDatabase {
+    pub fn create(server: &str) -> Result<ScratchDatabase> {
+        let server = server.to_owned();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut client = connect(&server)?;
+                let name = format!("bosun_test_{}", ulid_like());
+                client.batch_execute(&format!("CREATE DATABASE {name}")).map_err(unavailable)?;
+                let url = match server.rsplit_once('/') {
+                    Some((host, _)) => format!("{host}/{name}"),
+                    None => return Err(StoreError::Invalid("the server URL must name a database".into())),
+                };
+                Ok(ScratchDatabase { server: server.clone(), name, url })
+            })
+            .join()
+            .map_err(|_| StoreError::Internal("creating a database panicked".into()))?
+        })
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut client) = connect(&server) {
+                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        })
+        .join();
+    }
+}
+
+/// A unique lowercase name part: time and a process-wide counter.
+fn ulid_like() -> String {
+    use std::sync::atomic::AtomicU64;
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }

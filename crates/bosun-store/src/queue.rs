@@ -109,6 +109,11 @@ impl<C> Pool<C> {
         Self { idle: Mutex::new(conns), returned: Condvar::new() }
     }
 
+    /// Take every idle connection out (to close them somewhere else).
+    pub(crate) fn drain(&self) -> Vec<C> {
+        std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut C) -> R) -> R {
         let conn = {
             let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());

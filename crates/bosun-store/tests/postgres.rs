@@ -4,38 +4,24 @@
 
 use bosun_store::StoreError;
 
-/// The server the tests use: `BOSUN_TEST_POSTGRES`, or the role `scripts/pg.sh` makes.
-fn server_url() -> String {
-    std::env::var("BOSUN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://bosun:bosun@127.0.0.1:5432/postgres".into())
-}
+use bosun_store::postgres::{ScratchDatabase, test_server_url};
 
 /// A fresh database; dropped when the guard goes.
-struct Db {
-    name: String,
-    url: String,
-}
+struct Db(ScratchDatabase);
 
 impl Db {
     fn new() -> Db {
-        let admin = server_url();
-        let mut client = bosun_store::postgres::connect(&admin).unwrap_or_else(|e| {
-            panic!("PostgreSQL is not reachable at {admin} ({e}); start it with scripts/pg.sh (.ci/run does)")
-        });
-        let name = format!("bosun_test_{}", ulid::Ulid::generate().to_string().to_lowercase());
-        client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        let url = match admin.rsplit_once('/') {
-            Some((server, _)) => format!("{server}/{name}"),
-            None => panic!("BOSUN_TEST_POSTGRES must name a database"),
-        };
-        Db { name, url }
+        let server = test_server_url();
+        Db(ScratchDatabase::create(&server).unwrap_or_else(|e| {
+            panic!("PostgreSQL is not reachable at {server} ({e}); start it with scripts/pg.sh (.ci/run does)")
+        }))
     }
 }
 
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Ok(mut client) = bosun_store::postgres::connect(&server_url()) {
-            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
+impl std::ops::Deref for Db {
+    type Target = ScratchDatabase;
+    fn deref(&self) -> &ScratchDatabase {
+        &self.0
     }
 }
 

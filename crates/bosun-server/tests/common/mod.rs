@@ -1,4 +1,5 @@
-//! A real server on a loopback port with a temp SQLite file, and helpers to talk to it.
+//! A real server on a loopback port with a temp SQLite file — or, with `BOSUN_TEST_BACKEND=postgres`,
+//! a fresh PostgreSQL database of its own — and helpers to talk to it.
 
 #![allow(dead_code)]
 
@@ -18,15 +19,28 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub admin: String,
     _dir: tempfile::TempDir,
+    /// Dropped after the server (fields drop in order).
+    _db: Option<bosun_store::postgres::ScratchDatabase>,
+}
+
+/// The default configuration in `dir`, on the backend the suite runs on.
+pub fn test_config(dir: &std::path::Path) -> (ServeConfig, Option<bosun_store::postgres::ScratchDatabase>) {
+    let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.join("data"));
+    if !bosun_store::postgres::tests_use_postgres() {
+        return (config, None);
+    }
+    let db = bosun_store::postgres::ScratchDatabase::create(&bosun_store::postgres::test_server_url())
+        .expect("BOSUN_TEST_BACKEND=postgres needs PostgreSQL (scripts/pg.sh starts it)");
+    (ServeConfig { database_url: Some(db.url.clone()), ..config }, Some(db))
 }
 
 impl TestServer {
     pub async fn start_with(clock: Arc<dyn Clock>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"));
+        let (config, db) = test_config(dir.path());
         let server = Server::start(&config, clock).await.unwrap();
         let admin = server.admin_key.clone().expect("first start prints a key");
-        Self { server, client: reqwest::Client::new(), admin, _dir: dir }
+        Self { server, client: reqwest::Client::new(), admin, _dir: dir, _db: db }
     }
 
     pub async fn start() -> Self {
@@ -47,10 +61,11 @@ impl TestServer {
     /// A server whose default configuration `edit` changes.
     pub async fn start_configured(edit: impl FnOnce(ServeConfig) -> ServeConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = edit(ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data")));
+        let (config, db) = test_config(dir.path());
+        let config = edit(config);
         let server = Server::start(&config, Arc::new(SystemClock)).await.unwrap();
         let admin = server.admin_key.clone().expect("first start prints a key");
-        Self { server, client: reqwest::Client::new(), admin, _dir: dir }
+        Self { server, client: reqwest::Client::new(), admin, _dir: dir, _db: db }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -130,13 +145,11 @@ impl Coord {
     pub async fn start_configured(edit: impl FnOnce(ServeConfig) -> ServeConfig) -> Self {
         let clock = Arc::new(ManualClock::new("2026-11-21T10:00:00Z".parse().unwrap()));
         let dir = tempfile::tempdir().unwrap();
-        let config = edit(ServeConfig {
-            tick_every: None,
-            ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"))
-        });
+        let (config, db) = test_config(dir.path());
+        let config = edit(ServeConfig { tick_every: None, ..config });
         let server = Server::start(&config, clock.clone()).await.unwrap();
         let admin = server.admin_key.clone().unwrap();
-        let t = TestServer { server, client: reqwest::Client::new(), admin, _dir: dir };
+        let t = TestServer { server, client: reqwest::Client::new(), admin, _dir: dir, _db: db };
         let (_, dev) = t.user_with_key(&t.admin.clone(), "dev", "developer").await;
         Self { t, clock, dev }
     }
