@@ -221,6 +221,11 @@ impl Action {
         self.row().1
     }
 
+    /// The action an audit event names (`task.claimed`), if it is one.
+    pub fn from_name(name: &str) -> Option<Action> {
+        TABLE.iter().find(|r| r.1 == name).map(|r| r.0)
+    }
+
     /// Every action, in the table's order.
     pub fn all() -> impl Iterator<Item = Action> {
         TABLE.iter().map(|r| r.0)

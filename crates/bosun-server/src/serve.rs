@@ -146,7 +146,8 @@ pub fn metrics_handle() -> PrometheusHandle {
 impl Server {
     /// Open the store, bootstrap on first start, bind and start serving.
     pub async fn start(config: &ServeConfig, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
-        let store: Arc<dyn Store> = match database(config)? {
+        let database = database(config)?;
+        let store: Arc<dyn Store> = match database.clone() {
             Database::Sqlite(db) => {
                 if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
                     create_private_dir(dir)?;
@@ -175,12 +176,19 @@ impl Server {
             .with_key_secret(secret)
             .with_rate_limits(&config.rate_limits)
             .with_retention(&config.retention);
+        if matches!(database, Database::Postgres(_)) {
+            kernel = kernel.with_shared_store();
+        }
         if let Some(text) = &config.policies {
             kernel = kernel.with_policies(text).map_err(|e| StartError::Config(format!("policy_file: {e}")))?;
         }
         kernel =
             kernel.with_governance(&config.governance).map_err(|e| StartError::Config(format!("governance: {e}")))?;
         let kernel = Arc::new(kernel);
+        let mut background = Vec::new();
+        if let Database::Postgres(url) = &database {
+            background.push(kernel.spawn_follower(url.clone()).await?);
+        }
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {
             write_secret(&config.data_dir.join("admin.key"), key)?;
@@ -189,7 +197,6 @@ impl Server {
             .await
             .map_err(|e| StartError::Io(format!("bind: cannot listen on {}: {e}", config.bind)))?;
         let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
-        let mut background = Vec::new();
         if let Some(every) = config.tick_every {
             background.push(kernel.spawn_scheduler(every));
             background.push(kernel.spawn_deliveries(every / 4));

@@ -18,11 +18,18 @@ pub struct Spawned {
 impl Spawned {
     /// Start `bosun serve` on 127.0.0.1 (a free port) with `data_dir`; logs go to `<data_dir>/../serve-N.log`.
     pub fn start(data_dir: &Path) -> Spawned {
+        Self::start_with(data_dir, &[])
+    }
+
+    /// [`start`](Self::start) with more arguments (`--database-url …`).
+    pub fn start_with(data_dir: &Path, args: &[&str]) -> Spawned {
         let log = data_dir.with_extension(format!("log.{}", next_id()));
         let child = Command::new(BIN)
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
+            .args(args)
             .env_remove("BOSUN_CONFIG")
+            .env_remove("BOSUN_DATABASE_URL")
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()

@@ -222,7 +222,7 @@ impl Kernel {
                 tenant,
                 move |w| w.append_audit(tenant, draft).map(|e| Committed::new(e, action, Vec::new())),
                 move |event: &Published| {
-                    let _ = events.send(event.clone());
+                    events.committed(event.clone());
                 },
             )
             .await?;

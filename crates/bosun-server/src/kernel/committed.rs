@@ -9,6 +9,44 @@ use bosun_core::{Action, AgentId};
 
 use super::{Caller, Principal};
 
+/// Where committed events are published to this node's subscribers (streams, MCP sessions, the
+/// alert engine). On a store of its own, the node publishes its commits as they happen, in
+/// commit order. On a store shared by several nodes it publishes nothing itself: the follower
+/// (`follow.rs`) reads every node's events back from the database, in seq order per tenant, and
+/// publishes each exactly once — so subscribers on every node see the same order.
+#[derive(Clone)]
+pub struct Bus {
+    sender: tokio::sync::broadcast::Sender<Published>,
+    shared: bool,
+}
+
+impl Bus {
+    pub fn new(capacity: usize) -> Self {
+        Bus { sender: tokio::sync::broadcast::channel(capacity).0, shared: false }
+    }
+
+    /// The store is shared with other nodes: leave publishing to the follower.
+    pub fn shared(self) -> Self {
+        Bus { shared: true, ..self }
+    }
+
+    /// A commit made on this node.
+    pub fn committed(&self, event: Published) {
+        if !self.shared {
+            let _ = self.sender.send(event);
+        }
+    }
+
+    /// An event the follower read back (any node's).
+    pub fn followed(&self, event: Published) {
+        let _ = self.sender.send(event);
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Published> {
+        self.sender.subscribe()
+    }
+}
+
 /// An audit event after commit, for the live stream: shared by every subscriber, with room for
 /// the edge to cache its wire form so it is serialised once per event, not once per subscriber.
 pub type Published = Arc<Committed>;

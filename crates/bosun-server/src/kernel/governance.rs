@@ -321,7 +321,7 @@ impl Kernel {
                 },
                 move |(_, event)| {
                     if let Some(event) = event {
-                        let _ = events.send(event.clone());
+                        events.committed(event.clone());
                     }
                 },
             )

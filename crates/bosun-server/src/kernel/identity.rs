@@ -199,7 +199,7 @@ impl Kernel {
             })
             .await?;
         // Nothing else runs before the first start.
-        let _ = self.events.send(super::Committed::new(event, bosun_core::Action::TenantCreate, Vec::new()));
+        self.events.committed(super::Committed::new(event, bosun_core::Action::TenantCreate, Vec::new()));
         Ok(Some(admin_key))
     }
 

@@ -15,6 +15,7 @@ mod committed;
 mod coord;
 mod dispatch;
 mod failures;
+mod follow;
 pub mod gate;
 mod governance;
 mod guardrails;
@@ -427,7 +428,7 @@ pub struct Kernel {
     keys: KeyCache,
     /// The secret API keys are hashed under (see `auth`).
     key_secret: auth::KeySecret,
-    events: broadcast::Sender<Published>,
+    events: committed::Bus,
     /// Notified after a commit that made tasks claimable.
     claimable: Notify,
     /// Last presence write per agent, to write presence at most every few seconds.
@@ -472,7 +473,7 @@ pub struct Kernel {
 
 impl Kernel {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        let (events, _) = broadcast::channel(4096);
+        let events = committed::Bus::new(4096);
         let policy = Arc::new(bosun_policy::Bosun::new());
         Self {
             store,
@@ -524,6 +525,13 @@ impl Kernel {
 
     pub fn profiles(&self) -> &Profiles {
         &self.profiles
+    }
+
+    /// The store is shared with other nodes: events are published by the follower
+    /// ([`spawn_follower`](Self::spawn_follower)), which must be started.
+    pub fn with_shared_store(mut self) -> Self {
+        self.events = self.events.shared();
+        self
     }
 
     pub fn with_retention(mut self, retention: &Retention) -> Self {
@@ -709,7 +717,7 @@ impl Kernel {
                 move |(_, event, _)| {
                     // On the writer, in commit order: subscribers see changes as they were committed.
                     if let Some(event) = event {
-                        let _ = events.send(event.clone());
+                        events.committed(event.clone());
                     }
                 },
             )
