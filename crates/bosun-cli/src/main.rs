@@ -57,6 +57,16 @@ enum Cmd {
         #[arg(long, env = "BOSUN_DATABASE_URL")]
         database_url: String,
     },
+    /// Write one tenant (its audit chain included) to a file, from SQLite or PostgreSQL
+    #[command(
+        after_help = "Example (SQLite to PostgreSQL):\n  bosun export --database-url sqlite://.bosun/bosun.db --tenant default --out default.jsonl\n  bosun import --database-url postgres://bosun:secret@db.internal/bosun default.jsonl"
+    )]
+    Export(verify::ExportArgs),
+    /// Add a tenant from `bosun export` to a database (SQLite or PostgreSQL) and verify its chain
+    #[command(
+        after_help = "Example:\n  bosun import --database-url postgres://bosun:secret@db.internal/bosun default.jsonl\n\nThe tenant must not exist in the target yet; everything is added in one transaction.\nCopy key.secret from the source's data directory to the target nodes so its API keys work."
+    )]
+    Import(verify::ImportArgs),
     /// Manage users of your tenant
     #[command(subcommand)]
     User(UserCmd),
@@ -297,6 +307,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Audit(cmd) => audit(cmd).await,
         Cmd::Backup(args) => tokio::task::spawn_blocking(move || verify::backup(&args)).await?,
         Cmd::Migrate { database_url } => tokio::task::spawn_blocking(move || migrate(&database_url)).await?,
+        Cmd::Export(args) => tokio::task::spawn_blocking(move || verify::export(&args)).await?,
+        Cmd::Import(args) => tokio::task::spawn_blocking(move || verify::import(&args)).await?,
         Cmd::User(cmd) => user(cmd).await,
         Cmd::Key(cmd) => key(cmd).await,
         Cmd::Tenant(cmd) => tenant(cmd).await,

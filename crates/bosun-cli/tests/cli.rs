@@ -48,6 +48,8 @@ fn every_verb_has_help_with_an_example() {
         &["budget", "verify"],
         &["backup"],
         &["migrate"],
+        &["export"],
+        &["import"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();

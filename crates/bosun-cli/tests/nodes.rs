@@ -114,6 +114,27 @@ async fn two_nodes_hand_out_every_task_once_and_stream_each_others_events() {
     let (s, done) = api.post(&a, &format!("/api/v1/tasks/{claimed}/complete"), &waiter, json!({"fence": fence})).await;
     assert_eq!(s, StatusCode::OK, "{done}");
 
+    // A key revoked through B stops working on A (which had it cached) within a second.
+    let (s, user) = api.post(&a, "/api/v1/users", &admin, json!({"name": "temp", "role": "viewer"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{user}");
+    let path = format!("/api/v1/users/{}/keys", user["id"].as_str().unwrap());
+    let (s, made) = api.post(&a, &path, &admin, json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    let temp = made["key"].as_str().unwrap().to_owned();
+    let whoami = |url: String, key: String| {
+        let client = api.client.clone();
+        async move { client.get(format!("{url}/api/v1/whoami")).bearer_auth(key).send().await.unwrap().status() }
+    };
+    assert_eq!(whoami(a.clone(), temp.clone()).await, StatusCode::OK);
+    let r = api.client.delete(format!("{b}/api/v1/keys/{}", made["id"].as_str().unwrap())).bearer_auth(&admin);
+    assert!(r.send().await.unwrap().status().is_success());
+    let revoked = Instant::now();
+    while whoami(a.clone(), temp.clone()).await == StatusCode::OK {
+        assert!(revoked.elapsed() < Duration::from_secs(1), "the revoked key still works on A after 1 s");
+        tokio::task::yield_now().await;
+    }
+    eprintln!("revocation through B held on A after {:?}", revoked.elapsed());
+
     // The WebSocket client on A reads every task event, from both nodes, in the background.
     let seen = Arc::new(Mutex::new(Vec::<(u64, String)>::new()));
     let reader = {
@@ -279,4 +300,76 @@ async fn a_killed_node_loses_nothing_and_its_leases_are_granted_again() {
     let out = bosun(&["audit", "verify"], Some(&b), Some(&admin));
     assert!(out.status.success(), "{}", text(&out.stdout));
     node_b.stop();
+}
+
+/// A tenant moves from SQLite to PostgreSQL and back with its chain intact: `bosun export`, then
+/// `bosun import`, each verifying; a node on PostgreSQL then serves the tenant as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenant_moves_from_sqlite_to_postgres_and_back() {
+    let db = ScratchDatabase::create(&test_server_url()).expect("PostgreSQL (scripts/pg.sh starts it)");
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api { client: reqwest::Client::new() };
+    let lite = dir.path().join("lite");
+    let server = Spawned::start(&lite);
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let worker = api.agent(&url, &admin, "mover").await;
+    for i in 0..20 {
+        let (s, r) = api.post(&url, "/api/v1/tasks", &admin, json!({"title": format!("move-{i}")})).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    for _ in 0..5 {
+        let (task, fence) = api.claim(&url, &worker, 0, 300).await.unwrap();
+        let (s, r) = api.post(&url, &format!("/api/v1/tasks/{task}/complete"), &worker, json!({"fence": fence})).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+    }
+    let (s, r) =
+        api.post(&url, "/api/v1/messages", &admin, json!({"to": ["mover"], "body": "the lexer eats CRLF"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    server.stop();
+
+    let sqlite_url = format!("sqlite://{}", lite.join("bosun.db").display());
+    let export = dir.path().join("default.jsonl");
+    let out = bosun(
+        &["export", "--database-url", &sqlite_url, "--tenant", "default", "--out", export.to_str().unwrap()],
+        None,
+        None,
+    );
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("chain verified"), "{}", text(&out.stdout));
+    let out = bosun(&["import", "--database-url", &db.url, export.to_str().unwrap()], None, None);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("chain verified"), "{}", text(&out.stdout));
+    let again = bosun(&["import", "--database-url", &db.url, export.to_str().unwrap()], None, None);
+    assert!(!again.status.success(), "a tenant is imported once: {}", text(&again.stdout));
+
+    // A node on PostgreSQL, with the SQLite node's key secret: the same keys, tasks, messages.
+    let pg = dir.path().join("pg");
+    std::fs::create_dir(&pg).unwrap();
+    std::fs::copy(lite.join("key.secret"), pg.join("key.secret")).unwrap();
+    let node = Spawned::start_with(&pg, &["--database-url", &db.url]);
+    assert!(!pg.join("admin.key").exists(), "the imported tenant is the system tenant: no second bootstrap");
+    let done = api.get(&node.url, "/api/v1/tasks?status=succeeded", &admin).await;
+    assert_eq!(done["items"].as_array().unwrap().len(), 5, "{done}");
+    let found = api.get(&node.url, "/api/v1/messages/search?q=CRLF", &admin).await;
+    assert_eq!(found["messages"].as_array().map(Vec::len), Some(1), "search works on the imported messages: {found}");
+    let (task, fence) = api.claim(&node.url, &worker, 0, 300).await.expect("the agent's key works");
+    let (s, r) = api.post(&node.url, &format!("/api/v1/tasks/{task}/complete"), &worker, json!({"fence": fence})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let out = bosun(&["audit", "verify"], Some(&node.url), Some(&admin));
+    assert!(out.status.success(), "the chain goes on from where SQLite left it: {}", text(&out.stdout));
+    node.stop();
+
+    // And back to a fresh SQLite file.
+    let back = dir.path().join("back.jsonl");
+    let out = bosun(
+        &["export", "--database-url", &db.url, "--tenant", "default", "--out", back.to_str().unwrap()],
+        None,
+        None,
+    );
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    let fresh = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let out = bosun(&["import", "--database-url", &fresh, back.to_str().unwrap()], None, None);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    let out = bosun(&["audit", "verify", "--db", dir.path().join("fresh.db").to_str().unwrap()], None, None);
+    assert!(out.status.success(), "{}", text(&out.stdout));
 }

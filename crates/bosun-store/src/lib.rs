@@ -19,6 +19,7 @@ mod messages;
 pub mod postgres;
 mod queue;
 pub mod sqlite;
+pub mod transfer;
 mod tx;
 pub mod verify;
 
