@@ -73,6 +73,9 @@ enum Cmd {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Servers on one database, clients spread over them (more than 1 needs BOSUN_BENCH_POSTGRES)
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
     },
     /// Issue 12: budget reservations (3 budgets apply) and settlements, reservers at once
     Reservations {
@@ -99,6 +102,9 @@ enum Cmd {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Servers on one database, clients spread over them (more than 1 needs BOSUN_BENCH_POSTGRES)
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
     },
     /// Issue 17: a fleet heartbeating at its interval plus work cycles (submit, claim, complete,
     /// message), against `bosun serve` in its own process: served rate, latency, shed count, server
@@ -207,7 +213,13 @@ enum Cmd {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().cmd {
+    let result = run(Cli::parse().cmd).await;
+    tokio::task::spawn_blocking(drop_bench_databases).await?;
+    result
+}
+
+async fn run(cmd: Cmd) -> anyhow::Result<()> {
+    match cmd {
         Cmd::Http { clients, seconds } => http(clients, seconds).await,
         Cmd::Writer { appends, in_flight } => writer(appends, in_flight).await,
         Cmd::Verify { events, db } => verify(events, &db).await,
@@ -215,10 +227,10 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Startup { bin, runs } => startup(&bin, runs).await,
         Cmd::Policy { policies, iterations } => policy::decisions(policies, iterations),
         Cmd::Guard { bin, iterations, hooks } => guard::guard(&bin, iterations, hooks).await,
-        Cmd::Tasks { clients, seconds } => task_cycles(clients, seconds).await,
+        Cmd::Tasks { clients, seconds, nodes } => task_cycles(clients, seconds, nodes).await,
         Cmd::Reservations { clients, seconds, bin } => budgets::reservations(clients, seconds, bin.as_deref()).await,
         Cmd::ClaimDepth { queued, clients, seconds } => claim_depth(queued, clients, seconds).await,
-        Cmd::Locks { clients, seconds } => lock_pairs(clients, seconds).await,
+        Cmd::Locks { clients, seconds, nodes } => lock_pairs(clients, seconds, nodes).await,
         Cmd::Fleet { agents, interval, claim_rate, seconds, max_in_flight, bin } => {
             fleet::fleet(&bin, fleet::Fleet { agents, interval, claim_rate, seconds, max_in_flight }).await
         }
@@ -243,8 +255,29 @@ pub fn bench_config(dir: &Path) -> ServeConfig {
     ServeConfig {
         rate_limits: off,
         alerts,
+        database_url: bench_database(),
         ..ServeConfig::new("127.0.0.1:0".parse().expect("address"), dir.to_owned())
     }
+}
+
+/// With `BOSUN_BENCH_POSTGRES=postgres://…/postgres`, each benchmark server runs on a fresh
+/// PostgreSQL database made on that server (dropped when the benchmark ends).
+static BENCH_DATABASES: std::sync::Mutex<Vec<bosun_store::postgres::ScratchDatabase>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn bench_database() -> Option<String> {
+    let server = std::env::var("BOSUN_BENCH_POSTGRES").ok()?;
+    let db = bosun_store::postgres::ScratchDatabase::create(&server).expect("BOSUN_BENCH_POSTGRES is reachable");
+    let url = db.url.clone();
+    BENCH_DATABASES.lock().unwrap_or_else(|e| e.into_inner()).push(db);
+    Some(url)
+}
+
+/// Drop the benchmark's PostgreSQL databases.
+fn drop_bench_databases() {
+    // Taking them out of the static drops them here (statics are never dropped).
+    let made: Vec<_> = std::mem::take(&mut *BENCH_DATABASES.lock().unwrap_or_else(|e| e.into_inner()));
+    drop(made);
 }
 
 /// Latency percentiles in milliseconds: "p50 … p95 … p99 … max …".
@@ -495,15 +528,33 @@ async fn startup(bin: &Path, runs: usize) -> anyhow::Result<()> {
 
 /// A server with `agents` registered agents, returned with their keys and a developer key.
 async fn coord_server(agents: usize) -> anyhow::Result<(Server, tempfile::TempDir, Vec<String>, String)> {
+    let (mut servers, dir, keys, admin) = coord_nodes(agents, 1).await?;
+    Ok((servers.remove(0), dir, keys, admin))
+}
+
+/// `nodes` servers on one database (several need `BOSUN_BENCH_POSTGRES`), sharing the first's
+/// key secret; the agents are registered through the first.
+async fn coord_nodes(agents: usize, nodes: usize) -> anyhow::Result<(Vec<Server>, tempfile::TempDir, Vec<String>, String)> {
     let dir = tempfile::tempdir()?;
-    let server = Server::start(&bench_config(dir.path()), Arc::new(SystemClock)).await?;
+    let first = bench_config(&dir.path().join("node-0"));
+    let server = Server::start(&first, Arc::new(SystemClock)).await?;
+    let mut servers = vec![];
+    for n in 1..nodes {
+        let Some(url) = first.database_url.clone() else { anyhow::bail!("--nodes > 1 needs BOSUN_BENCH_POSTGRES") };
+        let data = dir.path().join(format!("node-{n}"));
+        std::fs::create_dir_all(&data)?;
+        std::fs::copy(first.data_dir.join("key.secret"), data.join("key.secret"))?;
+        let config = ServeConfig { database_url: Some(url), ..bench_config(&data) };
+        servers.push(Server::start(&config, Arc::new(SystemClock)).await?);
+    }
     let (url, admin) = (server.url(), server.admin_key.clone().expect("fresh"));
     let client = reqwest::Client::new();
     let mut keys = Vec::new();
     for i in 0..agents {
         keys.push(register(&client, &url, &admin, &format!("bench-{i}")).await?);
     }
-    Ok((server, dir, keys, admin))
+    servers.insert(0, server);
+    Ok((servers, dir, keys, admin))
 }
 
 /// Register an agent through the API; its key.
@@ -554,14 +605,14 @@ where
 }
 
 /// Full task cycles (submit + claim + complete) by 32 agents.
-async fn task_cycles(clients: usize, seconds: u64) -> anyhow::Result<()> {
-    let (server, _dir, keys, _) = coord_server(clients).await?;
-    let url = server.url();
+async fn task_cycles(clients: usize, seconds: u64, nodes: usize) -> anyhow::Result<()> {
+    let (servers, _dir, keys, _) = coord_nodes(clients, nodes).await?;
+    let urls: Vec<String> = servers.iter().map(Server::url).collect();
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
     let claims = Arc::new(std::sync::Mutex::new(Vec::new()));
     let claims2 = claims.clone();
     let (lat, errors, elapsed) = run_clients(clients, seconds, move |c, i| {
-        let (http, url, key, claims) = (http.clone(), url.clone(), keys[c].clone(), claims2.clone());
+        let (http, url, key, claims) = (http.clone(), urls[c % urls.len()].clone(), keys[c].clone(), claims2.clone());
         async move {
             let t0 = Instant::now();
             http.post(format!("{url}/api/v1/tasks"))
@@ -593,9 +644,11 @@ async fn task_cycles(clients: usize, seconds: u64) -> anyhow::Result<()> {
         }
     })
     .await;
-    report(&format!("task cycles submit+claim+complete ({clients} agents)"), lat, elapsed);
+    report(&format!("task cycles submit+claim+complete ({clients} agents, {nodes} node(s))"), lat, elapsed);
     println!("  claim latency ms {}; errors {errors}", percentiles(std::mem::take(&mut claims.lock().unwrap())));
-    server.shutdown().await?;
+    for server in servers {
+        server.shutdown().await?;
+    }
     Ok(())
 }
 
@@ -656,12 +709,12 @@ async fn claim_depth(queued: usize, clients: usize, seconds: u64) -> anyhow::Res
 }
 
 /// Lock acquire + release pairs, each client on its own path.
-async fn lock_pairs(clients: usize, seconds: u64) -> anyhow::Result<()> {
-    let (server, _dir, keys, _) = coord_server(clients).await?;
-    let url = server.url();
+async fn lock_pairs(clients: usize, seconds: u64, nodes: usize) -> anyhow::Result<()> {
+    let (servers, _dir, keys, _) = coord_nodes(clients, nodes).await?;
+    let urls: Vec<String> = servers.iter().map(Server::url).collect();
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
     let (lat, errors, elapsed) = run_clients(clients, seconds, move |c, i| {
-        let (http, url, key) = (http.clone(), url.clone(), keys[c].clone());
+        let (http, url, key) = (http.clone(), urls[c % urls.len()].clone(), keys[c].clone());
         async move {
             let t0 = Instant::now();
             let r: serde_json::Value = http
@@ -679,8 +732,10 @@ async fn lock_pairs(clients: usize, seconds: u64) -> anyhow::Result<()> {
         }
     })
     .await;
-    report(&format!("lock acquire+release pairs ({clients} clients)"), lat, elapsed);
+    report(&format!("lock acquire+release pairs ({clients} clients, {nodes} node(s))"), lat, elapsed);
     println!("  errors: {errors}");
-    server.shutdown().await?;
+    for server in servers {
+        server.shutdown().await?;
+    }
     Ok(())
 }

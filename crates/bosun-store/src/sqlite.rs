@@ -176,16 +176,21 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Queued>) {
     // Chain heads learned in this batch. Only this thread writes, and any rollback clears it, so
     // it never disagrees with the database; it is dropped with the batch.
     let mut heads = HashMap::new();
-    let (replies, appends) = run_jobs(&Db::Lite(conn), batch.drain(..).map(|(_, job)| job), &mut heads);
-    match conn.execute_batch("COMMIT") {
+    let ran = run_jobs(&Db::Lite(conn), batch.drain(..).map(|(_, job)| job), &mut heads, true);
+    let committed = if ran.broken {
+        Err("savepoint handling failed".to_owned())
+    } else {
+        conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+    };
+    match committed {
         Ok(()) => {
-            metrics::counter!("bosun_audit_appends_total").increment(appends);
-            replies.into_iter().for_each(|r| r(Ok(())));
+            metrics::counter!("bosun_audit_appends_total").increment(ran.appends);
+            ran.replies.into_iter().for_each(|r| r(Ok(())));
         }
         Err(e) => {
             tracing::error!(error = %e, "commit failed");
             let _ = conn.execute_batch("ROLLBACK");
-            replies.into_iter().for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
+            ran.replies.into_iter().for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
         }
     }
 }

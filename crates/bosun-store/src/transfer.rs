@@ -105,7 +105,7 @@ fn columns_of(db: &Db<'_>, table: &str) -> Result<Vec<String>> {
     let names = match db {
         Db::Lite(c) => {
             let stmt = c.prepare(&format!("SELECT * FROM {table} LIMIT 0")).map_err(crate::sqlite::internal)?;
-            stmt.column_names().iter().map(|c| (*c).to_owned()).collect::<Vec<_>>()
+            stmt.column_names().map(str::to_owned).collect::<Vec<_>>()
         }
         Db::Pg(s) => {
             let mut s = s.borrow_mut();

@@ -38,49 +38,81 @@ impl<'c> Tx<'c> {
 /// How a job's caller learns the fate of the transaction.
 pub(crate) type Reply = Box<dyn FnOnce(Result<()>) + Send>;
 
-/// Run jobs inside the open transaction, each in its own savepoint (a job that fails or panics
-/// rolls back only its own changes). Returns the replies to send once the transaction's fate is
-/// known, and how many audit events the kept jobs appended.
+/// What running a group of jobs left to do.
+pub(crate) struct Ran {
+    /// To answer once the transaction's fate is known.
+    pub(crate) replies: Vec<Reply>,
+    /// Audit events the kept jobs appended.
+    pub(crate) appends: u64,
+    /// A job failed or panicked. With savepoints its changes are already undone; without, the
+    /// caller must roll the transaction back (it held only that job).
+    pub(crate) discarded: bool,
+    /// Savepoint handling failed: the transaction must be rolled back and every caller told so.
+    pub(crate) broken: bool,
+}
+
+/// Run jobs inside the open transaction, each in its own savepoint when `savepoints` (a job that
+/// fails or panics rolls back only its own changes); without, the caller runs one job alone.
+/// `heads` (the chain heads known in this transaction) is put back as it was before a job
+/// whose changes are undone.
 pub(crate) fn run_jobs(
     db: &Db<'_>,
     jobs: impl Iterator<Item = WriteJob>,
     heads: &mut HashMap<String, (u64, String)>,
-) -> (Vec<Reply>, u64) {
-    let mut replies = Vec::new();
-    let mut appends = 0u64;
+    savepoints: bool,
+) -> Ran {
+    let mut ran = Ran { replies: Vec::new(), appends: 0, discarded: false, broken: false };
+    // A savepoint is open from the job before (COMMIT ends any that is left).
+    let mut open = false;
     for job in jobs {
+        let before = heads.clone();
         let step = (|| -> Result<()> {
-            db.control("SAVEPOINT job")?;
+            if savepoints {
+                match (open, db.dialect()) {
+                    // One round trip instead of two.
+                    (true, Dialect::Postgres) => db.control("RELEASE job; SAVEPOINT job")?,
+                    (true, Dialect::Sqlite) => {
+                        db.control("RELEASE job")?;
+                        db.control("SAVEPOINT job")?;
+                    }
+                    (false, _) => db.control("SAVEPOINT job")?,
+                }
+                open = true;
+            }
             let mut tx = Tx::new(*db, Some(&mut *heads));
             let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
             let job_appends = tx.appends;
-            match finished {
+            let kept = match finished {
                 Ok(Finish { keep: true, reply }) => {
-                    db.control("RELEASE job")?;
-                    appends += job_appends;
-                    replies.push(reply);
+                    ran.appends += job_appends;
+                    ran.replies.push(reply);
+                    true
                 }
                 Ok(Finish { keep: false, reply }) => {
-                    heads.clear();
-                    db.control("ROLLBACK TO job")?;
-                    db.control("RELEASE job")?;
-                    replies.push(reply);
+                    ran.replies.push(reply);
+                    false
                 }
                 Err(_) => {
                     tracing::error!("a write job panicked; its changes were rolled back");
-                    heads.clear();
+                    false
+                }
+            };
+            if !kept {
+                *heads = before;
+                ran.discarded = true;
+                if savepoints {
                     db.control("ROLLBACK TO job")?;
-                    db.control("RELEASE job")?;
                 }
             }
             Ok(())
         })();
         if let Err(e) = step {
-            heads.clear();
             tracing::error!(error = %e, "savepoint handling failed");
+            ran.broken = true;
+            break;
         }
     }
-    (replies, appends)
+    ran
 }
 
 fn tenant_row(r: &Row<'_>) -> Result<Tenant> {
@@ -540,14 +572,16 @@ impl WriteTx for Tx<'_> {
                 &e.hash
             ],
         )?;
-        if self.db.dialect() == Dialect::Postgres {
+        self.appends += 1;
+        // PostgreSQL's head row is written once per transaction, from `heads`, by the writer
+        // (`postgres::commit_group`); without a batch (no `heads`), here.
+        if self.db.dialect() == Dialect::Postgres && self.heads.is_none() {
             exec(
                 &self.db,
                 "UPDATE audit_heads SET seq = ?2, hash = ?3 WHERE tenant_id = ?1",
                 args![&e.tenant, e.seq, &e.hash],
             )?;
         }
-        self.appends += 1;
         if let Some(heads) = self.heads.as_deref_mut() {
             heads.insert(e.tenant.clone(), (e.seq, e.hash.clone()));
         }
