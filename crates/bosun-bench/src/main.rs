@@ -534,7 +534,10 @@ async fn coord_server(agents: usize) -> anyhow::Result<(Server, tempfile::TempDi
 
 /// `nodes` servers on one database (several need `BOSUN_BENCH_POSTGRES`), sharing the first's
 /// key secret; the agents are registered through the first.
-async fn coord_nodes(agents: usize, nodes: usize) -> anyhow::Result<(Vec<Server>, tempfile::TempDir, Vec<String>, String)> {
+async fn coord_nodes(
+    agents: usize,
+    nodes: usize,
+) -> anyhow::Result<(Vec<Server>, tempfile::TempDir, Vec<String>, String)> {
     let dir = tempfile::tempdir()?;
     let first = bench_config(&dir.path().join("node-0"));
     let server = Server::start(&first, Arc::new(SystemClock)).await?;

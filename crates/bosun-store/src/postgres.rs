@@ -64,7 +64,40 @@ fn config(url: &str) -> Result<postgres::Config> {
 
 /// Connect to `url` (`postgres://user:pass@host:port/db`).
 pub fn connect(url: &str) -> Result<Client> {
-    config(url)?.connect(NoTls).map_err(unavailable)
+    open_client(&config(url)?)
+}
+
+/// A connection, over TLS when the URL says `sslmode=require`: the server's certificate is
+/// verified against the system's roots plus the PEM certificates in `BOSUN_DATABASE_CA` (its
+/// host name included). Otherwise plain TCP (a Unix socket or a trusted network).
+fn open_client(config: &postgres::Config) -> Result<Client> {
+    match config.get_ssl_mode() {
+        postgres::config::SslMode::Require => config.connect(tls()?).map_err(unavailable),
+        _ => config.connect(NoTls).map_err(unavailable),
+    }
+}
+
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut extra = Vec::new();
+    if let Ok(path) = std::env::var("BOSUN_DATABASE_CA") {
+        let pem = std::fs::read(&path).map_err(|e| StoreError::Invalid(format!("BOSUN_DATABASE_CA {path}: {e}")))?;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            extra.push(cert.map_err(|e| StoreError::Invalid(format!("BOSUN_DATABASE_CA {path}: {e}")))?);
+        }
+    }
+    let tls_error = |e: rustls::Error| StoreError::Invalid(format!("TLS to the database: {e}"));
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone()).map_err(tls_error)?;
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 /// Bring the database at `url` to the newest schema; the version it is at after.
@@ -130,14 +163,14 @@ struct Session {
 
 impl Session {
     fn open(config: &postgres::Config) -> Result<Session> {
-        let client = config.connect(NoTls).map_err(unavailable)?;
+        let client = open_client(config)?;
         Ok(Session { config: config.clone(), cell: RefCell::new(PgSession::new(client)) })
     }
 
     /// The session, connected again first if the old connection is gone.
     fn ready(&mut self) -> Result<&RefCell<PgSession>> {
         if self.cell.get_mut().client.is_closed() {
-            let client = self.config.connect(NoTls).map_err(unavailable)?;
+            let client = open_client(&self.config)?;
             *self.cell.get_mut() = PgSession::new(client);
             tracing::info!("reconnected to postgres");
         }
@@ -325,7 +358,7 @@ pub fn listen(url: &str, stop: &dyn Fn() -> bool, on_commit: &mut dyn FnMut(Opti
     use postgres::fallible_iterator::FallibleIterator;
     let config = config(url)?;
     while !stop() {
-        let mut client = match config.connect(NoTls) {
+        let mut client = match open_client(&config) {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for commits; retrying");

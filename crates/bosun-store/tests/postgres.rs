@@ -114,3 +114,30 @@ fn postgres_passes_the_conformance_suite() {
     runtime.block_on(bosun_store::conformance::run_all(store.clone()));
     store.shutdown();
 }
+
+/// `sslmode=require` connects over TLS and verifies the server's certificate, its name included:
+/// Debian's PostgreSQL serves TLS with the `ssl-cert` package's self-signed certificate for
+/// `localhost` (trusted here through `BOSUN_DATABASE_CA`), so `localhost` is accepted and the
+/// same server reached as `127.0.0.1` is refused.
+#[test]
+fn tls_when_the_url_asks_for_it_with_the_certificate_verified() {
+    const SNAKEOIL: &str = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    assert!(std::path::Path::new(SNAKEOIL).exists(), "Debian's postgresql (ssl-cert) provides {SNAKEOIL}");
+    let db = Db::new();
+    // The only test in this binary that reads the variable.
+    unsafe { std::env::set_var("BOSUN_DATABASE_CA", SNAKEOIL) };
+    let by_name = format!("{}?sslmode=require", db.url.replace("127.0.0.1", "localhost"));
+    let mut client = bosun_store::postgres::connect(&by_name).expect("the certificate for localhost is accepted");
+    let encrypted: bool =
+        client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap().get(0);
+    assert!(encrypted, "the session is encrypted");
+    let by_address = format!("{}?sslmode=require", db.url.replace("localhost", "127.0.0.1"));
+    let refused = bosun_store::postgres::connect(&by_address).err().expect("a certificate for another name is refused");
+    assert!(matches!(refused, StoreError::Unavailable(_)), "{refused}");
+    // Without sslmode=require the connection is plain TCP (a trusted network or a socket).
+    let mut plain = bosun_store::postgres::connect(&db.url).unwrap();
+    let encrypted: bool =
+        plain.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap().get(0);
+    assert!(!encrypted);
+    unsafe { std::env::remove_var("BOSUN_DATABASE_CA") };
+}
