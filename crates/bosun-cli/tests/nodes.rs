@@ -258,6 +258,7 @@ async fn a_killed_node_loses_nothing_and_its_leases_are_granted_again() {
             on_b.insert(task, fence);
         }
     }
+    assert_eq!((leads(&a).await, leads(&b).await), (true, false), "A started first and leads");
     node_a.kill();
     for w in workers {
         w.await.unwrap();
@@ -299,7 +300,19 @@ async fn a_killed_node_loses_nothing_and_its_leases_are_granted_again() {
     assert_eq!(acknowledged.lock().await.len() + on_b.len() + unanswered, 200, "each task completed exactly once");
     let out = bosun(&["audit", "verify"], Some(&b), Some(&admin));
     assert!(out.status.success(), "{}", text(&out.stdout));
+    // A's session ended with it, so B took the lead (the alert engine, webhook deliveries).
+    let dead = Instant::now();
+    while !leads(&b).await {
+        assert!(dead.elapsed() < Duration::from_secs(10), "B did not take the lead");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     node_b.stop();
+}
+
+/// Whether the node at `url` runs the work one node does for all (`bosun_leader` in /metrics).
+async fn leads(url: &str) -> bool {
+    let metrics = reqwest::get(format!("{url}/metrics")).await.unwrap().text().await.unwrap();
+    metrics.lines().any(|l| l.trim() == "bosun_leader 1")
 }
 
 /// A tenant moves from SQLite to PostgreSQL and back with its chain intact: `bosun export`, then

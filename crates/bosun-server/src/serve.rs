@@ -146,6 +146,8 @@ pub fn metrics_handle() -> PrometheusHandle {
 impl Server {
     /// Open the store, bootstrap on first start, bind and start serving.
     pub async fn start(config: &ServeConfig, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
+        // Installed first, so that what is recorded while starting is kept.
+        let metrics = metrics_handle();
         let database = database(config)?;
         let store: Arc<dyn Store> = match database.clone() {
             Database::Sqlite(db) => {
@@ -188,6 +190,7 @@ impl Server {
         let mut background = Vec::new();
         if let Database::Postgres(url) = &database {
             background.push(kernel.spawn_follower(url.clone()).await?);
+            kernel.spawn_leadership(url.clone()).await;
         }
         let admin_key = kernel.bootstrap().await?;
         if let Some(key) = &admin_key {
@@ -204,7 +207,7 @@ impl Server {
         if config.alerts {
             background.push(kernel.spawn_alerts());
         }
-        let app = crate::http::router(kernel.clone(), metrics_handle(), config.max_in_flight);
+        let app = crate::http::router(kernel.clone(), metrics, config.max_in_flight);
         let (stop, stopped) = oneshot::channel::<()>();
         // Small request/response exchanges (an MCP call is a POST answered by a short SSE stream
         // written in pieces) must not wait for the peer's delayed ACK: ~40 ms per call otherwise.

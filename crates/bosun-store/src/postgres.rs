@@ -394,6 +394,57 @@ pub fn listen(url: &str, stop: &dyn Fn() -> bool, on_commit: &mut dyn FnMut(Opti
     Ok(())
 }
 
+/// The advisory lock whose holder runs the work one node does for all (the alert engine, webhook
+/// deliveries).
+const LEADER_LOCK: i64 = 0x0062_6f73_756e_4c44;
+
+/// Take part in choosing the node that does the work one node does for all: a session holds an
+/// advisory lock while its node leads; when that session ends (the node died, the network
+/// failed) the server releases the lock and another node takes it within a second.
+/// `on_change(true|false)` reports this node's role, the first time as soon as it is known;
+/// runs until `stop` returns true.
+pub fn lead(url: &str, stop: &dyn Fn() -> bool, on_change: &mut dyn FnMut(bool)) -> Result<()> {
+    let config = config(url)?;
+    let mut known: Option<bool> = None;
+    let mut set = |now: bool, leading: &mut bool| {
+        if known != Some(now) {
+            known = Some(now);
+            *leading = now;
+            on_change(now);
+        }
+    };
+    let mut leading = false;
+    while !stop() {
+        let mut client = match open_client(&config) {
+            Ok(c) => c,
+            Err(e) => {
+                set(false, &mut leading);
+                tracing::warn!(error = %e, "cannot reach postgres to lead; retrying");
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        while !stop() {
+            let held = if leading {
+                client.simple_query("SELECT 1").map(|_| true)
+            } else {
+                client.query_one("SELECT pg_try_advisory_lock($1)", &[&LEADER_LOCK]).map(|r| r.get::<_, bool>(0))
+            };
+            match held {
+                Ok(now) => set(now, &mut leading),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the leader's session was lost");
+                    set(false, &mut leading);
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+    set(false, &mut leading);
+    Ok(())
+}
+
 /// A database of its own for one test, made on a PostgreSQL server and dropped with the guard.
 /// Usable from async code (the blocking client runs on a thread of its own).
 pub struct ScratchDatabase {

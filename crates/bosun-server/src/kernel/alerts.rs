@@ -361,13 +361,18 @@ impl Kernel {
         let _ = self.alerts.signals.set(tx);
         let mut events = self.events.subscribe();
         let kernel = Arc::downgrade(self);
+        let leader = self.leader.clone();
         tokio::spawn(async move {
             let mut engine = Engine::default();
             let mut closing = tokio::time::interval(Duration::from_secs(1));
             loop {
                 let signal = tokio::select! {
                     ev = events.recv() => match ev {
-                        Ok(published) => signal_of(&published.event),
+                        // Every node sees every event; the leading node alone judges them.
+                        Ok(published) if leader.load(std::sync::atomic::Ordering::Relaxed) => {
+                            signal_of(&published.event)
+                        }
+                        Ok(_) => None,
                         Err(broadcast::error::RecvError::Lagged(n)) => {
                             metrics::counter!("bosun_alert_signals_dropped_total").increment(n);
                             None
@@ -410,6 +415,9 @@ impl Kernel {
     /// breaker is open is not called: the attempt fails at once. Returns how many were attempted.
     pub async fn deliver_due(&self) -> Result<usize, KernelError> {
         const AT_ONCE: u32 = 32;
+        if !self.leads() {
+            return Ok(0); // another node delivers
+        }
         let now = self.clock.now();
         // One read for everything: each tenant's due deliveries with their alert and webhook.
         let due = self

@@ -130,6 +130,33 @@ impl Kernel {
         }
     }
 
+    /// Take part in choosing the node that runs the alert engine and webhook deliveries;
+    /// returns once this node knows whether it leads (or after 10 s).
+    pub async fn spawn_leadership(self: &Arc<Self>, url: String) {
+        let (leader, alive) = (self.leader.clone(), Arc::downgrade(self));
+        let (known, decided) = tokio::sync::oneshot::channel::<()>();
+        let mut known = Some(known);
+        let spawned = std::thread::Builder::new().name("bosun-leader".into()).spawn(move || {
+            let stopped = || alive.strong_count() == 0;
+            let result = bosun_store::postgres::lead(&url, &stopped, &mut |now| {
+                leader.store(now, Ordering::Relaxed);
+                metrics::gauge!("bosun_leader").set(if now { 1.0 } else { 0.0 });
+                tracing::info!(leading = now, "alert engine and webhook deliveries on this node");
+                if let Some(known) = known.take() {
+                    let _ = known.send(());
+                }
+            });
+            if let Err(e) = result {
+                tracing::error!(error = %e, "leadership stopped");
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot take part in leadership");
+            return;
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), decided).await;
+    }
+
     async fn head_seq(&self, tenant: &str) -> Result<u64, KernelError> {
         let Some(id) = TenantId::parse(tenant) else { return Ok(0) };
         let page = Page::Newest { before_seq: None, limit: 1 };

@@ -469,6 +469,9 @@ pub struct Kernel {
     retention: Retention,
     /// When retention last ran (`tick`).
     last_prune: Mutex<Option<Timestamp>>,
+    /// This node does the work one node does for all (the alert engine on committed events,
+    /// webhook deliveries): always alone; on a shared store, while it holds the lead.
+    leader: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Kernel {
@@ -500,6 +503,7 @@ impl Kernel {
             alerts: alerts::Alerts::default(),
             retention: Retention::default(),
             last_prune: Mutex::new(None),
+            leader: Arc::new(std::sync::atomic::AtomicBool::new(true)),
         }
     }
 
@@ -531,7 +535,13 @@ impl Kernel {
     /// ([`spawn_follower`](Self::spawn_follower)), which must be started.
     pub fn with_shared_store(mut self) -> Self {
         self.events = self.events.shared();
+        self.leader.store(false, std::sync::atomic::Ordering::Relaxed);
         self
+    }
+
+    /// Whether this node does the work one node does for all.
+    pub fn leads(&self) -> bool {
+        self.leader.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn with_retention(mut self, retention: &Retention) -> Self {
