@@ -9,4 +9,7 @@ echo "== cargo test --workspace (SQLite, and the PostgreSQL store tests)"
 cargo test --workspace
 
 echo "== the behaviour suite on PostgreSQL (BOSUN_TEST_BACKEND=postgres)"
+# The server's suite, and the tests that drive the real binary through MCP clients, Claude Code,
+# the SDKs, hooks and redaction (the other CLI tests are about SQLite files: backup, crash, tamper).
 BOSUN_TEST_BACKEND=postgres cargo test -p bosun-server --tests
+BOSUN_TEST_BACKEND=postgres cargo test -p bosun-cli --test mcp --test claude_code --test sdk --test guard --test redaction

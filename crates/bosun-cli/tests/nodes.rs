@@ -88,14 +88,32 @@ fn two_nodes(db: &ScratchDatabase, dir: &std::path::Path) -> (Spawned, Spawned) 
     (node_a, node_b)
 }
 
+/// Two nodes on a fresh database, their URLs, the admin key and a client.
+struct Cluster {
+    _db: ScratchDatabase,
+    _dir: tempfile::TempDir,
+    node_a: Spawned,
+    node_b: Spawned,
+    a: String,
+    b: String,
+    admin: String,
+    api: Api,
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let db = ScratchDatabase::create(&test_server_url()).expect("PostgreSQL (scripts/pg.sh starts it)");
+        let dir = tempfile::tempdir().unwrap();
+        let (node_a, node_b) = two_nodes(&db, dir.path());
+        let (a, b) = (node_a.url.clone(), node_b.url.clone());
+        let admin = node_a.admin_key();
+        Cluster { _db: db, _dir: dir, node_a, node_b, a, b, admin, api: Api { client: reqwest::Client::new() } }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_nodes_hand_out_every_task_once_and_stream_each_others_events() {
-    let db = ScratchDatabase::create(&test_server_url()).expect("PostgreSQL (scripts/pg.sh starts it)");
-    let dir = tempfile::tempdir().unwrap();
-    let (node_a, node_b) = two_nodes(&db, dir.path());
-    let (a, b) = (node_a.url.clone(), node_b.url.clone());
-    let admin = node_a.admin_key();
-    let api = Api { client: reqwest::Client::new() };
+    let Cluster { _db, _dir, node_a, node_b, a, b, admin, api } = Cluster::start();
     assert_eq!(api.get(&b, "/api/v1/whoami", &admin).await["name"], "admin", "a key made on A works on B");
 
     // A long-poll on A is woken by a submit on B.
@@ -135,6 +153,19 @@ async fn two_nodes_hand_out_every_task_once_and_stream_each_others_events() {
     }
     eprintln!("revocation through B held on A after {:?}", revoked.elapsed());
 
+    // A lease taken through A runs out while both nodes' schedulers run: it expires once.
+    let sleeper = api.agent(&a, &admin, "sleeper").await;
+    let (s, lapsed) = api.post(&b, "/api/v1/tasks", &admin, json!({"title": "lapse"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{lapsed}");
+    let (first_hold, fence) = api.claim(&a, &sleeper, 0, 1).await.expect("the task");
+    let (again, later) = api.claim(&b, &waiter, 10, 300).await.expect("granted again once the lease ran out");
+    assert_eq!((again.as_str(), later), (first_hold.as_str(), fence + 1));
+    let path = format!("/api/v1/tasks/{again}/complete");
+    assert_eq!(api.post(&b, &path, &waiter, json!({"fence": later})).await.0, StatusCode::OK);
+    let query = format!("/api/v1/audit?action=task.lease_expired&target={again}");
+    let expired = api.get(&a, &query, &admin).await;
+    assert_eq!(expired["items"].as_array().map(Vec::len), Some(1), "expired exactly once: {expired}");
+
     // The WebSocket client on A reads every task event, from both nodes, in the background.
     let seen = Arc::new(Mutex::new(Vec::<(u64, String)>::new()));
     let reader = {
@@ -145,7 +176,7 @@ async fn two_nodes_hand_out_every_task_once_and_stream_each_others_events() {
                 let done = kind == "task.completed";
                 seen.lock().await.push((e["seq"].as_u64().unwrap(), kind));
                 let completed = seen.lock().await.iter().filter(|(_, k)| k == "task.completed").count();
-                if done && completed == TASKS + 1 {
+                if done && completed == TASKS + 2 {
                     return;
                 }
             }
@@ -192,7 +223,7 @@ async fn two_nodes_hand_out_every_task_once_and_stream_each_others_events() {
     // One event per submission (a batch of 1,000 is one), half of them made through B; half the
     // completions too.
     let submitted = seen.iter().filter(|(_, k)| k == "task.submitted").count();
-    assert_eq!(submitted, 1 + TASKS / 1000, "A's client saw the submissions made through B as well");
+    assert_eq!(submitted, 2 + TASKS / 1000, "A's client saw the submissions made through B as well");
 
     // One chain, gap-free, whichever node appended.
     let out = bosun(&["audit", "verify"], Some(&b), Some(&admin));
@@ -204,12 +235,7 @@ async fn two_nodes_hand_out_every_task_once_and_stream_each_others_events() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_node_loses_nothing_and_its_leases_are_granted_again() {
-    let db = ScratchDatabase::create(&test_server_url()).expect("PostgreSQL (scripts/pg.sh starts it)");
-    let dir = tempfile::tempdir().unwrap();
-    let (node_a, node_b) = two_nodes(&db, dir.path());
-    let (a, b) = (node_a.url.clone(), node_b.url.clone());
-    let admin = node_a.admin_key();
-    let api = Api { client: reqwest::Client::new() };
+    let Cluster { _db, _dir, node_a, node_b, a, b, admin, api } = Cluster::start();
     let tasks: Vec<Value> = (0..200).map(|i| json!({"title": format!("job-{i}")})).collect();
     let (s, r) = api.post(&b, "/api/v1/tasks/batch", &admin, json!({"tasks": tasks})).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");

@@ -13,12 +13,22 @@ pub struct Spawned {
     pub url: String,
     pub data_dir: PathBuf,
     pub log: PathBuf,
+    /// With `BOSUN_TEST_BACKEND=postgres`, the server's own database (dropped after it stops).
+    _db: Option<bosun_store::postgres::ScratchDatabase>,
 }
 
 impl Spawned {
     /// Start `bosun serve` on 127.0.0.1 (a free port) with `data_dir`; logs go to `<data_dir>/../serve-N.log`.
+    /// With `BOSUN_TEST_BACKEND=postgres` it runs on a fresh PostgreSQL database of its own.
     pub fn start(data_dir: &Path) -> Spawned {
-        Self::start_with(data_dir, &[])
+        if !bosun_store::postgres::tests_use_postgres() {
+            return Self::start_with(data_dir, &[]);
+        }
+        let db = bosun_store::postgres::ScratchDatabase::create(&bosun_store::postgres::test_server_url())
+            .expect("BOSUN_TEST_BACKEND=postgres needs PostgreSQL (scripts/pg.sh starts it)");
+        let mut spawned = Self::start_with(data_dir, &["--database-url", &db.url]);
+        spawned._db = Some(db);
+        spawned
     }
 
     /// [`start`](Self::start) with more arguments (`--database-url …`).
@@ -46,7 +56,7 @@ impl Spawned {
         }
         let url = url
             .unwrap_or_else(|| panic!("server did not start: {}", std::fs::read_to_string(&log).unwrap_or_default()));
-        Spawned { child, url, data_dir: data_dir.to_owned(), log }
+        Spawned { child, url, data_dir: data_dir.to_owned(), log, _db: None }
     }
 
     pub fn admin_key(&self) -> String {
