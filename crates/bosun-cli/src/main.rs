@@ -237,6 +237,19 @@ enum UserCmd {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// Set a user's dashboard password (read from stdin; admins: anyone of the tenant, users: their own)
+    #[command(
+        after_help = "Example:\n  printf '%s' 'correct horse battery staple' | bosun user passwd alice\n\nThe password (12–256 characters) is read from stdin, never from the command line; the user's\ndashboard sessions end. `--remove` removes the password instead."
+    )]
+    Passwd {
+        /// The user's name or id
+        user: String,
+        /// Remove the password (no dashboard sign-in) instead of setting one
+        #[arg(long)]
+        remove: bool,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -560,6 +573,31 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let c = Client::new(&client);
             let all = c.all_pages("/api/v1/users").await?;
             c.show(&Value::Array(all.clone()), &all, &["id", "name", "role", "created_at"]);
+        }
+        UserCmd::Passwd { user, remove, client } => {
+            let c = Client::new(&client);
+            let all = c.all_pages("/api/v1/users").await?;
+            let id = all
+                .iter()
+                .find(|u| u["name"] == user.as_str() || u["id"] == user.as_str())
+                .and_then(|u| u["id"].as_str())
+                .ok_or_else(|| anyhow::anyhow!("no user `{user}` in your tenant"))?
+                .to_owned();
+            let password = if remove {
+                Value::Null
+            } else {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Value::String(line.trim_end_matches(['\r', '\n']).to_owned())
+            };
+            let set = c.put(&format!("/api/v1/users/{id}/password"), &json!({"password": password})).await?;
+            if c.json {
+                say!("{}", serde_json::to_string_pretty(&set)?);
+            } else if set["password_set"] == true {
+                say!("password set for {}; their dashboard sessions ended", client::cell(&set["user"]["name"]));
+            } else {
+                say!("password removed for {}", client::cell(&set["user"]["name"]));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -14,6 +14,7 @@ fn every_verb_has_help_with_an_example() {
         &["audit", "export"],
         &["audit", "tail"],
         &["user", "create"],
+        &["user", "passwd"],
         &["user", "list"],
         &["key", "create"],
         &["key", "revoke"],
@@ -460,5 +461,39 @@ async fn approvals_and_gate_tokens_from_the_command_line() {
     );
     assert!(run(&["budget", "remove", "daily"], &admin).status.success());
     assert!(!run(&["budget", "remove", "daily"], &admin).status.success(), "gone already");
+    server.stop();
+}
+
+/// `bosun user passwd` reads the password from stdin; the user can then sign in to the dashboard.
+#[tokio::test]
+async fn a_password_set_by_the_cli_signs_in_to_the_dashboard() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let admin = server.admin_key();
+    let mut child = std::process::Command::new(BIN)
+        .args(["user", "passwd", "admin"])
+        .env("BOSUN_URL", &server.url)
+        .env("BOSUN_API_KEY", &admin)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"twelve or more characters\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("password set for admin"), "{}", text(&out.stdout));
+
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let signed_in = http
+        .post(format!("{}/login", server.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("tenant=default&name=admin&password=twelve+or+more+characters")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("bosun_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     server.stop();
 }

@@ -113,6 +113,11 @@ impl KeySecret {
         format!("{HMAC_SCHEME}{}", bosun_core::audit::encode_hex(&self.mac(key).finalize().into_bytes()))
     }
 
+    /// Does `token` match a stored hash made by [`hash`](Self::hash)? Constant time.
+    pub fn matches(&self, token: &str, stored: &str) -> bool {
+        stored.strip_prefix(HMAC_SCHEME).is_some_and(|hex| self.verify(token, hex))
+    }
+
     /// Does `key` match a stored `hmac-sha256$…` hash? Compared in constant time.
     fn verify(&self, key: &str, stored_hex: &str) -> bool {
         bosun_core::audit::decode_hex32(stored_hex)

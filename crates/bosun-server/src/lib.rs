@@ -9,6 +9,7 @@ pub mod limits;
 pub mod mcp;
 pub mod serve;
 pub mod views;
+pub mod web;
 
 pub use kernel::{Answer, Caller, Command, Kernel, KernelError, Outcome, Principal, RequestCtx};
 pub use serve::{ServeConfig, Server};

@@ -41,6 +41,8 @@ pub struct ServeConfig {
     pub alerts: bool,
     /// How long the egress log, settled webhook deliveries and the usage ledger are kept.
     pub retention: crate::kernel::Retention,
+    /// Mark the dashboard's session cookie `Secure` (Bosun is served over TLS by a proxy).
+    pub secure_cookies: bool,
 }
 
 impl ServeConfig {
@@ -58,6 +60,7 @@ impl ServeConfig {
             governance: crate::kernel::Governance::default(),
             alerts: true,
             retention: crate::kernel::Retention::default(),
+            secure_cookies: false,
         }
     }
 }
@@ -177,7 +180,8 @@ impl Server {
         let mut kernel = Kernel::new(store, clock)
             .with_key_secret(secret)
             .with_rate_limits(&config.rate_limits)
-            .with_retention(&config.retention);
+            .with_retention(&config.retention)
+            .with_cookie_policy(crate::web::CookiePolicy { secure: config.secure_cookies });
         if matches!(database, Database::Postgres(_)) {
             kernel = kernel.with_shared_store();
         }

@@ -32,6 +32,14 @@ impl From<&Tenant> for TenantView {
     }
 }
 
+/// A user whose dashboard password was set or removed.
+#[derive(Serialize, ToSchema)]
+pub struct PasswordSetView {
+    pub user: UserView,
+    /// Whether the user has a password now.
+    pub password_set: bool,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct UserView {
     #[schema(value_type = String)]

@@ -245,6 +245,25 @@ pub struct Delivery {
     pub updated_at: String,
 }
 
+/// A browser's login to the dashboard. The cookie carries the tenant, the id and a secret; the
+/// store keeps only the secret's HMAC.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebSession {
+    pub tenant_id: TenantId,
+    /// A ULID.
+    pub id: String,
+    pub user_id: UserId,
+    /// HMAC-SHA256 (hex) of the cookie's secret under the server's key secret.
+    pub secret_hash: String,
+    /// The token every form and script request of this session must carry.
+    pub csrf: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
 /// What retention prunes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Prunable {
@@ -338,6 +357,14 @@ pub trait ReadTx {
     fn key(&mut self, tenant: TenantId, id: KeyId) -> Result<Option<ApiKey>>;
     /// Tenant-less by necessity: a presented key is how the caller's tenant is found.
     fn key_by_prefix(&mut self, prefix: &str) -> Result<Option<ApiKey>>;
+    /// Tenant-less by necessity: the login form names the tenant.
+    fn tenant_by_name(&mut self, name: &str) -> Result<Option<Tenant>>;
+    fn user_by_name(&mut self, tenant: TenantId, name: &str) -> Result<Option<User>>;
+    /// A user's password hash (a PHC string), if one was set.
+    fn password_hash(&mut self, tenant: TenantId, user: UserId) -> Result<Option<String>>;
+    fn web_session(&mut self, tenant: TenantId, id: &str) -> Result<Option<WebSession>>;
+    /// A user's sessions, newest first.
+    fn web_sessions(&mut self, tenant: TenantId, user: UserId, limit: u32) -> Result<Vec<WebSession>>;
     fn query_audit(&mut self, tenant: TenantId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEvent>>;
     /// Tenants that have audit events (for verifying a whole database offline).
     fn audit_tenants(&mut self) -> Result<Vec<String>>;
@@ -353,6 +380,10 @@ pub trait ReadTx {
         after: Option<AgentId>,
         limit: u32,
     ) -> Result<Vec<Agent>>;
+    /// How many agents of the tenant are in each status.
+    fn agent_counts(&mut self, tenant: TenantId) -> Result<Vec<(String, u64)>>;
+    /// How many tasks of the tenant are in each (project, status).
+    fn task_counts(&mut self, tenant: TenantId) -> Result<Vec<(String, String, u64)>>;
     /// Live agents last heard from before `seen_before` (candidates for the reaper).
     fn silent_agents(&mut self, tenant: TenantId, seen_before: Timestamp, limit: u32) -> Result<Vec<Agent>>;
 
@@ -477,6 +508,11 @@ pub trait WriteTx: ReadTx {
     fn create_user(&mut self, user: &User) -> Result<()>;
     fn create_key(&mut self, key: &ApiKey) -> Result<()>;
     fn revoke_key(&mut self, tenant: TenantId, id: KeyId, at: &str) -> Result<()>;
+    /// Set (or, with `None`, remove) a user's password hash.
+    fn set_password_hash(&mut self, tenant: TenantId, user: UserId, hash: Option<&str>) -> Result<()>;
+    fn insert_web_session(&mut self, session: &WebSession) -> Result<()>;
+    /// End a session; whether it was in force.
+    fn revoke_web_session(&mut self, tenant: TenantId, id: &str, at: Timestamp) -> Result<bool>;
     /// Revoke every key of an owner; returns how many.
     fn revoke_keys_of(&mut self, tenant: TenantId, owner: Owner, at: &str) -> Result<u64>;
     fn create_agent(&mut self, agent: &Agent) -> Result<()>;

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schema.sql")),
     (2, include_str!("../migrations/postgres/0002_retention.sql")),
     (3, include_str!("../migrations/postgres/0003_deliveries_by_tenant.sql")),
+    (4, include_str!("../migrations/postgres/0004_dashboard.sql")),
 ];
 
 /// The advisory lock migrations run under (any fixed number; this one spells "bosun").

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/sqlite/0013_budget_counters.sql")),
     (14, include_str!("../migrations/sqlite/0014_retention.sql")),
     (15, include_str!("../migrations/sqlite/0015_deliveries_by_tenant.sql")),
+    (16, include_str!("../migrations/sqlite/0016_dashboard.sql")),
 ];
 
 /// The most jobs one transaction commits together.

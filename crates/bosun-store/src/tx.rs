@@ -12,12 +12,12 @@ use bosun_core::{AgentId, KeyId, LockId, MessageId, Role, TaskId, TenantId, Time
 use serde_json::Value;
 
 use crate::audit_rows::{AUDIT_COLUMNS, audit_row};
-use crate::coord::{bad_column, exec, one, parse_id, rows};
+use crate::coord::{bad_column, exec, one, parse_id, rows, ts, ts_opt, us};
 use crate::db::{Arg, Db, Dialect, Row, args};
 use crate::{
     AgentFilter, Alert, Approval, AuditFilter, Delivery, EgressRecord, Finish, GovernanceSettings, HandoffFilter,
     IdempotentReply, InboxFilter, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, TaskFilter,
-    UsageRecord, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, messages,
+    UsageRecord, WebSession, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, messages,
 };
 
 /// A connection seen through the store's operations.
@@ -149,6 +149,24 @@ fn key_row(r: &Row<'_>) -> Result<ApiKey> {
     })
 }
 
+const SESSION_COLUMNS: &str =
+    "tenant_id, id, user_id, secret_hash, csrf, created_us, expires_us, revoked_us, ip, user_agent";
+
+fn session_row(r: &Row<'_>) -> Result<WebSession> {
+    Ok(WebSession {
+        tenant_id: parse_id(r, 0, TenantId::parse)?,
+        id: r.get(1)?,
+        user_id: parse_id(r, 2, UserId::parse)?,
+        secret_hash: r.get(3)?,
+        csrf: r.get(4)?,
+        created_at: ts(r, 5)?,
+        expires_at: ts(r, 6)?,
+        revoked_at: ts_opt(r, 7)?,
+        ip: r.get(8)?,
+        user_agent: r.get(9)?,
+    })
+}
+
 fn audit_events(db: &Db<'_>, sql: &str, args: &[Arg]) -> Result<Vec<AuditEvent>> {
     rows(db, sql, args, audit_row)?.into_iter().collect()
 }
@@ -203,6 +221,69 @@ impl ReadTx for Tx<'_> {
 
     fn key_by_prefix(&mut self, prefix: &str) -> Result<Option<ApiKey>> {
         one(&self.db, &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE prefix = ?1"), args![prefix], key_row)
+    }
+
+    fn agent_counts(&mut self, tenant: TenantId) -> Result<Vec<(String, u64)>> {
+        rows(
+            &self.db,
+            "SELECT status, count(*) FROM agents WHERE tenant_id = ?1 GROUP BY status ORDER BY status",
+            args![tenant.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    fn task_counts(&mut self, tenant: TenantId) -> Result<Vec<(String, String, u64)>> {
+        rows(
+            &self.db,
+            "SELECT project, status, count(*) FROM tasks WHERE tenant_id = ?1 GROUP BY project, status
+             ORDER BY project, status",
+            args![tenant.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    fn tenant_by_name(&mut self, name: &str) -> Result<Option<Tenant>> {
+        one(&self.db, "SELECT id, name, system, created_at FROM tenants WHERE name = ?1", args![name], tenant_row)
+    }
+
+    fn user_by_name(&mut self, tenant: TenantId, name: &str) -> Result<Option<User>> {
+        one(
+            &self.db,
+            "SELECT tenant_id, id, name, role, metadata, created_at FROM users WHERE tenant_id = ?1 AND name = ?2",
+            args![tenant.to_string(), name],
+            user_row,
+        )
+    }
+
+    fn password_hash(&mut self, tenant: TenantId, user: UserId) -> Result<Option<String>> {
+        Ok(one(
+            &self.db,
+            "SELECT password_hash FROM users WHERE tenant_id = ?1 AND id = ?2",
+            args![tenant.to_string(), user.to_string()],
+            |r| r.get::<Option<String>>(0),
+        )?
+        .flatten())
+    }
+
+    fn web_session(&mut self, tenant: TenantId, id: &str) -> Result<Option<WebSession>> {
+        one(
+            &self.db,
+            &format!("SELECT {SESSION_COLUMNS} FROM web_sessions WHERE tenant_id = ?1 AND id = ?2"),
+            args![tenant.to_string(), id],
+            session_row,
+        )
+    }
+
+    fn web_sessions(&mut self, tenant: TenantId, user: UserId, limit: u32) -> Result<Vec<WebSession>> {
+        rows(
+            &self.db,
+            &format!(
+                "SELECT {SESSION_COLUMNS} FROM web_sessions WHERE tenant_id = ?1 AND user_id = ?2
+                 ORDER BY id DESC LIMIT ?3"
+            ),
+            args![tenant.to_string(), user.to_string(), limit],
+            session_row,
+        )
     }
 
     fn query_audit(&mut self, tenant: TenantId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEvent>> {
@@ -520,6 +601,44 @@ impl WriteTx for Tx<'_> {
             args![tenant.to_string(), id.to_string(), at],
         )?;
         Ok(())
+    }
+
+    fn set_password_hash(&mut self, tenant: TenantId, user: UserId, hash: Option<&str>) -> Result<()> {
+        exec(
+            &self.db,
+            "UPDATE users SET password_hash = ?3 WHERE tenant_id = ?1 AND id = ?2",
+            args![tenant.to_string(), user.to_string(), hash],
+        )?;
+        Ok(())
+    }
+
+    fn insert_web_session(&mut self, s: &WebSession) -> Result<()> {
+        exec(
+            &self.db,
+            &format!("INSERT INTO web_sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            args![
+                s.tenant_id.to_string(),
+                &s.id,
+                s.user_id.to_string(),
+                &s.secret_hash,
+                &s.csrf,
+                us(s.created_at),
+                us(s.expires_at),
+                s.revoked_at.map(us),
+                &s.ip,
+                &s.user_agent
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn revoke_web_session(&mut self, tenant: TenantId, id: &str, at: Timestamp) -> Result<bool> {
+        let n = exec(
+            &self.db,
+            "UPDATE web_sessions SET revoked_us = ?3 WHERE tenant_id = ?1 AND id = ?2 AND revoked_us IS NULL",
+            args![tenant.to_string(), id, us(at)],
+        )?;
+        Ok(n > 0)
     }
 
     fn append_audit(&mut self, tenant: TenantId, draft: AuditDraft) -> Result<AuditEvent> {

@@ -100,6 +100,7 @@ fn request_example(schema: &str) -> Option<Value> {
         "TaskHeartbeatBody" => json!({"fence": 1, "lease_seconds": 300}),
         "CreateTenantBody" => json!({"name": "acme", "admin_name": "alice"}),
         "CreateUserBody" => json!({"name": "bob", "role": "developer"}),
+        "PasswordBody" => json!({"password": "correct horse battery staple"}),
         "CreateKeyBody" => json!({"label": "laptop", "enrolment": false}),
         "ValidatePoliciesBody" => {
             json!({"policies": "@id(\"no-claims\") @reason(\"claims are paused\")\nforbid(principal, action == Bosun::Action::\"task.claimed\", resource);"})

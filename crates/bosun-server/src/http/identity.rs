@@ -182,3 +182,28 @@ pub async fn revoke_key(State(app): State<App>, auth: Auth, Path(id): Path<Strin
     };
     executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::RevokeKey { key_id }).await)
 }
+
+/// A user's new dashboard password.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    /// 12–256 characters (a passphrase of a few words is good); `null` removes the password.
+    #[schema(min_length = 12, max_length = 256)]
+    pub password: Option<String>,
+}
+
+/// Set a user's dashboard password (tenant admins: any user of the tenant; a user: their own).
+/// Stored as an argon2id hash; the user's dashboard sessions end.
+#[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "users", request_body = PasswordBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = crate::views::PasswordSetView), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_password(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> Handled {
+    let user_id = parse_id("id", &id, UserId::parse)?;
+    executed(app.kernel.set_password(&auth.caller, &auth.ctx, user_id, body.password).await)
+}

@@ -93,6 +93,7 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(identity::create_tenant, identity::list_tenants))
         .routes(routes!(identity::create_user, identity::list_users))
         .routes(routes!(identity::create_key))
+        .routes(routes!(identity::set_password))
         .routes(routes!(identity::revoke_key))
         .routes(routes!(audit::query_audit))
         .routes(routes!(coord::register_agent, coord::list_agents))
@@ -176,6 +177,7 @@ pub fn router(kernel: Arc<Kernel>, metrics: PrometheusHandle, max_in_flight: usi
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
+        .merge(crate::web::routes())
         .fallback(|| async { ApiError(KernelError::NotFound("no such route".into())) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(fingerprint))
@@ -658,6 +660,17 @@ impl FromRequestParts<App> for Auth {
     }
 }
 
+/// The request's context alone, for routes that authenticate otherwise (the dashboard's cookie).
+pub struct Ctx(pub RequestCtx);
+
+impl FromRequestParts<App> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Response> {
+        request_ctx(parts).map(Ctx).map_err(IntoResponse::into_response)
+    }
+}
+
 /// The caller of the one route an enrolment key may use: registering an agent.
 pub struct EnrolAuth(pub Auth);
 
@@ -724,7 +737,9 @@ async fn observe(mut req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
 
     let mut response = next.run(req).await;
-    if response.status().as_u16() >= 400 {
+    // The dashboard's pages answer their errors as pages.
+    let is_page = response.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if response.status().as_u16() >= 400 && !is_page {
         response = finish_problem(response, &correlation).await;
     }
     if let Ok(v) = HeaderValue::from_str(&correlation) {

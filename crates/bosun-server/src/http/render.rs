@@ -24,6 +24,17 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::UserCreated(user) => created(to_value(&UserView::from(user))),
         O::KeyCreated { key, plaintext } => created(to_value(&KeyView::new(key, Some(plaintext)))),
         O::KeyRevoked(key) => ok(to_value(&KeyView::new(key, None))),
+        O::PasswordSet { user, set } => {
+            ok(to_value(&crate::views::PasswordSetView { user: UserView::from(user), password_set: *set }))
+        }
+        // Never the session's secret or CSRF token: those reach only its own browser.
+        O::Session(s) => ok(json!({
+            "id": s.id,
+            "user_id": s.user_id,
+            "created_at": bosun_core::clock::format_micros(s.created_at),
+            "expires_at": bosun_core::clock::format_micros(s.expires_at),
+            "ended_at": s.revoked_at.map(bosun_core::clock::format_micros),
+        })),
         O::AgentRegistered { agent, key, plaintext } => created(to_value(&AgentRegistered {
             agent: AgentView::from(agent),
             key: KeyView::new(key, Some(plaintext)),

@@ -57,9 +57,21 @@ impl Kernel {
             Err(auth::AuthError::Kernel(e)) => return Err(e),
             Err(auth::AuthError::Denied(f)) => f,
         };
+        let prefix = header.and_then(auth::bearer_token).and_then(bosun_core::apikey::parse).map(|k| k.prefix);
+        Err(self.auth_failed(ctx, failure, prefix).await)
+    }
+
+    /// Count a failed authentication (an API key, a dashboard password): throttled per address
+    /// and key prefix, audited in windows, seen by the alert rules. The error to answer with.
+    pub(super) async fn auth_failed(
+        &self,
+        ctx: &RequestCtx,
+        failure: auth::AuthFailure,
+        prefix: Option<&str>,
+    ) -> KernelError {
+        let now = self.clock.now();
         metrics::counter!("bosun_auth_failures_total").increment(1);
         let ip: Option<std::net::IpAddr> = ctx.ip.as_deref().and_then(|ip| ip.parse().ok());
-        let prefix = header.and_then(auth::bearer_token).and_then(bosun_core::apikey::parse).map(|k| k.prefix);
         let throttled = self.limits.failed_auth(ip, prefix);
         let tenant = match failure.tenant {
             Some(t) => Some(t),
@@ -97,9 +109,9 @@ impl Kernel {
         }
         if let Err(limited) = throttled {
             metrics::counter!("bosun_rate_limited_total", "scope" => limited.scope).increment(1);
-            return Err(KernelError::RateLimited(limited));
+            return KernelError::RateLimited(limited);
         }
-        Err(KernelError::Unauthenticated(failure.reason.into()))
+        KernelError::Unauthenticated(failure.reason.into())
     }
 
     /// Write the summaries of failed-authentication windows that have closed.

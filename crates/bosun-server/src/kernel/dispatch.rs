@@ -52,7 +52,10 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         }
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
-        Command::RevokeKey { .. }
+        Command::SetPassword { .. }
+        | Command::StartSession(_)
+        | Command::EndSession { .. }
+        | Command::RevokeKey { .. }
         | Command::AgentHeartbeat { .. }
         | Command::DeregisterAgent { .. }
         | Command::RetryTask { .. }
@@ -70,6 +73,7 @@ pub(super) async fn authorize_self(kernel: &Kernel, caller: &Caller, cmd: &Comma
     let target = match cmd {
         Command::CreateKey { user_id, .. } => KeyTarget::User(*user_id),
         Command::RevokeKey { key_id } => KeyTarget::Key(*key_id),
+        Command::SetPassword { user_id, .. } => KeyTarget::User(*user_id),
         other => {
             return Err(KernelError::Internal(format!(
                 "{} is not an admin-or-self action; the role table and this list disagree",
@@ -105,6 +109,9 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::CreateUser { .. }
         | Command::CreateKey { .. }
         | Command::RevokeKey { .. }
+        | Command::SetPassword { .. }
+        | Command::StartSession(_)
+        | Command::EndSession { .. }
         | Command::RegisterAgent(_)
         | Command::SubmitTasks(_)
         | Command::ClaimTask(_)
@@ -150,6 +157,9 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::CreateUser { .. }
         | Command::CreateKey { .. }
         | Command::RevokeKey { .. }
+        | Command::SetPassword { .. }
+        | Command::StartSession(_)
+        | Command::EndSession { .. }
         | Command::RegisterAgent(_)
         | Command::AgentHeartbeat { .. }
         | Command::DeregisterAgent { .. }
@@ -192,6 +202,9 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
     match cmd {
         Command::CreateKey { user_id, .. } => Some(("user", user_id.to_string())),
         Command::RevokeKey { key_id } => Some(("key", key_id.to_string())),
+        Command::SetPassword { user_id, .. } => Some(("user", user_id.to_string())),
+        Command::StartSession(session) => Some(("session", session.id.clone())),
+        Command::EndSession { id } => Some(("session", id.clone())),
         Command::AgentHeartbeat { agent_id, .. }
         | Command::DeregisterAgent { agent_id }
         | Command::SetProfile { agent_id, .. } => Some(("agent", agent_id.to_string())),
@@ -245,6 +258,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
             identity::create_key(tx, user_id, label, enrolment).map(changed)
         }
         Command::RevokeKey { key_id } => identity::revoke_key(tx, key_id).map(changed),
+        Command::SetPassword { user_id, hash } => super::dashboard::set_password(tx, user_id, hash).map(changed),
+        Command::StartSession(session) => super::dashboard::start_session(tx, *session).map(changed),
+        Command::EndSession { id } => super::dashboard::end_session(tx, &id).map(changed),
         Command::RegisterAgent(r) => coord::register_agent(tx, r).map(changed),
         Command::AgentHeartbeat { agent_id, status } => liveness::agent_heartbeat(tx, agent_id, status),
         Command::DeregisterAgent { agent_id } => coord::deregister(tx, agent_id).map(changed),

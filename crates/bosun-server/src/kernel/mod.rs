@@ -13,6 +13,7 @@ mod budgets;
 mod caller;
 mod committed;
 mod coord;
+pub mod dashboard;
 mod dispatch;
 mod failures;
 mod follow;
@@ -92,6 +93,17 @@ pub enum Command {
     },
     RevokeKey {
         key_id: KeyId,
+    },
+    /// Set (or, with `None`, remove) a user's dashboard password; the hash is made before (argon2id).
+    SetPassword {
+        user_id: UserId,
+        hash: Option<String>,
+    },
+    /// A browser session for the caller (a user whose password was just verified).
+    StartSession(Box<bosun_store::WebSession>),
+    /// End a session: the caller's own, or (admins) any of the tenant.
+    EndSession {
+        id: String,
     },
     RegisterAgent(RegisterAgent),
     AgentHeartbeat {
@@ -186,6 +198,9 @@ impl Command {
             Command::CreateUser { .. } => Action::UserCreate,
             Command::CreateKey { .. } => Action::KeyCreate,
             Command::RevokeKey { .. } => Action::KeyRevoke,
+            Command::SetPassword { .. } => Action::UserPasswordSet,
+            Command::StartSession(_) => Action::SessionStart,
+            Command::EndSession { .. } => Action::SessionEnd,
             Command::RegisterAgent(_) => Action::AgentRegister,
             Command::AgentHeartbeat { .. } => Action::AgentHeartbeat,
             Command::DeregisterAgent { .. } => Action::AgentDeregister,
@@ -472,6 +487,8 @@ pub struct Kernel {
     /// This node does the work one node does for all (the alert engine on committed events,
     /// webhook deliveries): always alone; on a shared store, while it holds the lead.
     leader: Arc<std::sync::atomic::AtomicBool>,
+    /// How the dashboard's session cookie is set.
+    cookies: crate::web::CookiePolicy,
 }
 
 impl Kernel {
@@ -504,6 +521,7 @@ impl Kernel {
             retention: Retention::default(),
             last_prune: Mutex::new(None),
             leader: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            cookies: crate::web::CookiePolicy::default(),
         }
     }
 
@@ -537,6 +555,21 @@ impl Kernel {
         self.events = self.events.shared();
         self.leader.store(false, std::sync::atomic::Ordering::Relaxed);
         self
+    }
+
+    /// Set `Secure` on the dashboard's cookie (Bosun is reached over TLS, through a proxy).
+    pub fn with_cookie_policy(mut self, cookies: crate::web::CookiePolicy) -> Self {
+        self.cookies = cookies;
+        self
+    }
+
+    pub fn cookie_policy(&self) -> crate::web::CookiePolicy {
+        self.cookies
+    }
+
+    /// A tenant's name (for pages).
+    pub async fn tenant_name(&self, tenant: TenantId) -> Result<String, KernelError> {
+        Ok(self.store.read(move |r| r.tenant(tenant)).await?.map(|t| t.name).unwrap_or_default())
     }
 
     /// Whether this node does the work one node does for all.

@@ -21,6 +21,13 @@ pub enum Outcome {
         plaintext: String,
     },
     KeyRevoked(ApiKey),
+    /// A user's password was set or removed.
+    PasswordSet {
+        user: User,
+        set: bool,
+    },
+    /// A browser session, started or ended.
+    Session(bosun_store::WebSession),
     AgentRegistered {
         agent: Agent,
         key: ApiKey,

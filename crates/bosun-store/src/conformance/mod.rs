@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::{AuditFilter, IdempotentReply, Page, Store, StoreError, TaskFilter};
 
 mod budgets;
+mod dashboard;
 mod fleet;
 mod governance;
 mod messages;
@@ -39,6 +40,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     governance::settings_default_until_set(&store).await;
     budgets::reservations_usage_and_counters(&store).await;
     budgets::alerts_webhooks_and_deliveries(&store).await;
+    dashboard::passwords_and_sessions(&store).await;
+    dashboard::counts(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {

@@ -66,6 +66,8 @@ from .locks_body import LocksBody
 from .message_fields import MessageFields
 from .message_list import MessageList
 from .message_view import MessageView
+from .password_body import PasswordBody
+from .password_set_view import PasswordSetView
 from .permissions_view import PermissionsView
 from .policy_document_view import PolicyDocumentView
 from .policy_ids import PolicyIds
@@ -184,6 +186,8 @@ __all__ = (
     "MessageFields",
     "MessageList",
     "MessageView",
+    "PasswordBody",
+    "PasswordSetView",
     "PermissionsView",
     "PolicyDocumentView",
     "PolicyIds",

@@ -1,0 +1,315 @@
+//! People in a browser: passwords (argon2id) and sessions for the dashboard.
+//!
+//! A session cookie is `<tenant>.<session id>.<secret>`: the tenant and id find the row, the
+//! secret is checked against its HMAC under the key secret (the database never holds it), and the
+//! row says whose session it is, until when, and whether it was ended. Every form and script
+//! request of a session carries its CSRF token. Starting and ending a session, and setting a
+//! password, are commands like any other: audited, decided by the policies.
+
+use bosun_core::audit::Severity;
+use bosun_core::{Action, TenantId, Timestamp, UserId};
+use bosun_store::WebSession;
+use serde_json::json;
+
+use super::{Applied, Caller, Command, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx};
+
+/// How long a session lasts after login.
+pub const SESSION_HOURS: i64 = 12;
+/// Passwords: at least this long (a passphrase), and bounded (argon2 hashes every byte).
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 256;
+
+/// Check a new password's length; the hash is made off the executor.
+pub fn validate_password(password: &str) -> Result<(), KernelError> {
+    let n = password.chars().count();
+    if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+        return Err(KernelError::Validation(format!(
+            "`password` must be {PASSWORD_MIN} to {PASSWORD_MAX} characters (a passphrase of a few words is good)"
+        )));
+    }
+    Ok(())
+}
+
+fn hash_password(password: &str) -> Result<String, KernelError> {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| KernelError::Internal(format!("hashing a password: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
+    argon2::Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// A hash to verify against when the user does not exist or has no password, so that the answer
+/// takes as long either way.
+fn decoy() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
+}
+
+pub(super) fn set_password(tx: &mut Tx<'_>, user_id: UserId, hash: Option<String>) -> Result<Applied, KernelError> {
+    let tenant = tx.caller.tenant;
+    let user =
+        tx.w.user(tenant, user_id)?.ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
+    tx.w.set_password_hash(tenant, user_id, hash.as_deref())?;
+    // The sessions of a user whose password changed end: whoever knew the old one is out.
+    let mut ended = 0;
+    for s in tx.w.web_sessions(tenant, user_id, 1000)? {
+        if s.revoked_at.is_none() && s.expires_at > tx.now && tx.w.revoke_web_session(tenant, &s.id, tx.now)? {
+            ended += 1;
+        }
+    }
+    let set = hash.is_some();
+    let details = json!({ "user": user.name, "set": set, "sessions_ended": ended });
+    Ok(Applied::new(
+        Action::UserPasswordSet,
+        Outcome::PasswordSet { user, set },
+        ("user", user_id.to_string()),
+        details,
+    )
+    .severity(Severity::Notice))
+}
+
+pub(super) fn start_session(tx: &mut Tx<'_>, session: WebSession) -> Result<Applied, KernelError> {
+    let Principal::User { id, .. } = &tx.caller.principal else {
+        return Err(KernelError::Forbidden("only users sign in to the dashboard".into()));
+    };
+    if session.user_id != *id || session.tenant_id != tx.caller.tenant {
+        return Err(KernelError::Forbidden("a session is started by its own user".into()));
+    }
+    tx.w.insert_web_session(&session)?;
+    let details = json!({ "expires_at": bosun_core::clock::format_micros(session.expires_at) });
+    let target = ("session", session.id.clone());
+    Ok(Applied::new(Action::SessionStart, Outcome::Session(session), target, details))
+}
+
+pub(super) fn end_session(tx: &mut Tx<'_>, id: &str) -> Result<Applied, KernelError> {
+    let tenant = tx.caller.tenant;
+    let session = tx.w.web_session(tenant, id)?.ok_or_else(|| KernelError::NotFound(format!("no session {id}")))?;
+    let own = matches!(&tx.caller.principal, Principal::User { id, .. } if *id == session.user_id);
+    if !own && tx.caller.role() < bosun_core::Role::Admin {
+        return Err(KernelError::Forbidden("a session is ended by its user or a tenant admin".into()));
+    }
+    if !tx.w.revoke_web_session(tenant, id, tx.now)? {
+        return Err(KernelError::Conflict(format!("session {id} has ended already")));
+    }
+    let ended = WebSession { revoked_at: Some(tx.now), ..session };
+    let details = json!({ "user_id": ended.user_id, "by_owner": own });
+    Ok(Applied::new(Action::SessionEnd, Outcome::Session(ended), ("session", id.to_owned()), details))
+}
+
+/// A session found from its cookie: who it is, and the session (for its CSRF token).
+#[derive(Clone, Debug)]
+pub struct Signed {
+    pub caller: Caller,
+    pub session: WebSession,
+}
+
+/// A new session's cookie value, shown once.
+pub struct Login {
+    pub cookie: String,
+    pub signed: Signed,
+}
+
+fn random_token() -> Result<String, KernelError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| KernelError::Internal(format!("randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Kernel {
+    /// Set a user's password (admins: anyone of the tenant; users: their own). Ends the user's
+    /// sessions.
+    pub async fn set_password(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+        user_id: UserId,
+        password: Option<String>,
+    ) -> Result<super::Answer, KernelError> {
+        let hash = match password {
+            Some(p) => {
+                validate_password(&p)?;
+                Some(self.blocking(move || hash_password(&p)).await?)
+            }
+            None => None,
+        };
+        self.execute(caller, ctx, Command::SetPassword { user_id, hash }).await
+    }
+
+    /// Sign a user in: the tenant's and user's names and the password; a new session. Failures
+    /// are counted like failed API keys (throttled per address, audited in windows, seen by
+    /// the alert rules) and say only "wrong name or password".
+    pub async fn login(
+        &self,
+        ctx: &RequestCtx,
+        tenant: &str,
+        user: &str,
+        password: &str,
+    ) -> Result<Login, KernelError> {
+        let (tenant_name, user_name) = (tenant.to_owned(), user.to_owned());
+        let found = self
+            .store
+            .read(move |r| {
+                let Some(t) = r.tenant_by_name(&tenant_name)? else { return Ok(None) };
+                let Some(u) = r.user_by_name(t.id, &user_name)? else { return Ok(Some((t, None, None))) };
+                let hash = r.password_hash(t.id, u.id)?;
+                Ok(Some((t, Some(u), hash)))
+            })
+            .await?;
+        let hash = found.as_ref().and_then(|(_, _, h)| h.clone()).unwrap_or_else(|| decoy().to_owned());
+        let presented = password.to_owned();
+        let verified = self.blocking(move || Ok(verify_password(&presented, &hash))).await?;
+        let (Some((tenant, Some(user), Some(_))), true) = (found.clone(), verified) else {
+            let tenant_id = found.map(|(t, _, _)| t.id);
+            return Err(self.login_failed(ctx, tenant_id).await);
+        };
+        let caller = Caller {
+            tenant: tenant.id,
+            system_tenant: tenant.system,
+            principal: Principal::User { id: user.id, name: user.name.clone(), role: user.role },
+            enrolment: false,
+            key: None,
+        };
+        let (id, secret, csrf) = (bosun_core::ids::next_ulid().to_string(), random_token()?, random_token()?);
+        let now = self.clock.now();
+        let session = WebSession {
+            tenant_id: tenant.id,
+            id: id.clone(),
+            user_id: user.id,
+            secret_hash: self.key_secret.hash(&secret),
+            csrf,
+            created_at: now,
+            expires_at: now + jiff::SignedDuration::from_hours(SESSION_HOURS),
+            revoked_at: None,
+            ip: ctx.ip.clone(),
+            user_agent: ctx.user_agent.clone(),
+        };
+        self.execute(&caller, ctx, Command::StartSession(Box::new(session.clone()))).await?;
+        Ok(Login { cookie: format!("{}.{id}.{secret}", tenant.id), signed: Signed { caller, session } })
+    }
+
+    async fn login_failed(&self, ctx: &RequestCtx, tenant: Option<TenantId>) -> KernelError {
+        // Counted like a wrong API key (an unknown tenant's on the system tenant).
+        let failure = crate::auth::AuthFailure { tenant, key_id: None, reason: "wrong name or password" };
+        self.auth_failed(ctx, failure, None).await
+    }
+
+    /// The session a cookie names, if it is in force.
+    pub async fn session(&self, cookie: &str) -> Result<Signed, KernelError> {
+        let refused = || KernelError::Unauthenticated("no session: sign in".into());
+        let mut parts = cookie.splitn(3, '.');
+        let (Some(tenant), Some(id), Some(secret)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(refused());
+        };
+        let tenant = TenantId::parse(tenant).ok_or_else(refused)?;
+        let id = id.to_owned();
+        let found = self
+            .store
+            .read(move |r| {
+                let Some(s) = r.web_session(tenant, &id)? else { return Ok(None) };
+                let Some(t) = r.tenant(tenant)? else { return Ok(None) };
+                let u = r.user(tenant, s.user_id)?;
+                Ok(Some((s, t, u)))
+            })
+            .await?;
+        let Some((session, tenant, Some(user))) = found else { return Err(refused()) };
+        let now: Timestamp = self.clock.now();
+        if session.revoked_at.is_some()
+            || session.expires_at <= now
+            || !self.key_secret.matches(secret, &session.secret_hash)
+        {
+            return Err(refused());
+        }
+        let caller = Caller {
+            tenant: tenant.id,
+            system_tenant: tenant.system,
+            principal: Principal::User { id: user.id, name: user.name, role: user.role },
+            enrolment: false,
+            key: None,
+        };
+        Ok(Signed { caller, session })
+    }
+
+    /// Sign out: end the caller's session.
+    pub async fn logout(&self, signed: &Signed, ctx: &RequestCtx) -> Result<(), KernelError> {
+        self.execute(&signed.caller, ctx, Command::EndSession { id: signed.session.id.clone() }).await?;
+        Ok(())
+    }
+
+    /// The caller's sessions, newest first (for the dashboard's session list).
+    pub async fn sessions(&self, caller: &Caller) -> Result<Vec<WebSession>, KernelError> {
+        let Principal::User { id, .. } = &caller.principal else { return Ok(Vec::new()) };
+        let (tenant, id) = (caller.tenant, *id);
+        Ok(self.store.read(move |r| r.web_sessions(tenant, id, 50)).await?)
+    }
+
+    async fn blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<R, KernelError> + Send + 'static,
+    ) -> Result<R, KernelError> {
+        tokio::task::spawn_blocking(f).await.map_err(|e| KernelError::Internal(format!("blocking work: {e}")))?
+    }
+}
+
+/// What the overview page shows.
+#[derive(Clone, Debug, Default)]
+pub struct Overview {
+    pub agents_total: u64,
+    pub agents_by_status: Vec<(String, u64)>,
+    pub tasks_total: u64,
+    pub tasks_by_status: Vec<(String, u64)>,
+    /// (project, status, count).
+    pub queue: Vec<(String, String, u64)>,
+    pub locks: usize,
+    pub approvals: usize,
+    pub alerts: usize,
+    /// The 100 agents seen most recently.
+    pub agents: Vec<bosun_core::model::Agent>,
+    /// The latest 20 events.
+    pub recent: Vec<bosun_core::audit::AuditEvent>,
+}
+
+impl Kernel {
+    /// The overview of the caller's tenant (users).
+    pub async fn overview(&self, caller: &Caller) -> Result<Overview, KernelError> {
+        super::governance::users_only(caller, "reading the overview")?;
+        let (tenant, now) = (caller.tenant, self.clock.now());
+        let read = self
+            .store
+            .read(move |r| {
+                let agents_by_status = r.agent_counts(tenant)?;
+                let queue = r.task_counts(tenant)?;
+                let locks = r.active_locks(tenant, None, now)?.len();
+                let approvals = r.approvals(tenant, Some("pending"), None, 1000)?.len();
+                let alerts = r.alerts(tenant, Some("open"), None, 1000)?.len();
+                let mut agents = r.list_agents(tenant, &Default::default(), None, 500)?;
+                agents.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at).then_with(|| a.name.cmp(&b.name)));
+                agents.truncate(100);
+                let page = bosun_store::Page::Newest { before_seq: None, limit: 20 };
+                let recent = r.query_audit(tenant, &Default::default(), page)?;
+                Ok((agents_by_status, queue, locks, approvals, alerts, agents, recent))
+            })
+            .await?;
+        let (agents_by_status, queue, locks, approvals, alerts, agents, recent) = read;
+        let mut by_status = std::collections::BTreeMap::<String, u64>::new();
+        for (_, status, n) in &queue {
+            *by_status.entry(status.clone()).or_default() += n;
+        }
+        Ok(Overview {
+            agents_total: agents_by_status.iter().map(|(_, n)| n).sum(),
+            agents_by_status,
+            tasks_total: by_status.values().sum(),
+            tasks_by_status: by_status.into_iter().collect(),
+            queue,
+            locks,
+            approvals,
+            alerts,
+            agents,
+            recent,
+        })
+    }
+}

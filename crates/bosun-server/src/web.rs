@@ -1,0 +1,362 @@
+//! The dashboard: server-rendered pages (askama templates compiled into the binary, assets
+//! embedded), signed in with a password and a session cookie, live through a small script that
+//! refetches a page's fragment when the event stream says something changed. Every page is
+//! complete without JavaScript.
+//!
+//! Security: the cookie is `HttpOnly`, `SameSite=Strict` (and `Secure` when configured behind
+//! TLS); every form carries the session's CSRF token and a POST without it is refused; a
+//! cross-site POST to `/login` is refused by its `Origin`; the pages send a strict
+//! Content-Security-Policy (scripts and styles from this origin only). Nothing but the login page
+//! and the assets is served without a session. Cookie sessions reach only these routes, never
+//! the API (whose callers present keys), so the API needs no CSRF defence.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::http::{App, Ctx};
+use crate::kernel::dashboard::{Overview, Signed};
+use crate::kernel::{KernelError, Principal};
+
+pub const COOKIE: &str = "bosun_session";
+
+#[derive(rust_embed::Embed)]
+#[folder = "assets/"]
+struct Assets;
+
+/// Whether the session cookie gets `Secure` (set when Bosun is served over TLS, by a proxy).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CookiePolicy {
+    pub secure: bool,
+}
+
+pub fn routes() -> axum::Router<App> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/", get(overview))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/ui/fragments/overview", get(overview_fragment))
+        .route("/ui/events", get(events))
+        .route("/ui/assets/{file}", get(asset))
+}
+
+/// The headers every page carries.
+fn page(status: StatusCode, html: String) -> Response {
+    let mut response = (status, html).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => page(status, html),
+        Err(e) => {
+            tracing::error!(error = %e, "a dashboard template failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "<!doctype html><title>Error</title><p>Something went wrong.".into(),
+            )
+        }
+    }
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (name, value) = c.trim().split_once('=')?;
+        (name == COOKIE).then(|| value.to_owned())
+    })
+}
+
+/// The session of a request, or where to go instead.
+async fn signed(app: &App, headers: &HeaderMap) -> Result<Signed, Response> {
+    let to_login = || Redirect::to("/login").into_response();
+    let Some(cookie) = cookie_value(headers) else { return Err(to_login()) };
+    app.kernel.session(&cookie).await.map_err(|_| to_login())
+}
+
+/// The form's CSRF token is the session's (compared without an early exit).
+fn csrf_matches(signed: &Signed, presented: &str) -> bool {
+    let (expected, presented) = (signed.session.csrf.as_bytes(), presented.as_bytes());
+    expected.len() == presented.len() && expected.iter().zip(presented).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// A page that only says why (a refused form, a missing right).
+fn refusal(status: StatusCode, text: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Refused · Bosun</title>\
+         <link rel=\"stylesheet\" href=\"/ui/assets/bosun.css\"><main id=\"main\"><h1>Refused</h1><p>{}</p>\
+         <p><a href=\"/\">Back</a></p></main>",
+        askama::filters::escape(text, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()
+    );
+    page(status, html)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    tenant: String,
+    name: String,
+}
+
+async fn login_page(State(app): State<App>, headers: HeaderMap) -> Response {
+    if signed(&app, &headers).await.is_ok() {
+        return Redirect::to("/").into_response();
+    }
+    render(StatusCode::OK, &LoginPage { error: None, tenant: "default".into(), name: String::new() })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    tenant: String,
+    name: String,
+    password: String,
+}
+
+/// Is this POST from a page of ours? (`Origin` is sent by browsers on every cross-site POST.)
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+async fn login(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    if !same_origin(&headers) {
+        return refusal(StatusCode::FORBIDDEN, "a sign-in from another site is refused");
+    }
+    let again = |status: StatusCode, error: &str| {
+        let page = LoginPage {
+            error: Some(error.to_owned()),
+            tenant: form.tenant.chars().take(64).collect(),
+            name: form.name.chars().take(64).collect(),
+        };
+        render(status, &page)
+    };
+    if form.tenant.len() > 64 || form.name.len() > 64 || form.password.len() > 1024 {
+        return again(StatusCode::UNPROCESSABLE_ENTITY, "Those fields are too long.");
+    }
+    match app.kernel.login(&ctx, &form.tenant, &form.name, &form.password).await {
+        Ok(login) => {
+            let secure = if app.kernel.cookie_policy().secure { "; Secure" } else { "" };
+            let max_age = crate::kernel::dashboard::SESSION_HOURS * 3600;
+            let cookie =
+                format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}", login.cookie);
+            let mut response = Redirect::to("/").into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            response
+        }
+        Err(KernelError::RateLimited(_)) => {
+            again(StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts from here; wait a minute and try again.")
+        }
+        Err(KernelError::Unauthenticated(_)) => again(StatusCode::UNAUTHORIZED, "Wrong name or password."),
+        Err(e) => {
+            tracing::warn!(error = %e, "sign-in failed");
+            again(StatusCode::SERVICE_UNAVAILABLE, "Bosun cannot sign you in right now; try again shortly.")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    if !csrf_matches(&signed, &form.csrf) {
+        return refusal(StatusCode::FORBIDDEN, "this form is missing its CSRF token; reload the page and try again");
+    }
+    if let Err(e) = app.kernel.logout(&signed, &ctx).await {
+        tracing::warn!(error = %e, "sign-out failed");
+    }
+    let mut response = Redirect::to("/login").into_response();
+    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    if let Ok(v) = HeaderValue::from_str(&clear) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// An agent as the overview lists it.
+struct AgentRow {
+    name: String,
+    kind: String,
+    status: String,
+    profile: String,
+    last_seen: String,
+}
+
+struct EventRow {
+    seq: u64,
+    action: String,
+    actor: String,
+    at: String,
+}
+
+struct OverviewView {
+    agents_total: u64,
+    agents_by_status: Vec<(String, u64)>,
+    tasks_total: u64,
+    tasks_by_status: Vec<(String, u64)>,
+    queue: Vec<(String, String, u64)>,
+    locks: usize,
+    approvals: usize,
+    alerts: usize,
+    agents: Vec<AgentRow>,
+    recent: Vec<EventRow>,
+}
+
+impl From<Overview> for OverviewView {
+    fn from(o: Overview) -> Self {
+        OverviewView {
+            agents_total: o.agents_total,
+            agents_by_status: o.agents_by_status,
+            tasks_total: o.tasks_total,
+            tasks_by_status: o.tasks_by_status,
+            queue: o.queue,
+            locks: o.locks,
+            approvals: o.approvals,
+            alerts: o.alerts,
+            agents: o
+                .agents
+                .into_iter()
+                .map(|a| AgentRow {
+                    name: a.name,
+                    kind: a.kind,
+                    status: a.status.as_str().to_owned(),
+                    profile: a.profile,
+                    last_seen: bosun_core::clock::format_micros(a.last_seen_at),
+                })
+                .collect(),
+            recent: o
+                .recent
+                .into_iter()
+                .map(|e| EventRow {
+                    seq: e.seq,
+                    action: e.action,
+                    actor: e.actor_name.or(e.actor_id).unwrap_or_else(|| e.actor_type.as_str().to_owned()),
+                    at: e.at,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    o: OverviewView,
+    csrf: String,
+    user: String,
+    role: String,
+    tenant: String,
+}
+
+#[derive(Template)]
+#[template(path = "overview_body.html")]
+struct OverviewBody {
+    o: OverviewView,
+}
+
+async fn overview(State(app): State<App>, headers: HeaderMap) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    match app.kernel.overview(&signed.caller).await {
+        Ok(o) => {
+            let (user, role) = match &signed.caller.principal {
+                Principal::User { name, role, .. } => (name.clone(), role.as_str().to_owned()),
+                _ => (String::new(), String::new()),
+            };
+            let tenant = app.kernel.tenant_name(signed.caller.tenant).await.unwrap_or_default();
+            let page = OverviewPage { o: o.into(), csrf: signed.session.csrf.clone(), user, role, tenant };
+            render(StatusCode::OK, &page)
+        }
+        Err(e) => refusal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+async fn overview_fragment(State(app): State<App>, headers: HeaderMap) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(_) => return refusal(StatusCode::UNAUTHORIZED, "sign in again"),
+    };
+    match app.kernel.overview(&signed.caller).await {
+        Ok(o) => render(StatusCode::OK, &OverviewBody { o: o.into() }),
+        Err(e) => refusal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+/// `changed` whenever an event the user may see is committed (the page then refetches its
+/// fragment); authenticated by the session cookie, since a browser's `EventSource` cannot send
+/// an `Authorization` header. Ends when the server stops; each refetch checks the session again,
+/// so a session ended elsewhere sees nothing more than "something changed".
+async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(_) => return refusal(StatusCode::UNAUTHORIZED, "sign in again"),
+    };
+    let rx = app.kernel.subscribe();
+    let caller = signed.caller;
+    let stop = app.kernel.shutdown_token().clone();
+    let stream = futures_util::stream::unfold((rx, caller, stop), |(mut rx, caller, stop)| async move {
+        loop {
+            let next = tokio::select! {
+                next = rx.recv() => next,
+                () = stop.cancelled() => return None,
+            };
+            match next {
+                Ok(e) if e.visible_to(&caller) => {
+                    let ev = Event::default().event("changed").data(e.event.seq.to_string());
+                    return Some((Ok::<_, std::convert::Infallible>(ev), (rx, caller, stop)));
+                }
+                Ok(_) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let ev = Event::default().event("changed").data("lagged");
+                    return Some((Ok(ev), (rx, caller, stop)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    let Some(content) = Assets::get(&file) else { return (StatusCode::NOT_FOUND, "no such asset").into_response() };
+    let kind = match file.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    let mut response = content.data.into_owned().into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
