@@ -10,6 +10,11 @@ cargo test --workspace
 
 echo "== the behaviour suite on PostgreSQL (BOSUN_TEST_BACKEND=postgres)"
 # The server's suite, and the tests that drive the real binary through MCP clients, Claude Code,
-# the SDKs, hooks and redaction (the other CLI tests are about SQLite files: backup, crash, tamper).
-BOSUN_TEST_BACKEND=postgres cargo test -p bosun-server --tests
-BOSUN_TEST_BACKEND=postgres cargo test -p bosun-cli --test mcp --test claude_code --test sdk --test guard --test redaction
+# the SDKs, hooks and redaction (the other CLI tests are about SQLite files: backup, crash,
+# tamper). Named with --workspace so that the build above is reused as it is.
+server_tests=(alerts api approvals boundary budgets contract coordination dashboard fleet governance
+  guardrails hostile messaging policies sdk tidy)
+cli_tests=(mcp claude_code guard redaction)
+args=()
+for t in "${server_tests[@]}" "${cli_tests[@]}"; do args+=(--test "$t"); done
+BOSUN_TEST_BACKEND=postgres cargo test --workspace "${args[@]}"

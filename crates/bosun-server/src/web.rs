@@ -41,6 +41,13 @@ pub fn routes() -> axum::Router<App> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/ui/fragments/overview", get(overview_fragment))
+        .route("/ui/locks", get(locks_page))
+        .route("/ui/locks/{id}/release", post(release_lock))
+        .route("/ui/approvals", get(approvals_page))
+        .route("/ui/approvals/{id}", post(decide_approval))
+        .route("/ui/audit", get(audit_page))
+        .route("/ui/audit/export", get(audit_export))
+        .route("/ui/audit/verify", post(verify_chain))
         .route("/ui/events", get(events))
         .route("/ui/assets/{file}", get(asset))
 }
@@ -181,13 +188,10 @@ struct CsrfForm {
 }
 
 async fn logout(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
-    let signed = match signed(&app, &headers).await {
+    let signed = match signed_post(&app, &headers, &form.csrf).await {
         Ok(s) => s,
-        Err(to_login) => return to_login,
+        Err(answer) => return answer,
     };
-    if !csrf_matches(&signed, &form.csrf) {
-        return refusal(StatusCode::FORBIDDEN, "this form is missing its CSRF token; reload the page and try again");
-    }
     if let Err(e) = app.kernel.logout(&signed, &ctx).await {
         tracing::warn!(error = %e, "sign-out failed");
     }
@@ -264,14 +268,33 @@ impl From<Overview> for OverviewView {
     }
 }
 
-#[derive(Template)]
-#[template(path = "overview.html")]
-struct OverviewPage {
-    o: OverviewView,
+/// The header every signed-in page shows.
+struct Nav {
+    page: &'static str,
     csrf: String,
     user: String,
     role: String,
     tenant: String,
+}
+
+async fn nav(app: &App, signed: &Signed, page: &'static str) -> Nav {
+    let (user, role) = match &signed.caller.principal {
+        Principal::User { name, role, .. } => (name.clone(), role.as_str().to_owned()),
+        _ => (String::new(), String::new()),
+    };
+    let tenant = app.kernel.tenant_name(signed.caller.tenant).await.unwrap_or_default();
+    Nav { page, csrf: signed.session.csrf.clone(), user, role, tenant }
+}
+
+fn role_at_least(signed: &Signed, role: bosun_core::Role) -> bool {
+    matches!(&signed.caller.principal, Principal::User { role: r, .. } if *r >= role)
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    o: OverviewView,
+    nav: Nav,
 }
 
 #[derive(Template)]
@@ -286,15 +309,7 @@ async fn overview(State(app): State<App>, headers: HeaderMap) -> Response {
         Err(to_login) => return to_login,
     };
     match app.kernel.overview(&signed.caller).await {
-        Ok(o) => {
-            let (user, role) = match &signed.caller.principal {
-                Principal::User { name, role, .. } => (name.clone(), role.as_str().to_owned()),
-                _ => (String::new(), String::new()),
-            };
-            let tenant = app.kernel.tenant_name(signed.caller.tenant).await.unwrap_or_default();
-            let page = OverviewPage { o: o.into(), csrf: signed.session.csrf.clone(), user, role, tenant };
-            render(StatusCode::OK, &page)
-        }
+        Ok(o) => render(StatusCode::OK, &OverviewPage { o: o.into(), nav: nav(&app, &signed, "overview").await }),
         Err(e) => refusal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
     }
 }
@@ -343,6 +358,389 @@ async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// A POST of a signed-in page: the session and a matching CSRF token, or the answer instead.
+async fn signed_post(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Signed, Response> {
+    let signed = signed(app, headers).await?;
+    if !csrf_matches(&signed, csrf) {
+        return Err(refusal(
+            StatusCode::FORBIDDEN,
+            "this form is missing its CSRF token; reload the page and try again",
+        ));
+    }
+    Ok(signed)
+}
+
+/// A refused command as a page.
+fn refused(e: &KernelError) -> Response {
+    let status = match e {
+        KernelError::Forbidden(_) => StatusCode::FORBIDDEN,
+        KernelError::NotFound(_) => StatusCode::NOT_FOUND,
+        KernelError::Conflict(_) => StatusCode::CONFLICT,
+        KernelError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    refusal(status, &e.to_string())
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+struct LockRow {
+    id: String,
+    project: String,
+    key: String,
+    holder: String,
+    mode: &'static str,
+    expires_at: String,
+    expires_in: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "locks.html")]
+struct LocksPage {
+    nav: Nav,
+    locks: Vec<LockRow>,
+    admin: bool,
+    notice: Option<String>,
+}
+
+async fn locks_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
+) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let now = jiff::Timestamp::now();
+    let locks = match app.kernel.locks(&signed.caller, None, None).await {
+        Ok(l) => l,
+        Err(e) => return refused(&e),
+    };
+    let rows = locks
+        .into_iter()
+        .map(|l| LockRow {
+            id: l.id.to_string(),
+            project: l.project.clone(),
+            key: l.key.clone(),
+            holder: l.holder.name.clone(),
+            mode: if l.exclusive { "exclusive" } else { "shared" },
+            expires_at: bosun_core::clock::format_micros(l.expires_at),
+            expires_in: format!("{} s", l.expires_at.duration_since(now).as_secs().max(0)),
+            reason: l.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let page = LocksPage {
+        nav: nav(&app, &signed, "locks").await,
+        locks: rows,
+        admin: role_at_least(&signed, bosun_core::Role::Admin),
+        notice: q.notice.map(|n| n.chars().take(200).collect()),
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn release_lock(
+    State(app): State<App>,
+    Ctx(ctx): Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let signed = match signed_post(&app, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(answer) => return answer,
+    };
+    let Some(lock_id) = bosun_core::LockId::parse(&id) else { return refusal(StatusCode::NOT_FOUND, "no such lock") };
+    match app.kernel.execute(&signed.caller, &ctx, crate::kernel::Command::ReleaseLock { lock_id }).await {
+        Ok(_) => Redirect::to("/ui/locks?notice=Released.").into_response(),
+        Err(e) => refused(&e),
+    }
+}
+
+struct ApprovalRow {
+    id: String,
+    action: String,
+    resource: String,
+    requester: String,
+    risk: String,
+    threshold: String,
+    created_at: String,
+    expires_at: String,
+    factors: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+struct ApprovalsPage {
+    nav: Nav,
+    items: Vec<ApprovalRow>,
+    approver: bool,
+    notice: Option<String>,
+}
+
+async fn approvals_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
+) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let list = match app.kernel.approvals(&signed.caller, Some("pending".into()), None, 100).await {
+        Ok(l) => l,
+        Err(e) => return refused(&e),
+    };
+    let items = list
+        .into_iter()
+        .map(|a| {
+            let factors = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&a.factors)
+                .map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+                .unwrap_or_default();
+            ApprovalRow {
+                id: a.id,
+                action: a.action,
+                resource: a.resource,
+                requester: format!("{} ({})", a.requester_name, a.requester_type),
+                risk: format!("{:.0}", a.risk),
+                threshold: format!("{:.0}", a.threshold),
+                created_at: a.created_at,
+                expires_at: bosun_core::clock::format_micros(a.expires_at),
+                factors,
+            }
+        })
+        .collect();
+    let page = ApprovalsPage {
+        nav: nav(&app, &signed, "approvals").await,
+        items,
+        approver: role_at_least(&signed, bosun_core::Role::Approver),
+        notice: q.notice.map(|n| n.chars().take(200).collect()),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide_approval(
+    State(app): State<App>,
+    Ctx(ctx): Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let signed = match signed_post(&app, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(answer) => return answer,
+    };
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "deny" => false,
+        _ => return refusal(StatusCode::UNPROCESSABLE_ENTITY, "decide approve or deny"),
+    };
+    let reason = Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty());
+    let id: String = id.chars().take(64).collect();
+    let cmd = crate::kernel::Command::DecideApproval { id, approve, reason };
+    match app.kernel.execute(&signed.caller, &ctx, cmd).await {
+        Ok(_) => {
+            let notice = if approve { "Approved." } else { "Denied." };
+            Redirect::to(&format!("/ui/approvals?notice={notice}")).into_response()
+        }
+        Err(e) => refused(&e),
+    }
+}
+
+/// The audit page's filters as a form sends them (empty fields are "any").
+#[derive(Deserialize, Default, Clone)]
+struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    cursor: Option<u64>,
+    format: Option<String>,
+}
+
+impl AuditQuery {
+    fn params(&self) -> crate::http::audit::AuditParams {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        crate::http::audit::AuditParams {
+            actor: some(&self.actor),
+            action: some(&self.action),
+            target: some(&self.target),
+            outcome: some(&self.outcome),
+            severity: some(&self.severity),
+            from: some(&self.from),
+            to: some(&self.to),
+            project: None,
+            limit: None,
+            cursor: None,
+            format: None,
+        }
+    }
+
+    /// The filters as a query string, for links that keep them.
+    fn query(&self) -> String {
+        let pairs = [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("target", &self.target),
+            ("outcome", &self.outcome),
+            ("severity", &self.severity),
+            ("from", &self.from),
+            ("to", &self.to),
+        ];
+        serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default()
+    }
+}
+
+struct EventLine {
+    seq: u64,
+    at: String,
+    actor: String,
+    action: String,
+    target: String,
+    outcome: &'static str,
+    severity: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPageView {
+    nav: Nav,
+    f: AuditQuery,
+    outcomes: Vec<(String, String, bool)>,
+    severities: Vec<(String, String, bool)>,
+    events: Vec<EventLine>,
+    next: Option<u64>,
+    query: String,
+    error: Option<String>,
+    chain: Option<String>,
+    admin: bool,
+}
+
+fn options(values: &[&str], chosen: &str) -> Vec<(String, String, bool)> {
+    values
+        .iter()
+        .map(|v| ((*v).to_owned(), if v.is_empty() { "any".to_owned() } else { (*v).to_owned() }, *v == chosen))
+        .collect()
+}
+
+const AUDIT_PAGE: u32 = 100;
+
+async fn audit_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<AuditQuery>,
+) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let (mut events, mut next, mut error) = (Vec::new(), None, None);
+    match crate::http::audit::filter(&mut q.params()) {
+        Ok(filter) => {
+            let page = bosun_store::Page::Newest { before_seq: q.cursor, limit: AUDIT_PAGE };
+            match app.kernel.audit_page(&signed.caller, filter, page).await {
+                Ok(items) => {
+                    next = (items.len() == AUDIT_PAGE as usize).then(|| items.last().map(|e| e.seq)).flatten();
+                    events = items
+                        .into_iter()
+                        .map(|e| EventLine {
+                            seq: e.seq,
+                            actor: e.actor_name.or(e.actor_id).unwrap_or_else(|| e.actor_type.as_str().to_owned()),
+                            target: match (e.target_type, e.target_id) {
+                                (Some(t), Some(id)) => format!("{t} {id}"),
+                                _ => String::new(),
+                            },
+                            at: e.at,
+                            action: e.action,
+                            outcome: e.outcome.as_str(),
+                            severity: e.severity.as_str(),
+                        })
+                        .collect();
+                }
+                Err(e) => error = Some(e.to_string()),
+            }
+        }
+        Err(crate::http::ApiError(e)) => error = Some(e.to_string()),
+    }
+    let chain = app.kernel.chain_status(&signed.caller).map(|c| match c.error {
+        None => format!("Verified: {} events, gap-free, up to seq {} at {}.", c.events, c.up_to_seq, c.at),
+        Some(e) => format!("NOT verified at {}: {e}", c.at),
+    });
+    let page = AuditPageView {
+        nav: nav(&app, &signed, "audit").await,
+        outcomes: options(&["", "ok", "denied", "error"], &q.outcome),
+        severities: options(&["", "info", "notice", "warning", "critical"], &q.severity),
+        query: q.query(),
+        f: q,
+        events,
+        next,
+        error,
+        chain,
+        admin: role_at_least(&signed, bosun_core::Role::Admin),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// The filtered events as a file (CSV or JSON, oldest first), for the signed-in user.
+async fn audit_export(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<AuditQuery>,
+) -> Response {
+    let signed = match signed(&app, &headers).await {
+        Ok(s) => s,
+        Err(_) => return refusal(StatusCode::UNAUTHORIZED, "sign in again"),
+    };
+    let Some(format) = q.format.as_deref().and_then(crate::http::audit::Format::parse) else {
+        return refusal(StatusCode::UNPROCESSABLE_ENTITY, "the format is csv, json or jsonl");
+    };
+    match crate::http::audit::filter(&mut q.params()) {
+        Ok(filter) => crate::http::audit::export(
+            app.kernel.clone(),
+            signed.caller,
+            filter,
+            0,
+            crate::http::audit::EXPORT_MAX,
+            format,
+        ),
+        Err(crate::http::ApiError(e)) => refused(&e),
+    }
+}
+
+async fn verify_chain(State(app): State<App>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+    let signed = match signed_post(&app, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(answer) => return answer,
+    };
+    match app.kernel.verify_chain(&signed.caller).await {
+        Ok(_) => Redirect::to("/ui/audit").into_response(),
+        Err(e) => refused(&e),
+    }
 }
 
 async fn asset(Path(file): Path<String>) -> Response {

@@ -9,7 +9,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TestServer;
+use common::{Coord, TestServer};
 use fantoccini::{ClientBuilder, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -190,5 +190,155 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
     sign_in(&browser, &base, "harbour", "hana", &other_password).await;
     let source = browser.source().await.unwrap();
     assert!(source.contains("Overview") && !source.contains("lighthouse"), "no agent of another tenant");
+    browser.close().await.unwrap();
+}
+
+/// Open a signed-in page and wait until it is there (its heading and the sign-out form).
+async fn open(browser: &fantoccini::Client, url: &str) -> String {
+    browser.goto(url).await.unwrap();
+    browser.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    browser.wait().for_element(Locator::Css("form.signout")).await.unwrap();
+    browser.source().await.unwrap()
+}
+
+/// The CSRF token of the page open in the browser (from its sign-out form).
+async fn page_csrf(browser: &fantoccini::Client) -> String {
+    let input = browser.find(Locator::Css("form.signout input[name=csrf]")).await.unwrap();
+    input.attr("value").await.unwrap().unwrap()
+}
+
+async fn session_cookie(browser: &fantoccini::Client) -> String {
+    let cookies = browser.get_all_cookies().await.unwrap();
+    let c = cookies.iter().find(|c| c.name() == "bosun_session").expect("the session cookie");
+    format!("bosun_session={}", c.value())
+}
+
+async fn sign_out(browser: &fantoccini::Client) {
+    browser.find(Locator::Css("form.signout button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("form[action='/login']")).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_release_locks_approve_and_read_the_audit_log_and_viewers_cannot() {
+    let c = Coord::start().await;
+    let base = c.t.server.url();
+    let admin_password = user_with_password(&c.t, &c.t.admin.clone(), "ada", "admin").await;
+    let viewer_password = user_with_password(&c.t, &c.t.admin.clone(), "vic", "viewer").await;
+    let agent = c.agent("deployer", &[]).await;
+    let (s, held) = c.call("POST", "/api/v1/locks", &agent.key, json!({"paths": ["src/payments/**"]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{held}");
+    let lock_id = held["locks"][0]["id"].as_str().unwrap().to_owned();
+    let risky = json!({"action": "terraform apply", "resource": "infra/prod", "arguments": {"plan": "abc"},
+        "factors": {"privilege_impact": 1.0, "blast_radius": 1.0, "vulnerabilities": 0.8, "data_access": 0.5,
+            "history": 0.6}});
+    let (s, asked) = c.call("POST", "/api/v1/approvals", &agent.key, risky).await;
+    assert_eq!((s, asked["status"].as_str()), (StatusCode::CREATED, Some("pending")), "{asked}");
+    let approval = asked["id"].as_str().unwrap().to_owned();
+
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // A viewer sees the lock and the request, and no button to change them; the routes refuse
+    // the viewer anyway (with a valid CSRF token).
+    sign_in(&browser, &base, "default", "vic", &viewer_password).await;
+    let page = open(&browser, &format!("{base}/ui/locks")).await;
+    assert!(page.contains("src/payments/**") && !page.contains(">Release<"), "a viewer sees no release button: {page}");
+    let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
+    let forced = http
+        .post(format!("{base}/ui/locks/{lock_id}/release"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced.status(), StatusCode::FORBIDDEN, "the endpoint refuses a viewer too");
+    let page = open(&browser, &format!("{base}/ui/approvals")).await;
+    assert!(page.contains("terraform apply") && !page.contains(">Approve<"), "a viewer does not decide: {page}");
+    assert!(unlabelled(&browser).await.is_empty());
+    sign_out(&browser).await;
+
+    // The admin force-releases the lock from the Locks page.
+    sign_in(&browser, &base, "default", "ada", &admin_password).await;
+    open(&browser, &format!("{base}/ui/locks")).await;
+    assert!(unlabelled(&browser).await.is_empty());
+    screenshot(&browser, "locks").await;
+    browser.find(Locator::Css("form[action$='/release'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    let (_, locks) = c.call("GET", "/api/v1/locks", &agent.key, Value::Null).await;
+    assert_eq!(locks["locks"].as_array().map(Vec::len), Some(0), "released: {locks}");
+
+    // … approves the request; the waiting agent's approval_status changes.
+    open(&browser, &format!("{base}/ui/approvals")).await;
+    assert!(unlabelled(&browser).await.is_empty());
+    screenshot(&browser, "approvals").await;
+    let form = browser.form(Locator::Css(&format!("form[action='/ui/approvals/{approval}']"))).await.unwrap();
+    form.set_by_name("reason", "change window is open").await.unwrap();
+    browser.find(Locator::Css("button[value=approve]")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    let (_, status) = c.call("GET", &format!("/api/v1/approvals/{approval}"), &agent.key, Value::Null).await;
+    assert_eq!(status["status"], "approved", "{status}");
+    assert!(status["gate_token"].is_string(), "the requester now has its token: {status}");
+
+    // … filters the audit log, downloads the CSV of the filtered events, verifies the chain.
+    open(&browser, &format!("{base}/ui/audit")).await;
+    assert!(unlabelled(&browser).await.is_empty(), "every filter has a label");
+    let filters = browser.form(Locator::Css("form.filters")).await.unwrap();
+    filters.set_by_name("action", "lock.").await.unwrap();
+    filters.submit().await.unwrap();
+    // The filtered page is the one whose address carries the filter.
+    let started = Instant::now();
+    while !browser.current_url().await.unwrap().as_str().contains("action=lock.") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the filter was not applied");
+        tokio::task::yield_now().await;
+    }
+    browser.wait().for_element(Locator::Css("table.audit")).await.unwrap();
+    let actions: Vec<String> = {
+        let cells = browser.find_all(Locator::Css("table.audit tbody td:nth-child(4)")).await.unwrap();
+        let mut out = Vec::new();
+        for cell in cells {
+            out.push(cell.text().await.unwrap());
+        }
+        out
+    };
+    let outcomes: Vec<String> = {
+        let cells = browser.find_all(Locator::Css("table.audit tbody td:nth-child(6)")).await.unwrap();
+        let mut out = Vec::new();
+        for cell in cells {
+            out.push(cell.text().await.unwrap());
+        }
+        out
+    };
+    // Newest first: the admin's release, the viewer's refused attempt, the agent's lock.
+    assert_eq!(actions, ["lock.released", "lock.released", "lock.acquired"], "filtered by action prefix");
+    assert_eq!(outcomes, ["ok", "denied", "ok"]);
+    let href = browser.find(Locator::Id("export-csv")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let cookie = session_cookie(&browser).await;
+    let csv = http.get(format!("{base}{href}")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("tenant,seq,at,"), "{csv}");
+    assert_eq!(lines.len(), 4, "a header and the three lock events: {csv}");
+    assert!(lines[1].contains("lock.acquired") && lines[3].contains("lock.released"), "oldest first: {csv}");
+    browser.find(Locator::Css("form[action='/ui/audit/verify'] button")).await.unwrap().click().await.unwrap();
+    // The page reloads with the result (the old page says "not been verified").
+    let started = Instant::now();
+    let chain = loop {
+        let text = match browser.find(Locator::Css(".chain p")).await {
+            Ok(p) => p.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.starts_with("Verified") || text.starts_with("NOT") {
+            break text;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no verification result: {text}");
+        tokio::task::yield_now().await;
+    };
+    assert!(chain.starts_with("Verified: ") && chain.contains("gap-free"), "{chain}");
+    screenshot(&browser, "audit").await;
     browser.close().await.unwrap();
 }

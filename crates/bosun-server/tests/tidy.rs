@@ -38,3 +38,19 @@ fn nothing_outside_the_kernel_writes_to_the_store() {
     assert!(files.len() > 10, "read the sources: {files:?}");
     assert!(found.is_empty(), "store writes outside the kernel:\n{}", found.join("\n"));
 }
+
+/// Every behaviour test of the server also runs on PostgreSQL: `scripts/test.sh` names each.
+#[test]
+fn every_server_test_runs_on_postgres_too() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = std::fs::read_to_string(root.join("../../scripts/test.sh")).unwrap();
+    let listed = script.split("server_tests=(").nth(1).and_then(|s| s.split(')').next()).expect("server_tests=( … )");
+    let listed: Vec<&str> = listed.split_whitespace().collect();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            assert!(listed.contains(&name.as_str()), "tests/{name}.rs is not in scripts/test.sh's server_tests");
+        }
+    }
+}

@@ -61,7 +61,7 @@ fn time_bound(field: &str, raw: Option<String>) -> Result<Option<String>, ApiErr
     .transpose()
 }
 
-fn filter(p: &mut AuditParams) -> Result<AuditFilter, ApiError> {
+pub(crate) fn filter(p: &mut AuditParams) -> Result<AuditFilter, ApiError> {
     let outcome = p
         .outcome
         .as_deref()
@@ -111,14 +111,14 @@ pub async fn query_audit(State(app): State<App>, auth: Auth, ApiQuery(mut p): Ap
 }
 
 #[derive(Clone, Copy)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Jsonl,
     Csv,
 }
 
 impl Format {
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s {
             "json" => Some(Format::Json),
             "jsonl" => Some(Format::Jsonl),
@@ -207,7 +207,7 @@ fn render(format: Format, events: &[AuditEvent], first: bool) -> Result<Vec<u8>,
 }
 
 /// Stream pages of the log from the store to the client; memory holds one page at a time.
-fn export(
+pub(crate) fn export(
     kernel: Arc<Kernel>,
     caller: Caller,
     filter: AuditFilter,

@@ -4,7 +4,7 @@
 
 mod alerts;
 mod approvals;
-mod audit;
+pub(crate) mod audit;
 mod budgets;
 pub mod contract;
 mod coord;

@@ -313,3 +313,69 @@ impl Kernel {
         })
     }
 }
+
+/// The last verification of a tenant's chain, for the audit page.
+#[derive(Clone, Debug)]
+pub struct ChainStatus {
+    pub events: u64,
+    pub up_to_seq: u64,
+    pub at: String,
+    /// What is wrong (naming the seq), when it did not verify.
+    pub error: Option<String>,
+}
+
+/// The dashboard's state on this node: verifications done, one at a time.
+pub struct State {
+    chains: std::sync::Mutex<std::collections::HashMap<TenantId, ChainStatus>>,
+    verifying: tokio::sync::Semaphore,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State { chains: Default::default(), verifying: tokio::sync::Semaphore::new(1) }
+    }
+}
+
+impl Kernel {
+    /// Verify the caller's tenant's whole chain (tenant admins; one verification at a time per
+    /// node, each a bounded page of events per read), and remember the result for the page.
+    pub async fn verify_chain(&self, caller: &Caller) -> Result<ChainStatus, KernelError> {
+        if !matches!(&caller.principal, Principal::User { role: bosun_core::Role::Admin, .. }) {
+            return Err(KernelError::Forbidden("verifying the chain from the dashboard is for tenant admins".into()));
+        }
+        let _one = self.dashboard.verifying.acquire().await.map_err(|e| KernelError::Internal(e.to_string()))?;
+        let tenant = caller.tenant;
+        let mut verifier = bosun_core::audit::ChainVerifier::new();
+        let (mut after, mut error) = (0u64, None);
+        loop {
+            let t = tenant.to_string();
+            let page = self.store.read(move |r| r.audit_chain(&t, after, 10_000)).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            let (fed, result) = self
+                .blocking(move || {
+                    let r = verifier.feed(&page).map_err(|e| e.to_string());
+                    Ok((verifier, r))
+                })
+                .await?;
+            verifier = fed;
+            if let Err(e) = result {
+                error = Some(e);
+                break;
+            }
+        }
+        let status = ChainStatus {
+            events: verifier.count(),
+            up_to_seq: verifier.count(),
+            at: bosun_core::clock::format_micros(self.clock.now()),
+            error,
+        };
+        self.dashboard.chains.lock().unwrap_or_else(|e| e.into_inner()).insert(tenant, status.clone());
+        Ok(status)
+    }
+
+    /// The last verification of the caller's tenant's chain on this node.
+    pub fn chain_status(&self, caller: &Caller) -> Option<ChainStatus> {
+        self.dashboard.chains.lock().unwrap_or_else(|e| e.into_inner()).get(&caller.tenant).cloned()
+    }
+}

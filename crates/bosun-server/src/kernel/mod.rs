@@ -489,6 +489,8 @@ pub struct Kernel {
     leader: Arc<std::sync::atomic::AtomicBool>,
     /// How the dashboard's session cookie is set.
     cookies: crate::web::CookiePolicy,
+    /// The dashboard's chain verifications.
+    dashboard: dashboard::State,
 }
 
 impl Kernel {
@@ -522,6 +524,7 @@ impl Kernel {
             last_prune: Mutex::new(None),
             leader: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             cookies: crate::web::CookiePolicy::default(),
+            dashboard: dashboard::State::default(),
         }
     }
 
