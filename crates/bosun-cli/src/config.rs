@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// sqlite://PATH (default: <data-dir>/bosun.db) or postgres://…
     #[arg(long, env = "BOSUN_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, and [rate_limits], [governance] and [retention] tables
+    /// A TOML file with any of: bind, data_dir, database_url, log, writer_queue, max_in_flight, policy_file, secure_cookies, and [rate_limits], [governance] and [retention] tables
     #[arg(long, env = "BOSUN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log filter, e.g. info or bosun_server=debug [default: info]
@@ -40,6 +40,8 @@ struct FileConfig {
     max_in_flight: Option<usize>,
     /// Cedar policies replacing the default set (docs/GOVERNANCE.md).
     policy_file: Option<PathBuf>,
+    /// Mark the dashboard's session cookie `Secure` (Bosun is reached over TLS, through a proxy).
+    secure_cookies: Option<bool>,
     #[serde(default)]
     rate_limits: bosun_server::limits::RateLimits,
     /// Profiles (`[[governance.profiles]]`), `cloud_kinds`, `kind_profiles` (docs/GOVERNANCE.md).
@@ -104,6 +106,7 @@ pub fn resolve(args: ServeArgs) -> Result<Resolved, ConfigError> {
         policies,
         governance: file.governance,
         retention: file.retention,
+        secure_cookies: file.secure_cookies.unwrap_or(false),
         ..defaults
     };
     bosun_server::serve::database(&serve).map_err(|e| ConfigError(e.to_string()))?;
@@ -150,6 +153,15 @@ mod tests {
         let (_d, path) = write("[retention]\negress_days = 7\n");
         let err = resolve(ServeArgs { config: Some(path), ..Default::default() }).err().unwrap();
         assert!(err.0.contains("egress_days"), "an unknown key is named: {}", err.0);
+    }
+
+    #[test]
+    fn secure_cookies_come_from_the_file() {
+        let r = resolve(ServeArgs::default()).unwrap();
+        assert!(!r.serve.secure_cookies, "off unless set: a loopback server has no TLS");
+        let (_d, path) = write("secure_cookies = true\n");
+        let r = resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap();
+        assert!(r.serve.secure_cookies);
     }
 
     #[test]
