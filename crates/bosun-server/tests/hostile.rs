@@ -127,6 +127,18 @@ async fn control_characters_in_search_are_a_422_not_a_500() {
     }
 }
 
+/// A NUL character in stored text was a 500 on PostgreSQL (which cannot store it) and stored on
+/// SQLite; both backends now answer 422 and store nothing (found by the contract fuzzer).
+#[tokio::test]
+async fn a_nul_character_in_text_is_a_422_on_every_backend() {
+    let c = Coord::start().await;
+    let (s, r) = c.call("POST", "/api/v1/tasks", &c.dev, json!({"title": "x", "description": "a\u{0}b"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r["detail"].as_str().unwrap().contains("NUL"), "{r}");
+    let (_, list) = c.call("GET", "/api/v1/tasks", &c.dev, Value::Null).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "nothing stored: {list}");
+}
+
 /// A non-ASCII `Idempotency-Key` was silently ignored, so a retry created a second task.
 #[tokio::test]
 async fn a_non_ascii_idempotency_key_is_refused_not_ignored() {

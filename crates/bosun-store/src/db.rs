@@ -357,6 +357,15 @@ pub(crate) fn pg_error(e: &postgres::Error) -> StoreError {
     }
 }
 
+/// Text with a NUL character (U+0000) is refused on both backends: PostgreSQL cannot store it in
+/// a text column, and a store that kept it on one backend only would behave differently on the other.
+fn refuse_nul(args: &[Arg]) -> Result<()> {
+    if args.iter().any(|a| matches!(a, Arg::Text(t) if t.contains('\0'))) {
+        return Err(StoreError::Invalid("text may not contain the NUL character (U+0000)".into()));
+    }
+    Ok(())
+}
+
 impl Db<'_> {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
@@ -383,6 +392,7 @@ impl Db<'_> {
         args: &[Arg],
         mut map: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
+        refuse_nul(args)?;
         match self {
             Db::Lite(c) => {
                 let mut stmt = c.prepare_cached(sql).map_err(crate::sqlite::internal)?;
@@ -402,6 +412,7 @@ impl Db<'_> {
 
     /// The first row, if any.
     pub(crate) fn one<T>(&self, sql: &str, args: &[Arg], map: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<Option<T>> {
+        refuse_nul(args)?;
         match self {
             Db::Lite(c) => {
                 let mut stmt = c.prepare_cached(sql).map_err(crate::sqlite::internal)?;
@@ -420,6 +431,7 @@ impl Db<'_> {
 
     /// Run a statement; how many rows it changed.
     pub(crate) fn exec(&self, sql: &str, args: &[Arg]) -> Result<u64> {
+        refuse_nul(args)?;
         match self {
             Db::Lite(c) => c
                 .prepare_cached(sql)

@@ -96,3 +96,17 @@ pub async fn counts(store: &Arc<dyn Store>) {
     let agents = store.read(move |r| r.agent_counts(t)).await.unwrap();
     assert_eq!(agents, [("busy".into(), 1), ("idle".into(), 2)], "per status, this tenant's only");
 }
+
+/// Text with a NUL character is refused the same way on every backend (PostgreSQL cannot store
+/// it; found by fuzzing the API on PostgreSQL: a 500 there, stored on SQLite).
+pub async fn nul_is_refused(store: &Arc<dyn Store>) {
+    use bosun_core::task::Task;
+    let t = new_tenant(store, "nul").await;
+    let now = at("2026-01-01T00:00:00Z");
+    let mut task = Task::new(t, "web", "a title", "me", now);
+    task.description = "before\u{0}after".into();
+    let err = store.write(move |w| w.create_task(&task)).await.expect_err("a NUL in text");
+    assert!(matches!(err, crate::StoreError::Invalid(_)), "refused as the caller's mistake: {err:?}");
+    let found = store.read(move |r| r.search_messages(t, "a\u{0}b", None, 10)).await;
+    assert!(matches!(found, Err(crate::StoreError::Invalid(_))), "in a query too: {found:?}");
+}

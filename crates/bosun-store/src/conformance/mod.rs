@@ -42,6 +42,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     budgets::alerts_webhooks_and_deliveries(&store).await;
     dashboard::passwords_and_sessions(&store).await;
     dashboard::counts(&store).await;
+    dashboard::nul_is_refused(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
