@@ -49,6 +49,7 @@ impl Driver {
                          "--window-size=1280,900"]
             }),
         );
+        caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         ClientBuilder::new(connector).capabilities(caps).connect(&self.url).await.expect("a browser session")
     }
@@ -59,6 +60,26 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// chromedriver's browser log (what the page's console showed), read and emptied.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// The console's errors since the last call (reading empties the log).
+async fn console_errors(browser: &fantoccini::Client) -> Vec<Value> {
+    let log = browser.issue_cmd(BrowserLog).await.expect("chromedriver's browser log");
+    log.as_array().into_iter().flatten().filter(|e| e["level"] == "SEVERE").cloned().collect()
 }
 
 fn shot_dir() -> std::path::PathBuf {
@@ -113,6 +134,7 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
     // A stranger gets the login page, nothing else.
     browser.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(browser.current_url().await.unwrap().path(), "/login", "redirected to sign in");
+    assert_eq!(console_errors(&browser).await, Vec::<Value>::new(), "no console error on the sign-in page");
     assert!(unlabelled(&browser).await.is_empty(), "every input has a label");
     screenshot(&browser, "login").await;
 
@@ -124,6 +146,9 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
     form.submit().await.unwrap();
     let error = browser.wait().for_element(Locator::Css(".error")).await.unwrap();
     assert_eq!(error.text().await.unwrap(), "Wrong name or password.");
+    // The console reports the 401 answer: proof that the console checks below can see errors.
+    let errors = console_errors(&browser).await;
+    assert!(errors.iter().any(|e| e["message"].to_string().contains("401")), "the browser log is read: {errors:?}");
 
     sign_in(&browser, &base, "default", "olga", &password).await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/");
@@ -150,6 +175,8 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
         tokio::task::yield_now().await;
     }
     eprintln!("agent on the overview {:?} after registering it", registered.elapsed());
+    let errors = console_errors(&browser).await;
+    assert!(errors.is_empty(), "console errors on the overview: {errors:?}");
     assert!(unlabelled(&browser).await.is_empty(), "every input has a label");
     screenshot(&browser, "overview").await;
 
@@ -194,10 +221,14 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
 }
 
 /// Open a signed-in page and wait until it is there (its heading and the sign-out form).
+/// The page must leave no error in the browser's console.
 async fn open(browser: &fantoccini::Client, url: &str) -> String {
+    console_errors(browser).await; // what came before is not this page's
     browser.goto(url).await.unwrap();
     browser.wait().for_element(Locator::Css("main h1")).await.unwrap();
     browser.wait().for_element(Locator::Css("form.signout")).await.unwrap();
+    let errors = console_errors(browser).await;
+    assert!(errors.is_empty(), "console errors on {url}: {errors:?}");
     browser.source().await.unwrap()
 }
 
