@@ -13,6 +13,7 @@
   };
   const source = new EventSource(main.dataset.live);
   source.addEventListener("changed", () => {
-    if (!pending) pending = setTimeout(refresh, 100);
+    // At most one refetch every quarter second per page, however busy the fleet.
+    if (!pending) pending = setTimeout(refresh, 250);
   });
 })();

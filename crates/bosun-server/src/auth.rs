@@ -134,13 +134,22 @@ pub fn new_key(secret: &KeySecret) -> Result<NewKey, KernelError> {
     Ok(NewKey { id: KeyId::generate(), plaintext, prefix, hash })
 }
 
-/// Keys hashed with argon2id before the HMAC scheme: verified one at a time.
-async fn verify_legacy(hash: String, presented: String) -> Result<bool, KernelError> {
+/// Run argon2 work (hashing or verifying; ~19 MiB and tens of milliseconds each) off the executor
+/// and one at a time, so that a flood of sign-ins or old keys cannot take every core and gigabytes.
+pub async fn argon2<R: Send + 'static>(
+    work: impl FnOnce(&Argon2<'static>) -> R + Send + 'static,
+) -> Result<R, KernelError> {
     static ONE_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
     let _permit = ONE_AT_A_TIME.acquire().await.map_err(|e| KernelError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(move || Argon2::default().verify_password(presented.as_bytes(), hash.as_str()).is_ok())
+    tokio::task::spawn_blocking(move || work(&Argon2::default()))
         .await
         .map_err(|e| KernelError::Internal(e.to_string()))
+}
+
+/// Keys hashed with argon2id before the HMAC scheme (and dashboard passwords): does `presented`
+/// match the PHC string `hash`?
+pub async fn verify_argon2(hash: String, presented: String) -> Result<bool, KernelError> {
+    argon2(move |a| a.verify_password(presented.as_bytes(), hash.as_str()).is_ok()).await
 }
 
 /// The token of an `Authorization: Bearer <token>` header (either case of `Bearer`), trimmed.
@@ -280,7 +289,7 @@ pub async fn authenticate(
     if cached.is_none() {
         let ok = match key.hash.strip_prefix(HMAC_SCHEME) {
             Some(stored) => secret.verify(parsed.full, stored),
-            None => verify_legacy(key.hash.clone(), parsed.full.to_owned()).await?,
+            None => verify_argon2(key.hash.clone(), parsed.full.to_owned()).await?,
         };
         if !ok {
             return Err(deny(Some(key.tenant_id), Some(key.id), "wrong API key"));

@@ -98,6 +98,28 @@ async fn signed(app: &App, headers: &HeaderMap) -> Result<Signed, Response> {
 }
 
 /// The form's CSRF token is the session's (compared without an early exit).
+/// A signed-in page's session; without one, the answer is the way to sign in.
+pub struct Page(pub Signed);
+
+impl axum::extract::FromRequestParts<App> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, app: &App) -> Result<Self, Response> {
+        signed(app, &parts.headers).await.map(Page)
+    }
+}
+
+/// The same for what a page fetches (its fragment, the event stream, an export): 401, not a redirect.
+pub struct Part(pub Signed);
+
+impl axum::extract::FromRequestParts<App> for Part {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, app: &App) -> Result<Self, Response> {
+        signed(app, &parts.headers).await.map(Part).map_err(|_| refusal(StatusCode::UNAUTHORIZED, "sign in again"))
+    }
+}
+
 fn csrf_matches(signed: &Signed, presented: &str) -> bool {
     let (expected, presented) = (signed.session.csrf.as_bytes(), presented.as_bytes());
     expected.len() == presented.len() && expected.iter().zip(presented).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
@@ -277,13 +299,12 @@ struct Nav {
     tenant: String,
 }
 
-async fn nav(app: &App, signed: &Signed, page: &'static str) -> Nav {
+fn nav(signed: &Signed, page: &'static str) -> Nav {
     let (user, role) = match &signed.caller.principal {
         Principal::User { name, role, .. } => (name.clone(), role.as_str().to_owned()),
         _ => (String::new(), String::new()),
     };
-    let tenant = app.kernel.tenant_name(signed.caller.tenant).await.unwrap_or_default();
-    Nav { page, csrf: signed.session.csrf.clone(), user, role, tenant }
+    Nav { page, csrf: signed.session.csrf.clone(), user, role, tenant: signed.tenant_name.clone() }
 }
 
 fn role_at_least(signed: &Signed, role: bosun_core::Role) -> bool {
@@ -303,22 +324,14 @@ struct OverviewBody {
     o: OverviewView,
 }
 
-async fn overview(State(app): State<App>, headers: HeaderMap) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
+async fn overview(State(app): State<App>, Page(signed): Page) -> Response {
     match app.kernel.overview(&signed.caller).await {
-        Ok(o) => render(StatusCode::OK, &OverviewPage { o: o.into(), nav: nav(&app, &signed, "overview").await }),
+        Ok(o) => render(StatusCode::OK, &OverviewPage { o: o.into(), nav: nav(&signed, "overview") }),
         Err(e) => refusal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
     }
 }
 
-async fn overview_fragment(State(app): State<App>, headers: HeaderMap) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(_) => return refusal(StatusCode::UNAUTHORIZED, "sign in again"),
-    };
+async fn overview_fragment(State(app): State<App>, Part(signed): Part) -> Response {
     match app.kernel.overview(&signed.caller).await {
         Ok(o) => render(StatusCode::OK, &OverviewBody { o: o.into() }),
         Err(e) => refusal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
@@ -329,11 +342,7 @@ async fn overview_fragment(State(app): State<App>, headers: HeaderMap) -> Respon
 /// fragment); authenticated by the session cookie, since a browser's `EventSource` cannot send
 /// an `Authorization` header. Ends when the server stops; each refetch checks the session again,
 /// so a session ended elsewhere sees nothing more than "something changed".
-async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(_) => return refusal(StatusCode::UNAUTHORIZED, "sign in again"),
-    };
+async fn events(State(app): State<App>, Part(signed): Part) -> Response {
     let rx = app.kernel.subscribe();
     let caller = signed.caller;
     let stop = app.kernel.shutdown_token().clone();
@@ -411,13 +420,9 @@ struct LocksPage {
 
 async fn locks_page(
     State(app): State<App>,
-    headers: HeaderMap,
+    Page(signed): Page,
     axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let now = jiff::Timestamp::now();
     let locks = match app.kernel.locks(&signed.caller, None, None).await {
         Ok(l) => l,
@@ -437,7 +442,7 @@ async fn locks_page(
         })
         .collect();
     let page = LocksPage {
-        nav: nav(&app, &signed, "locks").await,
+        nav: nav(&signed, "locks"),
         locks: rows,
         admin: role_at_least(&signed, bosun_core::Role::Admin),
         notice: q.notice.map(|n| n.chars().take(200).collect()),
@@ -486,13 +491,9 @@ struct ApprovalsPage {
 
 async fn approvals_page(
     State(app): State<App>,
-    headers: HeaderMap,
+    Page(signed): Page,
     axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let list = match app.kernel.approvals(&signed.caller, Some("pending".into()), None, 100).await {
         Ok(l) => l,
         Err(e) => return refused(&e),
@@ -517,7 +518,7 @@ async fn approvals_page(
         })
         .collect();
     let page = ApprovalsPage {
-        nav: nav(&app, &signed, "approvals").await,
+        nav: nav(&signed, "approvals"),
         items,
         approver: role_at_least(&signed, bosun_core::Role::Approver),
         notice: q.notice.map(|n| n.chars().take(200).collect()),
@@ -652,13 +653,9 @@ const AUDIT_PAGE: u32 = 100;
 
 async fn audit_page(
     State(app): State<App>,
-    headers: HeaderMap,
+    Page(signed): Page,
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let (mut events, mut next, mut error) = (Vec::new(), None, None);
     match crate::http::audit::filter(&mut q.params()) {
         Ok(filter) => {
@@ -688,11 +685,11 @@ async fn audit_page(
         Err(crate::http::ApiError(e)) => error = Some(e.to_string()),
     }
     let chain = app.kernel.chain_status(&signed.caller).map(|c| match c.error {
-        None => format!("Verified: {} events, gap-free, up to seq {} at {}.", c.events, c.up_to_seq, c.at),
+        None => format!("Verified: {} events, gap-free, up to seq {} at {}.", c.events, c.events, c.at),
         Some(e) => format!("NOT verified at {}: {e}", c.at),
     });
     let page = AuditPageView {
-        nav: nav(&app, &signed, "audit").await,
+        nav: nav(&signed, "audit"),
         outcomes: options(&["", "ok", "denied", "error"], &q.outcome),
         severities: options(&["", "info", "notice", "warning", "critical"], &q.severity),
         query: q.query(),
@@ -709,13 +706,9 @@ async fn audit_page(
 /// The filtered events as a file (CSV or JSON, oldest first), for the signed-in user.
 async fn audit_export(
     State(app): State<App>,
-    headers: HeaderMap,
+    Part(signed): Part,
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Response {
-    let signed = match signed(&app, &headers).await {
-        Ok(s) => s,
-        Err(_) => return refusal(StatusCode::UNAUTHORIZED, "sign in again"),
-    };
     let Some(format) = q.format.as_deref().and_then(crate::http::audit::Format::parse) else {
         return refusal(StatusCode::UNPROCESSABLE_ENTITY, "the format is csv, json or jsonl");
     };

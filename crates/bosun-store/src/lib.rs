@@ -4,8 +4,9 @@
 //! one transaction (on SQLite, several callers' closures share one group commit, each inside its
 //! own savepoint); a read is a closure over [`ReadTx`] on a pooled read connection.
 //!
-//! Architecture invariant: every read except [`ReadTx::key_by_prefix`] (which is how a request
-//! finds its tenant in the first place) and the system-level tenant listing takes a tenant.
+//! Architecture invariant: every read except [`ReadTx::key_by_prefix`] and
+//! [`ReadTx::tenant_by_name`] (which are how a request or a sign-in finds its tenant in the first
+//! place) and the system-level tenant listing takes a tenant.
 
 mod alerts;
 mod audit_rows;

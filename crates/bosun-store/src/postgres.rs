@@ -471,7 +471,7 @@ impl ScratchDatabase {
         std::thread::scope(|s| {
             s.spawn(|| {
                 let mut client = connect(&server)?;
-                let name = format!("bosun_test_{}", ulid_like());
+                let name = format!("bosun_test_{}", bosun_core::ids::next_ulid().to_string().to_lowercase());
                 client.batch_execute(&format!("CREATE DATABASE {name}")).map_err(unavailable)?;
                 let url = match server.rsplit_once('/') {
                     Some((host, _)) => format!("{host}/{name}"),
@@ -495,12 +495,4 @@ impl Drop for ScratchDatabase {
         })
         .join();
     }
-}
-
-/// A unique lowercase name part: time and a process-wide counter.
-fn ulid_like() -> String {
-    use std::sync::atomic::AtomicU64;
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{nanos:x}_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }

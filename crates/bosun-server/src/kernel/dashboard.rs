@@ -30,24 +30,19 @@ pub fn validate_password(password: &str) -> Result<(), KernelError> {
     Ok(())
 }
 
-fn hash_password(password: &str) -> Result<String, KernelError> {
+/// An argon2id PHC string of `password` (one at a time, off the executor: `auth::argon2`).
+async fn hash_password(password: String) -> Result<String, KernelError> {
     use argon2::password_hash::PasswordHasher;
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
+    crate::auth::argon2(move |a| a.hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await?
         .map_err(|e| KernelError::Internal(format!("hashing a password: {e}")))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    use argon2::password_hash::PasswordVerifier;
-    argon2::Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
 /// A hash to verify against when the user does not exist or has no password, so that the answer
 /// takes as long either way.
-fn decoy() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
+async fn decoy() -> Result<String, KernelError> {
+    static DECOY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DECOY.get_or_try_init(|| hash_password("not a password of anyone".into())).await.cloned()
 }
 
 pub(super) fn set_password(tx: &mut Tx<'_>, user_id: UserId, hash: Option<String>) -> Result<Applied, KernelError> {
@@ -106,6 +101,8 @@ pub(super) fn end_session(tx: &mut Tx<'_>, id: &str) -> Result<Applied, KernelEr
 pub struct Signed {
     pub caller: Caller,
     pub session: WebSession,
+    /// The tenant's name, read with the session (pages show it).
+    pub tenant_name: String,
 }
 
 /// A new session's cookie value, shown once.
@@ -117,7 +114,18 @@ pub struct Login {
 fn random_token() -> Result<String, KernelError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| KernelError::Internal(format!("randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(bosun_core::audit::encode_hex(&bytes))
+}
+
+/// A user signed in with a password acts as that user, without a key.
+fn user_caller(tenant: &bosun_core::model::Tenant, user: &bosun_core::model::User) -> Caller {
+    Caller {
+        tenant: tenant.id,
+        system_tenant: tenant.system,
+        principal: Principal::User { id: user.id, name: user.name.clone(), role: user.role },
+        enrolment: false,
+        key: None,
+    }
 }
 
 impl Kernel {
@@ -133,7 +141,7 @@ impl Kernel {
         let hash = match password {
             Some(p) => {
                 validate_password(&p)?;
-                Some(self.blocking(move || hash_password(&p)).await?)
+                Some(hash_password(p).await?)
             }
             None => None,
         };
@@ -160,20 +168,16 @@ impl Kernel {
                 Ok(Some((t, Some(u), hash)))
             })
             .await?;
-        let hash = found.as_ref().and_then(|(_, _, h)| h.clone()).unwrap_or_else(|| decoy().to_owned());
-        let presented = password.to_owned();
-        let verified = self.blocking(move || Ok(verify_password(&presented, &hash))).await?;
+        let hash = match found.as_ref().and_then(|(_, _, h)| h.clone()) {
+            Some(h) => h,
+            None => decoy().await?,
+        };
+        let verified = crate::auth::verify_argon2(hash, password.to_owned()).await?;
         let (Some((tenant, Some(user), Some(_))), true) = (found.clone(), verified) else {
             let tenant_id = found.map(|(t, _, _)| t.id);
             return Err(self.login_failed(ctx, tenant_id).await);
         };
-        let caller = Caller {
-            tenant: tenant.id,
-            system_tenant: tenant.system,
-            principal: Principal::User { id: user.id, name: user.name.clone(), role: user.role },
-            enrolment: false,
-            key: None,
-        };
+        let caller = user_caller(&tenant, &user);
         let (id, secret, csrf) = (bosun_core::ids::next_ulid().to_string(), random_token()?, random_token()?);
         let now = self.clock.now();
         let session = WebSession {
@@ -189,7 +193,10 @@ impl Kernel {
             user_agent: ctx.user_agent.clone(),
         };
         self.execute(&caller, ctx, Command::StartSession(Box::new(session.clone()))).await?;
-        Ok(Login { cookie: format!("{}.{id}.{secret}", tenant.id), signed: Signed { caller, session } })
+        Ok(Login {
+            cookie: format!("{}.{id}.{secret}", tenant.id),
+            signed: Signed { caller, session, tenant_name: tenant.name },
+        })
     }
 
     async fn login_failed(&self, ctx: &RequestCtx, tenant: Option<TenantId>) -> KernelError {
@@ -224,14 +231,7 @@ impl Kernel {
         {
             return Err(refused());
         }
-        let caller = Caller {
-            tenant: tenant.id,
-            system_tenant: tenant.system,
-            principal: Principal::User { id: user.id, name: user.name, role: user.role },
-            enrolment: false,
-            key: None,
-        };
-        Ok(Signed { caller, session })
+        Ok(Signed { caller: user_caller(&tenant, &user), session, tenant_name: tenant.name })
     }
 
     /// Sign out: end the caller's session.
@@ -317,8 +317,8 @@ impl Kernel {
 /// The last verification of a tenant's chain, for the audit page.
 #[derive(Clone, Debug)]
 pub struct ChainStatus {
+    /// Events verified: the chain is gap-free from seq 1 to this seq.
     pub events: u64,
-    pub up_to_seq: u64,
     pub at: String,
     /// What is wrong (naming the seq), when it did not verify.
     pub error: Option<String>,
@@ -364,12 +364,8 @@ impl Kernel {
                 break;
             }
         }
-        let status = ChainStatus {
-            events: verifier.count(),
-            up_to_seq: verifier.count(),
-            at: bosun_core::clock::format_micros(self.clock.now()),
-            error,
-        };
+        let status =
+            ChainStatus { events: verifier.count(), at: bosun_core::clock::format_micros(self.clock.now()), error };
         self.dashboard.chains.lock().unwrap_or_else(|e| e.into_inner()).insert(tenant, status.clone());
         Ok(status)
     }

@@ -570,11 +570,6 @@ impl Kernel {
         self.cookies
     }
 
-    /// A tenant's name (for pages).
-    pub async fn tenant_name(&self, tenant: TenantId) -> Result<String, KernelError> {
-        Ok(self.store.read(move |r| r.tenant(tenant)).await?.map(|t| t.name).unwrap_or_default())
-    }
-
     /// Whether this node does the work one node does for all.
     pub fn leads(&self) -> bool {
         self.leader.load(std::sync::atomic::Ordering::Relaxed)
