@@ -53,8 +53,8 @@ pub(crate) struct Ran {
 
 /// Run jobs inside the open transaction, each in its own savepoint when `savepoints` (a job that
 /// fails or panics rolls back only its own changes); without, the caller runs one job alone.
-/// `heads` (the chain heads known in this transaction) is put back as it was before a job
-/// whose changes are undone.
+/// After a job whose changes are undone, `heads` (the chain heads known in this transaction) is
+/// put back as it was (PostgreSQL) or emptied, to be read again from the log (SQLite).
 pub(crate) fn run_jobs(
     db: &Db<'_>,
     jobs: impl Iterator<Item = WriteJob>,
@@ -65,7 +65,9 @@ pub(crate) fn run_jobs(
     // A savepoint is open from the job before (COMMIT ends any that is left).
     let mut open = false;
     for job in jobs {
-        let before = heads.clone();
+        // PostgreSQL writes the heads at commit, so a discarded job must put back the heads it
+        // moved; SQLite re-reads them from the log after a clear (no copy per job on its hot path).
+        let before = (db.dialect() == Dialect::Postgres).then(|| heads.clone());
         let step = (|| -> Result<()> {
             if savepoints {
                 match (open, db.dialect()) {
@@ -98,7 +100,10 @@ pub(crate) fn run_jobs(
                 }
             };
             if !kept {
-                *heads = before;
+                match before {
+                    Some(before) => *heads = before,
+                    None => heads.clear(),
+                }
                 ran.discarded = true;
                 if savepoints {
                     db.control("ROLLBACK TO job")?;
