@@ -176,6 +176,31 @@ impl Allowlist {
         Ok(())
     }
 
+    /// The rule naming exactly agent `from` → agent `to` (by name, bare or `agent:`), if any:
+    /// the cell of the dashboard's agent × agent matrix.
+    pub fn pair(&self, from: &str, to: &str) -> Option<RuleAction> {
+        self.pair_index(from, to).map(|i| self.rules[i].action)
+    }
+
+    fn pair_index(&self, from: &str, to: &str) -> Option<usize> {
+        let names = |pattern: &str, name: &str| pattern == name || pattern.strip_prefix("agent:") == Some(name);
+        self.rules.iter().position(|r| names(&r.from, from) && names(&r.to, to))
+    }
+
+    /// Set (or with `None` remove) the rule for exactly agent `from` → agent `to`. An existing
+    /// one changes in place, keeping its position; a new one goes first, so what the matrix
+    /// shows is what happens — a rule naming two agents is meant to override wider ones.
+    pub fn set_pair(&mut self, from: &str, to: &str, action: Option<RuleAction>) {
+        match (self.pair_index(from, to), action) {
+            (Some(i), Some(action)) => self.rules[i].action = action,
+            (Some(i), None) => {
+                self.rules.remove(i);
+            }
+            (None, Some(action)) => self.rules.insert(0, Rule { from: from.into(), to: to.into(), action }),
+            (None, None) => {}
+        }
+    }
+
     /// `Err(reason)` naming the rule (or the default) that blocks `from` → `to`.
     pub fn check(&self, from: &Party<'_>, to: &Party<'_>) -> Result<(), String> {
         for (i, rule) in self.rules.iter().enumerate() {
@@ -215,6 +240,26 @@ mod tests {
 
     fn agent<'a>(name: &'a str, profile: &'a str) -> Party<'a> {
         Party { kind: "agent", name, profile: Some(profile) }
+    }
+
+    #[test]
+    fn the_matrix_edits_the_rules_naming_two_agents() {
+        let rule = |from: &str, to: &str, action| Rule { from: from.into(), to: to.into(), action };
+        let mut list = Allowlist {
+            default: "open".into(),
+            rules: vec![rule("*", "profile:ops", RuleAction::Deny), rule("agent:ann", "bob", RuleAction::Allow)],
+        };
+        assert_eq!(list.pair("ann", "bob"), Some(RuleAction::Allow), "`agent:` and bare names are the same");
+        assert_eq!(list.pair("bob", "ann"), None);
+        list.set_pair("ann", "bob", Some(RuleAction::Deny));
+        assert_eq!(list.rules[1], rule("agent:ann", "bob", RuleAction::Deny), "changed in place");
+        list.set_pair("bob", "ann", Some(RuleAction::Deny));
+        assert_eq!(list.rules[0], rule("bob", "ann", RuleAction::Deny), "a new pair goes first");
+        assert!(list.check(&agent("bob", "ops"), &agent("ann", "ops")).is_err(), "and takes effect");
+        list.set_pair("bob", "ann", None);
+        list.set_pair("ann", "bob", None);
+        list.set_pair("ann", "bob", None);
+        assert_eq!(list.rules, [rule("*", "profile:ops", RuleAction::Deny)], "removed; wider rules untouched");
     }
 
     #[test]

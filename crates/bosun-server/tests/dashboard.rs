@@ -373,3 +373,147 @@ async fn admins_release_locks_approve_and_read_the_audit_log_and_viewers_cannot(
     screenshot(&browser, "audit").await;
     browser.close().await.unwrap();
 }
+
+/// Poll the tenant's allowlist over REST until `done` holds (the form's redirect is not enough
+/// to know the browser finished: both editors land on the same address).
+async fn allowlist_becomes(c: &Coord, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let (_, list) = c.call("GET", "/api/v1/allowlist", &c.t.admin, Value::Null).await;
+        if done(&list) {
+            return list;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the allowlist did not change: {list}");
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn texts(browser: &fantoccini::Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in browser.find_all(Locator::Css(css)).await.unwrap() {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_read_in_the_browser_and_an_allowlist_edited_there_blocks_a_send() {
+    let c = Coord::start().await;
+    let base = c.t.server.url();
+    let admin_password = user_with_password(&c.t, &c.t.admin.clone(), "ada", "admin").await;
+    let viewer_password = user_with_password(&c.t, &c.t.admin.clone(), "vic", "viewer").await;
+    let (ann, bob) = (c.agent("ann", &[]).await, c.agent("bob", &[]).await);
+    let send = |from: &str, to: &str, subject: &str| json!({"to": [to], "type": "data_request", "subject": subject, "body": format!("{from} asks {to}: {subject}")});
+    let (s, first) = c.call("POST", "/api/v1/messages", &ann.key, send("ann", "bob", "which schema version?")).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let (s, _) = c.call("POST", "/api/v1/messages", &ann.key, send("ann", "bob", "lunch plans")).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, inbox) = c.call("GET", "/api/v1/inbox", &bob.key, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{inbox}");
+    let (s, r) = c.call("POST", &format!("/api/v1/messages/{first_id}/read"), &bob.key, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // A viewer reads the allowlist but has nothing to edit it with; the route refuses it anyway.
+    sign_in(&browser, &base, "default", "vic", &viewer_password).await;
+    let page = open(&browser, &format!("{base}/ui/allowlist")).await;
+    assert!(page.contains("ann") && !page.contains("Save the matrix") && !page.contains("<select"), "{page}");
+    assert!(unlabelled(&browser).await.is_empty());
+    let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
+    let forced = http
+        .post(format!("{base}/ui/allowlist/matrix"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&a0=ann&a1=bob&o0-1=&c0-1=deny"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced.status(), StatusCode::FORBIDDEN, "the endpoint refuses a viewer too");
+    let without_csrf = http
+        .post(format!("{base}/ui/allowlist/rules"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("default=closed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_csrf.status(), StatusCode::FORBIDDEN, "no CSRF token, no change");
+    let (_, list) = c.call("GET", "/api/v1/allowlist", &c.t.admin, Value::Null).await;
+    assert_eq!(list, json!({"default": "open", "rules": []}), "unchanged");
+    sign_out(&browser).await;
+
+    // The admin reads the timeline, searches, filters and opens the thread.
+    sign_in(&browser, &base, "default", "ada", &admin_password).await;
+    open(&browser, &format!("{base}/ui/messages")).await;
+    assert!(unlabelled(&browser).await.is_empty(), "every filter has a label");
+    assert_eq!(texts(&browser, ".timeline .subject").await, ["lunch plans", "which schema version?"], "newest first");
+    screenshot(&browser, "messages").await;
+    let filters = browser.form(Locator::Css("form.filters")).await.unwrap();
+    filters.set_by_name("q", "schema").await.unwrap();
+    filters.submit().await.unwrap();
+    let started = Instant::now();
+    while !browser.current_url().await.unwrap().as_str().contains("q=schema") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the search was not applied");
+        tokio::task::yield_now().await;
+    }
+    browser.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(texts(&browser, ".timeline .subject").await, ["which schema version?"], "full-text search");
+    open(&browser, &format!("{base}/ui/messages?agent=bob&importance=urgent")).await;
+    assert!(texts(&browser, ".timeline .subject").await.is_empty(), "filters narrow together");
+    open(&browser, &format!("{base}/ui/messages?agent=nobody")).await;
+    assert!(texts(&browser, ".timeline .subject").await.is_empty(), "an unknown agent matches nothing");
+    open(&browser, &format!("{base}/ui/messages?agent=bob")).await;
+    assert_eq!(texts(&browser, ".timeline .subject").await.len(), 2, "bob received both");
+    browser.find(Locator::LinkText("which schema version?")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("table.deliveries")).await.unwrap();
+    assert_eq!(texts(&browser, "table.deliveries td.state").await, ["read"], "bob's copy was read");
+    screenshot(&browser, "thread").await;
+
+    // The admin denies ann → bob in the matrix: ann's next message to bob is blocked.
+    open(&browser, &format!("{base}/ui/allowlist")).await;
+    assert!(unlabelled(&browser).await.is_empty(), "every cell's select has a label");
+    let names = browser.find_all(Locator::Css("form[action='/ui/allowlist/matrix'] input[type=hidden][name^=a]")).await;
+    assert_eq!(names.unwrap().len(), 2, "two agents in the matrix");
+    let matrix = browser.form(Locator::Css("form[action='/ui/allowlist/matrix']")).await.unwrap();
+    matrix.set_by_name("c0-1", "deny").await.unwrap();
+    browser.find(Locator::Id("save-matrix")).await.unwrap().click().await.unwrap();
+    let list = allowlist_becomes(&c, |l| !l["rules"].as_array().unwrap().is_empty()).await;
+    assert_eq!(list["rules"], json!([{"from": "ann", "to": "bob", "action": "deny"}]), "{list}");
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    screenshot(&browser, "allowlist").await;
+    let (s, blocked) = c.call("POST", "/api/v1/messages", &ann.key, send("ann", "bob", "again?")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{blocked}");
+    assert_eq!(blocked["code"], "message_blocked");
+    assert!(blocked["detail"].as_str().unwrap().contains("rule 1"), "names the rule: {blocked}");
+    let (s, other_way) = c.call("POST", "/api/v1/messages", &bob.key, send("bob", "ann", "still fine")).await;
+    assert_eq!(s, StatusCode::CREATED, "only ann → bob: {other_way}");
+
+    // The rules editor: a closed default with one allowing rule added, and the pair rule deleted.
+    open(&browser, &format!("{base}/ui/allowlist")).await;
+    let rules = browser.form(Locator::Css("form[action='/ui/allowlist/rules']")).await.unwrap();
+    rules.set_by_name("default", "closed").await.unwrap();
+    browser.find(Locator::Id("d1")).await.unwrap().click().await.unwrap();
+    rules.set_by_name("fnew", "bob").await.unwrap();
+    rules.set_by_name("tnew", "*").await.unwrap();
+    browser.find(Locator::Id("save-rules")).await.unwrap().click().await.unwrap();
+    let list = allowlist_becomes(&c, |l| l["default"] == "closed").await;
+    assert_eq!(list["rules"], json!([{"from": "bob", "to": "*", "action": "allow"}]), "{list}");
+    let (s, closed) = c.call("POST", "/api/v1/messages", &ann.key, send("ann", "bob", "and now?")).await;
+    assert_eq!((s, closed["code"].as_str()), (StatusCode::FORBIDDEN, Some("message_blocked")), "{closed}");
+    let (s, allowed) = c.call("POST", "/api/v1/messages", &bob.key, send("bob", "ann", "bob may")).await;
+    assert_eq!(s, StatusCode::CREATED, "{allowed}");
+    let (_, audit) = c.call("GET", "/api/v1/audit?action=allowlist.", &c.t.admin, Value::Null).await;
+    let edits: Vec<(&str, &str)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["outcome"].as_str().unwrap(), e["actor_name"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(edits, [("ok", "ada"), ("ok", "ada"), ("denied", "vic")], "every edit audited, newest first");
+    browser.close().await.unwrap();
+}

@@ -339,6 +339,19 @@ pub struct InboxFilter {
     pub limit: u32,
 }
 
+/// Which messages a timeline shows (every field narrows it; `None` is any).
+#[derive(Clone, Debug, Default)]
+pub struct MessageFilter {
+    /// Sent or received by this agent (or sent by this user: any sender id).
+    pub party: Option<String>,
+    pub kind: Option<bosun_core::message::MessageType>,
+    pub thread: Option<MessageId>,
+    pub importance: Option<bosun_core::message::Importance>,
+    /// Only messages older than this one (ids are time-ordered), for paging.
+    pub before: Option<MessageId>,
+    pub limit: u32,
+}
+
 /// A page position: newest first below `before_seq`, or oldest first above `after_seq`.
 #[derive(Clone, Copy, Debug)]
 pub enum Page {
@@ -431,6 +444,8 @@ pub trait ReadTx {
         viewer: Option<AgentId>,
         limit: u32,
     ) -> Result<Vec<Message>>;
+    /// The tenant's messages, newest first (by id, which is time-ordered), as `filter` narrows them.
+    fn messages(&mut self, tenant: TenantId, filter: &MessageFilter) -> Result<Vec<Message>>;
     /// Full-text search (an FTS5 query) over subject and body, newest first.
     fn search_messages(
         &mut self,

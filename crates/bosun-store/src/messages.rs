@@ -115,6 +115,32 @@ pub fn thread(
     )
 }
 
+/// Newest first by id (ULIDs, time-ordered); each filter narrows. (Each placeholder's first use
+/// is typed, so PostgreSQL can tell its type before `IS NULL`.)
+pub fn timeline(c: &Db<'_>, tenant: TenantId, f: &crate::MessageFilter) -> Result<Vec<Message>> {
+    rows(
+        c,
+        &format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = ?1
+             AND (m.sender_id = ?2 OR ?2 IS NULL OR EXISTS (SELECT 1 FROM message_recipients p
+                  WHERE p.tenant_id = m.tenant_id AND p.message_id = m.id AND p.agent_id = ?2))
+             AND (m.type = ?3 OR ?3 IS NULL) AND (m.thread_id = ?4 OR ?4 IS NULL)
+             AND (m.importance = ?5 OR ?5 IS NULL) AND (m.id < ?6 OR ?6 IS NULL)
+             ORDER BY m.id DESC LIMIT ?7"
+        ),
+        args![
+            tenant.to_string(),
+            f.party.clone(),
+            f.kind.map(|k| k.as_str().to_owned()),
+            f.thread.map(|t| t.to_string()),
+            f.importance.map(|i| i.as_str().to_owned()),
+            f.before.map(|b| b.to_string()),
+            f.limit
+        ],
+        message_row,
+    )
+}
+
 pub fn search(c: &Db<'_>, tenant: TenantId, query: &str, viewer: Option<AgentId>, limit: u32) -> Result<Vec<Message>> {
     let sql = match c.dialect() {
         Dialect::Sqlite => format!(

@@ -426,6 +426,9 @@ impl ReadTx for Tx<'_> {
     ) -> Result<Vec<Message>> {
         messages::thread(&self.db, tenant, thread, viewer, limit)
     }
+    fn messages(&mut self, tenant: TenantId, filter: &crate::MessageFilter) -> Result<Vec<Message>> {
+        messages::timeline(&self.db, tenant, filter)
+    }
     fn search_messages(
         &mut self,
         tenant: TenantId,

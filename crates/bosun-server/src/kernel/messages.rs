@@ -401,6 +401,45 @@ impl Kernel {
         Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
     }
 
+    /// The tenant's messages as a timeline, newest first, each with its recipients' states: for
+    /// users (the dashboard; agents read their inbox and threads). `party` names an agent or a
+    /// user who sent or received them. At most 200 a page.
+    pub async fn timeline(
+        &self,
+        caller: &Caller,
+        party: Option<String>,
+        mut filter: bosun_store::MessageFilter,
+    ) -> Result<Vec<(Message, Vec<Recipient>)>, KernelError> {
+        if caller.agent_id().is_some() {
+            return Err(KernelError::Forbidden(
+                "agents read their inbox and threads, not the tenant's timeline".into(),
+            ));
+        }
+        filter.limit = filter.limit.clamp(1, 200);
+        let tenant = caller.tenant;
+        let found = self
+            .store
+            .read(move |r| {
+                if let Some(name) = party {
+                    let id = match r.agent_by_name(tenant, &name)? {
+                        Some(a) => Some(a.id.to_string()),
+                        None => r.user_by_name(tenant, &name)?.map(|u| u.id.to_string()),
+                    };
+                    match id {
+                        Some(id) => filter.party = Some(id),
+                        None => return Ok(Vec::new()),
+                    }
+                }
+                let messages = r.messages(tenant, &filter)?;
+                messages
+                    .into_iter()
+                    .map(|m| Ok((r.recipients(tenant, m.id)?, m)))
+                    .collect::<bosun_store::Result<Vec<_>>>()
+            })
+            .await?;
+        Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
+    }
+
     pub async fn allowlist(&self, caller: &Caller) -> Result<Allowlist, KernelError> {
         let tenant: TenantId = caller.tenant;
         match self.store.read(move |r| r.allowlist(tenant)).await? {

@@ -159,3 +159,54 @@ pub(super) async fn search_and_allowlist(store: &Arc<dyn Store>) {
     assert_eq!(store.read(move |r| r.allowlist(t)).await.unwrap().as_deref(), Some(replaced), "the last one wins");
     assert_eq!(store.read(move |r| r.allowlist(other)).await.unwrap(), None, "per tenant");
 }
+
+pub(super) async fn timeline_filters_and_pages(store: &Arc<dyn Store>) {
+    let t = new_tenant(store, "conf-timeline").await;
+    let other = new_tenant(store, "conf-timeline-other").await;
+    let (ann, bob) = (AgentId::generate(), AgentId::generate());
+    let agent = |id: AgentId, name: &str| Holder { owner: Owner::Agent(id), name: name.into() };
+    let first = message(t, agent(ann, "ann"), "one", "from ann to bob", 0);
+    let mut second = message(t, agent(bob, "bob"), "two", "from bob to ann, in one's thread", 1);
+    second.thread_id = first.id;
+    second.reply_to = Some(first.id);
+    second.kind = MessageType::Chat;
+    let mut third = message(t, agent(bob, "bob"), "three", "bob to nobody we track", 2);
+    third.importance = Importance::Low;
+    let elsewhere = message(other, agent(ann, "ann"), "four", "another tenant", 3);
+    let sent = [
+        (first.clone(), Some((bob, "bob"))),
+        (second.clone(), Some((ann, "ann"))),
+        (third.clone(), None),
+        (elsewhere, Some((bob, "bob"))),
+    ];
+    store
+        .write(move |w| {
+            for (m, to) in &sent {
+                let copies: Vec<Recipient> = to.iter().map(|(id, name)| copy(m, *id, name)).collect();
+                w.insert_message(m, &copies)?;
+            }
+            Ok::<_, crate::StoreError>(())
+        })
+        .await
+        .unwrap();
+    let list = |f: crate::MessageFilter| {
+        let store = store.clone();
+        async move { store.read(move |r| r.messages(t, &f)).await.unwrap().into_iter().map(|m| m.id).collect::<Vec<_>>() }
+    };
+    let all = crate::MessageFilter { limit: 10, ..Default::default() };
+    assert_eq!(list(all.clone()).await, [third.id, second.id, first.id], "newest first, one tenant");
+    let page = crate::MessageFilter { limit: 2, ..all.clone() };
+    assert_eq!(list(page.clone()).await, [third.id, second.id], "limit");
+    assert_eq!(list(crate::MessageFilter { before: Some(second.id), ..page }).await, [first.id], "the next page");
+    let party = |id: AgentId| crate::MessageFilter { party: Some(id.to_string()), ..all.clone() };
+    assert_eq!(list(party(ann)).await, [second.id, first.id], "sent or received by ann");
+    assert_eq!(list(party(bob)).await, [third.id, second.id, first.id], "sent or received by bob");
+    let kind = crate::MessageFilter { kind: Some(MessageType::Chat), ..all.clone() };
+    assert_eq!(list(kind).await, [second.id], "by type");
+    let thread = crate::MessageFilter { thread: Some(first.id), ..all.clone() };
+    assert_eq!(list(thread).await, [second.id, first.id], "by thread");
+    let low = crate::MessageFilter { importance: Some(Importance::Low), ..all.clone() };
+    assert_eq!(list(low).await, [third.id], "by importance");
+    let both = crate::MessageFilter { party: Some(ann.to_string()), importance: Some(Importance::Low), ..all };
+    assert!(list(both).await.is_empty(), "filters narrow together");
+}

@@ -32,6 +32,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     fleet::handoffs_newest_first(&store).await;
     messages::messages_receipts_inbox_and_threads(&store).await;
     messages::search_and_allowlist(&store).await;
+    messages::timeline_filters_and_pages(&store).await;
     governance::policy_versions_are_kept(&store).await;
     governance::egress_log_pages(&store).await;
     governance::approvals_keep_their_decision_and_token(&store).await;

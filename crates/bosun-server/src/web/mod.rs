@@ -22,6 +22,8 @@ use crate::http::{App, Ctx};
 use crate::kernel::dashboard::{Overview, Signed};
 use crate::kernel::{KernelError, Principal};
 
+mod messages;
+
 pub const COOKIE: &str = "bosun_session";
 
 #[derive(rust_embed::Embed)]
@@ -50,6 +52,7 @@ pub fn routes() -> axum::Router<App> {
         .route("/ui/audit/verify", post(verify_chain))
         .route("/ui/events", get(events))
         .route("/ui/assets/{file}", get(asset))
+        .merge(messages::routes())
 }
 
 /// The headers every page carries.
