@@ -517,3 +517,118 @@ async fn messages_read_in_the_browser_and_an_allowlist_edited_there_blocks_a_sen
     assert_eq!(edits, [("ok", "ada"), ("ok", "ada"), ("denied", "vic")], "every edit audited, newest first");
     browser.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_and_agents_pages_draw_the_dependency_graph_and_cancel_and_retry_by_role() {
+    let c = Coord::start().await;
+    let base = c.t.server.url();
+    let dev_password = user_with_password(&c.t, &c.t.admin.clone(), "dora", "developer").await;
+    let viewer_password = user_with_password(&c.t, &c.t.admin.clone(), "vic", "viewer").await;
+    let worker = c.agent("worker-7", &["rust"]).await;
+    let build = c.submit(json!({"title": "build the crate", "project": "web"})).await;
+    let test = c.submit(json!({"title": "test the crate", "project": "web", "depends_on": [build]})).await;
+    let ship =
+        c.submit(json!({"title": "ship <script>alert(1)</script>", "project": "web", "depends_on": [test]})).await;
+    let (claimed, _) = c.claim(&worker, json!({"project": "web", "scope": ["src/**"]})).await.expect("build is ready");
+    assert_eq!(claimed, build);
+    let doomed = c.submit(json!({"title": "flaky migration", "project": "db", "max_attempts": 1})).await;
+    let (got, fence) = c.claim(&worker, json!({"project": "db"})).await.expect("the migration is ready");
+    assert_eq!(got, doomed);
+    let (s, r) = c
+        .call(
+            "POST",
+            &format!("/api/v1/tasks/{doomed}/fail"),
+            &worker.key,
+            json!({"fence": fence, "error": "lock timeout", "retryable": false}),
+        )
+        .await;
+    assert_eq!((s, r["status"].as_str()), (StatusCode::OK, Some("dead")), "{r}");
+
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // A viewer reads the tasks but has no button; the routes refuse the viewer anyway.
+    sign_in(&browser, &base, "default", "vic", &viewer_password).await;
+    let page = open(&browser, &format!("{base}/ui/tasks/{ship}")).await;
+    assert!(!page.contains("Cancel the task") && !page.contains("Retry the task"), "{page}");
+    let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
+    for (task, verb) in [(&ship, "cancel"), (&doomed, "retry")] {
+        let refused = http
+            .post(format!("{base}/ui/tasks/{task}/{verb}"))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("csrf={csrf}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{verb} refused to a viewer");
+    }
+    sign_out(&browser).await;
+
+    // A developer filters the task list.
+    sign_in(&browser, &base, "default", "dora", &dev_password).await;
+    open(&browser, &format!("{base}/ui/tasks")).await;
+    assert!(unlabelled(&browser).await.is_empty(), "every filter has a label");
+    assert_eq!(texts(&browser, "table.tasks tbody tr").await.len(), 4);
+    screenshot(&browser, "tasks").await;
+    open(&browser, &format!("{base}/ui/tasks?status=blocked")).await;
+    assert_eq!(
+        texts(&browser, "table.tasks td:first-child").await,
+        ["test the crate", "ship <script>alert(1)</script>"]
+    );
+    open(&browser, &format!("{base}/ui/tasks?assignee=worker-7&status=leased")).await;
+    assert_eq!(texts(&browser, "table.tasks td:first-child").await, ["build the crate"]);
+    let page = open(&browser, &format!("{base}/ui/tasks?priority=12")).await;
+    assert!(page.contains("the priority is 0 to 9"), "a bad filter is explained: {page}");
+
+    // The middle task's page: what it waits on, what needs it, and the graph as an image.
+    open(&browser, &format!("{base}/ui/tasks/{test}")).await;
+    let lists = texts(&browser, "section ul li").await;
+    assert_eq!(lists, ["build the crate · leased", "ship <script>alert(1)</script> · blocked"], "{lists:?}");
+    let drawn = browser
+        .execute(
+            "const i = document.querySelector('figure.graph img'); return i && i.complete ? i.naturalWidth : -1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(drawn.as_f64().unwrap_or(-1.0) > 0.0, "the graph image loaded: {drawn}");
+    screenshot(&browser, "task").await;
+    let cookie = session_cookie(&browser).await;
+    let svg = http.get(format!("{base}/ui/tasks/{test}/graph.svg")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    let svg = svg.text().await.unwrap();
+    assert!(svg.contains("build the crate") && svg.contains("test the crate"), "every task drawn");
+    assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"), "titles escaped in the SVG");
+    let stranger = http.get(format!("{base}/ui/tasks/{test}/graph.svg")).send().await.unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED, "no graph without a session");
+
+    // Cancel the last task, retry the dead one.
+    open(&browser, &format!("{base}/ui/tasks/{ship}")).await;
+    browser.find(Locator::Css("form[action$='/cancel'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    let (_, t) = c.call("GET", &format!("/api/v1/tasks/{ship}"), &c.dev, Value::Null).await;
+    assert_eq!(t["status"], "cancelled", "{t}");
+    let page = open(&browser, &format!("{base}/ui/tasks/{doomed}")).await;
+    assert!(page.contains("lock timeout") && !page.contains("Cancel the task"), "a dead task shows its error: {page}");
+    browser.find(Locator::Css("form[action$='/retry'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    let (_, t) = c.call("GET", &format!("/api/v1/tasks/{doomed}"), &c.dev, Value::Null).await;
+    assert_eq!(t["status"], "ready", "{t}");
+
+    // The agents list and the worker's page: its task, its lock, its recent activity.
+    open(&browser, &format!("{base}/ui/agents?capability=rust")).await;
+    assert!(unlabelled(&browser).await.is_empty());
+    assert_eq!(texts(&browser, "table.agents td:first-child").await, ["worker-7"]);
+    open(&browser, &format!("{base}/ui/agents?capability=go")).await;
+    assert!(texts(&browser, "table.agents td:first-child").await.is_empty(), "filtered out");
+    open(&browser, &format!("{base}/ui/agents/{}", worker.id)).await;
+    let page = browser.source().await.unwrap();
+    assert!(page.contains("build the crate") && page.contains("src/**"), "its task and its lock: {page}");
+    assert!(page.contains("task.claimed") && page.contains("trust "), "its activity and trust: {page}");
+    screenshot(&browser, "agent").await;
+    browser.close().await.unwrap();
+}

@@ -314,6 +314,131 @@ impl Kernel {
     }
 }
 
+/// An agent as its dashboard page shows it.
+pub struct AgentDetail {
+    pub agent: bosun_core::model::Agent,
+    pub trust: u8,
+    /// Tasks it holds a lease on (at most 50).
+    pub tasks: Vec<bosun_core::task::Task>,
+    pub locks: Vec<bosun_core::model::Lock>,
+    /// Its newest audit events (at most 20).
+    pub recent: Vec<bosun_core::audit::AuditEvent>,
+}
+
+/// Tasks a dependency graph shows at most: past that, the page lists what it left out.
+pub const GRAPH_NODES: usize = 40;
+
+/// A task with what it waits on and what waits on it, transitively, breadth first, at most
+/// [`GRAPH_NODES`] tasks; `edges` run from a dependency to the task that needs it.
+pub struct TaskGraph {
+    pub task: bosun_core::task::Task,
+    pub nodes: Vec<bosun_core::task::Task>,
+    pub edges: Vec<(bosun_core::TaskId, bosun_core::TaskId)>,
+    /// Whether the walk stopped at the bound with tasks unvisited.
+    pub truncated: bool,
+}
+
+impl Kernel {
+    pub async fn agent_detail(&self, caller: &Caller, id: bosun_core::AgentId) -> Result<AgentDetail, KernelError> {
+        super::governance::users_only(caller, "reading an agent's page")?;
+        let (tenant, now) = (caller.tenant, self.clock.now());
+        let found = self
+            .store
+            .read(move |r| {
+                let Some(agent) = r.agent(tenant, id)? else { return Ok(None) };
+                let filter = bosun_store::TaskFilter {
+                    assignee: Some(id),
+                    status: Some(bosun_core::task::TaskStatus::Leased),
+                    ..Default::default()
+                };
+                let tasks = r.list_tasks(tenant, &filter, None, 50)?;
+                let locks = r.locks_of(tenant, &id.to_string())?.into_iter().filter(|l| l.expires_at > now).collect();
+                let mine = bosun_store::AuditFilter { actor: Some(id.to_string()), ..Default::default() };
+                let recent = r.query_audit(tenant, &mine, bosun_store::Page::Newest { before_seq: None, limit: 20 })?;
+                Ok(Some((agent, tasks, locks, recent)))
+            })
+            .await?;
+        let (agent, tasks, locks, recent) =
+            found.ok_or_else(|| KernelError::NotFound(format!("no agent with id {id}")))?;
+        Ok(AgentDetail { trust: self.profiles.trust(&agent.profile), agent, tasks, locks, recent })
+    }
+
+    /// An agent by name, for filters that name one.
+    pub async fn agent_named(&self, caller: &Caller, name: &str) -> Result<bosun_core::model::Agent, KernelError> {
+        let (tenant, wanted) = (caller.tenant, name.to_owned());
+        self.store
+            .read(move |r| r.agent_by_name(tenant, &wanted))
+            .await?
+            .ok_or_else(|| KernelError::NotFound(format!("no agent named {name}")))
+    }
+
+    /// The names of agents (those that exist), for pages that show who holds what.
+    pub async fn agent_names(
+        &self,
+        caller: &Caller,
+        ids: impl Iterator<Item = bosun_core::AgentId>,
+    ) -> std::collections::HashMap<bosun_core::AgentId, String> {
+        let mut ids: Vec<_> = ids.collect();
+        ids.sort();
+        ids.dedup();
+        let tenant = caller.tenant;
+        let found = self
+            .store
+            .read(move |r| {
+                let mut names = std::collections::HashMap::new();
+                for id in ids {
+                    if let Some(a) = r.agent(tenant, id)? {
+                        names.insert(id, a.name);
+                    }
+                }
+                Ok(names)
+            })
+            .await;
+        found.unwrap_or_default()
+    }
+
+    pub async fn task_graph(&self, caller: &Caller, id: bosun_core::TaskId) -> Result<TaskGraph, KernelError> {
+        let tenant = caller.tenant;
+        let found = self
+            .store
+            .read(move |r| {
+                let Some(task) = r.task(tenant, id)? else { return Ok(None) };
+                let mut seen = std::collections::HashSet::from([task.id]);
+                let mut queue = std::collections::VecDeque::from([task.clone()]);
+                let (mut nodes, mut edges, mut truncated) = (Vec::new(), Vec::new(), false);
+                while let Some(t) = queue.pop_front() {
+                    let mut near: Vec<(bosun_core::task::Task, bool)> = Vec::new();
+                    for dep in &t.depends_on {
+                        if let Some(d) = r.task(tenant, *dep)? {
+                            near.push((d, true));
+                        }
+                    }
+                    near.extend(r.dependants(tenant, t.id)?.into_iter().map(|d| (d, false)));
+                    for (other, is_dependency) in near {
+                        let edge = if is_dependency { (other.id, t.id) } else { (t.id, other.id) };
+                        if seen.contains(&other.id) {
+                            edges.push(edge);
+                        } else if seen.len() < GRAPH_NODES {
+                            seen.insert(other.id);
+                            edges.push(edge);
+                            queue.push_back(other);
+                        } else {
+                            truncated = true;
+                        }
+                    }
+                    nodes.push(t);
+                }
+                edges.sort();
+                edges.dedup();
+                Ok(Some((task, nodes, edges, truncated)))
+            })
+            .await?;
+        let (task, nodes, edges, truncated) =
+            found.ok_or_else(|| KernelError::NotFound(format!("no task with id {id}")))?;
+        Ok(TaskGraph { task, nodes, edges, truncated })
+    }
+}
+
 /// The last verification of a tenant's chain, for the audit page.
 #[derive(Clone, Debug)]
 pub struct ChainStatus {

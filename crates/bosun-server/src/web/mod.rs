@@ -23,6 +23,7 @@ use crate::kernel::dashboard::{Overview, Signed};
 use crate::kernel::{KernelError, Principal};
 
 mod messages;
+mod work;
 
 pub const COOKIE: &str = "bosun_session";
 
@@ -53,6 +54,7 @@ pub fn routes() -> axum::Router<App> {
         .route("/ui/events", get(events))
         .route("/ui/assets/{file}", get(asset))
         .merge(messages::routes())
+        .merge(work::routes())
 }
 
 /// The headers every page carries.
