@@ -632,3 +632,114 @@ async fn tasks_and_agents_pages_draw_the_dependency_graph_and_cancel_and_retry_b
     screenshot(&browser, "agent").await;
     browser.close().await.unwrap();
 }
+
+async fn put_policies(c: &Coord, version: &str, text: &str) {
+    let resp =
+        c.t.client
+            .put(c.t.url("/api/v1/policies"))
+            .bearer_auth(&c.t.admin)
+            .header("if-match", version)
+            .json(&json!({"text": text}))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn governance_pages_show_policy_changes_replay_budgets_and_decide_alerts() {
+    use bosun_policy::DEFAULT_POLICIES;
+    let c = Coord::start().await;
+    let base = c.t.server.url();
+    let admin_password = user_with_password(&c.t, &c.t.admin.clone(), "ada", "admin").await;
+    let viewer_password = user_with_password(&c.t, &c.t.admin.clone(), "vic", "viewer").await;
+    let paused = format!(
+        "{DEFAULT_POLICIES}\n@id(\"no-claims\") @reason(\"claims are paused\") forbid(principal is Bosun::Agent, action == Bosun::Action::\"task.claimed\", resource);\n"
+    );
+    put_policies(&c, "\"0\"", &paused).await;
+    put_policies(&c, "\"1\"", DEFAULT_POLICIES).await;
+    let rule = json!({"id": "claims-seen", "title": "a task was claimed", "actions": ["task.claimed"],
+        "correlation": "event_count", "window_seconds": 60, "threshold": 1, "severity": "warning"});
+    let (s, r) = c.call("PUT", "/api/v1/alerts/rules", &c.t.admin, json!({"rules": [rule]})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let budget = json!({"id": "daily-tokens", "scope": "tenant", "metric": "tokens", "period": "day",
+        "hard_limit": "1000", "soft_limit": "500"});
+    let (s, r) = c.call("PUT", "/api/v1/budgets", &c.t.admin, json!({"budgets": [budget]})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let agent = c.agent("spender", &[]).await;
+    let (s, r) = c.call("POST", "/api/v1/usage", &agent.key, json!({"project": "default", "tokens": 600})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    c.submit(json!({"title": "claim me"})).await;
+    c.claim(&agent, json!({})).await.expect("a claim under the current policies");
+    let started = Instant::now();
+    let alert_id = loop {
+        let (_, list) = c.call("GET", "/api/v1/alerts?status=open", &c.t.admin, Value::Null).await;
+        if let Some(id) = list["alerts"][0]["id"].as_str() {
+            break id.to_owned();
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no alert fired: {list}");
+        tokio::task::yield_now().await;
+    };
+
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // A viewer sees the alert and the budget, no button; the route refuses the viewer anyway.
+    sign_in(&browser, &base, "default", "vic", &viewer_password).await;
+    let page = open(&browser, &format!("{base}/ui/governance")).await;
+    assert!(page.contains("a task was claimed") && !page.contains(">Acknowledge<"), "{page}");
+    assert!(page.contains("600 / 1000") && page.contains("over the soft limit"), "usage against limits: {page}");
+    let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
+    let refused = http
+        .post(format!("{base}/ui/alerts/{alert_id}"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&decision=resolve"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let page = open(&browser, &format!("{base}/ui/policies")).await;
+    assert!(!page.contains("Replay a proposed text"), "replay is for admins");
+    sign_out(&browser).await;
+
+    // The admin reads the policy history: version 2 dropped the pause that version 1 added.
+    sign_in(&browser, &base, "default", "ada", &admin_password).await;
+    let page = open(&browser, &format!("{base}/ui/policies")).await;
+    assert!(page.contains("Version 2") && page.contains("Changes from version 1"), "{page}");
+    assert!(unlabelled(&browser).await.is_empty());
+    let removed = texts(&browser, ".diff .del").await;
+    assert!(removed.iter().any(|l| l.contains("no-claims")), "the diff shows the pause removed: {removed:?}");
+    assert!(texts(&browser, ".diff .add").await.is_empty(), "and nothing added");
+    // Replaying the paused text flips the agent's claim.
+    browser.find(Locator::Id("proposed")).await.unwrap().clear().await.unwrap();
+    let form = browser.form(Locator::Css("form[action='/ui/policies/replay']")).await.unwrap();
+    form.set_by_name("text", &paused).await.unwrap();
+    browser.find(Locator::Id("replay")).await.unwrap().click().await.unwrap();
+    let result = browser.wait().for_element(Locator::Id("replay-result")).await.unwrap().text().await.unwrap();
+    assert!(result.contains("1 would change"), "{result}");
+    assert_eq!(texts(&browser, "table.flips td:nth-child(4)").await, ["task.claimed"]);
+    assert_eq!(texts(&browser, "table.flips td:nth-child(6)").await, ["denied"]);
+    screenshot(&browser, "policies").await;
+    let (_, doc) = c.call("GET", "/api/v1/policies", &c.t.admin, Value::Null).await;
+    assert_eq!(doc["version"], 2, "a replay saves nothing");
+
+    // … acknowledges the alert, then resolves it.
+    open(&browser, &format!("{base}/ui/governance")).await;
+    assert!(unlabelled(&browser).await.is_empty());
+    screenshot(&browser, "governance").await;
+    browser.find(Locator::Css("button[value=acknowledge]")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    assert_eq!(texts(&browser, "td.alert-status").await, ["acknowledged"]);
+    browser.find(Locator::Css("button[value=resolve]")).await.unwrap().click().await.unwrap();
+    let started = Instant::now();
+    while !texts(&browser, "td.alert-status").await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the resolved alert is still listed");
+        tokio::task::yield_now().await;
+    }
+    let (_, a) = c.call("GET", "/api/v1/alerts?status=resolved", &c.t.admin, Value::Null).await;
+    assert_eq!(a["alerts"][0]["id"], alert_id.as_str(), "{a}");
+    browser.close().await.unwrap();
+}

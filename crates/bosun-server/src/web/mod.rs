@@ -22,6 +22,7 @@ use crate::http::{App, Ctx};
 use crate::kernel::dashboard::{Overview, Signed};
 use crate::kernel::{KernelError, Principal};
 
+mod governance;
 mod messages;
 mod work;
 
@@ -55,6 +56,7 @@ pub fn routes() -> axum::Router<App> {
         .route("/ui/assets/{file}", get(asset))
         .merge(messages::routes())
         .merge(work::routes())
+        .merge(governance::routes())
 }
 
 /// The headers every page carries.
