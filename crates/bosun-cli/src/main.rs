@@ -250,6 +250,16 @@ enum UserCmd {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// Issue a one-time dashboard sign-in link for a user (tenant admins); printed once
+    #[command(
+        after_help = "Example:\n  bosun user link alice\n\nWhoever opens the link sets alice's password and is signed in. It works once, for 24 hours,\nand is void as soon as the password changes. Send it over a channel you trust."
+    )]
+    Link {
+        /// The user's name or id
+        user: String,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -574,15 +584,21 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let all = c.all_pages("/api/v1/users").await?;
             c.show(&Value::Array(all.clone()), &all, &["id", "name", "role", "created_at"]);
         }
+        UserCmd::Link { user, client } => {
+            let c = Client::new(&client);
+            let id = user_id(&c, &user).await?;
+            let issued = c.post(&format!("/api/v1/users/{id}/sign-in-link"), &json!({})).await?;
+            let address = format!("{}{}", client.url.trim_end_matches('/'), issued["path"].as_str().unwrap_or_default());
+            if c.json {
+                say!("{}", serde_json::to_string_pretty(&json!({"url": address, "expires_at": issued["expires_at"]}))?);
+            } else {
+                say!("{address}");
+                say!("works once, until {}", client::cell(&issued["expires_at"]));
+            }
+        }
         UserCmd::Passwd { user, remove, client } => {
             let c = Client::new(&client);
-            let all = c.all_pages("/api/v1/users").await?;
-            let id = all
-                .iter()
-                .find(|u| u["name"] == user.as_str() || u["id"] == user.as_str())
-                .and_then(|u| u["id"].as_str())
-                .ok_or_else(|| anyhow::anyhow!("no user `{user}` in your tenant"))?
-                .to_owned();
+            let id = user_id(&c, &user).await?;
             let password = if remove {
                 Value::Null
             } else {
@@ -655,4 +671,15 @@ async fn tenant(cmd: TenantCmd) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A user of the caller's tenant by name or id.
+async fn user_id(c: &Client, user: &str) -> anyhow::Result<String> {
+    let all = c.all_pages("/api/v1/users").await?;
+    Ok(all
+        .iter()
+        .find(|u| u["name"] == user || u["id"] == user)
+        .and_then(|u| u["id"].as_str())
+        .ok_or_else(|| anyhow::anyhow!("no user `{user}` in your tenant"))?
+        .to_owned())
 }

@@ -15,6 +15,7 @@ fn every_verb_has_help_with_an_example() {
         &["audit", "tail"],
         &["user", "create"],
         &["user", "passwd"],
+        &["user", "link"],
         &["user", "list"],
         &["key", "create"],
         &["key", "revoke"],
@@ -495,5 +496,26 @@ async fn a_password_set_by_the_cli_signs_in_to_the_dashboard() {
     assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
     let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("bosun_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+
+    // `bosun user link` prints a one-time link; opening it sets the password and signs in, once.
+    let out = std::process::Command::new(BIN)
+        .args(["user", "link", "admin"])
+        .env("BOSUN_URL", &server.url)
+        .env("BOSUN_API_KEY", &admin)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let link = text(&out.stdout).lines().next().unwrap_or_default().to_owned();
+    assert!(link.starts_with(&format!("{}/login/link/", server.url)), "{link}");
+    for expected in [reqwest::StatusCode::SEE_OTHER, reqwest::StatusCode::UNAUTHORIZED] {
+        let used = http
+            .post(&link)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("password=a+new+passphrase+here&again=a+new+passphrase+here")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(used.status(), expected, "signed in the first time, void the second");
+    }
     server.stop();
 }

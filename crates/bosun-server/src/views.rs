@@ -32,6 +32,16 @@ impl From<&Tenant> for TenantView {
     }
 }
 
+/// A one-time sign-in link, shown once.
+#[derive(Serialize, ToSchema)]
+pub struct SignInLinkView {
+    pub user: UserView,
+    /// The dashboard path to open (append it to the server's address): set a password, signed in.
+    pub path: String,
+    /// RFC 3339; 24 hours after issuing.
+    pub expires_at: String,
+}
+
 /// A user whose dashboard password was set or removed.
 #[derive(Serialize, ToSchema)]
 pub struct PasswordSetView {

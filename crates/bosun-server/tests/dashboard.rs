@@ -743,3 +743,113 @@ async fn governance_pages_show_policy_changes_replay_budgets_and_decide_alerts()
     assert_eq!(a["alerts"][0]["id"], alert_id.as_str(), "{a}");
     browser.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_issued_link_sets_a_password_once_and_sessions_are_listed_and_ended() {
+    let t = TestServer::start().await;
+    let base = t.server.url();
+    let admin_password = user_with_password(&t, &t.admin.clone(), "ada", "admin").await;
+    let (nia_id, nia_key) = t.user_with_key(&t.admin.clone(), "nia", "developer").await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // Over the API: admins only, and the link is shown once, never audited.
+    let path = format!("/api/v1/users/{nia_id}/sign-in-link");
+    let (s, _) = t.call("POST", &path, Some(&nia_key), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a developer issues no link");
+    let (s, issued) = t.call("POST", &path, Some(&t.admin), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{issued}");
+    let api_link = issued["path"].as_str().unwrap().to_owned();
+    assert!(api_link.starts_with("/login/link/") && issued["user"]["name"] == "nia", "{issued}");
+    let (_, audit) = t.call("GET", "/api/v1/audit?action=user.link_issued", Some(&t.admin), None).await;
+    let outcomes: Vec<&str> =
+        audit["items"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["ok", "denied"], "issuing and the refusal are audited: {audit}");
+    let secret_part = api_link.rsplit('.').next().unwrap();
+    assert!(!audit.to_string().contains(secret_part), "the link never reaches the audit log");
+
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+
+    // The admin issues another link from the Users page (it is shown once).
+    sign_in(&browser, &base, "default", "ada", &admin_password).await;
+    open(&browser, &format!("{base}/ui/users")).await;
+    assert!(unlabelled(&browser).await.is_empty());
+    browser
+        .find(Locator::Css("button[aria-label='Issue a sign-in link for nia']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let field = browser.wait().for_element(Locator::Id("issued-link")).await.unwrap();
+    let link = field.attr("value").await.unwrap().unwrap();
+    assert!(link.starts_with(&format!("{base}/login/link/")), "{link}");
+    assert!(unlabelled(&browser).await.is_empty());
+    screenshot(&browser, "users").await;
+    sign_out(&browser).await;
+
+    // Nia opens it: two different passwords are refused, then one sets it and signs her in.
+    console_errors(&browser).await;
+    browser.goto(&link).await.unwrap();
+    assert!(unlabelled(&browser).await.is_empty());
+    let form = browser.form(Locator::Css("form[action^='/login/link/']")).await.unwrap();
+    form.set_by_name("password", "nia sails at dawn").await.unwrap();
+    form.set_by_name("again", "nia sails at dusk").await.unwrap();
+    form.submit().await.unwrap();
+    let error = browser.wait().for_element(Locator::Css(".error")).await.unwrap().text().await.unwrap();
+    assert_eq!(error, "The two passwords differ.");
+    let form = browser.form(Locator::Css("form[action^='/login/link/']")).await.unwrap();
+    form.set_by_name("password", "nia sails at dawn").await.unwrap();
+    form.set_by_name("again", "nia sails at dawn").await.unwrap();
+    form.submit().await.unwrap();
+    let who = browser.wait().for_element(Locator::Css(".who")).await.unwrap().text().await.unwrap();
+    assert!(who.starts_with("nia"), "signed in as nia: {who}");
+    let nia_cookie = session_cookie(&browser).await;
+
+    // Both links are void now (the password they were made under changed).
+    for used in [link.clone(), format!("{base}{api_link}")] {
+        let again = http
+            .post(&used)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("password=someone+else+now&again=someone+else+now")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "{used} works once");
+        assert!(again.text().await.unwrap().contains("not valid"));
+    }
+    let (s, _) = t.call("GET", "/api/v1/whoami", Some(&nia_key), None).await;
+    assert_eq!(s, StatusCode::OK, "her API key is untouched");
+
+    // A second browser of nia's (a sign-in over HTTP); her Sessions page lists both and ends it.
+    let login = http
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("tenant=default&name=nia&password=nia+sails+at+dawn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let other = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let (home, _) = (http.get(format!("{base}/")).header("cookie", &other).send().await.unwrap(), ());
+    assert_eq!(home.status(), StatusCode::OK, "the other browser is signed in");
+    open(&browser, &format!("{base}/ui/sessions")).await;
+    assert_eq!(texts(&browser, "td.session-state").await, ["active", "active (this one)"]);
+    screenshot(&browser, "sessions").await;
+    browser.find(Locator::Css("form[action$='/end'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    assert_eq!(texts(&browser, "td.session-state").await, ["ended", "active (this one)"]);
+    let home = http.get(format!("{base}/")).header("cookie", &other).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::SEE_OTHER, "the ended session is signed out");
+    // Nia may not read the admin's sessions; the admin may read hers.
+    let (_, ada) = t.call("GET", "/api/v1/whoami", Some(&t.admin), None).await;
+    let theirs = http
+        .get(format!("{base}/ui/sessions?user={}", ada["id"].as_str().unwrap()))
+        .header("cookie", &nia_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::FORBIDDEN);
+    browser.close().await.unwrap();
+}

@@ -183,6 +183,24 @@ pub async fn revoke_key(State(app): State<App>, auth: Auth, Path(id): Path<Strin
     executed(app.kernel.execute(&auth.caller, &auth.ctx, Command::RevokeKey { key_id }).await)
 }
 
+/// Issue a one-time sign-in link for a user of the tenant (tenant admins): whoever opens it sets
+/// the user's dashboard password and is signed in. Valid 24 hours, void once used (or once the
+/// password changes otherwise); shown only in this answer, never stored or audited.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sign-in-link", tag = "users",
+    params(("id" = String, Path)),
+    responses((status = 201, body = crate::views::SignInLinkView), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn sign_in_link(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Handled {
+    let user_id = parse_id("id", &id, UserId::parse)?;
+    let (user, link, expires_at) = app.kernel.issue_link(&auth.caller, &auth.ctx, user_id).await?;
+    let view = crate::views::SignInLinkView {
+        user: UserView::from(&user),
+        path: format!("/login/link/{link}"),
+        expires_at: bosun_core::clock::format_micros(expires_at),
+    };
+    Ok(Reply { status: axum::http::StatusCode::CREATED, ..Reply::json(&view) })
+}
+
 /// A user's new dashboard password.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

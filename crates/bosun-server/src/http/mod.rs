@@ -94,6 +94,7 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(identity::create_user, identity::list_users))
         .routes(routes!(identity::create_key))
         .routes(routes!(identity::set_password))
+        .routes(routes!(identity::sign_in_link))
         .routes(routes!(identity::revoke_key))
         .routes(routes!(audit::query_audit))
         .routes(routes!(coord::register_agent, coord::list_agents))

@@ -24,6 +24,11 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::UserCreated(user) => created(to_value(&UserView::from(user))),
         O::KeyCreated { key, plaintext } => created(to_value(&KeyView::new(key, Some(plaintext)))),
         O::KeyRevoked(key) => ok(to_value(&KeyView::new(key, None))),
+        // The link itself is made after the commit and added by the handler (never stored).
+        O::LinkIssued { user, expires_at, .. } => created(json!({
+            "user": to_value(&UserView::from(user)),
+            "expires_at": bosun_core::clock::format_micros(*expires_at),
+        })),
         O::PasswordSet { user, set } => {
             ok(to_value(&crate::views::PasswordSetView { user: UserView::from(user), password_set: *set }))
         }

@@ -68,6 +68,33 @@ pub(super) fn set_password(tx: &mut Tx<'_>, user_id: UserId, hash: Option<String
     .severity(Severity::Notice))
 }
 
+/// How long a one-time sign-in link is good for.
+pub const LINK_HOURS: i64 = 24;
+
+/// A digest of a user's password hash (or of its absence): a sign-in link is made under it, so
+/// the link is void once the password changes — which using the link does.
+fn password_fingerprint(hash: Option<&str>) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(hash.unwrap_or("no password").as_bytes());
+    bosun_core::audit::encode_hex(&digest)
+}
+
+pub(super) fn issue_link(tx: &mut Tx<'_>, user_id: UserId) -> Result<Applied, KernelError> {
+    let tenant = tx.caller.tenant;
+    let user =
+        tx.w.user(tenant, user_id)?.ok_or_else(|| KernelError::NotFound(format!("no user with id {user_id}")))?;
+    let fingerprint = password_fingerprint(tx.w.password_hash(tenant, user_id)?.as_deref());
+    let expires_at = tx.now + jiff::SignedDuration::from_hours(LINK_HOURS);
+    let details = json!({ "user": user.name, "expires_at": bosun_core::clock::format_micros(expires_at) });
+    Ok(Applied::new(
+        Action::UserLinkIssued,
+        Outcome::LinkIssued { user, fingerprint, expires_at },
+        ("user", user_id.to_string()),
+        details,
+    )
+    .severity(Severity::Notice))
+}
+
 pub(super) fn start_session(tx: &mut Tx<'_>, session: WebSession) -> Result<Applied, KernelError> {
     let Principal::User { id, .. } = &tx.caller.principal else {
         return Err(KernelError::Forbidden("only users sign in to the dashboard".into()));
@@ -103,6 +130,10 @@ pub struct Signed {
     pub session: WebSession,
     /// The tenant's name, read with the session (pages show it).
     pub tenant_name: String,
+}
+
+fn link_message(tenant: TenantId, user: UserId, expiry: i64, fingerprint: &str) -> String {
+    format!("sign-in link|{tenant}|{user}|{expiry}|{fingerprint}")
 }
 
 /// A new session's cookie value, shown once.
@@ -240,11 +271,90 @@ impl Kernel {
         Ok(())
     }
 
-    /// The caller's sessions, newest first (for the dashboard's session list).
-    pub async fn sessions(&self, caller: &Caller) -> Result<Vec<WebSession>, KernelError> {
-        let Principal::User { id, .. } = &caller.principal else { return Ok(Vec::new()) };
-        let (tenant, id) = (caller.tenant, *id);
-        Ok(self.store.read(move |r| r.web_sessions(tenant, id, 50)).await?)
+    /// Issue a one-time sign-in link for a user of the caller's tenant (admins): the path of the
+    /// page that sets the user's password and signs them in, and when it expires. The link is
+    /// `<tenant>.<user>.<expiry>.<mac>`, the MAC under the key secret over those and the user's
+    /// password fingerprint: nothing is stored, and the link is void once the password changes
+    /// (which using it does) or it expires. Issuing is audited, never the link.
+    pub async fn issue_link(
+        &self,
+        caller: &Caller,
+        ctx: &RequestCtx,
+        user_id: UserId,
+    ) -> Result<(bosun_core::model::User, String, Timestamp), KernelError> {
+        let answer = self.execute(caller, ctx, Command::IssueSignInLink { user_id }).await?;
+        let super::Answer::Fresh(Outcome::LinkIssued { user, fingerprint, expires_at }) = &answer else {
+            // A replayed request (the same Idempotency-Key) never carries a link: it is shown once.
+            return Err(KernelError::Conflict("this request issued its link already; issue a new one".into()));
+        };
+        let expiry = expires_at.as_second();
+        let mac = self.key_secret.hash(&link_message(caller.tenant, user.id, expiry, fingerprint));
+        let mac = mac.rsplit('$').next().unwrap_or_default();
+        let link = format!("{}.{}.{expiry}.{mac}", caller.tenant, user.id);
+        Ok((user.clone(), link, *expires_at))
+    }
+
+    /// Use a sign-in link: set the user's password (as the user, which voids the link) and start
+    /// a session. A bad or used link is counted like a wrong password.
+    pub async fn redeem_link(&self, ctx: &RequestCtx, link: &str, password: &str) -> Result<Login, KernelError> {
+        validate_password(password)?;
+        let void = || KernelError::Unauthenticated("this sign-in link is not valid (used, expired or replaced)".into());
+        let mut parts = link.splitn(4, '.');
+        let (Some(tenant), Some(user), Some(expiry), Some(mac)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(self.login_failed(ctx, None).await);
+        };
+        let (Some(tenant_id), Some(user_id), Ok(expiry)) =
+            (TenantId::parse(tenant), UserId::parse(user), expiry.parse::<i64>())
+        else {
+            return Err(self.login_failed(ctx, None).await);
+        };
+        let found = self
+            .store
+            .read(move |r| {
+                let Some(t) = r.tenant(tenant_id)? else { return Ok(None) };
+                let Some(u) = r.user(tenant_id, user_id)? else { return Ok(None) };
+                let hash = r.password_hash(tenant_id, user_id)?;
+                Ok(Some((t, u, hash)))
+            })
+            .await?;
+        let Some((tenant, user, hash)) = found else { return Err(self.login_failed(ctx, Some(tenant_id)).await) };
+        let message = link_message(tenant.id, user.id, expiry, &password_fingerprint(hash.as_deref()));
+        let in_time = self.clock.now().as_second() < expiry;
+        if !in_time || !self.key_secret.matches(&message, &format!("hmac-sha256${mac}")) {
+            self.login_failed(ctx, Some(tenant.id)).await;
+            return Err(void());
+        }
+        let caller = user_caller(&tenant, &user);
+        self.set_password(&caller, ctx, user.id, Some(password.to_owned())).await?;
+        self.login(ctx, &tenant.name, &user.name, password).await
+    }
+
+    /// A user's sessions, newest first (at most 50): the caller's own, or (tenant admins) any
+    /// user's of the tenant; with the user's name.
+    pub async fn sessions_of(
+        &self,
+        caller: &Caller,
+        user: Option<UserId>,
+    ) -> Result<(Vec<WebSession>, String), KernelError> {
+        let Principal::User { id: me, .. } = &caller.principal else {
+            return Err(KernelError::Forbidden("sessions are users'".into()));
+        };
+        let id = user.unwrap_or(*me);
+        if id != *me && caller.role() < bosun_core::Role::Admin {
+            return Err(KernelError::Forbidden("a tenant admin reads other users' sessions".into()));
+        }
+        let tenant = caller.tenant;
+        let found = self
+            .store
+            .read(move |r| {
+                let Some(u) = r.user(tenant, id)? else { return Ok(None) };
+                Ok(Some((r.web_sessions(tenant, id, 50)?, u.name)))
+            })
+            .await?;
+        let (sessions, name) = found.ok_or_else(|| KernelError::NotFound(format!("no user with id {id}")))?;
+        Ok((sessions, name))
     }
 
     async fn blocking<R: Send + 'static>(

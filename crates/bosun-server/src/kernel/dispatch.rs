@@ -53,6 +53,7 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
         // Nothing to check beyond what their types already hold.
         Command::SetPassword { .. }
+        | Command::IssueSignInLink { .. }
         | Command::StartSession(_)
         | Command::EndSession { .. }
         | Command::RevokeKey { .. }
@@ -110,6 +111,7 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::CreateKey { .. }
         | Command::RevokeKey { .. }
         | Command::SetPassword { .. }
+        | Command::IssueSignInLink { .. }
         | Command::StartSession(_)
         | Command::EndSession { .. }
         | Command::RegisterAgent(_)
@@ -158,6 +160,7 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::CreateKey { .. }
         | Command::RevokeKey { .. }
         | Command::SetPassword { .. }
+        | Command::IssueSignInLink { .. }
         | Command::StartSession(_)
         | Command::EndSession { .. }
         | Command::RegisterAgent(_)
@@ -202,7 +205,9 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
     match cmd {
         Command::CreateKey { user_id, .. } => Some(("user", user_id.to_string())),
         Command::RevokeKey { key_id } => Some(("key", key_id.to_string())),
-        Command::SetPassword { user_id, .. } => Some(("user", user_id.to_string())),
+        Command::SetPassword { user_id, .. } | Command::IssueSignInLink { user_id } => {
+            Some(("user", user_id.to_string()))
+        }
         Command::StartSession(session) => Some(("session", session.id.clone())),
         Command::EndSession { id } => Some(("session", id.clone())),
         Command::AgentHeartbeat { agent_id, .. }
@@ -259,6 +264,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         }
         Command::RevokeKey { key_id } => identity::revoke_key(tx, key_id).map(changed),
         Command::SetPassword { user_id, hash } => super::dashboard::set_password(tx, user_id, hash).map(changed),
+        Command::IssueSignInLink { user_id } => super::dashboard::issue_link(tx, user_id).map(changed),
         Command::StartSession(session) => super::dashboard::start_session(tx, *session).map(changed),
         Command::EndSession { id } => super::dashboard::end_session(tx, &id).map(changed),
         Command::RegisterAgent(r) => coord::register_agent(tx, r).map(changed),

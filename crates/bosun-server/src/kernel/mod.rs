@@ -99,6 +99,11 @@ pub enum Command {
         user_id: UserId,
         hash: Option<String>,
     },
+    /// Issue a one-time sign-in link for a user (admins): the link lets its bearer set the
+    /// user's password once, before it expires.
+    IssueSignInLink {
+        user_id: UserId,
+    },
     /// A browser session for the caller (a user whose password was just verified).
     StartSession(Box<bosun_store::WebSession>),
     /// End a session: the caller's own, or (admins) any of the tenant.
@@ -199,6 +204,7 @@ impl Command {
             Command::CreateKey { .. } => Action::KeyCreate,
             Command::RevokeKey { .. } => Action::KeyRevoke,
             Command::SetPassword { .. } => Action::UserPasswordSet,
+            Command::IssueSignInLink { .. } => Action::UserLinkIssued,
             Command::StartSession(_) => Action::SessionStart,
             Command::EndSession { .. } => Action::SessionEnd,
             Command::RegisterAgent(_) => Action::AgentRegister,

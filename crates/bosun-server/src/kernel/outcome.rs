@@ -26,6 +26,14 @@ pub enum Outcome {
         user: User,
         set: bool,
     },
+    /// A one-time sign-in link was issued: the link itself is made from these by the kernel
+    /// after the commit (it is never stored or audited).
+    LinkIssued {
+        user: User,
+        /// A digest of the user's password hash as it was (the link is void once it changes).
+        fingerprint: String,
+        expires_at: bosun_core::Timestamp,
+    },
     /// A browser session, started or ended.
     Session(bosun_store::WebSession),
     AgentRegistered {

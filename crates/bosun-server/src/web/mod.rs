@@ -24,6 +24,7 @@ use crate::kernel::{KernelError, Principal};
 
 mod governance;
 mod messages;
+mod people;
 mod work;
 
 pub const COOKIE: &str = "bosun_session";
@@ -57,6 +58,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(messages::routes())
         .merge(work::routes())
         .merge(governance::routes())
+        .merge(people::routes())
 }
 
 /// The headers every page carries.
@@ -188,17 +190,7 @@ async fn login(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, Form(f
         return again(StatusCode::UNPROCESSABLE_ENTITY, "Those fields are too long.");
     }
     match app.kernel.login(&ctx, &form.tenant, &form.name, &form.password).await {
-        Ok(login) => {
-            let secure = if app.kernel.cookie_policy().secure { "; Secure" } else { "" };
-            let max_age = crate::kernel::dashboard::SESSION_HOURS * 3600;
-            let cookie =
-                format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}", login.cookie);
-            let mut response = Redirect::to("/").into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            response
-        }
+        Ok(login) => signed_in(&app, &login),
         Err(KernelError::RateLimited(_)) => {
             again(StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts from here; wait a minute and try again.")
         }
@@ -208,6 +200,18 @@ async fn login(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, Form(f
             again(StatusCode::SERVICE_UNAVAILABLE, "Bosun cannot sign you in right now; try again shortly.")
         }
     }
+}
+
+/// To the overview, with the new session's cookie.
+fn signed_in(app: &App, login: &crate::kernel::dashboard::Login) -> Response {
+    let secure = if app.kernel.cookie_policy().secure { "; Secure" } else { "" };
+    let max_age = crate::kernel::dashboard::SESSION_HOURS * 3600;
+    let cookie = format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}", login.cookie);
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
 }
 
 #[derive(Deserialize)]

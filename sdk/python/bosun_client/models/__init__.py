@@ -98,6 +98,7 @@ from .rules_view import RulesView
 from .send_body import SendBody
 from .set_profile_body import SetProfileBody
 from .settings_body import SettingsBody
+from .sign_in_link_view import SignInLinkView
 from .subject_body import SubjectBody
 from .subject_type import SubjectType
 from .submit_task_body import SubmitTaskBody
@@ -218,6 +219,7 @@ __all__ = (
     "SendBody",
     "SetProfileBody",
     "SettingsBody",
+    "SignInLinkView",
     "SubjectBody",
     "SubjectType",
     "SubmitTaskBody",
