@@ -588,7 +588,8 @@ async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let c = Client::new(&client);
             let id = user_id(&c, &user).await?;
             let issued = c.post(&format!("/api/v1/users/{id}/sign-in-link"), &json!({})).await?;
-            let address = format!("{}{}", client.url.trim_end_matches('/'), issued["path"].as_str().unwrap_or_default());
+            let address =
+                format!("{}{}", client.url.trim_end_matches('/'), issued["path"].as_str().unwrap_or_default());
             if c.json {
                 say!("{}", serde_json::to_string_pretty(&json!({"url": address, "expires_at": issued["expires_at"]}))?);
             } else {

@@ -630,6 +630,17 @@ async fn tasks_and_agents_pages_draw_the_dependency_graph_and_cancel_and_retry_b
     assert!(page.contains("build the crate") && page.contains("src/**"), "its task and its lock: {page}");
     assert!(page.contains("task.claimed") && page.contains("trust "), "its activity and trust: {page}");
     screenshot(&browser, "agent").await;
+
+    // The overview's charts of the last hour, drawn on the server (their text for screen readers).
+    open(&browser, &format!("{base}/")).await;
+    let charts = browser.find_all(Locator::Css(".chart svg")).await.unwrap();
+    let mut labels = Vec::new();
+    for chart in charts {
+        labels.push(chart.attr("aria-label").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(labels, ["In the last hour: 4 tasks submitted, 0 completed.", "Open tasks now: 3."]);
+    let lines = browser.find_all(Locator::Css(".chart polyline.submitted")).await.unwrap();
+    assert!(!lines[0].attr("points").await.unwrap().unwrap_or_default().is_empty(), "a line is drawn");
     browser.close().await.unwrap();
 }
 

@@ -18,11 +18,17 @@ use super::{Caller, Principal};
 pub struct Bus {
     sender: tokio::sync::broadcast::Sender<Published>,
     shared: bool,
+    /// What each published event adds to the overview's charts.
+    pulse: Arc<super::pulse::Pulse>,
 }
 
 impl Bus {
     pub fn new(capacity: usize) -> Self {
-        Bus { sender: tokio::sync::broadcast::channel(capacity).0, shared: false }
+        Bus { sender: tokio::sync::broadcast::channel(capacity).0, shared: false, pulse: Default::default() }
+    }
+
+    pub fn pulse(&self) -> &super::pulse::Pulse {
+        &self.pulse
     }
 
     /// The store is shared with other nodes: leave publishing to the follower.
@@ -33,12 +39,14 @@ impl Bus {
     /// A commit made on this node.
     pub fn committed(&self, event: Published) {
         if !self.shared {
+            self.pulse.record(&event.event, event.action);
             let _ = self.sender.send(event);
         }
     }
 
     /// An event the follower read back (any node's).
     pub fn followed(&self, event: Published) {
+        self.pulse.record(&event.event, event.action);
         let _ = self.sender.send(event);
     }
 

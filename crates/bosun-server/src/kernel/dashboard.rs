@@ -381,6 +381,8 @@ pub struct Overview {
     pub agents: Vec<bosun_core::model::Agent>,
     /// The latest 20 events.
     pub recent: Vec<bosun_core::audit::AuditEvent>,
+    /// The last 60 minutes, oldest first (see `pulse`).
+    pub hour: Vec<super::pulse::Minute>,
 }
 
 impl Kernel {
@@ -409,6 +411,10 @@ impl Kernel {
         for (_, status, n) in &queue {
             *by_status.entry(status.clone()).or_default() += n;
         }
+        let open: u64 = ["blocked", "ready", "leased", "failed"].iter().filter_map(|s| by_status.get(*s)).sum();
+        let tenant_key = tenant.to_string();
+        self.pulse().sample_depth(&tenant_key, now, open);
+        let hour = self.pulse().last_hour(&tenant_key, now);
         Ok(Overview {
             agents_total: agents_by_status.iter().map(|(_, n)| n).sum(),
             agents_by_status,
@@ -420,6 +426,7 @@ impl Kernel {
             alerts,
             agents,
             recent,
+            hour,
         })
     }
 }

@@ -27,6 +27,7 @@ mod messages;
 mod outcome;
 mod policy;
 mod profiles;
+pub mod pulse;
 mod retention;
 mod scheduler;
 pub mod streams;
@@ -664,6 +665,11 @@ impl Kernel {
     }
 
     /// Audit events as they commit.
+    /// The fleet's last hour, for the overview's charts.
+    pub fn pulse(&self) -> &pulse::Pulse {
+        self.events.pulse()
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Published> {
         self.events.subscribe()
     }

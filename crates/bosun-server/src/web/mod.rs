@@ -263,6 +263,49 @@ struct OverviewView {
     alerts: usize,
     agents: Vec<AgentRow>,
     recent: Vec<EventRow>,
+    /// Messages sent and tasks completed in the current minute.
+    messages_now: u32,
+    completed_now: u32,
+    /// (title, chart): tasks per minute and the queue depth over the last hour.
+    charts: Vec<(&'static str, Chart)>,
+}
+
+/// A small line chart of the last hour, drawn as inline SVG by the template (no script).
+struct Chart {
+    /// The largest value (the top of the chart).
+    max: u64,
+    /// (CSS class, legend, `points` of an SVG polyline) per series.
+    series: Vec<(&'static str, &'static str, String)>,
+    /// What a screen reader hears instead of the lines.
+    summary: String,
+}
+
+impl Chart {
+    const WIDTH: f64 = 590.0;
+    const HEIGHT: f64 = 100.0;
+
+    /// Series of 60 optional values (a minute without one is a gap).
+    fn new(series: Vec<(&'static str, &'static str, Vec<Option<u64>>)>, summary: String) -> Chart {
+        let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).copied().max().unwrap_or(0).max(1);
+        let step = Self::WIDTH / 59.0;
+        let series = series
+            .into_iter()
+            .map(|(class, legend, values)| {
+                let points = values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| {
+                        v.map(|v| {
+                            format!("{:.1},{:.1}", i as f64 * step, Self::HEIGHT - v as f64 / max as f64 * Self::HEIGHT)
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (class, legend, points)
+            })
+            .collect();
+        Chart { max, series, summary }
+    }
 }
 
 impl From<Overview> for OverviewView {
@@ -276,6 +319,32 @@ impl From<Overview> for OverviewView {
             locks: o.locks,
             approvals: o.approvals,
             alerts: o.alerts,
+            messages_now: o.hour.last().map_or(0, |m| m.messages),
+            completed_now: o.hour.last().map_or(0, |m| m.completed),
+            charts: vec![
+                ("Tasks per minute", {
+                    let done: u64 = o.hour.iter().map(|m| u64::from(m.completed)).sum();
+                    let submitted: u64 = o.hour.iter().map(|m| u64::from(m.submitted)).sum();
+                    Chart::new(
+                        vec![
+                            ("submitted", "submitted", o.hour.iter().map(|m| Some(u64::from(m.submitted))).collect()),
+                            ("completed", "completed", o.hour.iter().map(|m| Some(u64::from(m.completed))).collect()),
+                            ("failed", "failed", o.hour.iter().map(|m| Some(u64::from(m.failed))).collect()),
+                        ],
+                        format!("In the last hour: {submitted} tasks submitted, {done} completed."),
+                    )
+                }),
+                ("Queue depth", {
+                    let last = o.hour.iter().rev().find_map(|m| m.depth);
+                    Chart::new(
+                        vec![("depth", "open tasks", o.hour.iter().map(|m| m.depth).collect())],
+                        match last {
+                            Some(d) => format!("Open tasks now: {d}."),
+                            None => "No sample yet.".into(),
+                        },
+                    )
+                }),
+            ],
             agents: o
                 .agents
                 .into_iter()
