@@ -22,6 +22,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 mod budgets;
+mod dashboard;
 mod fleet;
 mod guard;
 mod mcp;
@@ -38,6 +39,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// The dashboard's overview with many agents and tasks, users reloading it
+    Dashboard {
+        #[arg(long, default_value_t = 1000)]
+        agents: usize,
+        #[arg(long, default_value_t = 100_000)]
+        tasks: usize,
+        #[arg(long, default_value_t = 50)]
+        users: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Each user's pause between reloads (a live page waits 250 ms after a change)
+        #[arg(long, default_value_t = 250)]
+        pause_ms: u64,
+    },
     /// Audited mutations (user creation) over HTTP against an in-process server
     Http {
         #[arg(long, default_value_t = 32)]
@@ -221,6 +236,9 @@ async fn main() -> anyhow::Result<()> {
 async fn run(cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::Http { clients, seconds } => http(clients, seconds).await,
+        Cmd::Dashboard { agents, tasks, users, seconds, pause_ms } => {
+            dashboard::overview(agents, tasks, users, seconds, pause_ms).await
+        }
         Cmd::Writer { appends, in_flight } => writer(appends, in_flight).await,
         Cmd::Verify { events, db } => verify(events, &db).await,
         Cmd::AuditQuery { db, runs } => audit_query(&db, runs).await,

@@ -211,6 +211,7 @@ impl Server {
         if config.alerts {
             background.push(kernel.spawn_alerts());
         }
+        background.push(kernel.spawn_overview_warmer());
         let app = crate::http::router(kernel.clone(), metrics, config.max_in_flight);
         let (stop, stopped) = oneshot::channel::<()>();
         // Small request/response exchanges (an MCP call is a POST answered by a short SSE stream

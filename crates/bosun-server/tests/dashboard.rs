@@ -180,8 +180,28 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
     assert!(unlabelled(&browser).await.is_empty(), "every input has a label");
     screenshot(&browser, "overview").await;
 
-    // A form post without the CSRF token is refused, even with the session cookie.
+    // Everyone looking shares one read of the overview, reused while nothing happened since: a
+    // read right after a commit is never the one from before it (on SQLite the node publishes at
+    // commit; on PostgreSQL the follower does, a few ms later, hence the bound).
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let fragment = || async {
+        let r = http.get(format!("{base}/ui/fragments/overview")).header("cookie", &cookie).send().await.unwrap();
+        r.text().await.unwrap()
+    };
+    assert!(!fragment().await.contains(">beacon<"));
+    let (s, body) = t.call("POST", "/api/v1/agents", Some(&t.admin), Some(json!({"name": "beacon"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let registered = Instant::now();
+    if bosun_store::postgres::tests_use_postgres() {
+        while !fragment().await.contains(">beacon<") {
+            assert!(registered.elapsed() < Duration::from_secs(1), "the overview stayed behind");
+            tokio::task::yield_now().await;
+        }
+    } else {
+        assert!(fragment().await.contains(">beacon<"), "the cached overview was read again after the commit");
+    }
+
+    // A form post without the CSRF token is refused, even with the session cookie.
     let refused = http
         .post(format!("{base}/logout"))
         .header("cookie", &cookie)

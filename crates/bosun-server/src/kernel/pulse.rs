@@ -25,6 +25,8 @@ pub struct Minute {
 }
 
 struct Ring {
+    /// The tenant's newest published seq.
+    seq: u64,
     /// The newest minute (since the epoch) recorded; a minute's slot is the minute mod 60.
     newest: i64,
     minutes: [Minute; MINUTES],
@@ -32,7 +34,7 @@ struct Ring {
 
 impl Default for Ring {
     fn default() -> Self {
-        Ring { newest: 0, minutes: [Minute::default(); MINUTES] }
+        Ring { seq: 0, newest: 0, minutes: [Minute::default(); MINUTES] }
     }
 }
 
@@ -66,6 +68,7 @@ impl Pulse {
     /// Count a published event.
     pub fn record(&self, event: &AuditEvent, action: Action) {
         if event.outcome != bosun_core::audit::Outcome::Ok {
+            self.saw(&event.tenant, event.seq);
             return;
         }
         let counted: fn(&mut Minute, u32) = match action {
@@ -73,15 +76,29 @@ impl Pulse {
             Action::TaskComplete => |m, n| m.completed += n,
             Action::TaskFail => |m, n| m.failed += n,
             Action::MessageSend => |m, n| m.messages += n,
-            _ => return,
+            _ => return self.saw(&event.tenant, event.seq),
         };
-        let Some(minute) = minute_of(&event.at) else { return };
+        let Some(minute) = minute_of(&event.at) else { return self.saw(&event.tenant, event.seq) };
         // A batch submit is one event naming every task it created.
         let n = event.details.get("created").and_then(|c| c.as_array()).map_or(1, |c| c.len() as u32);
         let mut tenants = self.tenants.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(m) = tenants.entry(event.tenant.clone()).or_default().slot(minute) {
+        let ring = tenants.entry(event.tenant.clone()).or_default();
+        ring.seq = ring.seq.max(event.seq);
+        if let Some(m) = ring.slot(minute) {
             counted(m, n);
         }
+    }
+
+    /// An event of the tenant was published (for [`latest_seq`](Self::latest_seq)).
+    fn saw(&self, tenant: &str, seq: u64) {
+        let mut tenants = self.tenants.lock().unwrap_or_else(|e| e.into_inner());
+        let ring = tenants.entry(tenant.to_owned()).or_default();
+        ring.seq = ring.seq.max(seq);
+    }
+
+    /// The tenant's newest published seq (0 before any): what a cached read of it has seen.
+    pub fn latest_seq(&self, tenant: &str) -> u64 {
+        self.tenants.lock().unwrap_or_else(|e| e.into_inner()).get(tenant).map_or(0, |r| r.seq)
     }
 
     /// The queue depth the overview read at `now`.
