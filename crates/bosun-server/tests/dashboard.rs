@@ -884,3 +884,145 @@ async fn an_admin_issued_link_sets_a_password_once_and_sessions_are_listed_and_e
     assert_eq!(theirs.status(), StatusCode::FORBIDDEN);
     browser.close().await.unwrap();
 }
+
+/// The tenant matrix through the pages: another tenant's admin, signed in, reads every page and
+/// names the first tenant's objects by id in every detail route and form — and gets nothing of
+/// them, and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_or_form_reaches_another_tenants_data() {
+    let c = Coord::start().await;
+    let base = c.t.server.url();
+    // Tenant A's things, each named with a marker that must never reach tenant B's pages.
+    let agent = c.agent("secret-agent", &[]).await;
+    let peer = c.agent("secret-peer", &[]).await;
+    let first = c.submit(json!({"title": "secret build", "project": "secret-project"})).await;
+    let task = c.submit(json!({"title": "secret deploy", "project": "secret-project", "depends_on": [first]})).await;
+    let (s, m) = c
+        .call(
+            "POST",
+            "/api/v1/messages",
+            &agent.key,
+            json!({"to": ["secret-peer"], "type": "chat", "subject": "secret plans", "body": "secret body"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let message = m["id"].as_str().unwrap().to_owned();
+    let (s, l) = c.call("POST", "/api/v1/locks", &agent.key, json!({"paths": ["secret/path/**"]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{l}");
+    let lock = l["locks"][0]["id"].as_str().unwrap().to_owned();
+    let risky = json!({"action": "secret apply", "resource": "secret/infra", "factors": {"privilege_impact": 1.0,
+        "blast_radius": 1.0, "vulnerabilities": 0.8, "data_access": 0.5, "history": 0.6}});
+    let (s, a) = c.call("POST", "/api/v1/approvals", &agent.key, risky).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let approval = a["id"].as_str().unwrap().to_owned();
+    let (secret_user, _) = c.t.user_with_key(&c.t.admin.clone(), "secret-user", "developer").await;
+    let _ = peer;
+
+    // Tenant B's admin, signed in over HTTP.
+    let (s, other) = c.call("POST", "/api/v1/tenants", &c.t.admin, json!({"name": "harbour"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{other}");
+    let other_admin = other["admin_key"]["key"].as_str().unwrap().to_owned();
+    let password = user_with_password(&c.t, &other_admin, "hana", "admin").await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let login = http
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string([("tenant", "harbour"), ("name", "hana"), ("password", password.as_str())])
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let get = |path: String| {
+        let (http, cookie, base) = (http.clone(), cookie.clone(), base.clone());
+        async move {
+            let r = http.get(format!("{base}{path}")).header("cookie", &cookie).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (_, home) = get("/".into()).await;
+    let csrf = home.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+
+    let lists = [
+        "/",
+        "/ui/fragments/overview",
+        "/ui/agents",
+        "/ui/tasks",
+        "/ui/tasks?project=secret-project",
+        "/ui/messages",
+        "/ui/messages?q=secret",
+        "/ui/messages?agent=secret-agent",
+        "/ui/allowlist",
+        "/ui/locks",
+        "/ui/approvals",
+        "/ui/governance",
+        "/ui/policies",
+        "/ui/users",
+        "/ui/sessions",
+        "/ui/audit",
+        "/ui/audit?actor=secret-agent",
+        "/ui/audit/export?format=csv",
+        "/ui/audit/export?format=json",
+    ];
+    // Every name tenant A gave (a filter's own words are echoed in its input: not those).
+    let markers = [
+        "secret-agent",
+        "secret-peer",
+        "secret-project",
+        "secret build",
+        "secret deploy",
+        "secret plans",
+        "secret body",
+        "secret/path",
+        "secret apply",
+        "secret/infra",
+        "secret-user",
+    ];
+    for path in lists {
+        let (s, body) = get(path.into()).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        for m in markers.iter().filter(|m| !path.contains(*m)) {
+            assert!(!body.contains(m), "{path} shows another tenant's {m}: {body}");
+        }
+    }
+    let details = [
+        format!("/ui/agents/{}", agent.id),
+        format!("/ui/tasks/{task}"),
+        format!("/ui/tasks/{task}/graph.svg"),
+        format!("/ui/messages/thread/{message}"),
+        format!("/ui/sessions?user={secret_user}"),
+    ];
+    for path in details {
+        let (s, body) = get(path.clone()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
+        assert!(!body.contains("secret"), "{path}: {body}");
+    }
+    let forms = [
+        (format!("/ui/locks/{lock}/release"), String::new()),
+        (format!("/ui/approvals/{approval}"), "&decision=approve".to_owned()),
+        (format!("/ui/tasks/{task}/cancel"), String::new()),
+        (format!("/ui/users/{secret_user}/link"), String::new()),
+    ];
+    for (path, extra) in forms {
+        let r = http
+            .post(format!("{base}{path}"))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("csrf={csrf}{extra}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.text().await.unwrap().contains("secret"), "{path}");
+    }
+    // Tenant A's things are as they were.
+    let (_, locks) = c.call("GET", "/api/v1/locks", &agent.key, Value::Null).await;
+    assert_eq!(locks["locks"][0]["id"], lock.as_str(), "{locks}");
+    let (_, t) = c.call("GET", &format!("/api/v1/tasks/{task}"), &c.dev, Value::Null).await;
+    assert_eq!(t["status"], "blocked", "{t}");
+    let (_, a) = c.call("GET", &format!("/api/v1/approvals/{approval}"), &agent.key, Value::Null).await;
+    assert_eq!(a["status"], "pending", "{a}");
+}
