@@ -1018,6 +1018,44 @@ async fn no_page_or_form_reaches_another_tenants_data() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(!r.text().await.unwrap().contains("secret"), "{path}");
     }
+    // Nor another tenant's audit log, unless one is an admin of the system tenant.
+    let a_tenant =
+        c.call("GET", "/api/v1/whoami", &c.t.admin, Value::Null).await.1["tenant"]["id"].as_str().unwrap().to_owned();
+    for path in [format!("/ui/audit?tenant={a_tenant}"), format!("/ui/audit/export?format=csv&tenant={a_tenant}")] {
+        let (s, body) = get(path.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+        assert!(!body.contains("secret"), "{path}");
+    }
+    let system_password = user_with_password(&c.t, &c.t.admin.clone(), "ada", "admin").await;
+    let login = http
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string([("tenant", "default"), ("name", "ada"), ("password", &system_password)])
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ada = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let b_tenant = other["tenant"]["id"].as_str().unwrap();
+    let page = http.get(format!("{base}/ui/audit?tenant={b_tenant}")).header("cookie", &ada).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("session.started") && page.contains("harbour"), "the system admin reads harbour's log");
+    assert!(!page.contains("secret") && !page.contains("Verify the chain now"), "only harbour's, read only: {page}");
+    let csv = http
+        .get(format!("{base}/ui/audit/export?format=csv&tenant={b_tenant}"))
+        .header("cookie", &ada)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.starts_with(b_tenant)), "every exported event is harbour's: {csv}");
+    assert!(csv.lines().count() > 1);
+
     // Tenant A's things are as they were.
     let (_, locks) = c.call("GET", "/api/v1/locks", &agent.key, Value::Null).await;
     assert_eq!(locks["locks"][0]["id"], lock.as_str(), "{locks}");

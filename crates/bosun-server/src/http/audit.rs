@@ -102,7 +102,8 @@ pub async fn query_audit(State(app): State<App>, auth: Auth, ApiQuery(mut p): Ap
                 if !(1..=EXPORT_MAX).contains(&limit) {
                     return Err(invalid(format!("`limit` must be between 1 and {EXPORT_MAX} for an export")));
                 }
-                Ok(export(app.kernel.clone(), auth.caller, filter, p.cursor.unwrap_or(0), limit, format))
+                let tenant = auth.caller.tenant;
+                Ok(export(app.kernel.clone(), auth.caller, tenant, filter, p.cursor.unwrap_or(0), limit, format))
             }
         }
     }
@@ -210,6 +211,7 @@ fn render(format: Format, events: &[AuditEvent], first: bool) -> Result<Vec<u8>,
 pub(crate) fn export(
     kernel: Arc<Kernel>,
     caller: Caller,
+    tenant: bosun_core::TenantId,
     filter: AuditFilter,
     after: u64,
     limit: u32,
@@ -224,7 +226,7 @@ pub(crate) fn export(
         let (mut after, mut left, mut first) = (after, limit, true);
         while left > 0 {
             let page = Page::Oldest { after_seq: after, limit: left.min(EXPORT_PAGE) };
-            let events = match kernel.audit_page(&caller, filter.clone(), page).await {
+            let events = match kernel.audit_page_of(&caller, tenant, filter.clone(), page).await {
                 Ok(events) => events,
                 Err(e) => {
                     tracing::error!(error = %e, "audit export failed");

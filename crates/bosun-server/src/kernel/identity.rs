@@ -225,8 +225,7 @@ impl Kernel {
 
     /// Every tenant; system admins only (a denial is audited).
     pub async fn list_tenants(&self, caller: &Caller, ctx: &super::RequestCtx) -> Result<Vec<Tenant>, KernelError> {
-        let is_user = matches!(caller.principal, Principal::User { .. });
-        if !(caller.system_tenant && caller.role() == Role::Admin && is_user) {
+        if !is_system_admin(caller) {
             let reason = "listing tenants requires an admin of the system tenant";
             self.audit_denial(caller, ctx, Action::TenantList, None, reason, super::Decided::NOTHING).await;
             return Err(KernelError::Forbidden(reason.into()));
@@ -241,7 +240,26 @@ impl Kernel {
         filter: AuditFilter,
         page: Page,
     ) -> Result<Vec<AuditEvent>, KernelError> {
-        let tenant = caller.tenant;
+        self.audit_page_of(caller, caller.tenant, filter, page).await
+    }
+
+    /// A page of `tenant`'s audit log: the caller's own tenant's, or any tenant's for a user
+    /// admin of the system tenant (the operators' view of every tenant; reading only).
+    pub async fn audit_page_of(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        filter: AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEvent>, KernelError> {
+        if tenant != caller.tenant && !is_system_admin(caller) {
+            return Err(KernelError::Forbidden("another tenant's audit log is for admins of the system tenant".into()));
+        }
         Ok(self.store.read(move |r| r.query_audit(tenant, &filter, page)).await?)
     }
+}
+
+/// A user with the admin role in the system tenant.
+pub fn is_system_admin(caller: &Caller) -> bool {
+    caller.system_tenant && caller.role() == Role::Admin && matches!(caller.principal, Principal::User { .. })
 }

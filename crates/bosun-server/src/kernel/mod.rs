@@ -21,6 +21,7 @@ pub mod gate;
 mod governance;
 mod guardrails;
 mod identity;
+pub use identity::is_system_admin;
 mod liveness;
 mod locks;
 mod messages;

@@ -660,6 +660,9 @@ struct AuditQuery {
     from: String,
     #[serde(default)]
     to: String,
+    /// Another tenant's log (admins of the system tenant).
+    #[serde(default)]
+    tenant: String,
     cursor: Option<u64>,
     format: Option<String>,
 }
@@ -692,6 +695,7 @@ impl AuditQuery {
             ("severity", &self.severity),
             ("from", &self.from),
             ("to", &self.to),
+            ("tenant", &self.tenant),
         ];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default()
     }
@@ -720,6 +724,10 @@ struct AuditPageView {
     error: Option<String>,
     chain: Option<String>,
     admin: bool,
+    /// The log shown is the user's own tenant's.
+    own: bool,
+    /// For admins of the system tenant: every tenant (id, name, shown now), to read any one's log.
+    tenants: Vec<(String, String, bool)>,
 }
 
 fn options(values: &[&str], chosen: &str) -> Vec<(String, String, bool)> {
@@ -731,16 +739,38 @@ fn options(values: &[&str], chosen: &str) -> Vec<(String, String, bool)> {
 
 const AUDIT_PAGE: u32 = 100;
 
+/// The tenant whose log the page reads: the user's own, or another for admins of the system tenant.
+fn audit_tenant(signed: &Signed, q: &AuditQuery) -> Result<bosun_core::TenantId, KernelError> {
+    match q.tenant.trim() {
+        "" => Ok(signed.caller.tenant),
+        t => bosun_core::TenantId::parse(t).ok_or_else(|| KernelError::NotFound(format!("no tenant {t}"))),
+    }
+}
+
 async fn audit_page(
     State(app): State<App>,
+    Ctx(ctx): Ctx,
     Page(signed): Page,
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Response {
     let (mut events, mut next, mut error) = (Vec::new(), None, None);
+    let tenant = match audit_tenant(&signed, &q) {
+        Ok(t) => t,
+        Err(e) => return refused(&e),
+    };
+    let mut tenants = Vec::new();
+    if crate::kernel::is_system_admin(&signed.caller) {
+        match app.kernel.list_tenants(&signed.caller, &ctx).await {
+            Ok(list) => {
+                tenants = list.into_iter().map(|t| (t.id.to_string(), t.name, t.id == tenant)).collect();
+            }
+            Err(e) => return refused(&e),
+        }
+    }
     match crate::http::audit::filter(&mut q.params()) {
         Ok(filter) => {
             let page = bosun_store::Page::Newest { before_seq: q.cursor, limit: AUDIT_PAGE };
-            match app.kernel.audit_page(&signed.caller, filter, page).await {
+            match app.kernel.audit_page_of(&signed.caller, tenant, filter, page).await {
                 Ok(items) => {
                     next = (items.len() == AUDIT_PAGE as usize).then(|| items.last().map(|e| e.seq)).flatten();
                     events = items
@@ -759,12 +789,14 @@ async fn audit_page(
                         })
                         .collect();
                 }
+                Err(e @ KernelError::Forbidden(_)) => return refused(&e),
                 Err(e) => error = Some(e.to_string()),
             }
         }
         Err(crate::http::ApiError(e)) => error = Some(e.to_string()),
     }
-    let chain = app.kernel.chain_status(&signed.caller).map(|c| match c.error {
+    let own = tenant == signed.caller.tenant;
+    let chain = app.kernel.chain_status(&signed.caller).filter(|_| own).map(|c| match c.error {
         None => format!("Verified: {} events, gap-free, up to seq {} at {}.", c.events, c.events, c.at),
         Some(e) => format!("NOT verified at {}: {e}", c.at),
     });
@@ -778,7 +810,9 @@ async fn audit_page(
         next,
         error,
         chain,
-        admin: role_at_least(&signed, bosun_core::Role::Admin),
+        admin: own && role_at_least(&signed, bosun_core::Role::Admin),
+        own,
+        tenants,
     };
     render(StatusCode::OK, &page)
 }
@@ -792,10 +826,18 @@ async fn audit_export(
     let Some(format) = q.format.as_deref().and_then(crate::http::audit::Format::parse) else {
         return refusal(StatusCode::UNPROCESSABLE_ENTITY, "the format is csv, json or jsonl");
     };
+    let tenant = match audit_tenant(&signed, &q) {
+        Ok(t) => t,
+        Err(e) => return refused(&e),
+    };
+    if tenant != signed.caller.tenant && !crate::kernel::is_system_admin(&signed.caller) {
+        return refusal(StatusCode::FORBIDDEN, "another tenant's audit log is for admins of the system tenant");
+    }
     match crate::http::audit::filter(&mut q.params()) {
         Ok(filter) => crate::http::audit::export(
             app.kernel.clone(),
             signed.caller,
+            tenant,
             filter,
             0,
             crate::http::audit::EXPORT_MAX,
