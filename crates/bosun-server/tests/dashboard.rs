@@ -824,6 +824,8 @@ async fn an_admin_issued_link_sets_a_password_once_and_sessions_are_listed_and_e
     console_errors(&browser).await;
     browser.goto(&link).await.unwrap();
     assert!(unlabelled(&browser).await.is_empty());
+    let errors = console_errors(&browser).await;
+    assert!(errors.is_empty(), "console errors on the link's page: {errors:?}");
     let form = browser.form(Locator::Css("form[action^='/login/link/']")).await.unwrap();
     form.set_by_name("password", "nia sails at dawn").await.unwrap();
     form.set_by_name("again", "nia sails at dusk").await.unwrap();
