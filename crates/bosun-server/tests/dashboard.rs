@@ -202,14 +202,7 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
     }
 
     // A form post without the CSRF token is refused, even with the session cookie.
-    let refused = http
-        .post(format!("{base}/logout"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("x=y")
-        .send()
-        .await
-        .unwrap();
+    let refused = post_form(&http, format!("{base}/logout"), &cookie, "x=y").await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     // Without a session, pages redirect and fragments refuse.
     let page = http.get(format!("{base}/")).send().await.unwrap();
@@ -238,6 +231,17 @@ async fn sign_in_watch_an_agent_arrive_and_sign_out() {
     let source = browser.source().await.unwrap();
     assert!(source.contains("Overview") && !source.contains("lighthouse"), "no agent of another tenant");
     browser.close().await.unwrap();
+}
+
+/// POST a form as a browser would (with the session cookie), without following the redirect.
+async fn post_form(
+    http: &reqwest::Client,
+    url: impl reqwest::IntoUrl,
+    cookie: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    let req = http.post(url).header("cookie", cookie).header("content-type", "application/x-www-form-urlencoded");
+    req.body(body).send().await.unwrap()
 }
 
 /// Open a signed-in page and wait until it is there (its heading and the sign-out form).
@@ -297,14 +301,7 @@ async fn admins_release_locks_approve_and_read_the_audit_log_and_viewers_cannot(
     let page = open(&browser, &format!("{base}/ui/locks")).await;
     assert!(page.contains("src/payments/**") && !page.contains(">Release<"), "a viewer sees no release button: {page}");
     let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
-    let forced = http
-        .post(format!("{base}/ui/locks/{lock_id}/release"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("csrf={csrf}"))
-        .send()
-        .await
-        .unwrap();
+    let forced = post_form(&http, format!("{base}/ui/locks/{lock_id}/release"), &cookie, format!("csrf={csrf}")).await;
     assert_eq!(forced.status(), StatusCode::FORBIDDEN, "the endpoint refuses a viewer too");
     let page = open(&browser, &format!("{base}/ui/approvals")).await;
     assert!(page.contains("terraform apply") && !page.contains(">Approve<"), "a viewer does not decide: {page}");
@@ -408,12 +405,13 @@ async fn allowlist_becomes(c: &Coord, done: impl Fn(&Value) -> bool) -> Value {
     }
 }
 
+/// The text of every element matching `css`, read in one script run: no element reference can
+/// go stale between finding and reading while a page is being replaced (a poll during a
+/// navigation did, one run in ten on PostgreSQL).
 async fn texts(browser: &fantoccini::Client, css: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in browser.find_all(Locator::Css(css)).await.unwrap() {
-        out.push(e.text().await.unwrap());
-    }
-    out
+    let script = "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText.trim());";
+    let found = browser.execute(script, vec![json!(css)]).await.unwrap();
+    found.as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or_default().to_owned()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -445,23 +443,15 @@ async fn messages_read_in_the_browser_and_an_allowlist_edited_there_blocks_a_sen
     assert!(page.contains("ann") && !page.contains("Save the matrix") && !page.contains("<select"), "{page}");
     assert!(unlabelled(&browser).await.is_empty());
     let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
-    let forced = http
-        .post(format!("{base}/ui/allowlist/matrix"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("csrf={csrf}&a0=ann&a1=bob&o0-1=&c0-1=deny"))
-        .send()
-        .await
-        .unwrap();
+    let forced = post_form(
+        &http,
+        format!("{base}/ui/allowlist/matrix"),
+        &cookie,
+        format!("csrf={csrf}&a0=ann&a1=bob&o0-1=&c0-1=deny"),
+    )
+    .await;
     assert_eq!(forced.status(), StatusCode::FORBIDDEN, "the endpoint refuses a viewer too");
-    let without_csrf = http
-        .post(format!("{base}/ui/allowlist/rules"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("default=closed")
-        .send()
-        .await
-        .unwrap();
+    let without_csrf = post_form(&http, format!("{base}/ui/allowlist/rules"), &cookie, "default=closed").await;
     assert_eq!(without_csrf.status(), StatusCode::FORBIDDEN, "no CSRF token, no change");
     let (_, list) = c.call("GET", "/api/v1/allowlist", &c.t.admin, Value::Null).await;
     assert_eq!(list, json!({"default": "open", "rules": []}), "unchanged");
@@ -575,14 +565,7 @@ async fn tasks_and_agents_pages_draw_the_dependency_graph_and_cancel_and_retry_b
     assert!(!page.contains("Cancel the task") && !page.contains("Retry the task"), "{page}");
     let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
     for (task, verb) in [(&ship, "cancel"), (&doomed, "retry")] {
-        let refused = http
-            .post(format!("{base}/ui/tasks/{task}/{verb}"))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("csrf={csrf}"))
-            .send()
-            .await
-            .unwrap();
+        let refused = post_form(&http, format!("{base}/ui/tasks/{task}/{verb}"), &cookie, format!("csrf={csrf}")).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{verb} refused to a viewer");
     }
     sign_out(&browser).await;
@@ -723,14 +706,9 @@ async fn governance_pages_show_policy_changes_replay_budgets_and_decide_alerts()
     assert!(page.contains("a task was claimed") && !page.contains(">Acknowledge<"), "{page}");
     assert!(page.contains("600 / 1000") && page.contains("over the soft limit"), "usage against limits: {page}");
     let (cookie, csrf) = (session_cookie(&browser).await, page_csrf(&browser).await);
-    let refused = http
-        .post(format!("{base}/ui/alerts/{alert_id}"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("csrf={csrf}&decision=resolve"))
-        .send()
-        .await
-        .unwrap();
+    let refused =
+        post_form(&http, format!("{base}/ui/alerts/{alert_id}"), &cookie, format!("csrf={csrf}&decision=resolve"))
+            .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let page = open(&browser, &format!("{base}/ui/policies")).await;
     assert!(!page.contains("Replay a proposed text"), "replay is for admins");
@@ -1009,14 +987,7 @@ async fn no_page_or_form_reaches_another_tenants_data() {
         (format!("/ui/users/{secret_user}/link"), String::new()),
     ];
     for (path, extra) in forms {
-        let r = http
-            .post(format!("{base}{path}"))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("csrf={csrf}{extra}"))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(&http, format!("{base}{path}"), &cookie, format!("csrf={csrf}{extra}")).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(!r.text().await.unwrap().contains("secret"), "{path}");
     }

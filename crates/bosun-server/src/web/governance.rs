@@ -3,14 +3,13 @@
 //! limits, and alerts with acknowledge/resolve.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bosun_core::Action;
 use serde::Deserialize;
 
-use super::{Nav, NoticeQuery, Page, nav, refusal, refused, render, signed_post};
+use super::{Nav, NoticeQuery, Page, Posted, nav, refusal, refused, render};
 use crate::http::{App, Ctx};
 
 pub fn routes() -> axum::Router<App> {
@@ -166,12 +165,14 @@ struct ReplayForm {
     text: String,
 }
 
+impl super::WithCsrf for ReplayForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Re-decide the newest recorded decisions under a proposed text (admins; reads only).
-async fn replay(State(app): State<App>, headers: HeaderMap, Form(form): Form<ReplayForm>) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
+async fn replay(State(app): State<App>, Posted(signed, form): Posted<ReplayForm>) -> Response {
     if form.text.len() > crate::kernel::MAX_POLICY_TEXT {
         return refusal(StatusCode::PAYLOAD_TOO_LARGE, "the proposed policies are too long");
     }
@@ -365,17 +366,18 @@ struct AlertForm {
     decision: String,
 }
 
+impl super::WithCsrf for AlertForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 async fn decide_alert(
     State(app): State<App>,
     Ctx(ctx): Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<AlertForm>,
+    Posted(signed, form): Posted<AlertForm>,
 ) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
     let resolve = match form.decision.as_str() {
         "acknowledge" => false,
         "resolve" => true,

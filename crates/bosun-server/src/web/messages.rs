@@ -3,14 +3,14 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bosun_core::Action;
 use bosun_core::message::{Allowlist, Importance, MessageType, Party, Rule, RuleAction};
 use bosun_core::model::{Message, Recipient};
 use serde::Deserialize;
 
-use super::{Nav, NoticeQuery, Page, nav, options, refusal, refused, render, signed_post};
+use super::{Nav, NoticeQuery, Page, Posted, nav, options, refusal, refused, render};
 use crate::http::{App, Ctx};
 
 pub fn routes() -> axum::Router<App> {
@@ -331,14 +331,15 @@ async fn allowlist_page(State(app): State<App>, Page(signed): Page, Query(q): Qu
 /// A form's fields in order (repeated names kept), at most this many.
 const FIELDS: usize = 4 * 1001 + 8 + 2 * MATRIX * MATRIX + MATRIX;
 
-/// A posted form by field name (the first of a repeated name wins).
+/// A posted form by field name (the first of a repeated name wins), at most [`FIELDS`] fields.
+#[derive(Deserialize)]
+#[serde(try_from = "Vec<(String, String)>")]
 struct Fields(std::collections::HashMap<String, String>);
 
-impl Fields {
-    /// The form, or why it cannot be read.
-    fn read(body: &str) -> Result<Fields, &'static str> {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(body).map_err(|_| "the form could not be read")?;
+impl TryFrom<Vec<(String, String)>> for Fields {
+    type Error = &'static str;
+
+    fn try_from(pairs: Vec<(String, String)>) -> Result<Fields, &'static str> {
         if pairs.len() > FIELDS {
             return Err("the form has too many fields");
         }
@@ -348,9 +349,17 @@ impl Fields {
         }
         Ok(Fields(map))
     }
+}
 
+impl Fields {
     fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
+    }
+}
+
+impl super::WithCsrf for Fields {
+    fn csrf(&self) -> &str {
+        self.get("csrf").unwrap_or_default()
     }
 }
 
@@ -381,15 +390,7 @@ fn action(value: &str) -> Option<Option<RuleAction>> {
 /// The matrix posts each shown agent's name (`a<i>`), each cell's rule as shown (`o<i>-<j>`) and
 /// as chosen (`c<i>-<j>`); only the cells changed are applied, to the allowlist as it is now, so
 /// an edit made meanwhile elsewhere is kept.
-async fn save_matrix(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, body: String) -> Response {
-    let form = match Fields::read(&body) {
-        Ok(f) => f,
-        Err(why) => return refusal(StatusCode::UNPROCESSABLE_ENTITY, why),
-    };
-    let signed = match signed_post(&app, &headers, form.get("csrf").unwrap_or_default()).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
+async fn save_matrix(State(app): State<App>, Ctx(ctx): Ctx, Posted(signed, form): Posted<Fields>) -> Response {
     let mut list = match app.kernel.allowlist(&signed.caller).await {
         Ok(l) => l,
         Err(e) => return refused(&e),
@@ -419,15 +420,7 @@ async fn save_matrix(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, 
 /// The rules form posts the default and, per rule, its position, from, to, action and a delete
 /// box (`p<i>`, `f<i>`, `t<i>`, `x<i>`, `d<i>`; a new rule is `new`). Rules are saved in the
 /// order of their positions (ties keep the shown order).
-async fn save_rules(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, body: String) -> Response {
-    let form = match Fields::read(&body) {
-        Ok(f) => f,
-        Err(why) => return refusal(StatusCode::UNPROCESSABLE_ENTITY, why),
-    };
-    let signed = match signed_post(&app, &headers, form.get("csrf").unwrap_or_default()).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
+async fn save_rules(State(app): State<App>, Ctx(ctx): Ctx, Posted(signed, form): Posted<Fields>) -> Response {
     let default = form.get("default").unwrap_or("open").to_owned();
     let mut rows: Vec<(f64, Rule)> = Vec::new();
     let keys = (1..=1000).map(|i| i.to_string()).chain(["new".to_owned()]);

@@ -220,11 +220,13 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(app): State<App>, Ctx(ctx): Ctx, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
+impl WithCsrf for CsrfForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn logout(State(app): State<App>, Ctx(ctx): Ctx, Posted(signed, _): Posted<CsrfForm>) -> Response {
     if let Err(e) = app.kernel.logout(&signed, &ctx).await {
         tracing::warn!(error = %e, "sign-out failed");
     }
@@ -449,16 +451,32 @@ async fn events(State(app): State<App>, Part(signed): Part) -> Response {
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
-/// A POST of a signed-in page: the session and a matching CSRF token, or the answer instead.
-async fn signed_post(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Signed, Response> {
-    let signed = signed(app, headers).await?;
-    if !csrf_matches(&signed, csrf) {
-        return Err(refusal(
-            StatusCode::FORBIDDEN,
-            "this form is missing its CSRF token; reload the page and try again",
-        ));
+/// A form that carries the session's CSRF token.
+trait WithCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// A form posted from a signed-in page: the session and the form, once the form's CSRF token
+/// matched the session's; otherwise the answer is the way to sign in, or 403.
+pub struct Posted<T>(pub Signed, pub T);
+
+impl<T: serde::de::DeserializeOwned + WithCsrf + Send> axum::extract::FromRequest<App> for Posted<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, app: &App) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let headers = parts.headers.clone();
+        let request = axum::extract::Request::from_parts(parts, body);
+        let Form(form) = Form::<T>::from_request(request, app).await.map_err(IntoResponse::into_response)?;
+        let signed = signed(app, &headers).await?;
+        if !csrf_matches(&signed, form.csrf()) {
+            return Err(refusal(
+                StatusCode::FORBIDDEN,
+                "this form is missing its CSRF token; reload the page and try again",
+            ));
+        }
+        Ok(Posted(signed, form))
     }
-    Ok(signed)
 }
 
 /// A refused command as a page.
@@ -533,14 +551,9 @@ async fn locks_page(
 async fn release_lock(
     State(app): State<App>,
     Ctx(ctx): Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted(signed, _): Posted<CsrfForm>,
 ) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
     let Some(lock_id) = bosun_core::LockId::parse(&id) else { return refusal(StatusCode::NOT_FOUND, "no such lock") };
     match app.kernel.execute(&signed.caller, &ctx, crate::kernel::Command::ReleaseLock { lock_id }).await {
         Ok(_) => Redirect::to("/ui/locks?notice=Released.").into_response(),
@@ -615,17 +628,18 @@ struct DecisionForm {
     reason: String,
 }
 
+impl WithCsrf for DecisionForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 async fn decide_approval(
     State(app): State<App>,
     Ctx(ctx): Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<DecisionForm>,
+    Posted(signed, form): Posted<DecisionForm>,
 ) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
     let approve = match form.decision.as_str() {
         "approve" => true,
         "deny" => false,
@@ -847,11 +861,7 @@ async fn audit_export(
     }
 }
 
-async fn verify_chain(State(app): State<App>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
+async fn verify_chain(State(app): State<App>, Posted(signed, _): Posted<CsrfForm>) -> Response {
     match app.kernel.verify_chain(&signed.caller).await {
         Ok(_) => Redirect::to("/ui/audit").into_response(),
         Err(e) => refused(&e),

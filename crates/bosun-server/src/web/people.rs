@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use bosun_core::{Action, UserId};
 use serde::Deserialize;
 
-use super::{CsrfForm, Nav, NoticeQuery, Page, nav, refusal, refused, render, same_origin, signed_in, signed_post};
+use super::{CsrfForm, Nav, NoticeQuery, Page, Posted, nav, refusal, refused, render, same_origin, signed_in};
 use crate::http::{App, Ctx};
 use crate::kernel::KernelError;
 
@@ -127,12 +127,8 @@ async fn issue_link(
     Ctx(ctx): Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted(signed, _): Posted<CsrfForm>,
 ) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
     let Some(user_id) = UserId::parse(&id) else { return refusal(StatusCode::NOT_FOUND, "no such user") };
     match app.kernel.issue_link(&signed.caller, &ctx, user_id).await {
         Ok((user, link, expires_at)) => {
@@ -206,14 +202,9 @@ async fn sessions(State(app): State<App>, Page(signed): Page, Query(q): Query<Se
 async fn end_session(
     State(app): State<App>,
     Ctx(ctx): Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted(signed, _): Posted<CsrfForm>,
 ) -> Response {
-    let signed = match signed_post(&app, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
     let id: String = id.chars().take(64).collect();
     let found = app.kernel.execute(&signed.caller, &ctx, crate::kernel::Command::EndSession { id }).await;
     match found {

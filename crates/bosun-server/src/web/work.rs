@@ -2,16 +2,15 @@
 //! (filters, a page per task with its dependency graph drawn as SVG, cancel and retry).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bosun_core::agent::AgentStatus;
 use bosun_core::task::{Task, TaskStatus};
 use bosun_core::{Action, AgentId, TaskId};
 use serde::Deserialize;
 
-use super::{CsrfForm, Nav, NoticeQuery, Page, Part, nav, options, refusal, refused, render, signed_post};
+use super::{CsrfForm, Nav, NoticeQuery, Page, Part, Posted, nav, options, refusal, refused, render};
 use crate::http::{App, Ctx};
 
 pub fn routes() -> axum::Router<App> {
@@ -58,6 +57,20 @@ struct AgentLine {
     last_seen: String,
 }
 
+impl From<bosun_core::model::Agent> for AgentLine {
+    fn from(a: bosun_core::model::Agent) -> Self {
+        AgentLine {
+            id: a.id.to_string(),
+            name: a.name,
+            kind: a.kind,
+            status: a.status.as_str(),
+            profile: a.profile,
+            capabilities: a.capabilities.join(", "),
+            last_seen: bosun_core::clock::format_micros(a.last_seen_at),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "agents.html")]
 struct AgentsPage {
@@ -91,18 +104,7 @@ async fn agents(State(app): State<App>, Page(signed): Page, Query(f): Query<Agen
             match app.kernel.agents(&signed.caller, filter, after, PAGE).await {
                 Ok(found) => {
                     next = (found.len() == PAGE as usize).then(|| found.last().map(|a| a.id.to_string())).flatten();
-                    lines = found
-                        .into_iter()
-                        .map(|a| AgentLine {
-                            id: a.id.to_string(),
-                            name: a.name,
-                            kind: a.kind,
-                            status: a.status.as_str(),
-                            profile: a.profile,
-                            capabilities: a.capabilities.join(", "),
-                            last_seen: bosun_core::clock::format_micros(a.last_seen_at),
-                        })
-                        .collect();
+                    lines = found.into_iter().map(AgentLine::from).collect();
                 }
                 Err(e) => error = Some(e.to_string()),
             }
@@ -202,15 +204,7 @@ async fn agent(State(app): State<App>, Page(signed): Page, Path(id): Path<String
             .into_iter()
             .map(|e| AuditLine { seq: e.seq, at: e.at, action: e.action, outcome: e.outcome.as_str() })
             .collect(),
-        a: AgentLine {
-            id: a.id.to_string(),
-            name: a.name,
-            kind: a.kind,
-            status: a.status.as_str(),
-            profile: a.profile,
-            capabilities: a.capabilities.join(", "),
-            last_seen: bosun_core::clock::format_micros(a.last_seen_at),
-        },
+        a: AgentLine::from(a),
     };
     render(StatusCode::OK, &page)
 }
@@ -428,16 +422,11 @@ fn draw(g: &crate::kernel::dashboard::TaskGraph) -> String {
 async fn task_command(
     app: &App,
     ctx: &crate::kernel::RequestCtx,
-    headers: &HeaderMap,
+    signed: &super::Signed,
     id: &str,
-    csrf: &str,
     make: impl FnOnce(TaskId) -> crate::kernel::Command,
     done: &str,
 ) -> Response {
-    let signed = match signed_post(app, headers, csrf).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
     let Some(task_id) = TaskId::parse(id) else { return refusal(StatusCode::NOT_FOUND, "no such task") };
     match app.kernel.execute(&signed.caller, ctx, make(task_id)).await {
         Ok(_) => Redirect::to(&format!("/ui/tasks/{task_id}?notice={done}")).into_response(),
@@ -448,22 +437,20 @@ async fn task_command(
 async fn cancel(
     State(app): State<App>,
     Ctx(ctx): Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted(signed, _): Posted<CsrfForm>,
 ) -> Response {
     let cancel =
         |task_id| crate::kernel::Command::CancelTask { task_id, reason: Some("cancelled from the dashboard".into()) };
-    task_command(&app, &ctx, &headers, &id, &form.csrf, cancel, "Cancelled.").await
+    task_command(&app, &ctx, &signed, &id, cancel, "Cancelled.").await
 }
 
 async fn retry(
     State(app): State<App>,
     Ctx(ctx): Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted(signed, _): Posted<CsrfForm>,
 ) -> Response {
     let retry = |task_id| crate::kernel::Command::RetryTask { task_id };
-    task_command(&app, &ctx, &headers, &id, &form.csrf, retry, "Queued again.").await
+    task_command(&app, &ctx, &signed, &id, retry, "Queued again.").await
 }
