@@ -1037,3 +1037,80 @@ async fn no_page_or_form_reaches_another_tenants_data() {
     let (_, a) = c.call("GET", &format!("/api/v1/approvals/{approval}"), &agent.key, Value::Null).await;
     assert_eq!(a["status"], "pending", "{a}");
 }
+
+/// Behind TLS (`secure_cookies`) the session cookie is `Secure` too; and no dashboard route
+/// answers anything but the way to sign in without a session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_cookies_and_nothing_without_a_session() {
+    let c = Coord::start_configured(|config| bosun_server::serve::ServeConfig { secure_cookies: true, ..config }).await;
+    let base = c.t.server.url();
+    let password = user_with_password(&c.t, &c.t.admin.clone(), "ada", "admin").await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let body = serde_urlencoded::to_string([("tenant", "default"), ("name", "ada"), ("password", &password)]).unwrap();
+    let login = post_form(&http, format!("{base}/login"), "", body).await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let flags: Vec<&str> = cookie.split("; ").skip(1).collect();
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(flags.contains(&flag), "{flag} in {cookie}");
+    }
+
+    // An id that names nothing (the routes must not tell: the sign-in comes first).
+    let pages = [
+        "/",
+        "/ui/agents",
+        "/ui/agents/01JDX3Q2V9Z8K7M6N5P4R3S2T1",
+        "/ui/tasks",
+        "/ui/tasks/01JDX3Q2V9Z8K7M6N5P4R3S2T1",
+        "/ui/messages",
+        "/ui/messages/thread/01JDX3Q2V9Z8K7M6N5P4R3S2T1",
+        "/ui/allowlist",
+        "/ui/locks",
+        "/ui/approvals",
+        "/ui/governance",
+        "/ui/policies",
+        "/ui/users",
+        "/ui/sessions",
+        "/ui/audit",
+    ];
+    for path in pages {
+        let r = http.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers()["location"], "/login", "{path}");
+    }
+    let parts = [
+        "/ui/fragments/overview",
+        "/ui/events",
+        "/ui/audit/export?format=csv",
+        "/ui/tasks/01JDX3Q2V9Z8K7M6N5P4R3S2T1/graph.svg",
+    ];
+    for path in parts {
+        assert_eq!(
+            http.get(format!("{base}{path}")).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+    }
+    let forms = [
+        "/logout",
+        "/ui/locks/01JDX3Q2V9Z8K7M6N5P4R3S2T1/release",
+        "/ui/approvals/01JDX3Q2V9Z8K7M6N5P4R3S2T1",
+        "/ui/audit/verify",
+        "/ui/allowlist/matrix",
+        "/ui/allowlist/rules",
+        "/ui/tasks/01JDX3Q2V9Z8K7M6N5P4R3S2T1/cancel",
+        "/ui/tasks/01JDX3Q2V9Z8K7M6N5P4R3S2T1/retry",
+        "/ui/policies/replay",
+        "/ui/alerts/01JDX3Q2V9Z8K7M6N5P4R3S2T1",
+        "/ui/users/01JDX3Q2V9Z8K7M6N5P4R3S2T1/link",
+        "/ui/sessions/01JDX3Q2V9Z8K7M6N5P4R3S2T1/end",
+    ];
+    for path in forms {
+        let r = post_form(&http, format!("{base}{path}"), "", "csrf=x&decision=approve&text=x").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers()["location"], "/login", "{path}");
+    }
+    let (_, audit) = c.call("GET", "/api/v1/audit?outcome=ok", &c.t.admin, Value::Null).await;
+    let changed: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(!changed.iter().any(|a| a.starts_with("lock.") || a.starts_with("allowlist.")), "{changed:?}");
+}
