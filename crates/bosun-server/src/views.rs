@@ -546,3 +546,11 @@ pub struct Inbox {
 pub struct MessageList {
     pub messages: Vec<MessageView>,
 }
+
+/// A page of the tenant's messages, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct MessagePage {
+    pub messages: Vec<MessageView>,
+    /// Pass as `before` for the next (older) page; absent on the last.
+    pub next_before: Option<String>,
+}

@@ -295,3 +295,46 @@ async fn server_sent_events_carry_the_same_stream() {
     let (s, r) = c.call("GET", "/api/v1/events", &c.dev, Value::Null).await;
     assert_eq!((s, r["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")));
 }
+
+/// `GET /api/v1/messages`: the tenant's timeline for users, newest first, filtered and paged;
+/// agents are refused (they have their inbox and threads).
+#[tokio::test]
+async fn users_read_the_timeline_filtered_and_paged() {
+    let c = Coord::start().await;
+    let (ann, bob) = (c.agent("ann", &[]).await, c.agent("bob", &[]).await);
+    let mut sent = Vec::new();
+    for (from, to, kind, importance) in
+        [(&ann, "bob", "chat", "normal"), (&bob, "ann", "status_update", "high"), (&ann, "bob", "chat", "urgent")]
+    {
+        let body = json!({"to": [to], "type": kind, "subject": format!("{kind} {importance}"), "body": "b", "importance": importance});
+        let (s, m) = c.call("POST", "/api/v1/messages", &from.key, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        sent.push(m["id"].as_str().unwrap().to_owned());
+    }
+    let ids = |page: &Value| {
+        page["messages"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    let (s, all) = c.call("GET", "/api/v1/messages", &c.dev, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{all}");
+    assert_eq!(ids(&all), [sent[2].clone(), sent[1].clone(), sent[0].clone()], "newest first");
+    assert_eq!(all["messages"][0]["recipients"][0]["state"], "queued", "each recipient's state: {all}");
+    let (_, first) = c.call("GET", "/api/v1/messages?limit=2", &c.dev, Value::Null).await;
+    assert_eq!(ids(&first), [sent[2].clone(), sent[1].clone()]);
+    let next = first["next_before"].as_str().unwrap();
+    let (_, rest) = c.call("GET", &format!("/api/v1/messages?limit=2&before={next}"), &c.dev, Value::Null).await;
+    assert_eq!((ids(&rest), rest["next_before"].clone()), (vec![sent[0].clone()], Value::Null), "the last page");
+    let (_, chats) = c.call("GET", "/api/v1/messages?type=chat&importance=urgent", &c.dev, Value::Null).await;
+    assert_eq!(ids(&chats), [sent[2].clone()]);
+    let (_, from_bob) = c.call("GET", "/api/v1/messages?agent=bob&type=status_update", &c.dev, Value::Null).await;
+    assert_eq!(ids(&from_bob), [sent[1].clone()]);
+    let (_, nobody) = c.call("GET", "/api/v1/messages?agent=nobody", &c.dev, Value::Null).await;
+    assert!(ids(&nobody).is_empty());
+    let (s, e) = c.call("GET", "/api/v1/messages?type=gossip", &c.dev, Value::Null).await;
+    assert_eq!((s, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")), "{e}");
+    let (s, e) = c.call("GET", "/api/v1/messages", &ann.key, Value::Null).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    // Another tenant's admin sees none of them.
+    let (_, other) = c.call("POST", "/api/v1/tenants", &c.t.admin, json!({"name": "elsewhere"})).await;
+    let (s, theirs) = c.call("GET", "/api/v1/messages", other["admin_key"]["key"].as_str().unwrap(), Value::Null).await;
+    assert_eq!((s, ids(&theirs).len()), (StatusCode::OK, 0), "{theirs}");
+}

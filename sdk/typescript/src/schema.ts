@@ -660,7 +660,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The tenant's messages, newest first, each with every recipient's state (users; agents read
+         *     their inbox and threads). `next_before` pages on.
+         */
+        get: operations["timeline"];
         put?: never;
         /** Send a message to agents (or a topic). 403 `message_blocked` names the allowlist rule. */
         post: operations["send"];
@@ -1892,6 +1896,12 @@ export interface components {
         };
         MessageList: {
             messages: components["schemas"]["MessageView"][];
+        };
+        /** @description A page of the tenant's messages, newest first. */
+        MessagePage: {
+            messages: components["schemas"]["MessageView"][];
+            /** @description Pass as `before` for the next (older) page; absent on the last. */
+            next_before?: string | null;
         };
         /** @description A message as its sender and users see it: every recipient's delivery state. */
         MessageView: components["schemas"]["MessageFields"] & {
@@ -6857,6 +6867,83 @@ export interface operations {
                 };
             };
             /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    timeline: {
+        parameters: {
+            query?: {
+                /** @description An agent (or user) name: messages it sent or received. */
+                agent?: string;
+                /** @description A message type (`chat`, `task_handoff`, …). */
+                type?: string;
+                /** @description A thread id. */
+                thread?: string;
+                /** @description `low`, `normal`, `high` or `urgent`. */
+                importance?: string;
+                /** @description Only messages older than this message id (the previous page's `next_before`). */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -203,6 +203,79 @@ pub async fn search(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<Se
     }
 }
 
+/// The timeline's filter from its text parameters (empty is "any"), or what is wrong with them.
+pub fn timeline_filter(
+    kind: &str,
+    thread: &str,
+    importance: &str,
+    before: &str,
+    limit: u32,
+) -> Result<bosun_store::MessageFilter, String> {
+    let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let kind = match given(kind) {
+        Some(k) => Some(MessageType::parse(&k).ok_or_else(|| format!("no message type `{k}`"))?),
+        None => None,
+    };
+    let importance = match given(importance) {
+        Some(i) => Some(Importance::parse(&i).ok_or_else(|| format!("no importance `{i}`"))?),
+        None => None,
+    };
+    let id = |field: &str, v: Option<String>| match v {
+        Some(v) => MessageId::parse(&v).map(Some).ok_or_else(|| format!("`{field}` is a message id")),
+        None => Ok(None),
+    };
+    Ok(bosun_store::MessageFilter {
+        party: None,
+        kind,
+        thread: id("thread", given(thread))?,
+        importance,
+        before: id("before", given(before))?,
+        limit,
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineParams {
+    /// An agent (or user) name: messages it sent or received.
+    #[serde(default)]
+    #[param(max_length = 100)]
+    pub agent: String,
+    /// A message type (`chat`, `task_handoff`, …).
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// A thread id.
+    #[serde(default)]
+    pub thread: String,
+    /// `low`, `normal`, `high` or `urgent`.
+    #[serde(default)]
+    pub importance: String,
+    /// Only messages older than this message id (the previous page's `next_before`).
+    #[serde(default)]
+    pub before: String,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageLimit>,
+}
+
+/// The tenant's messages, newest first, each with every recipient's state (users; agents read
+/// their inbox and threads). `next_before` pages on.
+#[utoipa::path(get, path = "/api/v1/messages", tag = "messages", params(TimelineParams),
+    responses((status = 200, body = crate::views::MessagePage), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn timeline(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<TimelineParams>) -> Handled {
+    if p.agent.len() > 100 {
+        return Err(ApiError(KernelError::Validation("`agent` is at most 100 characters".into())));
+    }
+    let limit = PageLimit::or(p.limit, 50).get().min(200);
+    let filter = timeline_filter(&p.kind, &p.thread, &p.importance, &p.before, limit)
+        .map_err(|e| ApiError(KernelError::Validation(e)))?;
+    let party = Some(p.agent.trim().to_owned()).filter(|a| !a.is_empty());
+    let found = app.kernel.timeline(&auth.caller, party, filter).await?;
+    let next_before = (found.len() == limit as usize).then(|| found.last().map(|(m, _)| m.id.to_string())).flatten();
+    Ok(Reply::json(&crate::views::MessagePage { messages: message_list(&found).messages, next_before }))
+}
+
 /// The tenant's allowlist: `{default: open|closed, rules: [{from, to, action: allow|deny}]}`.
 #[utoipa::path(get, path = "/api/v1/allowlist", tag = "messages",
     responses((status = 200, description = "The allowlist")))]

@@ -12,7 +12,7 @@ mod direct;
 pub mod events;
 mod guardrails;
 mod identity;
-mod messages;
+pub(crate) mod messages;
 mod policy;
 pub mod render;
 
@@ -114,7 +114,7 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(coord::release_locks))
         .routes(routes!(coord::renew_lock))
         .routes(routes!(coord::write_handoff, coord::read_handoffs))
-        .routes(routes!(messages::send))
+        .routes(routes!(messages::send, messages::timeline))
         .routes(routes!(messages::get))
         .routes(routes!(messages::read))
         .routes(routes!(messages::ack))

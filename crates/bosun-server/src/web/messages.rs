@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bosun_core::Action;
-use bosun_core::message::{Allowlist, Importance, MessageType, Party, Rule, RuleAction};
+use bosun_core::message::{Allowlist, Party, Rule, RuleAction};
 use bosun_core::model::{Message, Recipient};
 use serde::Deserialize;
 
@@ -57,29 +57,10 @@ impl Filters {
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default()
     }
 
-    /// The store's filter, or what is wrong with the form.
+    /// The store's filter, or what is wrong with the form (the API's rules).
     fn parse(&self) -> Result<bosun_store::MessageFilter, String> {
-        let trimmed = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        let kind = match trimmed(&self.kind) {
-            Some(k) => Some(MessageType::parse(&k).ok_or_else(|| format!("no message type `{k}`"))?),
-            None => None,
-        };
-        let importance = match trimmed(&self.importance) {
-            Some(i) => Some(Importance::parse(&i).ok_or_else(|| format!("no importance `{i}`"))?),
-            None => None,
-        };
-        let id = |field: &str, v: Option<String>| match v {
-            Some(v) => bosun_core::MessageId::parse(&v).map(Some).ok_or_else(|| format!("`{field}` is a message id")),
-            None => Ok(None),
-        };
-        Ok(bosun_store::MessageFilter {
-            party: None,
-            kind,
-            thread: id("thread", trimmed(&self.thread))?,
-            importance,
-            before: id("before", self.before.as_deref().and_then(trimmed))?,
-            limit: PAGE,
-        })
+        let before = self.before.as_deref().unwrap_or_default();
+        crate::http::messages::timeline_filter(&self.kind, &self.thread, &self.importance, before, PAGE)
     }
 }
 

@@ -65,6 +65,7 @@ from .lock_view import LockView
 from .locks_body import LocksBody
 from .message_fields import MessageFields
 from .message_list import MessageList
+from .message_page import MessagePage
 from .message_view import MessageView
 from .password_body import PasswordBody
 from .password_set_view import PasswordSetView
@@ -186,6 +187,7 @@ __all__ = (
     "LockView",
     "MessageFields",
     "MessageList",
+    "MessagePage",
     "MessageView",
     "PasswordBody",
     "PasswordSetView",
