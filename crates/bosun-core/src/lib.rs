@@ -14,6 +14,7 @@ pub mod egress;
 pub mod ids;
 pub mod jcs;
 pub mod lockkey;
+pub mod memory;
 pub mod message;
 pub mod model;
 pub mod profile;
