@@ -210,6 +210,16 @@ impl Kernel {
             let tenant_id = found.map(|(t, _, _)| t.id);
             return Err(self.login_failed(ctx, tenant_id).await);
         };
+        self.start_session(ctx, tenant, user).await
+    }
+
+    /// A new session for a user whose credential was just checked (a password, a sign-in link).
+    async fn start_session(
+        &self,
+        ctx: &RequestCtx,
+        tenant: bosun_core::model::Tenant,
+        user: bosun_core::model::User,
+    ) -> Result<Login, KernelError> {
         let caller = user_caller(&tenant, &user);
         let (id, secret, csrf) = (bosun_core::ids::next_ulid().to_string(), random_token()?, random_token()?);
         let now = self.clock.now();
@@ -291,7 +301,6 @@ impl Kernel {
         };
         let expiry = expires_at.as_second();
         let mac = self.key_secret.hash(&link_message(caller.tenant, user.id, expiry, fingerprint));
-        let mac = mac.rsplit('$').next().unwrap_or_default();
         let link = format!("{}.{}.{expiry}.{mac}", caller.tenant, user.id);
         Ok((user.clone(), link, *expires_at))
     }
@@ -324,13 +333,15 @@ impl Kernel {
         let Some((tenant, user, hash)) = found else { return Err(self.login_failed(ctx, Some(tenant_id)).await) };
         let message = link_message(tenant.id, user.id, expiry, &password_fingerprint(hash.as_deref()));
         let in_time = self.clock.now().as_second() < expiry;
-        if !in_time || !self.key_secret.matches(&message, &format!("hmac-sha256${mac}")) {
+        if !in_time || !self.key_secret.matches(&message, mac) {
             self.login_failed(ctx, Some(tenant.id)).await;
             return Err(void());
         }
+        // The password is hashed once and the session started at once: signing in with it would
+        // verify the hash just made (another argon2 run).
         let caller = user_caller(&tenant, &user);
         self.set_password(&caller, ctx, user.id, Some(password.to_owned())).await?;
-        self.login(ctx, &tenant.name, &user.name, password).await
+        self.start_session(ctx, tenant, user).await
     }
 
     /// A user's sessions, newest first (at most 50): the caller's own, or (tenant admins) any
@@ -625,7 +636,9 @@ impl Kernel {
                 while let Some(t) = queue.pop_front() {
                     let mut near: Vec<(bosun_core::task::Task, bool)> = Vec::new();
                     for dep in &t.depends_on {
-                        if let Some(d) = r.task(tenant, *dep)? {
+                        if seen.contains(dep) {
+                            edges.push((*dep, t.id));
+                        } else if let Some(d) = r.task(tenant, *dep)? {
                             near.push((d, true));
                         }
                     }

@@ -312,6 +312,21 @@ impl Inboxes {
     }
 }
 
+/// Each message with every recipient's state, read in the same transaction.
+fn with_recipients(
+    r: &mut dyn ReadTx,
+    tenant: TenantId,
+    messages: Vec<Message>,
+) -> bosun_store::Result<Vec<(Message, Vec<Recipient>)>> {
+    messages
+        .into_iter()
+        .map(|m| {
+            let copies = r.recipients(tenant, m.id)?;
+            Ok((m, copies))
+        })
+        .collect()
+}
+
 impl Kernel {
     /// Fetch the calling agent's inbox (marking messages delivered); with `wait`, long-poll until
     /// the answer holds at least one message, woken by the commit that sends one.
@@ -365,16 +380,13 @@ impl Kernel {
             .store
             .read(move |r| {
                 let messages = r.thread(tenant, thread, viewer, 1000)?;
-                messages
-                    .into_iter()
-                    .map(|m| Ok((r.recipients(tenant, m.id)?, m)))
-                    .collect::<bosun_store::Result<Vec<_>>>()
+                with_recipients(r, tenant, messages)
             })
             .await?;
         if found.is_empty() {
             return Err(KernelError::NotFound(format!("no thread with id {thread}")));
         }
-        Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
+        Ok(found)
     }
 
     pub async fn search(
@@ -392,13 +404,10 @@ impl Kernel {
             .store
             .read(move |r| {
                 let messages = r.search_messages(tenant, &query, viewer, limit)?;
-                messages
-                    .into_iter()
-                    .map(|m| Ok((r.recipients(tenant, m.id)?, m)))
-                    .collect::<bosun_store::Result<Vec<_>>>()
+                with_recipients(r, tenant, messages)
             })
             .await?;
-        Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
+        Ok(found)
     }
 
     /// The tenant's messages as a timeline, newest first, each with its recipients' states: for
@@ -431,13 +440,10 @@ impl Kernel {
                     }
                 }
                 let messages = r.messages(tenant, &filter)?;
-                messages
-                    .into_iter()
-                    .map(|m| Ok((r.recipients(tenant, m.id)?, m)))
-                    .collect::<bosun_store::Result<Vec<_>>>()
+                with_recipients(r, tenant, messages)
             })
             .await?;
-        Ok(found.into_iter().map(|(copies, m)| (m, copies)).collect())
+        Ok(found)
     }
 
     pub async fn allowlist(&self, caller: &Caller) -> Result<Allowlist, KernelError> {

@@ -464,11 +464,9 @@ impl<T: serde::de::DeserializeOwned + WithCsrf + Send> axum::extract::FromReques
     type Rejection = Response;
 
     async fn from_request(req: axum::extract::Request, app: &App) -> Result<Self, Response> {
-        let (parts, body) = req.into_parts();
-        let headers = parts.headers.clone();
-        let request = axum::extract::Request::from_parts(parts, body);
-        let Form(form) = Form::<T>::from_request(request, app).await.map_err(IntoResponse::into_response)?;
-        let signed = signed(app, &headers).await?;
+        // The session first: without one the answer is the way to sign in, whatever the body.
+        let signed = signed(app, req.headers()).await?;
+        let Form(form) = Form::<T>::from_request(req, app).await.map_err(IntoResponse::into_response)?;
         if !csrf_matches(&signed, form.csrf()) {
             return Err(refusal(
                 StatusCode::FORBIDDEN,
@@ -521,7 +519,7 @@ async fn locks_page(
     Page(signed): Page,
     axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> Response {
-    let now = jiff::Timestamp::now();
+    let now = app.kernel.clock().now();
     let locks = match app.kernel.locks(&signed.caller, None, None).await {
         Ok(l) => l,
         Err(e) => return refused(&e),

@@ -178,7 +178,7 @@ async fn sessions(State(app): State<App>, Page(signed): Page, Query(q): Query<Se
         Ok(found) => found,
         Err(e) => return refused(&e),
     };
-    let now = jiff::Timestamp::now();
+    let now = app.kernel.clock().now();
     let sessions = list
         .into_iter()
         .map(|s| SessionLine {

@@ -180,7 +180,7 @@ async fn agent(State(app): State<App>, Page(signed): Page, Path(id): Path<String
         Ok(d) => d,
         Err(e) => return refused(&e),
     };
-    let now = jiff::Timestamp::now();
+    let now = app.kernel.clock().now();
     let names = std::collections::HashMap::from([(d.agent.id, d.agent.name.clone())]);
     let a = d.agent;
     let page = AgentPage {
@@ -374,14 +374,15 @@ async fn graph(State(app): State<App>, Part(signed): Part, Path(id): Path<String
     response
 }
 
-fn status_color(status: TaskStatus) -> &'static str {
+/// A status's fill, as layout-rs takes colours (RGBA).
+fn status_color(status: TaskStatus) -> u32 {
     match status {
-        TaskStatus::Succeeded => "#b7e4c7",
-        TaskStatus::Leased => "#bfdbfe",
-        TaskStatus::Ready => "#fef3c7",
-        TaskStatus::Blocked => "#e5e7eb",
-        TaskStatus::Failed => "#fed7aa",
-        TaskStatus::Dead | TaskStatus::Cancelled => "#fecaca",
+        TaskStatus::Succeeded => 0xb7e4c7ff,
+        TaskStatus::Leased => 0xbfdbfeff,
+        TaskStatus::Ready => 0xfef3c7ff,
+        TaskStatus::Blocked => 0xe5e7ebff,
+        TaskStatus::Failed => 0xfed7aaff,
+        TaskStatus::Dead | TaskStatus::Cancelled => 0xfecacaff,
     }
 }
 
@@ -403,7 +404,7 @@ fn draw(g: &crate::kernel::dashboard::TaskGraph) -> String {
         }
         let label = format!("{title}\n{}", t.status.as_str());
         let width = label.lines().map(|l| l.chars().count()).max().unwrap_or(1) as f64 * 8.5 + 24.;
-        let color = Color::new(u32::from_str_radix(&status_color(t.status)[1..], 16).unwrap_or(0xffffff) << 8 | 0xff);
+        let color = Color::new(status_color(t.status));
         let line = if t.id == g.task.id { 4 } else { 1 };
         let look = StyleAttr::new(Color::fast("black"), line, Some(color), 6, 14);
         let node = Element::create(ShapeKind::new_box(&label), look, Orientation::TopToBottom, Point::new(width, 48.));
