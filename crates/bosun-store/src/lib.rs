@@ -16,6 +16,7 @@ pub mod conformance;
 mod coord;
 mod db;
 mod governance;
+mod memories;
 mod messages;
 pub mod postgres;
 mod queue;
@@ -352,6 +353,66 @@ pub struct MessageFilter {
     pub limit: u32,
 }
 
+/// An episodic memory (SPEC §3.6): what an agent (or a person) recorded having happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Memory {
+    pub tenant_id: TenantId,
+    /// A ULID.
+    pub id: String,
+    pub project: String,
+    /// Who may recall it: `agent` (its author), `project` (recalls in its project) or `tenant`.
+    pub visibility: String,
+    /// `agent` or `user`, its id and name.
+    pub author_type: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub event_type: String,
+    pub summary: String,
+    pub details: Option<String>,
+    /// `success`, `failure`, `partial` or none.
+    pub outcome: Option<String>,
+    pub lessons: Option<String>,
+    /// Lower-case, without commas.
+    pub tags: Vec<String>,
+    /// Whom or what it is about (a person, a customer…), for erasure by subject.
+    pub subject: Option<String>,
+    /// The normalised summary duplicates are found by.
+    pub dedup_key: String,
+    /// How many times it was remembered (1, plus each duplicate folded into it).
+    pub seen: u32,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+}
+
+/// Which memories a read may return (every field narrows; `None` is any).
+#[derive(Clone, Debug, Default)]
+pub struct MemoryQuery {
+    /// Words (letters and digits only), any of which may match; none: newest first.
+    pub words: Vec<String>,
+    /// At least one of these tags.
+    pub tags: Vec<String>,
+    pub event_type: Option<String>,
+    /// Memories of this project, and tenant-wide ones of any project.
+    pub project: Option<String>,
+    /// An agent: it sees `agent`-visible memories only when it wrote them.
+    pub viewer: Option<String>,
+    /// Only memories older than this id (newest-first paging).
+    pub before: Option<String>,
+    pub limit: u32,
+}
+
+/// What an erasure names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EraseBy {
+    Id(String),
+    /// Every memory an agent (or user) wrote, by id.
+    Author(String),
+    /// Memories naming a data subject: their `subject`, or the text anywhere in them, or their
+    /// author's name.
+    Subject(String),
+    Tag(String),
+}
+
 /// A page position: newest first below `before_seq`, or oldest first above `after_seq`.
 #[derive(Clone, Copy, Debug)]
 pub enum Page {
@@ -454,6 +515,27 @@ pub trait ReadTx {
         viewer: Option<AgentId>,
         limit: u32,
     ) -> Result<Vec<Message>>;
+    fn memory(&mut self, tenant: TenantId, id: &str) -> Result<Option<Memory>>;
+    /// The author's memory with this dedup key and event type created at or after `since`.
+    fn memory_duplicate(
+        &mut self,
+        tenant: TenantId,
+        author: &str,
+        event_type: &str,
+        key: &str,
+        since: Timestamp,
+    ) -> Result<Option<Memory>>;
+    /// Memories as the query narrows them with a raw text score (larger is better), best first;
+    /// without words, newest first with score 0.
+    fn find_memories(&mut self, tenant: TenantId, query: &MemoryQuery) -> Result<Vec<(Memory, f64)>>;
+    /// Ids of the memories an erasure names, at most `limit`.
+    fn erasable_memories(&mut self, tenant: TenantId, by: &EraseBy, limit: u32) -> Result<Vec<String>>;
+    /// Memory vectors stored after `after_us`, oldest first: (memory id, stored at µs, base64 f32s).
+    fn memory_vectors(&mut self, tenant: TenantId, after_us: i64, limit: u32) -> Result<Vec<(String, i64, String)>>;
+    /// Memories without a vector yet, oldest first.
+    fn unembedded_memories(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Memory>>;
+    /// The tenant's memory settings document (JSON), if one was set.
+    fn memory_settings(&mut self, tenant: TenantId) -> Result<Option<String>>;
     /// The tenant's allowlist document (JSON), if one was set.
     fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>>;
 
@@ -548,6 +630,17 @@ pub trait WriteTx: ReadTx {
     fn insert_message(&mut self, message: &Message, recipients: &[Recipient]) -> Result<()>;
     fn update_recipient(&mut self, tenant: TenantId, recipient: &Recipient) -> Result<()>;
     fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Store a memory and its full-text entry.
+    fn insert_memory(&mut self, memory: &Memory) -> Result<()>;
+    /// A duplicate was folded into a memory: its count and last sighting.
+    fn touch_memory(&mut self, tenant: TenantId, id: &str, seen: u32, at: Timestamp) -> Result<()>;
+    /// Delete memories with their full-text entries and vectors; how many existed. On SQLite the
+    /// deleted content is overwritten in the file and the WAL is checkpointed after the commit.
+    fn erase_memories(&mut self, tenant: TenantId, ids: &[String]) -> Result<u64>;
+    /// Store a memory's vector unless the memory is gone; whether it was stored.
+    fn put_memory_vector(&mut self, tenant: TenantId, id: &str, model: &str, vector: &str, at: Timestamp)
+    -> Result<bool>;
+    fn put_memory_settings(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     /// Store a new version; a version that exists already is a conflict.
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
     fn insert_approval(&mut self, approval: &Approval) -> Result<()>;

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../migrations/sqlite/0014_retention.sql")),
     (15, include_str!("../migrations/sqlite/0015_deliveries_by_tenant.sql")),
     (16, include_str!("../migrations/sqlite/0016_dashboard.sql")),
+    (17, include_str!("../migrations/sqlite/0017_memory.sql")),
 ];
 
 /// The most jobs one transaction commits together.
@@ -62,9 +63,11 @@ impl SqliteStore {
     /// Open (creating if needed) and migrate the database, then start the writer.
     pub fn open(path: &Path, options: &SqliteOptions) -> Result<Self> {
         let mut conn = Connection::open(path).map_err(internal)?;
+        // `secure_delete`: what the writer deletes is overwritten with zeros, not left in free
+        // pages (erased memories must be gone from the file, SPEC §3.6).
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;",
+             PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;",
         )
         .map_err(internal)?;
         stable_plans(&conn)?;
@@ -186,6 +189,9 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Queued>) {
     match committed {
         Ok(()) => {
             metrics::counter!("bosun_audit_appends_total").increment(ran.appends);
+            if ran.scrub {
+                scrub(conn);
+            }
             ran.replies.into_iter().for_each(|r| r(Ok(())));
         }
         Err(e) => {
@@ -193,6 +199,18 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Queued>) {
             let _ = conn.execute_batch("ROLLBACK");
             ran.replies.into_iter().for_each(|r| r(Err(StoreError::Unavailable("the commit failed".into()))));
         }
+    }
+}
+
+/// After an erasure: fold the WAL back into the file and empty it, so that no frame still holds
+/// a page as it was before (the file's own copies were overwritten: `secure_delete`). Readers
+/// in the middle of a read can hold it up for the busy timeout; if one outlasts it, the next
+/// erasure (or shutdown) finishes the job, and the failure is logged.
+fn scrub(conn: &Connection) {
+    match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0)) {
+        Ok(0) => {}
+        Ok(_) => tracing::warn!("the WAL checkpoint after an erasure was blocked by a reader"),
+        Err(e) => tracing::warn!(error = %e, "the WAL checkpoint after an erasure failed"),
     }
 }
 

@@ -53,10 +53,14 @@ const TABLES: &[(&str, &str)] = &[
     ("webhooks", "id"),
     ("webhook_deliveries", "id"),
     ("budget_counters", "budget_id, bucket_us"),
+    ("memories", "id"),
+    ("memory_vectors", "memory_id"),
+    ("memory_settings", "tenant_id"),
 ];
 
 /// Columns each database derives itself.
-const DERIVED: &[(&str, &str)] = &[("tasks", "ord"), ("messages", "search")];
+const DERIVED: &[(&str, &str)] =
+    &[("tasks", "ord"), ("messages", "search"), ("memories", "seq"), ("memories", "search")];
 
 /// A database to move a tenant from or to: `sqlite://PATH` or `postgres://…`.
 pub struct Endpoint(Conn);
@@ -149,6 +153,15 @@ pub fn export(from: &Endpoint, tenant: &str, out: &mut dyn Write, progress: &mut
         })?;
         for line in lines {
             writeln!(out, "{line}").map_err(io)?;
+            if table == "memories" && db.dialect() == Dialect::Sqlite {
+                let text = |c: &str| arg(row.get(c).unwrap_or(&Value::Null));
+                db.exec(
+                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
+                     SELECT seq, summary, coalesce(details, ''), coalesce(lessons, ''), replace(tags, ',', ' ')
+                     FROM memories WHERE tenant_id = ?1 AND id = ?2",
+                    &[text("tenant_id"), text("id")],
+                )?;
+            }
             rows += 1;
             progress(rows);
         }
@@ -223,6 +236,15 @@ pub fn import(into: &Endpoint, input: &mut dyn BufRead, progress: &mut dyn FnMut
                 db.exec(
                     "INSERT INTO messages_fts (subject, body, tenant_id, message_id) VALUES (?1, ?2, ?3, ?4)",
                     &[text("subject"), text("body"), text("tenant_id"), text("id")],
+                )?;
+            }
+            if table == "memories" && db.dialect() == Dialect::Sqlite {
+                let text = |c: &str| arg(row.get(c).unwrap_or(&Value::Null));
+                db.exec(
+                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
+                     SELECT seq, summary, coalesce(details, ''), coalesce(lessons, ''), replace(tags, ',', ' ')
+                     FROM memories WHERE tenant_id = ?1 AND id = ?2",
+                    &[text("tenant_id"), text("id")],
                 )?;
             }
             rows += 1;

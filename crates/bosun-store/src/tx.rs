@@ -17,7 +17,7 @@ use crate::db::{Arg, Db, Dialect, Row, args};
 use crate::{
     AgentFilter, Alert, Approval, AuditFilter, Delivery, EgressRecord, Finish, GovernanceSettings, HandoffFilter,
     IdempotentReply, InboxFilter, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, TaskFilter,
-    UsageRecord, WebSession, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, messages,
+    UsageRecord, WebSession, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, memories, messages,
 };
 
 /// A connection seen through the store's operations.
@@ -27,11 +27,14 @@ pub(crate) struct Tx<'c> {
     /// Chain heads (seq, hash) by tenant, known within the current write batch; `None` on reads
     /// and on PostgreSQL (where the head row is locked and read by each append).
     pub(crate) heads: Option<&'c mut HashMap<String, (u64, String)>>,
+    /// Content was erased: once committed, old copies must be overwritten on disk (SQLite folds
+    /// its WAL back into the file).
+    pub(crate) scrub: bool,
 }
 
 impl<'c> Tx<'c> {
     pub(crate) fn new(db: Db<'c>, heads: Option<&'c mut HashMap<String, (u64, String)>>) -> Self {
-        Self { db, appends: 0, heads }
+        Self { db, appends: 0, heads, scrub: false }
     }
 }
 
@@ -44,6 +47,8 @@ pub(crate) struct Ran {
     pub(crate) replies: Vec<Reply>,
     /// Audit events the kept jobs appended.
     pub(crate) appends: u64,
+    /// A kept job erased content (see [`Tx::scrub`]).
+    pub(crate) scrub: bool,
     /// A job failed or panicked. With savepoints its changes are already undone; without, the
     /// caller must roll the transaction back (it held only that job).
     pub(crate) discarded: bool,
@@ -61,7 +66,7 @@ pub(crate) fn run_jobs(
     heads: &mut HashMap<String, (u64, String)>,
     savepoints: bool,
 ) -> Ran {
-    let mut ran = Ran { replies: Vec::new(), appends: 0, discarded: false, broken: false };
+    let mut ran = Ran { replies: Vec::new(), appends: 0, scrub: false, discarded: false, broken: false };
     // A savepoint is open from the job before (COMMIT ends any that is left).
     let mut open = false;
     for job in jobs {
@@ -83,10 +88,11 @@ pub(crate) fn run_jobs(
             }
             let mut tx = Tx::new(*db, Some(&mut *heads));
             let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx)));
-            let job_appends = tx.appends;
+            let (job_appends, job_scrub) = (tx.appends, tx.scrub);
             let kept = match finished {
                 Ok(Finish { keep: true, reply }) => {
                     ran.appends += job_appends;
+                    ran.scrub |= job_scrub;
                     ran.replies.push(reply);
                     true
                 }
@@ -441,6 +447,34 @@ impl ReadTx for Tx<'_> {
     fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>> {
         messages::allowlist(&self.db, tenant)
     }
+    fn memory(&mut self, tenant: TenantId, id: &str) -> Result<Option<crate::Memory>> {
+        memories::memory(&self.db, tenant, id)
+    }
+    fn memory_duplicate(
+        &mut self,
+        tenant: TenantId,
+        author: &str,
+        event_type: &str,
+        key: &str,
+        since: Timestamp,
+    ) -> Result<Option<crate::Memory>> {
+        memories::duplicate(&self.db, tenant, author, event_type, key, since)
+    }
+    fn find_memories(&mut self, tenant: TenantId, query: &crate::MemoryQuery) -> Result<Vec<(crate::Memory, f64)>> {
+        memories::find(&self.db, tenant, query)
+    }
+    fn erasable_memories(&mut self, tenant: TenantId, by: &crate::EraseBy, limit: u32) -> Result<Vec<String>> {
+        memories::erasable(&self.db, tenant, by, limit)
+    }
+    fn memory_vectors(&mut self, tenant: TenantId, after_us: i64, limit: u32) -> Result<Vec<(String, i64, String)>> {
+        memories::vectors(&self.db, tenant, after_us, limit)
+    }
+    fn unembedded_memories(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<crate::Memory>> {
+        memories::unembedded(&self.db, tenant, limit)
+    }
+    fn memory_settings(&mut self, tenant: TenantId) -> Result<Option<String>> {
+        memories::settings(&self.db, tenant)
+    }
     fn policy_version(&mut self, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>> {
         governance::policy_version(&self.db, tenant, version)
     }
@@ -790,6 +824,30 @@ impl WriteTx for Tx<'_> {
     }
     fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         messages::put_allowlist(&self.db, tenant, document, at)
+    }
+    fn insert_memory(&mut self, memory: &crate::Memory) -> Result<()> {
+        memories::insert(&self.db, memory)
+    }
+    fn touch_memory(&mut self, tenant: TenantId, id: &str, seen: u32, at: Timestamp) -> Result<()> {
+        memories::touch(&self.db, tenant, id, seen, at)
+    }
+    fn erase_memories(&mut self, tenant: TenantId, ids: &[String]) -> Result<u64> {
+        let n = memories::erase(&self.db, tenant, ids)?;
+        self.scrub |= n > 0;
+        Ok(n)
+    }
+    fn put_memory_vector(
+        &mut self,
+        tenant: TenantId,
+        id: &str,
+        model: &str,
+        vector: &str,
+        at: Timestamp,
+    ) -> Result<bool> {
+        memories::put_vector(&self.db, tenant, id, model, vector, at)
+    }
+    fn put_memory_settings(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
+        memories::put_settings(&self.db, tenant, document, at)
     }
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()> {
         governance::insert_policy_version(&self.db, version)

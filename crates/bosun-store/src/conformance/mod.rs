@@ -14,6 +14,7 @@ mod budgets;
 mod dashboard;
 mod fleet;
 mod governance;
+mod memory;
 mod messages;
 
 /// Run every check on a fresh, empty store. Together they call every operation of `ReadTx` and
@@ -44,6 +45,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     dashboard::passwords_and_sessions(&store).await;
     dashboard::counts(&store).await;
     dashboard::nul_is_refused(&store).await;
+    memory::memories_recall_dedup_and_erasure(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
