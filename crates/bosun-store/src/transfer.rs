@@ -153,15 +153,6 @@ pub fn export(from: &Endpoint, tenant: &str, out: &mut dyn Write, progress: &mut
         })?;
         for line in lines {
             writeln!(out, "{line}").map_err(io)?;
-            if table == "memories" && db.dialect() == Dialect::Sqlite {
-                let text = |c: &str| arg(row.get(c).unwrap_or(&Value::Null));
-                db.exec(
-                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
-                     SELECT seq, summary, coalesce(details, ''), coalesce(lessons, ''), replace(tags, ',', ' ')
-                     FROM memories WHERE tenant_id = ?1 AND id = ?2",
-                    &[text("tenant_id"), text("id")],
-                )?;
-            }
             rows += 1;
             progress(rows);
         }
