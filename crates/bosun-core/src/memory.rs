@@ -135,7 +135,10 @@ pub fn normalize_tag(tag: &str) -> Result<String, String> {
     let t = tag.trim().to_lowercase();
     let ok = |c: char| c.is_alphanumeric() || "-._:/".contains(c);
     if t.is_empty() || t.chars().count() > 50 || !t.chars().all(ok) {
-        return Err(format!("tag `{}` must be 1 to 50 letters, digits or `-._:/`", tag.chars().take(50).collect::<String>()));
+        return Err(format!(
+            "tag `{}` must be 1 to 50 letters, digits or `-._:/`",
+            tag.chars().take(50).collect::<String>()
+        ));
     }
     Ok(t)
 }

@@ -152,6 +152,11 @@ pub enum Action {
     WebhookDelivery,
     /// Retention pruned the egress log, settled deliveries or the usage ledger (by Bosun).
     RetentionPrune,
+    /// A memory written (or a duplicate folded into one); never its content.
+    MemoryRemember,
+    /// Memories erased (by id, author, subject or tag); only how many, never their content.
+    MemoryErase,
+    MemorySettingsUpdate,
 }
 
 /// The one table: each action, its name, who may do it, and who sees its events.
@@ -218,6 +223,9 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::WebhookDelete, "webhook.deleted", Requirement::UserRole(Role::Admin), Audience::Users),
     (Action::WebhookDelivery, "webhook.delivery", Requirement::System, Audience::Users),
     (Action::RetentionPrune, "retention.pruned", Requirement::System, Audience::Users),
+    (Action::MemoryRemember, "memory.remembered", Requirement::Role(Role::Developer), Audience::Parties),
+    (Action::MemoryErase, "memory.erased", Requirement::AdminOrSelf, Audience::Users),
+    (Action::MemorySettingsUpdate, "memory.settings_updated", Requirement::UserRole(Role::Admin), Audience::Users),
 ];
 
 impl Action {

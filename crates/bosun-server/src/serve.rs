@@ -212,6 +212,7 @@ impl Server {
             background.push(kernel.spawn_alerts());
         }
         background.push(kernel.spawn_overview_warmer());
+        background.push(kernel.spawn_embedder(std::time::Duration::from_secs(30)));
         let app = crate::http::router(kernel.clone(), metrics, config.max_in_flight);
         let (stop, stopped) = oneshot::channel::<()>();
         // Small request/response exchanges (an MCP call is a POST answered by a short SSE stream

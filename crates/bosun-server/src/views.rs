@@ -13,8 +13,10 @@ use utoipa::ToSchema;
 
 mod budgets;
 mod governance;
+mod memory;
 pub use budgets::*;
 pub use governance::*;
+pub use memory::*;
 
 #[derive(Serialize, ToSchema)]
 pub struct TenantView {

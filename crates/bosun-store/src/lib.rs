@@ -398,6 +398,8 @@ pub struct MemoryQuery {
     pub viewer: Option<String>,
     /// Only memories older than this id (newest-first paging).
     pub before: Option<String>,
+    /// Only these memories (semantic recall's nearest), when not empty; at most 1,000.
+    pub ids: Vec<String>,
     pub limit: u32,
 }
 
@@ -638,8 +640,14 @@ pub trait WriteTx: ReadTx {
     /// deleted content is overwritten in the file and the WAL is checkpointed after the commit.
     fn erase_memories(&mut self, tenant: TenantId, ids: &[String]) -> Result<u64>;
     /// Store a memory's vector unless the memory is gone; whether it was stored.
-    fn put_memory_vector(&mut self, tenant: TenantId, id: &str, model: &str, vector: &str, at: Timestamp)
-    -> Result<bool>;
+    fn put_memory_vector(
+        &mut self,
+        tenant: TenantId,
+        id: &str,
+        model: &str,
+        vector: &str,
+        at: Timestamp,
+    ) -> Result<bool>;
     fn put_memory_settings(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
     /// Store a new version; a version that exists already is a conflict.
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;

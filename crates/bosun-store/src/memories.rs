@@ -91,6 +91,12 @@ fn filters(tenant: TenantId, q: &MemoryQuery) -> (String, Vec<Arg>) {
             args.push(Arg::Text(format!("%,{escaped},%")));
         }
     }
+    if !q.ids.is_empty() {
+        let first = args.len() + 2;
+        let marks: Vec<String> = (0..q.ids.len().min(1000)).map(|i| format!("?{}", first + i)).collect();
+        sql.push_str(&format!(" AND m.id IN ({})", marks.join(", ")));
+        args.extend(q.ids.iter().take(1000).map(|id| Arg::Text(id.clone())));
+    }
     (sql, args)
 }
 
@@ -101,8 +107,9 @@ pub fn find(c: &Db<'_>, tenant: TenantId, q: &MemoryQuery) -> Result<Vec<(Memory
     let limit = format!("LIMIT {}", q.limit.clamp(1, 1000));
     if q.words.is_empty() {
         args.insert(0, Arg::Text(String::new()));
-        let sql =
-            format!("SELECT {COLUMNS}, CAST(0 AS DOUBLE PRECISION) FROM memories m WHERE ?1 = '' AND {where_} ORDER BY m.id DESC {limit}");
+        let sql = format!(
+            "SELECT {COLUMNS}, CAST(0 AS DOUBLE PRECISION) FROM memories m WHERE ?1 = '' AND {where_} ORDER BY m.id DESC {limit}"
+        );
         return rows(c, &sql, &args, |r| Ok((memory_row(r)?, r.get::<f64>(18)?)));
     }
     let (sql, text) = match c.dialect() {
@@ -141,15 +148,14 @@ pub fn erasable(c: &Db<'_>, tenant: TenantId, by: &crate::EraseBy, limit: u32) -
     let t = tenant.to_string();
     let id = |r: &Row<'_>| r.get::<String>(0);
     match by {
-        crate::EraseBy::Id(id_) => rows(
-            c,
-            "SELECT m.id FROM memories m WHERE m.tenant_id = ?1 AND m.id = ?2",
-            crate::db::args![t, id_],
-            id,
-        ),
+        crate::EraseBy::Id(id_) => {
+            rows(c, "SELECT m.id FROM memories m WHERE m.tenant_id = ?1 AND m.id = ?2", crate::db::args![t, id_], id)
+        }
         crate::EraseBy::Author(author) => rows(
             c,
-            &format!("SELECT m.id FROM memories m WHERE m.tenant_id = ?1 AND m.author_id = ?2 ORDER BY m.id LIMIT {limit}"),
+            &format!(
+                "SELECT m.id FROM memories m WHERE m.tenant_id = ?1 AND m.author_id = ?2 ORDER BY m.id LIMIT {limit}"
+            ),
             crate::db::args![t, author],
             id,
         ),
@@ -211,8 +217,7 @@ pub fn insert(c: &Db<'_>, m: &Memory) -> Result<()> {
         exec(
             c,
             "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
-             SELECT seq, summary, coalesce(details, ''), coalesce(lessons, ''), replace(tags, ',', ' ')
-             FROM memories WHERE tenant_id = ?1 AND id = ?2",
+             SELECT seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
             crate::db::args![m.tenant_id.to_string(), m.id],
         )?;
     }
@@ -234,9 +239,11 @@ pub fn erase(c: &Db<'_>, tenant: TenantId, ids: &[String]) -> Result<u64> {
     let mut n = 0;
     for id in ids {
         if c.dialect() == Dialect::Sqlite {
+            // An external-content index is told what it indexed, to take exactly those tokens out.
             exec(
                 c,
-                "DELETE FROM memories_fts WHERE rowid = (SELECT seq FROM memories WHERE tenant_id = ?1 AND id = ?2)",
+                "INSERT INTO memories_fts (memories_fts, rowid, summary, details, lessons, tags)
+                 SELECT 'delete', seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
                 crate::db::args![t, id],
             )?;
         }
@@ -272,7 +279,14 @@ pub fn unembedded(c: &Db<'_>, tenant: TenantId, limit: u32) -> Result<Vec<Memory
 }
 
 /// Store a memory's vector, unless the memory is gone (erased meanwhile); whether it was stored.
-pub fn put_vector(c: &Db<'_>, tenant: TenantId, id: &str, model: &str, vector: &str, at: bosun_core::Timestamp) -> Result<bool> {
+pub fn put_vector(
+    c: &Db<'_>,
+    tenant: TenantId,
+    id: &str,
+    model: &str,
+    vector: &str,
+    at: bosun_core::Timestamp,
+) -> Result<bool> {
     let n = exec(
         c,
         "INSERT INTO memory_vectors (tenant_id, memory_id, model, vector, added_us)
@@ -285,7 +299,9 @@ pub fn put_vector(c: &Db<'_>, tenant: TenantId, id: &str, model: &str, vector: &
 }
 
 pub fn settings(c: &Db<'_>, tenant: TenantId) -> Result<Option<String>> {
-    one(c, "SELECT document FROM memory_settings WHERE tenant_id = ?1", crate::db::args![tenant.to_string()], |r| r.get(0))
+    one(c, "SELECT document FROM memory_settings WHERE tenant_id = ?1", crate::db::args![tenant.to_string()], |r| {
+        r.get(0)
+    })
 }
 
 pub fn put_settings(c: &Db<'_>, tenant: TenantId, document: &str, at: bosun_core::Timestamp) -> Result<()> {

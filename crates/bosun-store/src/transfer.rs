@@ -233,8 +233,7 @@ pub fn import(into: &Endpoint, input: &mut dyn BufRead, progress: &mut dyn FnMut
                 let text = |c: &str| arg(row.get(c).unwrap_or(&Value::Null));
                 db.exec(
                     "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
-                     SELECT seq, summary, coalesce(details, ''), coalesce(lessons, ''), replace(tags, ',', ' ')
-                     FROM memories WHERE tenant_id = ?1 AND id = ?2",
+                     SELECT seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
                     &[text("tenant_id"), text("id")],
                 )?;
             }

@@ -653,6 +653,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest memories you may see. */
+        get: operations["list_memories"];
+        put?: never;
+        /**
+         * Remember something that happened and the lesson in it. The same author, the same
+         *     normalised summary and the same event type within 24 h is folded into the first (200,
+         *     `deduplicated`); otherwise 201 `created`. Content is redacted of secrets before it is stored.
+         */
+        post: operations["remember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memory/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase memories for privacy (GDPR): tenant admins erase by agent, subject or tag; anyone
+         *     erases everything they wrote (`agent` = themselves). At most 1,000 per request: `more` says
+         *     to ask again. The audit log records who, how (`by`) and how many — never the content, the
+         *     subject or the tag.
+         */
+        post: operations["erase_memories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memory/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recall the memories most relevant to a question, best first, each with its `relevance`
+         *     (0–1) and the parts it came from. `mode` says whether vectors were used; `note` says why not.
+         */
+        get: operations["recall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memory/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's memory settings (the API key is never shown). */
+        get: operations["get_memory_settings"];
+        /**
+         * Replace the tenant's memory settings (admins): recency's half-life, the default visibility,
+         *     and an embeddings endpoint for semantic recall.
+         */
+        put: operations["put_memory_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memory/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One memory, if you may see it. */
+        get: operations["get_memory"];
+        put?: never;
+        post?: never;
+        /**
+         * Erase one memory (its author, or a tenant admin): gone from every table, the full-text index
+         *     and the vectors. The audit log records that it happened, never what it said.
+         */
+        delete: operations["erase_memory"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages": {
         parameters: {
             query?: never;
@@ -1674,6 +1780,52 @@ export interface components {
             /** @description The egress rule that matched: `allow:RULE`, `deny:RULE`, `default:cloud` or `default:local`. */
             rule: string;
         };
+        EmbeddingsBody: {
+            /** @description Sent as a bearer token; stored, never shown or audited. */
+            api_key?: string | null;
+            /** @example nomic-embed-text */
+            model: string;
+            /**
+             * Format: int32
+             * @description 50–10,000 (default 1,000): how long a recall waits for the question's embedding.
+             */
+            query_timeout_ms?: number | null;
+            /**
+             * @description The full URL of an OpenAI-compatible `POST /v1/embeddings` (a local Ollama or vLLM…).
+             * @example http://127.0.0.1:11434/v1/embeddings
+             */
+            url: string;
+        };
+        EmbeddingsView: {
+            /** @description Whether an API key is set (it is never shown). */
+            api_key_set: boolean;
+            model: string;
+            /** Format: int32 */
+            query_timeout_ms: number;
+            url: string;
+        };
+        /** @description Exactly one of the fields. */
+        EraseBody: {
+            /**
+             * @description Every memory this agent (name or id) wrote.
+             * @example GreenCastle
+             */
+            agent?: string | null;
+            /**
+             * @description Every memory about this data subject: named as its `subject`, found anywhere in its text
+             *     (case-insensitive), or its author's name.
+             * @example alice@example.com
+             */
+            subject?: string | null;
+            /** @description Every memory with this tag. */
+            tag?: string | null;
+        };
+        ErasedView: {
+            /** Format: int64 */
+            erased: number;
+            /** @description More memories match than one request erases (1,000): ask again. */
+            more: boolean;
+        };
         FailBody: {
             error: string;
             /** Format: int64 */
@@ -1872,6 +2024,56 @@ export interface components {
             /** Format: int32 */
             ttl_seconds?: number;
         };
+        MemoryList: {
+            memories: components["schemas"]["MemoryView"][];
+            /** @description Pass as `before` for the next page; absent on the last. */
+            next_before?: string | null;
+        };
+        MemorySettingsBody: {
+            /**
+             * @description agent, project (default) or tenant.
+             * @example project
+             */
+            default_visibility?: string | null;
+            embeddings?: components["schemas"]["EmbeddingsBody"] | null;
+            /**
+             * Format: double
+             * @description 1–87,600 (default 720, 30 days).
+             * @example 720
+             */
+            half_life_hours?: number | null;
+        };
+        MemorySettingsView: {
+            default_visibility: string;
+            embeddings?: components["schemas"]["EmbeddingsView"] | null;
+            /** Format: double */
+            half_life_hours: number;
+        };
+        MemoryView: {
+            author: string;
+            author_id: string;
+            /** @description `agent` or `user`. */
+            author_type: string;
+            created_at: string;
+            details?: string | null;
+            event_type: string;
+            id: string;
+            last_seen_at: string;
+            lessons?: string | null;
+            /** @description `success`, `failure` or `partial`. */
+            outcome?: string | null;
+            project: string;
+            /**
+             * Format: int32
+             * @description How many times it was remembered (duplicates within 24 h fold into it).
+             */
+            seen: number;
+            subject?: string | null;
+            summary: string;
+            tags: string[];
+            /** @description `agent` (its author only), `project` or `tenant`. */
+            visibility: string;
+        };
         /** @description The fields of a message every view shares. */
         MessageFields: {
             ack_required: boolean;
@@ -2027,6 +2229,29 @@ export interface components {
             /** @description Cedar policies; every policy needs a unique `@id("…")` and may have a `@reason("…")`. */
             text: string;
         };
+        RecallView: {
+            memories: components["schemas"]["RecalledView"][];
+            /** @description `text`, or `hybrid` (text and vectors fused by reciprocal rank). */
+            mode: string;
+            /**
+             * @description Why recall was text-only when it could not be semantic (no endpoint configured, the
+             *     endpoint down or slow, no vectors yet).
+             */
+            note?: string | null;
+        };
+        RecalledView: components["schemas"]["MemoryView"] & {
+            parts: components["schemas"]["RelevanceParts"];
+            /**
+             * Format: double
+             * @description 0–1: the weighted mean of the parts judged.
+             */
+            relevance: number;
+            /**
+             * Format: double
+             * @description Cosine similarity to the question's embedding, when semantic recall ranked it.
+             */
+            similarity?: number | null;
+        };
         RecipientView: {
             acked_at?: string | null;
             agent: string;
@@ -2078,6 +2303,78 @@ export interface components {
             /** @description The keys you locked (as given to acquire; `./a//b` and `a/b` are the same key). */
             paths: string[];
             project?: string;
+        };
+        /** @description The parts a memory's relevance came from, each 0–1 (see docs/API.md, "Recall"). */
+        RelevanceParts: {
+            /**
+             * Format: double
+             * @description failure 1.0, success 0.8, partial 0.6, none 0.5.
+             */
+            outcome: number;
+            /**
+             * Format: double
+             * @description `0.5 ^ (age / half-life)`.
+             */
+            recency: number;
+            /**
+             * Format: double
+             * @description Share of the question's tags the memory carries; absent without tags.
+             */
+            tags?: number | null;
+            /**
+             * Format: double
+             * @description Full-text match against the best candidate (with semantic recall: the fused rank score);
+             *     absent when the question had no words.
+             */
+            text?: number | null;
+        };
+        RememberBody: {
+            details?: string | null;
+            /**
+             * @description What kind of event: 1–64 of a-z, 0-9, `_.:-`.
+             * @example task_failed
+             */
+            event_type: string;
+            /**
+             * @description What to do next time (at most 5,000 characters).
+             * @example Warm the dev server with one request before running the e2e suite
+             */
+            lessons?: string | null;
+            /**
+             * @description `success`, `failure` or `partial`.
+             * @example failure
+             */
+            outcome?: string | null;
+            /** @example web */
+            project?: string;
+            /** @description Whom it is about (a person, a customer), so it can be erased by subject. */
+            subject?: string | null;
+            /**
+             * @description One line: what happened (1–2,000 characters). Duplicates are found by it.
+             * @example The login e2e test times out when the dev server is cold
+             */
+            summary: string;
+            /**
+             * @description At most 20, each 1–50 of letters, digits, `-._:/` (stored lower-case).
+             * @example [
+             *       "e2e",
+             *       "flaky-test"
+             *     ]
+             */
+            tags?: string[];
+            /** @description `agent` (only you), `project` or `tenant`; the tenant's default (project) when absent. */
+            visibility?: string | null;
+        };
+        /** @description What `POST /api/v1/memory` did. */
+        RememberedView: {
+            /**
+             * @description `created`, or `deduplicated` (folded into the same author's memory with the same
+             *     normalised summary and event type from the last 24 h).
+             */
+            action: string;
+            id: string;
+            /** Format: int32 */
+            seen: number;
         };
         RenewBody: {
             /**
@@ -6859,6 +7156,786 @@ export interface operations {
             };
             /** @description A body that is not `application/json` (`validation_failed`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_memories: {
+        parameters: {
+            query?: {
+                /** @description Memories of this project and tenant-wide ones; absent: every one you may see. */
+                project?: string;
+                /** @description Only memories older than this id (the previous page's `next_before`). */
+                before?: string;
+                /** @description 1–200 (default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryList"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project": "web",
+                 *       "event_type": "task_failed",
+                 *       "summary": "The login e2e test times out when the dev server is cold",
+                 *       "outcome": "failure",
+                 *       "lessons": "Warm the dev server with one request before running the e2e suite",
+                 *       "tags": [
+                 *         "e2e",
+                 *         "flaky-test"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RememberBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RememberedView"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RememberedView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_memories: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": "alice@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EraseBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recall: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The question, in words (at most 1,000 characters); empty: the most relevant by recency
+                 *     and outcome alone.
+                 */
+                q?: string;
+                /** @description Comma-separated tags (at most 10): memories with at least one of them. */
+                tags?: string;
+                event_type?: string;
+                /**
+                 * @description The project you work in: its memories and tenant-wide ones. Absent: agents get the
+                 *     `default` project's; users every project's.
+                 */
+                project?: string;
+                /** @description 1–100 (default 10). */
+                limit?: number;
+                /** @description 0–1 (default 0): leave out memories less relevant than this. */
+                min_relevance?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_memory_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemorySettingsView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_memory_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "half_life_hours": 720,
+                 *       "default_visibility": "project",
+                 *       "embeddings": {
+                 *         "url": "http://127.0.0.1:11434/v1/embeddings",
+                 *         "model": "nomic-embed-text"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["MemorySettingsBody"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemorySettingsView"];
+                };
+            };
+            /** @description Malformed JSON (`validation_failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not `application/json` (`validation_failed`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_memory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, kind (agent or user) or key (enrolment) does not allow this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body that does not fit: names the field and what was expected (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit (`rate_limited`); see `Retry-After` and the `RateLimit-*` headers. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot serve right now (`unavailable`), or the server is saturated and refused the write at once (`overloaded`, with `Retry-After`); retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_memory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request within 24 h (1–255 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+                /** @description A gate token approving exactly this command (its action on its target); policies may require one (`context.gate`). Used up by the command. */
+                "Bosun-Gate-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedView"];
+                };
+            };
+            /** @description Missing, malformed, unknown, wrong or revoked API key (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description See the body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The state does not allow it: a conflict, a stale fence, a lock held by another (`conflict`, …). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

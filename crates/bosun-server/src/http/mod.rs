@@ -12,6 +12,7 @@ mod direct;
 pub mod events;
 mod guardrails;
 mod identity;
+mod memory;
 pub(crate) mod messages;
 mod policy;
 pub mod render;
@@ -122,6 +123,11 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::thread))
         .routes(routes!(messages::get_allowlist, messages::put_allowlist))
+        .routes(routes!(memory::remember, memory::list_memories))
+        .routes(routes!(memory::recall))
+        .routes(routes!(memory::get_memory, memory::erase_memory))
+        .routes(routes!(memory::erase_memories))
+        .routes(routes!(memory::get_memory_settings, memory::put_memory_settings))
         .routes(routes!(policy::validate))
         .routes(routes!(policy::authorize))
         .routes(routes!(policy::get_policies, policy::put_policies))

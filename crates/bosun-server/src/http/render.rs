@@ -99,6 +99,13 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         O::UsageRecorded { record, over_budget } => {
             created(to_value(&crate::views::UsageView::new(record, over_budget)))
         }
+        O::Remembered { memory, created: fresh } => {
+            let action = if *fresh { "created" } else { "deduplicated" };
+            let view = crate::views::RememberedView { id: memory.id.clone(), action: action.into(), seen: memory.seen };
+            (if *fresh { StatusCode::CREATED } else { StatusCode::OK }, to_value(&view))
+        }
+        O::MemoriesErased { count, more } => ok(to_value(&crate::views::ErasedView { erased: *count, more: *more })),
+        O::MemorySettings(s) => ok(to_value(&crate::views::MemorySettingsView::from(s))),
     }
 }
 

@@ -553,45 +553,9 @@ impl Kernel {
     }
 }
 
-type Https = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
-type WebhookClient = hyper_util::client::legacy::Client<Https, http_body_util::Full<axum::body::Bytes>>;
-
-/// One client for every delivery: http or https (rustls with the ring provider, certificates
-/// checked against the system's roots), a 2 s connect timeout, no redirects followed.
-fn webhook_client() -> Option<&'static WebhookClient> {
-    static CLIENT: std::sync::OnceLock<Option<WebhookClient>> = std::sync::OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-            http.enforce_http(false);
-            http.set_connect_timeout(Some(Duration::from_secs(2)));
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_platform_verifier(provider)
-                .map_err(|e| tracing::error!(error = %e, "no TLS for webhooks"))
-                .ok()?
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http);
-            Some(hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(https))
-        })
-        .as_ref()
-}
-
 /// POST `body` with the delivery's headers; the status, or why there is none.
 async fn post_json(url: &str, headers: [(&str, String); 3], body: String) -> Result<u16, String> {
-    let client = webhook_client().ok_or("no TLS stack for webhooks")?;
-    let mut req = axum::http::Request::post(url).header("content-type", "application/json");
-    for (name, value) in headers {
-        req = req.header(name, value);
-    }
-    let req =
-        req.body(http_body_util::Full::new(axum::body::Bytes::from(body))).map_err(|_| "an invalid webhook URL")?;
-    match tokio::time::timeout(Duration::from_secs(5), client.request(req)).await {
-        Ok(Ok(resp)) => Ok(resp.status().as_u16()),
-        Ok(Err(_)) => Err("could not reach the receiver".into()),
-        Err(_) => Err("the receiver did not answer in 5 s".into()),
-    }
+    super::outbound::post_json(url, &headers, body, Duration::from_secs(5)).await.map(|(status, _)| status)
 }
 
 #[cfg(test)]

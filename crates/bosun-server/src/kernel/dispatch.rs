@@ -6,7 +6,8 @@ use bosun_core::message::Delivery;
 
 use super::identity::{self, KeyTarget};
 use super::{
-    Caller, Command, Done, Kernel, KernelError, Tx, approvals, coord, governance, liveness, locks, messages, scheduler,
+    Caller, Command, Done, Kernel, KernelError, Tx, approvals, coord, governance, liveness, locks, memory, messages,
+    scheduler,
 };
 
 /// Check a command's own fields (no store access).
@@ -51,6 +52,9 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
             }
         }
         Command::DecideApproval { reason, .. } => coord::validate_reason(reason.as_deref()),
+        Command::Remember(r) => memory::validate_remember(r),
+        Command::EraseMemories(e) => memory::validate_erase(e),
+        Command::PutMemorySettings(s) => memory::validate_settings(s),
         // Nothing to check beyond what their types already hold.
         Command::SetPassword { .. }
         | Command::IssueSignInLink { .. }
@@ -75,6 +79,7 @@ pub(super) async fn authorize_self(kernel: &Kernel, caller: &Caller, cmd: &Comma
         Command::CreateKey { user_id, .. } => KeyTarget::User(*user_id),
         Command::RevokeKey { key_id } => KeyTarget::Key(*key_id),
         Command::SetPassword { user_id, .. } => KeyTarget::User(*user_id),
+        Command::EraseMemories(e) => return memory::authorize_own(kernel, caller, e).await,
         other => {
             return Err(KernelError::Internal(format!(
                 "{} is not an admin-or-self action; the role table and this list disagree",
@@ -141,6 +146,9 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::DecideAlert { .. }
         | Command::CreateWebhook { .. }
         | Command::DeleteWebhook { .. }
+        | Command::Remember(_)
+        | Command::EraseMemories(_)
+        | Command::PutMemorySettings(_)
         | Command::System(_) => Ok(()),
     }
 }
@@ -155,6 +163,7 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         Command::ReleaseLocksByKey { project, .. } => vec![project.as_str()],
         Command::WriteHandoff(h) => vec![h.project.as_str()],
         Command::SendMessage(m) => vec![m.project.as_str()],
+        Command::Remember(r) => vec![r.project.as_str()],
         Command::CreateTenant { .. }
         | Command::CreateUser { .. }
         | Command::CreateKey { .. }
@@ -192,6 +201,8 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::DecideAlert { .. }
         | Command::CreateWebhook { .. }
         | Command::DeleteWebhook { .. }
+        | Command::EraseMemories(_)
+        | Command::PutMemorySettings(_)
         | Command::System(_) => Vec::new(),
         Command::Reserve(r) => vec![r.project.as_str()],
     };
@@ -248,6 +259,13 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
         | Command::DeleteWebhook { .. }
         | Command::System(_) => None,
         Command::DecideApproval { id, .. } => Some(("approval", id.clone())),
+        // Never a subject or a tag: they are content.
+        Command::EraseMemories(e) => match &e.by {
+            bosun_store::EraseBy::Id(id) => Some(("memory", id.clone())),
+            bosun_store::EraseBy::Author(a) => Some(("agent", a.clone())),
+            _ => None,
+        },
+        Command::Remember(_) | Command::PutMemorySettings(_) => None,
     }
 }
 
@@ -303,6 +321,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::DecideAlert { id, resolve } => super::alerts::decide(tx, &id, resolve).map(changed),
         Command::CreateWebhook { url, description } => super::alerts::create_webhook(tx, url, description).map(changed),
         Command::DeleteWebhook { id } => super::alerts::delete_webhook(tx, &id).map(changed),
+        Command::Remember(r) => memory::remember(tx, r).map(changed),
+        Command::EraseMemories(e) => memory::erase(tx, e).map(changed),
+        Command::PutMemorySettings(s) => memory::put_settings(tx, s).map(changed),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

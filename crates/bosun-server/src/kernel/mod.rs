@@ -24,7 +24,9 @@ mod identity;
 pub use identity::is_system_admin;
 mod liveness;
 mod locks;
+pub mod memory;
 mod messages;
+mod outbound;
 mod outcome;
 mod policy;
 mod profiles;
@@ -52,6 +54,7 @@ pub use committed::{Committed, Published};
 pub use coord::{ClaimTask, FailTask, NewTask, RegisterAgent, SubmitTasks, WorkTask, WriteHandoff};
 pub use governance::{EgressDecision, Flip, MAX_REPLAY, PolicyDocument, PutPolicies, Replayed, RollbackPolicies};
 pub use locks::{AcquireLocks, Conflict};
+pub use memory::{EraseMemories, MemorySettings, Recall, RecallAnswer, Recalled, Remember};
 pub use messages::{FetchInbox, SendMessage};
 pub use outcome::{Answer, Outcome, RenderAnswer, StoredAnswer};
 use policy::Refused;
@@ -194,6 +197,11 @@ pub enum Command {
     DeleteWebhook {
         id: String,
     },
+    /// Remember something that happened (SPEC §3.6).
+    Remember(Remember),
+    /// Erase memories (built by [`Kernel::erase_memories`], which reads their ids first).
+    EraseMemories(EraseMemories),
+    PutMemorySettings(MemorySettings),
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -246,6 +254,9 @@ impl Command {
             Command::DecideAlert { resolve: true, .. } => Action::AlertResolve,
             Command::CreateWebhook { .. } => Action::WebhookCreate,
             Command::DeleteWebhook { .. } => Action::WebhookDelete,
+            Command::Remember(_) => Action::MemoryRemember,
+            Command::EraseMemories(_) => Action::MemoryErase,
+            Command::PutMemorySettings(_) => Action::MemorySettingsUpdate,
             Command::System(s) => s.action(),
         }
     }
@@ -499,6 +510,10 @@ pub struct Kernel {
     cookies: crate::web::CookiePolicy,
     /// The dashboard's chain verifications.
     dashboard: dashboard::State,
+    /// Each tenant's memory vectors, for semantic recall.
+    vectors: memory::Vectors,
+    /// Memories waiting for their embedding (set when the embedder starts).
+    embed_queue: std::sync::OnceLock<memory::EmbedQueue>,
 }
 
 impl Kernel {
@@ -533,6 +548,8 @@ impl Kernel {
             leader: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             cookies: crate::web::CookiePolicy::default(),
             dashboard: dashboard::State::default(),
+            vectors: memory::Vectors::default(),
+            embed_queue: std::sync::OnceLock::new(),
         }
     }
 
@@ -782,6 +799,11 @@ impl Kernel {
         };
         if let Some(event) = event {
             self.after_commit(&event);
+            // Only the node that wrote a memory embeds it (the follower calls `after_commit`
+            // on every node).
+            if event.action == Action::MemoryRemember && event.details["action"] == "created" {
+                self.queue_embedding(caller.tenant, event.target_id.clone().unwrap_or_default());
+            }
         }
         if wakes {
             self.claimable.notify_waiters();
@@ -838,6 +860,11 @@ impl Kernel {
         }
         if event.action == Action::MessageSend {
             self.inboxes.wake(&event.recipients);
+        }
+        if event.action == Action::MemoryErase
+            && let Some(tenant) = TenantId::parse(&event.tenant)
+        {
+            self.vectors.forget(tenant);
         }
     }
 }

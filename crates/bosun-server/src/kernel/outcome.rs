@@ -111,6 +111,17 @@ pub enum Outcome {
         record: bosun_store::UsageRecord,
         over_budget: Vec<String>,
     },
+    /// A memory written (`created`) or a duplicate folded into one.
+    Remembered {
+        memory: bosun_store::Memory,
+        created: bool,
+    },
+    /// How many memories an erasure removed; `more` when more match than one request erases.
+    MemoriesErased {
+        count: u64,
+        more: bool,
+    },
+    MemorySettings(super::MemorySettings),
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

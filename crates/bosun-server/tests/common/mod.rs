@@ -72,6 +72,11 @@ impl TestServer {
         format!("{}{path}", self.server.url())
     }
 
+    /// The data directory (on SQLite, `bosun.db` and its WAL are in it).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("data")
+    }
+
     pub async fn call(&self, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
         let mut req = self.client.request(method.parse().unwrap(), self.url(path));
         if let Some(k) = key {

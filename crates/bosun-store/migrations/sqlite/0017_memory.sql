@@ -1,8 +1,10 @@
 -- Episodic memory (SPEC §3.6): what agents remember, its full-text index and its vectors.
 -- `seq` is the row id the full-text index is keyed by. `tags` is `,a,b,` (each tag between commas,
--- so a tag filter is one LIKE). Erasing must leave nothing readable on disk: the index is
--- contentless (it holds tokens only, never the text) with FTS5's `secure-delete` on, the writer
--- runs with `PRAGMA secure_delete`, and an erasure is followed by a WAL checkpoint.
+-- so a tag filter is one LIKE). Erasing must leave nothing readable on disk: the index is an
+-- external-content one (it keeps tokens only; the text stays in `memories`) with FTS5's
+-- `secure-delete` on, so a delete removes a row's tokens from the index at once (a contentless
+-- table would only add a tombstone and keep them), the writer runs with `PRAGMA secure_delete`,
+-- and an erasure is followed by a WAL checkpoint.
 CREATE TABLE memories (
     seq          INTEGER PRIMARY KEY,
     tenant_id    TEXT NOT NULL,
@@ -30,7 +32,7 @@ CREATE INDEX memories_by_subject ON memories (tenant_id, subject) WHERE subject 
 CREATE INDEX memories_by_author ON memories (tenant_id, author_id);
 
 CREATE VIRTUAL TABLE memories_fts USING fts5(
-    summary, details, lessons, tags, content = '', contentless_delete = 1, tokenize = 'porter unicode61'
+    summary, details, lessons, tags, content = 'memories', content_rowid = 'seq', tokenize = 'porter unicode61'
 );
 INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
 

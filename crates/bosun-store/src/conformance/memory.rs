@@ -46,10 +46,13 @@ fn words(w: &[&str]) -> Vec<String> {
 pub(super) async fn memories_recall_dedup_and_erasure(store: &Arc<dyn Store>) {
     let t = new_tenant(store, "conf-memory").await;
     let other = new_tenant(store, "conf-memory-other").await;
-    let rows = vec![
+    let rows = [
         memory(t, "01M1", "a1", "The flaky login test times out under load", &["ci", "flaky-test"], 0),
         memory(t, "01M2", "a1", "Database migration failed on the users table", &["db", "migration"], 10),
-        Memory { visibility: "agent".into(), ..memory(t, "01M3", "a2", "Private note on login cookies", &["auth"], 20) },
+        Memory {
+            visibility: "agent".into(),
+            ..memory(t, "01M3", "a2", "Private note on login cookies", &["auth"], 20)
+        },
         Memory {
             project: "api".into(),
             visibility: "tenant".into(),
@@ -59,10 +62,7 @@ pub(super) async fn memories_recall_dedup_and_erasure(store: &Arc<dyn Store>) {
         Memory { project: "api".into(), ..memory(t, "01M5", "a2", "Login flow rewritten in the api project", &[], 40) },
         memory(other, "01M6", "a1", "The flaky login test of another tenant", &["ci"], 0),
     ];
-    store
-        .write(move |w| rows.iter().try_for_each(|m| w.insert_memory(m)))
-        .await
-        .expect("memories are stored");
+    store.write(move |w| rows.iter().try_for_each(|m| w.insert_memory(m))).await.expect("memories are stored");
 
     let find = |q: MemoryQuery| {
         let store = store.clone();
@@ -101,8 +101,9 @@ pub(super) async fn memories_recall_dedup_and_erasure(store: &Arc<dyn Store>) {
     // Tags (any of them) and the event type narrow; without words, newest first, paged.
     let tagged = find(MemoryQuery { tags: words(&["ci"]), limit: 10, ..Default::default() }).await;
     assert_eq!(ids(&tagged), ["01M4", "01M1"]);
-    let none = find(MemoryQuery { tags: words(&["ci"]), event_type: Some("other".into()), limit: 10, ..Default::default() })
-        .await;
+    let none =
+        find(MemoryQuery { tags: words(&["ci"]), event_type: Some("other".into()), limit: 10, ..Default::default() })
+            .await;
     assert!(none.is_empty());
     let page = find(MemoryQuery { before: Some("01M4".into()), limit: 2, ..Default::default() }).await;
     assert_eq!(ids(&page), ["01M3", "01M2"]);

@@ -43,6 +43,10 @@ from .egress_lists_view import EgressListsView
 from .egress_log import EgressLog
 from .egress_log_entry import EgressLogEntry
 from .egress_view import EgressView
+from .embeddings_body import EmbeddingsBody
+from .embeddings_view import EmbeddingsView
+from .erase_body import EraseBody
+from .erased_view import ErasedView
 from .evidence_response_200 import EvidenceResponse200
 from .fail_body import FailBody
 from .flip_view import FlipView
@@ -63,6 +67,10 @@ from .limits_view import LimitsView
 from .lock_list import LockList
 from .lock_view import LockView
 from .locks_body import LocksBody
+from .memory_list import MemoryList
+from .memory_settings_body import MemorySettingsBody
+from .memory_settings_view import MemorySettingsView
+from .memory_view import MemoryView
 from .message_fields import MessageFields
 from .message_list import MessageList
 from .message_page import MessagePage
@@ -81,11 +89,16 @@ from .problem_conflicts_type_0_item import ProblemConflictsType0Item
 from .profile_list import ProfileList
 from .profile_view import ProfileView
 from .put_policies_body import PutPoliciesBody
+from .recall_view import RecallView
+from .recalled_view import RecalledView
 from .recipient_view import RecipientView
 from .redeem_body import RedeemBody
 from .register_agent_body import RegisterAgentBody
 from .register_agent_body_metadata import RegisterAgentBodyMetadata
 from .release_body import ReleaseBody
+from .relevance_parts import RelevanceParts
+from .remember_body import RememberBody
+from .remembered_view import RememberedView
 from .renew_body import RenewBody
 from .replay_body import ReplayBody
 from .replay_view import ReplayView
@@ -165,6 +178,10 @@ __all__ = (
     "EgressLog",
     "EgressLogEntry",
     "EgressView",
+    "EmbeddingsBody",
+    "EmbeddingsView",
+    "EraseBody",
+    "ErasedView",
     "EvidenceResponse200",
     "FailBody",
     "FlipView",
@@ -185,6 +202,10 @@ __all__ = (
     "LockList",
     "LocksBody",
     "LockView",
+    "MemoryList",
+    "MemorySettingsBody",
+    "MemorySettingsView",
+    "MemoryView",
     "MessageFields",
     "MessageList",
     "MessagePage",
@@ -203,11 +224,16 @@ __all__ = (
     "ProfileList",
     "ProfileView",
     "PutPoliciesBody",
+    "RecalledView",
+    "RecallView",
     "RecipientView",
     "RedeemBody",
     "RegisterAgentBody",
     "RegisterAgentBodyMetadata",
     "ReleaseBody",
+    "RelevanceParts",
+    "RememberBody",
+    "RememberedView",
     "RenewBody",
     "ReplayBody",
     "ReplayView",

@@ -1,0 +1,261 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.erased_view import ErasedView
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/v1/memory/{id}".format(id=quote(str(id), safe=""),),
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErasedView | Problem | None:
+    if response.status_code == 200:
+        response_200 = ErasedView.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErasedView | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> Response[ErasedView | Problem]:
+    """ Erase one memory (its author, or a tenant admin): gone from every table, the full-text index
+    and the vectors. The audit log records that it happened, never what it said.
+
+    Args:
+        id (str):
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErasedView | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> ErasedView | Problem | None:
+    """ Erase one memory (its author, or a tenant admin): gone from every table, the full-text index
+    and the vectors. The audit log records that it happened, never what it said.
+
+    Args:
+        id (str):
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErasedView | Problem
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> Response[ErasedView | Problem]:
+    """ Erase one memory (its author, or a tenant admin): gone from every table, the full-text index
+    and the vectors. The audit log records that it happened, never what it said.
+
+    Args:
+        id (str):
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErasedView | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> ErasedView | Problem | None:
+    """ Erase one memory (its author, or a tenant admin): gone from every table, the full-text index
+    and the vectors. The audit log records that it happened, never what it said.
+
+    Args:
+        id (str):
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErasedView | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    )).parsed

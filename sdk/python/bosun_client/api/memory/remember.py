@@ -1,0 +1,297 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.problem import Problem
+from ...models.remember_body import RememberBody
+from ...models.remembered_view import RememberedView
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: RememberBody,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(bosun_gate_token, Unset):
+        headers["Bosun-Gate-Token"] = bosun_gate_token
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/memory",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RememberedView | None:
+    if response.status_code == 200:
+        response_200 = RememberedView.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = RememberedView.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | RememberedView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RememberBody,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> Response[Problem | RememberedView]:
+    """ Remember something that happened and the lesson in it. The same author, the same
+    normalised summary and the same event type within 24 h is folded into the first (200,
+    `deduplicated`); otherwise 201 `created`. Content is redacted of secrets before it is stored.
+
+    Args:
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+        body (RememberBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RememberedView]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RememberBody,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> Problem | RememberedView | None:
+    """ Remember something that happened and the lesson in it. The same author, the same
+    normalised summary and the same event type within 24 h is folded into the first (200,
+    `deduplicated`); otherwise 201 `created`. Content is redacted of secrets before it is stored.
+
+    Args:
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+        body (RememberBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RememberedView
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RememberBody,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> Response[Problem | RememberedView]:
+    """ Remember something that happened and the lesson in it. The same author, the same
+    normalised summary and the same event type within 24 h is folded into the first (200,
+    `deduplicated`); otherwise 201 `created`. Content is redacted of secrets before it is stored.
+
+    Args:
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+        body (RememberBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RememberedView]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RememberBody,
+    idempotency_key: str | Unset = UNSET,
+    bosun_gate_token: str | Unset = UNSET,
+
+) -> Problem | RememberedView | None:
+    """ Remember something that happened and the lesson in it. The same author, the same
+    normalised summary and the same event type within 24 h is folded into the first (200,
+    `deduplicated`); otherwise 201 `created`. Content is redacted of secrets before it is stored.
+
+    Args:
+        idempotency_key (str | Unset):
+        bosun_gate_token (str | Unset):
+        body (RememberBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RememberedView
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+idempotency_key=idempotency_key,
+bosun_gate_token=bosun_gate_token,
+
+    )).parsed
