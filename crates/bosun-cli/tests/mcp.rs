@@ -193,6 +193,8 @@ async fn tool_lists_describe_themselves_and_profiles_stay_small() {
         "search_messages",
         "write_handoff",
         "read_handoff",
+        "remember",
+        "recall",
         "query_audit",
     ] {
         assert!(names.contains(spec_name), "SPEC §6 names `{spec_name}`");
@@ -207,7 +209,8 @@ async fn tool_lists_describe_themselves_and_profiles_stay_small() {
     let core_client = over_http(&url, &admin, "core").await;
     let core = core_client.list_all_tools().await.unwrap();
     let core_names: Vec<&str> = core.iter().map(|t| t.name.as_ref()).collect();
-    assert_eq!(core_names.len(), 12, "{core_names:?}");
+    assert_eq!(core_names.len(), 14, "{core_names:?}");
+    assert!(core_names.contains(&"recall") && core_names.contains(&"remember"), "memory is in the agent's loop");
     let tokens = serde_json::to_string(&json!({"tools": core})).unwrap().len() / 4;
     assert!(tokens < 5000, "the compact profile costs about {tokens} tokens");
     server.stop();
@@ -256,7 +259,10 @@ async fn resources_show_inbox_ready_tasks_locks_and_profile() {
     ok(call(&a, "register_agent", json!({"name": "Reader"})).await, "register a");
     ok(call(&b, "register_agent", json!({"name": "Writer"})).await, "register b");
     let uris: Vec<String> = a.list_all_resources().await.unwrap().into_iter().map(|r| r.uri.clone()).collect();
-    assert_eq!(uris, ["bosun://inbox", "bosun://tasks/ready", "bosun://locks", "bosun://profile"]);
+    assert_eq!(
+        uris,
+        ["bosun://inbox", "bosun://tasks/ready", "bosun://locks", "bosun://memories/recent", "bosun://profile"]
+    );
 
     ok(call(&b, "submit_task", json!({"title": "visible in the queue"})).await, "submit");
     ok(call(&b, "acquire_lock", json!({"paths": ["docs/**"]})).await, "lock");
@@ -266,6 +272,17 @@ async fn resources_show_inbox_ready_tasks_locks_and_profile() {
     assert_eq!(resource(&a, "bosun://inbox").await["messages"][0]["body"], "see the queue");
     let profile = resource(&a, "bosun://profile").await;
     assert_eq!((profile["whoami"]["name"].as_str(), profile["agent"]["status"].is_string()), (Some("Reader"), true));
+    // Memory: remembered through one session, recalled and listed through the other.
+    let lesson = json!({"event_type": "task_failed", "summary": "docs build needs mdbook 0.4", "outcome": "failure",
+        "lessons": "pin mdbook", "tags": ["docs"]});
+    let remembered = ok(call(&b, "remember", lesson.clone()).await, "remember");
+    assert_eq!(remembered["action"], "created");
+    assert_eq!(ok(call(&b, "remember", lesson).await, "remember again")["action"], "deduplicated");
+    let recalled =
+        ok(call(&a, "recall", json!({"q": "mdbook docs build", "tags": "docs", "limit": 3})).await, "recall");
+    assert_eq!(recalled["memories"][0]["lessons"], "pin mdbook");
+    assert!(recalled["memories"][0]["relevance"].as_f64().unwrap() > 0.5, "{recalled}");
+    assert_eq!(resource(&a, "bosun://memories/recent").await["memories"][0]["summary"], "docs build needs mdbook 0.4");
     assert!(a.read_resource(rmcp::model::ReadResourceRequestParams::new("bosun://nope")).await.is_err());
     a.cancel().await.ok();
     b.cancel().await.ok();

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{
     ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, alerts, approvals, audit, budgets, coord, guardrails,
-    identity, messages, policy,
+    identity, memory, messages, policy,
 };
 use crate::kernel::{KernelError, Purpose, RequestCtx};
 use crate::mcp::{ApiRequest, ApiResponse, Backend, BoxFuture};
@@ -107,6 +107,9 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::POST, ["messages", id, "ack"]) => messages::ack(app, auth, segment(id)?).await,
         (Method::GET, ["threads", id]) => messages::thread(app, auth, segment(id)?).await,
         (Method::GET, ["messages", "search"]) => messages::search(app, auth, query(q)?).await,
+        (Method::POST, ["memory"]) => memory::remember(app, auth, body(b)?).await,
+        (Method::GET, ["memory"]) => memory::list_memories(app, auth, query(q)?).await,
+        (Method::GET, ["memory", "recall"]) => memory::recall(app, auth, query(q)?).await,
         (Method::POST, ["authorize"]) => policy::authorize(app, auth, body(b)?).await,
         (Method::POST, ["egress", "check"]) => policy::check_egress(app, auth, body(b)?).await,
         (Method::GET, ["permissions"]) => policy::permissions(app, auth).await,

@@ -247,7 +247,11 @@ pub struct MemorySettingsBody {
 /// and an embeddings endpoint for semantic recall.
 #[utoipa::path(put, path = "/api/v1/memory/settings", tag = "memory", request_body = MemorySettingsBody,
     responses((status = 200, body = MemorySettingsView), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn put_memory_settings(State(app): State<App>, auth: Auth, ApiJson(b): ApiJson<MemorySettingsBody>) -> Handled {
+pub async fn put_memory_settings(
+    State(app): State<App>,
+    auth: Auth,
+    ApiJson(b): ApiJson<MemorySettingsBody>,
+) -> Handled {
     let defaults = MemorySettings::default();
     let s = MemorySettings {
         half_life_hours: b.half_life_hours.unwrap_or(defaults.half_life_hours),

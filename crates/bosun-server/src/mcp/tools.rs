@@ -295,6 +295,27 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              {\"task_id\": \"01J…\", \"latest\": true}"
         ),
         tool!(
+            "recall",
+            GET,
+            "/api/v1/memory/recall",
+            [C, W, O],
+            "Before you start a task, recall what the fleet learned about it: past failures, fixes and decisions, \
+             most relevant first (relevance 0-1 from text match, tags, recency and outcome). Ask in plain words; \
+             narrow with comma-separated tags or an event_type. Example: recall {\"q\": \"login e2e test timeout\", \
+             \"tags\": \"e2e\", \"project\": \"web\", \"limit\": 5}"
+        ),
+        tool!(
+            "remember",
+            POST,
+            "/api/v1/memory",
+            [C, W, O],
+            "After you finish or fail a task, remember the lesson so the next agent does not repeat it: a one-line \
+             summary of what happened, the outcome (success, failure, partial), what to do next time, and tags. \
+             Repeating the same summary within a day only counts it. Never put secrets in it. Example: remember \
+             {\"event_type\": \"task_failed\", \"summary\": \"login e2e test times out on a cold dev server\", \
+             \"outcome\": \"failure\", \"lessons\": \"warm the server first\", \"tags\": [\"e2e\"], \"project\": \"web\"}"
+        ),
+        tool!(
             "query_audit",
             GET,
             "/api/v1/audit",
@@ -306,7 +327,7 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
 });
 
 /// Resources: read-only views, each a REST read (uri, name, path, description).
-pub const RESOURCES: [(&str, &str, &str, &str); 4] = [
+pub const RESOURCES: [(&str, &str, &str, &str); 5] = [
     (
         "bosun://inbox",
         "inbox",
@@ -320,6 +341,12 @@ pub const RESOURCES: [(&str, &str, &str, &str); 4] = [
         "Tasks waiting to be claimed, in submission order.",
     ),
     ("bosun://locks", "locks", "/api/v1/locks", "Active locks: who holds which files and keys, until when."),
+    (
+        "bosun://memories/recent",
+        "recent memories",
+        "/api/v1/memory?limit=20",
+        "The 20 newest memories you may see (lessons the fleet recorded), newest first.",
+    ),
     (
         "bosun://profile",
         "profile",
