@@ -12,6 +12,7 @@ mod config;
 mod coord;
 mod guardrails;
 mod mcp;
+mod memory;
 mod messages;
 mod policy;
 mod verify;
@@ -91,6 +92,9 @@ enum Cmd {
     /// Send, read and search messages
     #[command(subcommand)]
     Msg(messages::MsgCmd),
+    /// Episodic memory: remember lessons, recall what is relevant, erase for privacy
+    #[command(subcommand)]
+    Memory(memory::MemoryCmd),
     /// Cedar policies: get, put, validate, test, diff, roll back, replay
     #[command(subcommand)]
     Policy(policy::PolicyCmd),
@@ -341,6 +345,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Handoff(cmd) => coord::handoff(cmd).await,
         Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Msg(cmd) => messages::msg(cmd).await,
+        Cmd::Memory(cmd) => memory::memory(cmd).await,
         Cmd::Policy(cmd) => policy::policy(cmd).await,
         Cmd::Approvals(cmd) => approvals::approvals(cmd).await,
         Cmd::Budget(cmd) => budgets::budget(cmd).await,

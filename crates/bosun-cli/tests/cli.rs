@@ -52,6 +52,10 @@ fn every_verb_has_help_with_an_example() {
         &["migrate"],
         &["export"],
         &["import"],
+        &["memory", "remember"],
+        &["memory", "recall"],
+        &["memory", "list"],
+        &["memory", "erase"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();
@@ -303,6 +307,55 @@ fn messages_and_events_from_the_command_line() {
     assert!(followed.status.success());
     let first: Value = serde_json::from_str(text(&followed.stdout).lines().next().unwrap_or("{}")).unwrap();
     assert_eq!(first["type"], "message.sent", "{}", text(&followed.stdout));
+    server.stop();
+}
+
+#[test]
+fn memory_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (server_url, admin) = (server.url.clone(), server.admin_key());
+    let url = Some(server_url.as_str());
+    let bot = json_of(&bosun(&["agent", "register", "--name", "rememberer", "--json"], url, Some(&admin)));
+    let key = bot["key"]["key"].as_str().unwrap().to_owned();
+    let remember = |summary: &str, tag: &str| {
+        json_of(&bosun(
+            &[
+                "memory",
+                "remember",
+                "--event-type",
+                "task_failed",
+                "--outcome",
+                "failure",
+                "--summary",
+                summary,
+                "--lessons",
+                "pin the toolchain",
+                "--tag",
+                tag,
+                "--subject",
+                "carol@example.com",
+                "--json",
+            ],
+            url,
+            Some(&key),
+        ))
+    };
+    assert_eq!(remember("nightly rustc broke the build", "ci")["action"], "created");
+    assert_eq!(remember("Nightly rustc broke the build.", "ci")["action"], "deduplicated");
+    assert_eq!(remember("clippy lint failed after upgrade", "lint")["action"], "created");
+    let recalled = json_of(&bosun(&["memory", "recall", "rustc build broke", "--json"], url, Some(&key)));
+    assert_eq!(recalled["memories"][0]["summary"], "nightly rustc broke the build", "{recalled}");
+    assert_eq!(recalled["memories"][0]["seen"], 2);
+    let table = bosun(&["memory", "recall", "rustc build", "--tag", "ci"], url, Some(&key));
+    assert!(text(&table.stdout).contains("lesson: pin the toolchain"), "{}", text(&table.stdout));
+    let listed = json_of(&bosun(&["memory", "list", "--json"], url, Some(&admin)));
+    assert_eq!(listed["memories"].as_array().unwrap().len(), 2);
+    let erased = bosun(&["memory", "erase", "--subject", "CAROL@example.com"], url, Some(&admin));
+    assert!(erased.status.success(), "{}", text(&erased.stderr));
+    assert!(text(&erased.stderr).contains("erased 2 so far"), "progress: {}", text(&erased.stderr));
+    let listed = json_of(&bosun(&["memory", "list", "--json"], url, Some(&admin)));
+    assert!(listed["memories"].as_array().unwrap().is_empty());
     server.stop();
 }
 
