@@ -6,7 +6,7 @@
 //! - `text`: the memory's full-text score (BM25 from the store) divided by the best score among
 //!   the candidates, so the best text match has 1 (not judged when the query has no words); with
 //!   semantic recall, the reciprocal-rank-fusion score of the text and vector rankings instead,
-//!   divided by the best;
+//!   divided by the most a memory can get (first in both: 1; first in one only: about ½);
 //! - `tags`: the share of the query's tags the memory carries (not judged when the query names
 //!   none: its weight drops out of the mean rather than counting as 0);
 //! - `recency`: `0.5 ^ (age / half_life)` — 1 when new, ½ at one half-life;
@@ -85,8 +85,16 @@ pub struct Scored {
 }
 
 /// Score candidates and order them: relevance first, then id (so equal inputs give equal order).
-pub fn rank(candidates: &[Candidate<'_>], query_tags: &[String], half_life_secs: f64, w: &Weights) -> Vec<Scored> {
-    let best = candidates.iter().filter_map(|c| c.matched).fold(0.0f64, f64::max);
+/// A match scores against `full` (the score of a perfect match, for fused scores: first in
+/// every ranking), or, when `None`, against the best candidate's (BM25 has no ceiling).
+pub fn rank(
+    candidates: &[Candidate<'_>],
+    query_tags: &[String],
+    half_life_secs: f64,
+    full: Option<f64>,
+    w: &Weights,
+) -> Vec<Scored> {
+    let best = full.unwrap_or_else(|| candidates.iter().filter_map(|c| c.matched).fold(0.0f64, f64::max));
     let mut scored: Vec<Scored> = candidates
         .iter()
         .enumerate()
@@ -296,7 +304,7 @@ mod tests {
             c("c", Some(4.0), &ci, 0.0, Some("failure")),
             c("d", Some(4.0), &ci, 3600.0 * 24.0 * 70.0, Some("failure")),
         ];
-        let ranked = rank(&cands, &tags(&["ci"]), 3600.0 * 24.0 * 7.0, &Weights::default());
+        let ranked = rank(&cands, &tags(&["ci"]), 3600.0 * 24.0 * 7.0, None, &Weights::default());
         let order: Vec<&str> = ranked.iter().map(|s| cands[s.index].id).collect();
         assert_eq!(order, ["c", "d", "a", "b"], "best text and tag first, the old one after, ties by id");
         assert_eq!(ranked[0].parts.text, Some(1.0));
@@ -304,7 +312,10 @@ mod tests {
         assert!(ranked[1].parts.recency < 0.001, "ten half-lives old");
         // Without words, the text part is not judged.
         let plain = [c("x", None, &none, 0.0, None)];
-        assert_eq!(rank(&plain, &[], 1.0, &Weights::default())[0].parts.text, None);
+        assert_eq!(rank(&plain, &[], 1.0, None, &Weights::default())[0].parts.text, None);
+        // Against a ceiling instead of the best: a half match stays a half.
+        let half = [c("h", Some(1.0), &none, 0.0, None)];
+        assert_eq!(rank(&half, &[], 1.0, Some(2.0), &Weights::default())[0].parts.text, Some(0.5));
     }
 
     #[test]

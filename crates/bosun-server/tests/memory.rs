@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -294,4 +296,107 @@ async fn erased_memories_are_gone_from_the_api_the_index_and_the_disk() {
         assert!(!contains(&bytes, "kestrel"));
         assert!(contains(&bytes, "Unrelated invoice export note"), "the scan reads the live data");
     }
+}
+
+/// Configure the fake endpoint for the tenant, with a short wait for a question's embedding.
+async fn use_embeddings(c: &Coord, url: &str) {
+    let (s, r) = c
+        .call(
+            "PUT",
+            "/api/v1/memory/settings",
+            &c.t.admin,
+            json!({"embeddings": {"url": url, "model": "fake-concepts",
+            "api_key": "sk-test-not-shown", "query_timeout_ms": 300}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!((r["embeddings"]["api_key_set"].as_bool(), r["embeddings"].get("api_key")), (Some(true), None));
+}
+
+/// Recall until semantic recall answers with `first` first (the embedder stores vectors off
+/// the write path, so they arrive a little after the memory).
+async fn recall_hybrid(c: &Coord, key: &str, query: &str, first: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = recall(c, key, query).await;
+        if r["mode"] == "hybrid" && r["memories"][0]["summary"] == first {
+            return r;
+        }
+        assert!(Instant::now() < deadline, "semantic recall never answered: {r}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn semantic_recall_finds_what_the_words_miss_and_falls_back_to_text() {
+    let fake = common::embeddings::FakeEmbeddings::start().await;
+    let c = Coord::start().await;
+    let ann = c.agent("ann", &[]).await;
+    use_embeddings(&c, &fake.url).await;
+    for (summary, tags) in [
+        ("Intermittent failure in the signin spec when the session expires", vec!["auth"]),
+        ("Docker image too large for the registry", vec!["docker"]),
+        ("The flaky login test needs a warm dev server", vec!["e2e"]),
+    ] {
+        let (s, r) =
+            remember(&c, &ann.key, json!({"event_type": "task_failed", "summary": summary, "tags": tags})).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    // Text alone finds only the memory sharing words; fused with the vectors, the synonym
+    // memory (intermittent ~ flaky, signin ~ login, spec ~ test) comes too.
+    let r = recall_hybrid(&c, &ann.key, "q=flaky+login+test", "The flaky login test needs a warm dev server").await;
+    let found = summaries(&r);
+    assert_eq!(found[0], "The flaky login test needs a warm dev server", "{r}");
+    assert!(found.contains(&"Intermittent failure in the signin spec when the session expires".to_owned()), "{r}");
+    assert!(r["note"].is_null(), "{r}");
+    let signin = r["memories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["summary"].as_str().unwrap().starts_with("Intermittent"))
+        .unwrap();
+    assert!(signin["similarity"].as_f64().unwrap() > 0.3, "{signin}");
+    // The key is stored but never shown or audited.
+    let (_, settings) = c.t.call("GET", "/api/v1/memory/settings", Some(&c.t.admin), None).await;
+    assert!(!settings.to_string().contains("sk-test"), "{settings}");
+    let audit = c.t.audit(&c.t.admin, "&action=memory.settings_updated").await;
+    assert!(!serde_json::to_string(&audit).unwrap().contains("sk-test"));
+    assert_eq!(audit[0]["details"]["embeddings"]["host"], "127.0.0.1");
+
+    // Down: remembering still succeeds at once; recall answers from text and says why.
+    fake.set(common::embeddings::Mode::Down);
+    let started = Instant::now();
+    let (s, r) =
+        remember(&c, &ann.key, json!({"event_type": "note", "summary": "Redis cache went stale after deploy"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    let r = recall(&c, &ann.key, "q=flaky+login+test").await;
+    assert_eq!(r["mode"], "text");
+    assert!(r["note"].as_str().unwrap().contains("semantic recall is unavailable"), "{r}");
+    assert_eq!(summaries(&r), ["The flaky login test needs a warm dev server"]);
+
+    // Slow: neither a remember nor a recall waits for it beyond the recall's own bound (300 ms).
+    fake.set(common::embeddings::Mode::Slow(Duration::from_secs(5)));
+    let started = Instant::now();
+    let (s, _) =
+        remember(&c, &ann.key, json!({"event_type": "note", "summary": "Heap grew until the worker was OOM killed"}))
+            .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert!(started.elapsed() < Duration::from_secs(1), "remember did not wait: {:?}", started.elapsed());
+    let started = Instant::now();
+    let r = recall(&c, &ann.key, "q=flaky+login+test").await;
+    assert!(started.elapsed() < Duration::from_secs(2), "recall gave up on the vectors: {:?}", started.elapsed());
+    assert_eq!(r["mode"], "text");
+    assert!(r["note"].as_str().unwrap().contains("no answer in 300 ms"), "{r}");
+
+    // Back up: the memories written meanwhile get their vectors (retried, or by the sweep).
+    fake.set(common::embeddings::Mode::Up);
+    let r = recall_hybrid(&c, &ann.key, "q=memory+leak", "Heap grew until the worker was OOM killed").await;
+    assert_eq!(summaries(&r).len(), 1, "nothing unrelated is fused in: {r}");
+    // Erasure takes the vectors too.
+    let id = r["memories"][0]["id"].as_str().unwrap().to_owned();
+    let (s, _) = c.t.call("DELETE", &format!("/api/v1/memory/{id}"), Some(&ann.key), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let r = recall(&c, &ann.key, "q=memory+leak").await;
+    assert!(!summaries(&r).iter().any(|s| s.contains("Heap")), "{r}");
 }

@@ -532,8 +532,10 @@ pub trait ReadTx {
     fn find_memories(&mut self, tenant: TenantId, query: &MemoryQuery) -> Result<Vec<(Memory, f64)>>;
     /// Ids of the memories an erasure names, at most `limit`.
     fn erasable_memories(&mut self, tenant: TenantId, by: &EraseBy, limit: u32) -> Result<Vec<String>>;
-    /// Memory vectors stored after `after_us`, oldest first: (memory id, stored at µs, base64 f32s).
-    fn memory_vectors(&mut self, tenant: TenantId, after_us: i64, limit: u32) -> Result<Vec<(String, i64, String)>>;
+    /// Memory vectors stored after `after_seq`, in the order they were: (memory id, seq, base64
+    /// f32s). A tenant's vectors are written one transaction at a time, so a reader that tops up
+    /// from the last seq it read misses none.
+    fn memory_vectors(&mut self, tenant: TenantId, after_seq: i64, limit: u32) -> Result<Vec<(String, i64, String)>>;
     /// Memories without a vector yet, oldest first.
     fn unembedded_memories(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Memory>>;
     /// The tenant's memory settings document (JSON), if one was set.

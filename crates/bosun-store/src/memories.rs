@@ -253,13 +253,12 @@ pub fn erase(c: &Db<'_>, tenant: TenantId, ids: &[String]) -> Result<u64> {
     Ok(n)
 }
 
-/// Vectors added after `after_us` (microseconds), oldest first: (memory id, added, base64).
-pub fn vectors(c: &Db<'_>, tenant: TenantId, after_us: i64, limit: u32) -> Result<Vec<(String, i64, String)>> {
+/// Vectors stored after `after_seq`, in the order they were: (memory id, seq, base64).
+pub fn vectors(c: &Db<'_>, tenant: TenantId, after_seq: i64, limit: u32) -> Result<Vec<(String, i64, String)>> {
     rows(
         c,
-        "SELECT memory_id, added_us, vector FROM memory_vectors WHERE tenant_id = ?1 AND added_us > ?2
-         ORDER BY added_us, memory_id LIMIT ?3",
-        crate::db::args![tenant.to_string(), after_us, limit],
+        "SELECT memory_id, seq, vector FROM memory_vectors WHERE tenant_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        crate::db::args![tenant.to_string(), after_seq, limit],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
 }

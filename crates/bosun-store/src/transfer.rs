@@ -60,7 +60,7 @@ const TABLES: &[(&str, &str)] = &[
 
 /// Columns each database derives itself.
 const DERIVED: &[(&str, &str)] =
-    &[("tasks", "ord"), ("messages", "search"), ("memories", "seq"), ("memories", "search")];
+    &[("tasks", "ord"), ("messages", "search"), ("memories", "seq"), ("memories", "search"), ("memory_vectors", "seq")];
 
 /// A database to move a tenant from or to: `sqlite://PATH` or `postgres://…`.
 pub struct Endpoint(Conn);

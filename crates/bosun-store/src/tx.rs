@@ -466,8 +466,8 @@ impl ReadTx for Tx<'_> {
     fn erasable_memories(&mut self, tenant: TenantId, by: &crate::EraseBy, limit: u32) -> Result<Vec<String>> {
         memories::erasable(&self.db, tenant, by, limit)
     }
-    fn memory_vectors(&mut self, tenant: TenantId, after_us: i64, limit: u32) -> Result<Vec<(String, i64, String)>> {
-        memories::vectors(&self.db, tenant, after_us, limit)
+    fn memory_vectors(&mut self, tenant: TenantId, after_seq: i64, limit: u32) -> Result<Vec<(String, i64, String)>> {
+        memories::vectors(&self.db, tenant, after_seq, limit)
     }
     fn unembedded_memories(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<crate::Memory>> {
         memories::unembedded(&self.db, tenant, limit)

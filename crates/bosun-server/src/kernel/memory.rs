@@ -379,7 +379,7 @@ pub struct Vectors(Mutex<HashMap<TenantId, Arc<RwLock<VectorIndex>>>>);
 
 #[derive(Default)]
 pub struct VectorIndex {
-    /// The newest `added_us` loaded.
+    /// The last vector's seq loaded.
     loaded_to: i64,
     entries: HashMap<String, Vec<f32>>,
 }
@@ -591,7 +591,9 @@ impl Kernel {
                 outcome: m.outcome.as_deref(),
             })
             .collect();
-        let ranked = rules::rank(&candidates, &tags, settings.half_life_hours * 3600.0, &Weights::default());
+        // Fused scores count against a memory first in both rankings.
+        let full = (mode == "hybrid").then_some(2.0 / (RRF_K + 1.0));
+        let ranked = rules::rank(&candidates, &tags, settings.half_life_hours * 3600.0, full, &Weights::default());
         let memories = ranked
             .into_iter()
             .filter(|s| s.relevance >= q.min_relevance)
@@ -623,10 +625,20 @@ impl Kernel {
             if index.entries.is_empty() {
                 return Err("no memory has an embedding yet".into());
             }
-            index.entries.iter().map(|(id, v)| (id.clone(), rules::cosine(&query, v))).collect()
+            // Orthogonal or opposite is no evidence at all.
+            index
+                .entries
+                .iter()
+                .map(|(id, v)| (id.clone(), rules::cosine(&query, v)))
+                .filter(|(_, s)| *s > 0.0)
+                .collect()
         };
         nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         nearest.truncate(base.limit as usize);
+        if nearest.is_empty() {
+            // (An empty id list would not narrow the read at all.)
+            return Ok(Vec::new());
+        }
         let sims: HashMap<String, f64> = nearest.iter().cloned().collect();
         let q = MemoryQuery { words: Vec::new(), ids: nearest.into_iter().map(|(id, _)| id).collect(), ..base.clone() };
         let found = self.store.read(move |r| r.find_memories(tenant, &q)).await.map_err(|e| e.to_string())?;
@@ -648,8 +660,8 @@ impl Kernel {
             let page = self.store.read(move |r| r.memory_vectors(tenant, after, 5000)).await?;
             let full = page.len() == 5000;
             let mut index = index.write().unwrap_or_else(|e| e.into_inner());
-            for (id, added, text) in page {
-                index.loaded_to = index.loaded_to.max(added);
+            for (id, seq, text) in page {
+                index.loaded_to = index.loaded_to.max(seq);
                 if index.entries.len() >= MAX_VECTORS && !index.entries.contains_key(&id) {
                     continue;
                 }
@@ -679,16 +691,31 @@ impl Kernel {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<(TenantId, String)>(10_000);
         let _ = self.embed_queue.set(tx);
         let kernel = self.clone();
+        // At most four requests to endpoints at once: one slow endpoint (or a retry's wait)
+        // holds one of them, not the whole queue.
+        let slots = Arc::new(tokio::sync::Semaphore::new(4));
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(sweep);
             loop {
+                let Ok(slot) = slots.clone().acquire_owned().await else { return };
+                let kernel2 = kernel.clone();
                 tokio::select! {
                     _ = kernel.shutdown.cancelled() => return,
                     next = rx.recv() => match next {
-                        Some((tenant, id)) => kernel.embed_one(tenant, &id).await,
+                        Some((tenant, id)) => {
+                            tokio::spawn(async move {
+                                kernel2.embed_one(tenant, &id).await;
+                                drop(slot);
+                            });
+                        }
                         None => return,
                     },
-                    _ = tick.tick() => kernel.embed_sweep().await,
+                    _ = tick.tick() => {
+                        tokio::spawn(async move {
+                            kernel2.embed_sweep().await;
+                            drop(slot);
+                        });
+                    }
                 }
             }
         })
@@ -712,14 +739,19 @@ impl Kernel {
                     let at = self.clock.now();
                     let rows: Vec<(String, String)> =
                         memories.iter().zip(vectors).map(|(m, v)| (m.id.clone(), rules::encode_vector(&v))).collect();
+                    // In the tenant's order of writes (see `ReadTx::memory_vectors`).
                     let stored = self
                         .store
-                        .write(move |w| {
-                            for (id, v) in &rows {
-                                w.put_memory_vector(tenant, id, &model, v, at)?;
-                            }
-                            Ok::<_, bosun_store::StoreError>(())
-                        })
+                        .write_then(
+                            tenant,
+                            move |w| {
+                                for (id, v) in &rows {
+                                    w.put_memory_vector(tenant, id, &model, v, at)?;
+                                }
+                                Ok::<_, bosun_store::StoreError>(())
+                            },
+                            |_| {},
+                        )
                         .await;
                     if let Err(e) = stored {
                         tracing::warn!(error = %e, "memory vectors could not be stored");

@@ -10,6 +10,7 @@ use bosun_server::{ServeConfig, Server};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+pub mod embeddings;
 mod tools;
 #[allow(unused_imports)]
 pub use tools::*;

@@ -30,15 +30,19 @@ CREATE INDEX memories_by_dedup ON memories (tenant_id, author_id, dedup_key, eve
 CREATE INDEX memories_by_subject ON memories (tenant_id, subject) WHERE subject IS NOT NULL;
 CREATE INDEX memories_by_author ON memories (tenant_id, author_id);
 
+-- One vector per memory, once its embedding is made (little-endian f32, base64). `seq` orders
+-- them as committed (a tenant's vectors are written one transaction at a time), so a node tops
+-- up its in-memory copy with the ones after the last it read.
 CREATE TABLE memory_vectors (
+    seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tenant_id  TEXT NOT NULL,
     memory_id  TEXT NOT NULL,
     model      TEXT NOT NULL,
     vector     TEXT NOT NULL,
     added_us   BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, memory_id)
+    UNIQUE (tenant_id, memory_id)
 );
-CREATE INDEX memory_vectors_by_time ON memory_vectors (tenant_id, added_us);
+CREATE INDEX memory_vectors_by_seq ON memory_vectors (tenant_id, seq);
 
 CREATE TABLE memory_settings (
     tenant_id   TEXT PRIMARY KEY REFERENCES tenants(id),

@@ -36,16 +36,19 @@ CREATE VIRTUAL TABLE memories_fts USING fts5(
 );
 INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
 
--- One vector per memory, once its embedding is made (little-endian f32, base64).
+-- One vector per memory, once its embedding is made (little-endian f32, base64). `seq` orders
+-- them as committed (a tenant's vectors are written one transaction at a time), so a node tops
+-- up its in-memory copy with the ones after the last it read.
 CREATE TABLE memory_vectors (
+    seq        INTEGER PRIMARY KEY,
     tenant_id  TEXT NOT NULL,
     memory_id  TEXT NOT NULL,
     model      TEXT NOT NULL,
     vector     TEXT NOT NULL,
     added_us   INTEGER NOT NULL,
-    PRIMARY KEY (tenant_id, memory_id)
+    UNIQUE (tenant_id, memory_id)
 );
-CREATE INDEX memory_vectors_by_time ON memory_vectors (tenant_id, added_us);
+CREATE INDEX memory_vectors_by_seq ON memory_vectors (tenant_id, seq);
 
 CREATE TABLE memory_settings (
     tenant_id   TEXT PRIMARY KEY,
