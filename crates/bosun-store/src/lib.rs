@@ -538,6 +538,8 @@ pub trait ReadTx {
     fn memory_vectors(&mut self, tenant: TenantId, after_seq: i64, limit: u32) -> Result<Vec<(String, i64, String)>>;
     /// Memories without a vector yet, oldest first.
     fn unembedded_memories(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<Memory>>;
+    /// How many memories the tenant has, and how many of them have a vector.
+    fn memory_counts(&mut self, tenant: TenantId) -> Result<(u64, u64)>;
     /// The tenant's memory settings document (JSON), if one was set.
     fn memory_settings(&mut self, tenant: TenantId) -> Result<Option<String>>;
     /// The tenant's allowlist document (JSON), if one was set.

@@ -123,10 +123,11 @@ pub fn find(c: &Db<'_>, tenant: TenantId, q: &MemoryQuery) -> Result<Vec<(Memory
             ),
             q.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "),
         ),
-        // The generated English tsvector; cover density ranking, normalised by length.
+        // The generated English tsvector; ts_rank (term frequency, divided by 1 + log of the
+        // length: closest to BM25 of what PostgreSQL has — cover density ranked worse on the set).
         Dialect::Postgres => (
             format!(
-                "SELECT {COLUMNS}, ts_rank_cd(m.search, websearch_to_tsquery('english', ?1), 1)::float8 AS score
+                "SELECT {COLUMNS}, ts_rank(m.search, websearch_to_tsquery('english', ?1), 1)::float8 AS score
                  FROM memories m WHERE m.search @@ websearch_to_tsquery('english', ?1) AND {where_}
                  ORDER BY score DESC, m.id {limit}"
             ),
@@ -295,6 +296,17 @@ pub fn put_vector(
         crate::db::args![tenant.to_string(), id, model, vector, us(at)],
     )?;
     Ok(n > 0)
+}
+
+pub fn counts(c: &Db<'_>, tenant: TenantId) -> Result<(u64, u64)> {
+    let t = tenant.to_string();
+    let n = |sql: &str| -> Result<u64> {
+        Ok(one(c, sql, crate::db::args![t], |r| r.get::<i64>(0))?.unwrap_or(0).max(0) as u64)
+    };
+    Ok((
+        n("SELECT count(*) FROM memories WHERE tenant_id = ?1")?,
+        n("SELECT count(*) FROM memory_vectors WHERE tenant_id = ?1")?,
+    ))
 }
 
 pub fn settings(c: &Db<'_>, tenant: TenantId) -> Result<Option<String>> {

@@ -472,6 +472,9 @@ impl ReadTx for Tx<'_> {
     fn unembedded_memories(&mut self, tenant: TenantId, limit: u32) -> Result<Vec<crate::Memory>> {
         memories::unembedded(&self.db, tenant, limit)
     }
+    fn memory_counts(&mut self, tenant: TenantId) -> Result<(u64, u64)> {
+        memories::counts(&self.db, tenant)
+    }
     fn memory_settings(&mut self, tenant: TenantId) -> Result<Option<String>> {
         memories::settings(&self.db, tenant)
     }

@@ -724,7 +724,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's memory settings (the API key is never shown). */
+        /**
+         * The tenant's memory settings (the API key is never shown), with how many memories there are
+         *     and how many have their vector.
+         */
         get: operations["get_memory_settings"];
         /**
          * Replace the tenant's memory settings (admins): recency's half-life, the default visibility,
@@ -2045,9 +2048,20 @@ export interface components {
         };
         MemorySettingsView: {
             default_visibility: string;
+            /**
+             * Format: int64
+             * @description How many of them have their vector: semantic recall has caught up when it equals
+             *     `memories` (on `GET`).
+             */
+            embedded?: number | null;
             embeddings?: components["schemas"]["EmbeddingsView"] | null;
             /** Format: double */
             half_life_hours: number;
+            /**
+             * Format: int64
+             * @description How many memories the tenant has (on `GET`).
+             */
+            memories?: number | null;
         };
         MemoryView: {
             author: string;

@@ -207,12 +207,18 @@ pub async fn erase_memories(State(app): State<App>, auth: Auth, ApiJson(b): ApiJ
     executed(app.kernel.erase_memories(&auth.caller, &auth.ctx, by).await)
 }
 
-/// The tenant's memory settings (the API key is never shown).
+/// The tenant's memory settings (the API key is never shown), with how many memories there are
+/// and how many have their vector.
 #[utoipa::path(get, path = "/api/v1/memory/settings", tag = "memory",
     responses((status = 200, body = MemorySettingsView)))]
 pub async fn get_memory_settings(State(app): State<App>, auth: Auth) -> Handled {
     let s = app.kernel.memory_settings(&auth.caller).await?;
-    Ok(Reply::json(&MemorySettingsView::from(&s)))
+    let (memories, embedded) = app.kernel.memory_counts(&auth.caller).await?;
+    Ok(Reply::json(&MemorySettingsView {
+        memories: Some(memories),
+        embedded: Some(embedded),
+        ..MemorySettingsView::from(&s)
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -453,6 +453,13 @@ impl Kernel {
         settings_of(self.store.read(move |r| r.memory_settings(tenant)).await?)
     }
 
+    /// How many memories the tenant has and how many have their vector (is semantic recall
+    /// caught up?).
+    pub async fn memory_counts(&self, caller: &Caller) -> Result<(u64, u64), KernelError> {
+        let tenant = caller.tenant;
+        Ok(self.store.read(move |r| r.memory_counts(tenant)).await?)
+    }
+
     /// A memory, if the caller may see it.
     pub async fn memory(&self, caller: &Caller, id: String) -> Result<Memory, KernelError> {
         let tenant = caller.tenant;
@@ -716,6 +723,13 @@ impl Kernel {
                             drop(slot);
                         });
                     }
+                    // Settings changed (an endpoint configured): catch up now, not at the next tick.
+                    _ = kernel.sweep_now.notified() => {
+                        tokio::spawn(async move {
+                            kernel2.embed_sweep().await;
+                            drop(slot);
+                        });
+                    }
                 }
             }
         })
@@ -769,17 +783,28 @@ impl Kernel {
         }
     }
 
-    /// Embed what is still without a vector, for every tenant with an endpoint (bounded).
+    /// Embed what is still without a vector, for every tenant with an endpoint: at most 2,048
+    /// memories per tenant per sweep, 16 to a request.
     async fn embed_sweep(&self) {
         let Ok(tenants) = self.store.read(|r| r.list_tenants()).await else { return };
         for t in tenants {
             let tenant = t.id;
-            let read =
-                self.store.read(move |r| Ok((r.memory_settings(tenant)?, r.unembedded_memories(tenant, 64)?))).await;
-            let Ok((doc, waiting)) = read else { continue };
-            let Ok(MemorySettings { embeddings: Some(endpoint), .. }) = settings_of(doc) else { continue };
-            for chunk in waiting.chunks(16) {
-                self.embed_memories(tenant, &endpoint, chunk.to_vec()).await;
+            for _ in 0..32 {
+                let read = self
+                    .store
+                    .read(move |r| Ok((r.memory_settings(tenant)?, r.unembedded_memories(tenant, 64)?)))
+                    .await;
+                let Ok((doc, waiting)) = read else { break };
+                let Ok(MemorySettings { embeddings: Some(endpoint), .. }) = settings_of(doc) else { break };
+                let before = self.store.read(move |r| r.memory_counts(tenant)).await.map(|c| c.1).unwrap_or(0);
+                for chunk in waiting.chunks(16) {
+                    self.embed_memories(tenant, &endpoint, chunk.to_vec()).await;
+                }
+                let after = self.store.read(move |r| r.memory_counts(tenant)).await.map(|c| c.1).unwrap_or(0);
+                // A short page is the last; no progress means the endpoint is failing: next sweep.
+                if waiting.len() < 64 || after == before {
+                    break;
+                }
             }
         }
     }

@@ -514,6 +514,8 @@ pub struct Kernel {
     vectors: memory::Vectors,
     /// Memories waiting for their embedding (set when the embedder starts).
     embed_queue: std::sync::OnceLock<memory::EmbedQueue>,
+    /// Wakes the embedder's sweep (the tenant's memory settings changed).
+    sweep_now: Notify,
 }
 
 impl Kernel {
@@ -550,6 +552,7 @@ impl Kernel {
             dashboard: dashboard::State::default(),
             vectors: memory::Vectors::default(),
             embed_queue: std::sync::OnceLock::new(),
+            sweep_now: Notify::new(),
         }
     }
 
@@ -803,6 +806,9 @@ impl Kernel {
             // on every node).
             if event.action == Action::MemoryRemember && event.details["action"] == "created" {
                 self.queue_embedding(caller.tenant, event.target_id.clone().unwrap_or_default());
+            }
+            if event.action == Action::MemorySettingsUpdate {
+                self.sweep_now.notify_one();
             }
         }
         if wakes {

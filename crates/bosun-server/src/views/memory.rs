@@ -150,6 +150,13 @@ pub struct MemorySettingsView {
     pub half_life_hours: f64,
     pub default_visibility: String,
     pub embeddings: Option<EmbeddingsView>,
+    /// How many memories the tenant has (on `GET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memories: Option<u64>,
+    /// How many of them have their vector: semantic recall has caught up when it equals
+    /// `memories` (on `GET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<u64>,
 }
 
 impl From<&crate::kernel::MemorySettings> for MemorySettingsView {
@@ -163,6 +170,8 @@ impl From<&crate::kernel::MemorySettings> for MemorySettingsView {
                 api_key_set: e.api_key.is_some(),
                 query_timeout_ms: e.query_timeout_ms,
             }),
+            memories: None,
+            embedded: None,
         }
     }
 }

@@ -54,7 +54,22 @@ const GROUPS: &[&[&str]] = &[
     &["timeout", "timed", "times", "hang", "hangs", "stall", "stalls", "slow", "latency", "deadline"],
     &["deploy", "deployment", "release", "rollout", "ship", "publish"],
     &["test", "tests", "spec", "specs", "e2e", "suite", "assertion"],
-    &["container", "docker", "image", "dockerfile", "kubernetes", "k8s", "pod"],
+    &["container", "docker", "dockerfile", "kubernetes", "k8s", "pod"],
+    &["image", "images", "thumbnail", "thumbnails", "photo", "picture", "resize", "resizing", "exif", "libvips"],
+    &["xss", "escaping", "escape", "sanitize", "html", "script", "injection", "template", "templates"],
+    &["email", "emails", "mail", "smtp", "spam", "bounce", "bounced", "spf", "dkim"],
+    &["timezone", "tz", "utc", "offset", "midnight", "zone"],
+    &["lint", "linter", "eslint", "clippy", "rustfmt", "fmt", "formatting"],
+    &["encoding", "utf", "bom", "unicode", "charset"],
+    &["webhook", "webhooks", "callback", "signature", "hmac"],
+    &["flag", "flags", "toggle", "experiment"],
+    &["translation", "translations", "i18n", "locale", "localization", "catalog"],
+    &["accessibility", "a11y", "aria", "wcag", "contrast"],
+    &["benchmark", "benchmarks", "measure", "measuring", "profiling"],
+    &["cron", "schedule", "scheduled", "scheduling", "monthly", "nightly"],
+    &["upload", "uploads", "multipart", "presigned"],
+    &["backup", "backups", "restore", "snapshot"],
+    &["mobile", "app", "ios", "android"],
     &["memory", "oom", "leak", "heap", "rss"],
     &["cache", "redis", "memcached", "caching", "stale"],
     &["dependency", "dependencies", "package", "crate", "npm", "version", "pin", "upgrade", "lockfile"],
@@ -80,11 +95,24 @@ fn concept(word: &str) -> String {
     word.to_owned()
 }
 
-/// The fake model: a normalised bag of concepts hashed into 256 dimensions.
+/// Words that say nothing about a text's subject (a model learns to ignore them).
+const STOPWORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "are", "was", "were", "be",
+    "it", "its", "this", "that", "when", "why", "how", "what", "does", "do", "did", "not", "no", "from", "as", "after",
+    "before", "because", "so", "we", "our", "every", "all", "one", "two", "then", "than", "into", "too",
+];
+
+/// The fake model: a normalised bag of concepts (plural `s` dropped, stop words ignored)
+/// hashed into 256 dimensions.
 pub fn embed(text: &str) -> Vec<f32> {
     let mut v = vec![0f32; DIMENSIONS];
     for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1) {
-        let c = concept(&word.to_lowercase());
+        let word = word.to_lowercase();
+        if STOPWORDS.contains(&word.as_str()) {
+            continue;
+        }
+        let c = concept(&word);
+        let c = if GROUPS.iter().any(|g| g[0] == c) { c } else { c.strip_suffix('s').unwrap_or(&c).to_owned() };
         let mut h: u64 = 0xcbf29ce484222325;
         for b in c.bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);

@@ -140,6 +140,7 @@ pub(super) async fn memories_recall_dedup_and_erasure(store: &Arc<dyn Store>) {
     let later = store.read(move |r| r.memory_vectors(t, seq, 10)).await.unwrap();
     assert_eq!(later.len(), 1, "after the last seq read, whatever the clock said");
     assert!(later[0].1 > seq && later[0].0 == "01M2");
+    assert_eq!(store.read(move |r| r.memory_counts(t)).await.unwrap(), (5, 2));
     let unembedded = store.read(move |r| r.unembedded_memories(t, 10)).await.unwrap();
     assert_eq!(unembedded.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["01M3", "01M4", "01M5"]);
 

@@ -28,12 +28,17 @@ class MemorySettingsView:
         Attributes:
             default_visibility (str):
             half_life_hours (float):
+            embedded (int | None | Unset): How many of them have their vector: semantic recall has caught up when it equals
+                `memories` (on `GET`).
             embeddings (EmbeddingsView | None | Unset):
+            memories (int | None | Unset): How many memories the tenant has (on `GET`).
      """
 
     default_visibility: str
     half_life_hours: float
+    embedded: int | None | Unset = UNSET
     embeddings: EmbeddingsView | None | Unset = UNSET
+    memories: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -46,6 +51,12 @@ class MemorySettingsView:
 
         half_life_hours = self.half_life_hours
 
+        embedded: int | None | Unset
+        if isinstance(self.embedded, Unset):
+            embedded = UNSET
+        else:
+            embedded = self.embedded
+
         embeddings: dict[str, Any] | None | Unset
         if isinstance(self.embeddings, Unset):
             embeddings = UNSET
@@ -54,6 +65,12 @@ class MemorySettingsView:
         else:
             embeddings = self.embeddings
 
+        memories: int | None | Unset
+        if isinstance(self.memories, Unset):
+            memories = UNSET
+        else:
+            memories = self.memories
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,8 +78,12 @@ class MemorySettingsView:
             "default_visibility": default_visibility,
             "half_life_hours": half_life_hours,
         })
+        if embedded is not UNSET:
+            field_dict["embedded"] = embedded
         if embeddings is not UNSET:
             field_dict["embeddings"] = embeddings
+        if memories is not UNSET:
+            field_dict["memories"] = memories
 
         return field_dict
 
@@ -75,6 +96,16 @@ class MemorySettingsView:
         default_visibility = d.pop("default_visibility")
 
         half_life_hours = d.pop("half_life_hours")
+
+        def _parse_embedded(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        embedded = _parse_embedded(d.pop("embedded", UNSET))
+
 
         def _parse_embeddings(data: object) -> EmbeddingsView | None | Unset:
             if data is None:
@@ -96,10 +127,22 @@ class MemorySettingsView:
         embeddings = _parse_embeddings(d.pop("embeddings", UNSET))
 
 
+        def _parse_memories(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        memories = _parse_memories(d.pop("memories", UNSET))
+
+
         memory_settings_view = cls(
             default_visibility=default_visibility,
             half_life_hours=half_life_hours,
+            embedded=embedded,
             embeddings=embeddings,
+            memories=memories,
         )
 
 

@@ -96,7 +96,8 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[MemorySettingsView | Problem]:
-    """ The tenant's memory settings (the API key is never shown).
+    """ The tenant's memory settings (the API key is never shown), with how many memories there are
+    and how many have their vector.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +123,8 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> MemorySettingsView | Problem | None:
-    """ The tenant's memory settings (the API key is never shown).
+    """ The tenant's memory settings (the API key is never shown), with how many memories there are
+    and how many have their vector.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +145,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[MemorySettingsView | Problem]:
-    """ The tenant's memory settings (the API key is never shown).
+    """ The tenant's memory settings (the API key is never shown), with how many memories there are
+    and how many have their vector.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +172,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> MemorySettingsView | Problem | None:
-    """ The tenant's memory settings (the API key is never shown).
+    """ The tenant's memory settings (the API key is never shown), with how many memories there are
+    and how many have their vector.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
