@@ -377,11 +377,68 @@ fn visible_to(caller: &Caller, m: &Memory) -> bool {
 #[derive(Default)]
 pub struct Vectors(Mutex<HashMap<TenantId, Arc<RwLock<VectorIndex>>>>);
 
+/// A tenant's vectors as one flat matrix of unit rows, so a search is one pass of dot products.
 #[derive(Default)]
 pub struct VectorIndex {
     /// The last vector's seq loaded.
     loaded_to: i64,
-    entries: HashMap<String, Vec<f32>>,
+    /// The length of the first vector loaded; vectors of another length (a model changed) are
+    /// left out.
+    dims: usize,
+    ids: Vec<String>,
+    rows: HashMap<String, usize>,
+    data: Vec<f32>,
+    /// Vectors were left out: past [`MAX_VECTORS`], or of another length.
+    skipped: u64,
+}
+
+impl VectorIndex {
+    fn insert(&mut self, id: String, mut v: Vec<f32>) {
+        if self.dims == 0 {
+            self.dims = v.len();
+        }
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if v.len() != self.dims || norm == 0.0 || !norm.is_finite() {
+            self.skipped += 1;
+            return;
+        }
+        v.iter_mut().for_each(|x| *x /= norm);
+        match self.rows.get(&id) {
+            Some(&row) => self.data[row * self.dims..(row + 1) * self.dims].copy_from_slice(&v),
+            None if self.ids.len() >= MAX_VECTORS => self.skipped += 1,
+            None => {
+                self.rows.insert(id.clone(), self.ids.len());
+                self.ids.push(id);
+                self.data.extend_from_slice(&v);
+            }
+        }
+    }
+
+    /// The `k` rows most similar to `query` (cosine > 0), best first, ties by id.
+    fn nearest(&self, query: &[f32], k: usize) -> Vec<(String, f64)> {
+        let norm = query.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if query.len() != self.dims || norm == 0.0 || !norm.is_finite() {
+            return Vec::new();
+        }
+        let q: Vec<f32> = query.iter().map(|x| x / norm).collect();
+        let mut scored: Vec<(f32, u32)> = self
+            .data
+            .chunks_exact(self.dims)
+            .enumerate()
+            .map(|(i, row)| (row.iter().zip(&q).map(|(a, b)| a * b).sum::<f32>(), i as u32))
+            // Orthogonal or opposite is no evidence at all.
+            .filter(|(s, _)| *s > 0.0)
+            .collect();
+        let order = |a: &(f32, u32), b: &(f32, u32)| {
+            b.0.total_cmp(&a.0).then_with(|| self.ids[a.1 as usize].cmp(&self.ids[b.1 as usize]))
+        };
+        if scored.len() > k && k > 0 {
+            scored.select_nth_unstable_by(k - 1, order);
+            scored.truncate(k);
+        }
+        scored.sort_by(order);
+        scored.into_iter().map(|(s, i)| (self.ids[i as usize].clone(), f64::from(s))).collect()
+    }
 }
 
 /// The most vectors a node keeps for one tenant: past it, recall says so and stays text-only
@@ -559,8 +616,14 @@ impl Kernel {
             text.iter().map(|(m, s)| (m.clone(), (!words.is_empty()).then_some(*s))).collect();
         if let Some(endpoint) = settings.embeddings.as_ref().filter(|_| !words.is_empty()) {
             match self.semantic(tenant, endpoint, &q.q, &base).await {
-                Ok(vector_ranked) => {
+                Ok((vector_ranked, skipped)) => {
                     mode = "hybrid";
+                    if skipped > 0 {
+                        note = Some(format!(
+                            "{skipped} vectors are left out of semantic recall (past the {MAX_VECTORS} a node keeps \
+                             for a tenant, or made by another model)"
+                        ));
+                    }
                     let text_ids: Vec<&str> = text.iter().map(|(m, _)| m.id.as_str()).collect();
                     let vector_ids: Vec<&str> = vector_ranked.iter().map(|(m, _)| m.id.as_str()).collect();
                     let fused: HashMap<String, f64> = rules::reciprocal_rank_fusion(&[&text_ids, &vector_ids], RRF_K)
@@ -622,29 +685,21 @@ impl Kernel {
         endpoint: &EmbeddingsEndpoint,
         question: &str,
         base: &MemoryQuery,
-    ) -> Result<Vec<(Memory, f64)>, String> {
+    ) -> Result<(Vec<(Memory, f64)>, u64), String> {
         let timeout = Duration::from_millis(u64::from(endpoint.query_timeout_ms));
         let query = embed(endpoint, &[question.to_owned()], timeout).await?.remove(0);
         let index = self.vectors.of(tenant);
         self.top_up(tenant, &index).await.map_err(|e| format!("the vectors could not be read: {e}"))?;
-        let mut nearest: Vec<(String, f64)> = {
+        let (nearest, skipped) = {
             let index = index.read().unwrap_or_else(|e| e.into_inner());
-            if index.entries.is_empty() {
+            if index.ids.is_empty() {
                 return Err("no memory has an embedding yet".into());
             }
-            // Orthogonal or opposite is no evidence at all.
-            index
-                .entries
-                .iter()
-                .map(|(id, v)| (id.clone(), rules::cosine(&query, v)))
-                .filter(|(_, s)| *s > 0.0)
-                .collect()
+            (index.nearest(&query, base.limit as usize), index.skipped)
         };
-        nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        nearest.truncate(base.limit as usize);
         if nearest.is_empty() {
             // (An empty id list would not narrow the read at all.)
-            return Ok(Vec::new());
+            return Ok((Vec::new(), skipped));
         }
         let sims: HashMap<String, f64> = nearest.iter().cloned().collect();
         let q = MemoryQuery { words: Vec::new(), ids: nearest.into_iter().map(|(id, _)| id).collect(), ..base.clone() };
@@ -657,7 +712,7 @@ impl Kernel {
             })
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-        Ok(ranked)
+        Ok((ranked, skipped))
     }
 
     /// Load the vectors stored since the index was last topped up (bounded pages).
@@ -669,11 +724,9 @@ impl Kernel {
             let mut index = index.write().unwrap_or_else(|e| e.into_inner());
             for (id, seq, text) in page {
                 index.loaded_to = index.loaded_to.max(seq);
-                if index.entries.len() >= MAX_VECTORS && !index.entries.contains_key(&id) {
-                    continue;
-                }
-                if let Some(v) = rules::decode_vector(&text) {
-                    index.entries.insert(id, v);
+                match rules::decode_vector(&text) {
+                    Some(v) => index.insert(id, v),
+                    None => index.skipped += 1,
                 }
             }
             if !full {
@@ -807,5 +860,31 @@ impl Kernel {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VectorIndex;
+
+    #[test]
+    fn the_index_keeps_unit_rows_of_one_length_and_finds_the_nearest() {
+        let mut index = VectorIndex::default();
+        index.insert("a".into(), vec![1.0, 0.0]);
+        index.insert("b".into(), vec![3.0, 3.0]);
+        index.insert("c".into(), vec![0.0, 2.0]);
+        index.insert("odd".into(), vec![1.0, 2.0, 3.0]);
+        index.insert("zero".into(), vec![0.0, 0.0]);
+        index.insert("opposite".into(), vec![-1.0, -0.1]);
+        assert_eq!(index.skipped, 2, "another length and a zero vector are left out");
+        let near = index.nearest(&[2.0, 0.1], 2);
+        assert_eq!(near.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert!((near[0].1 - 0.9988).abs() < 1e-3, "cosine, whatever the lengths: {near:?}");
+        let all = index.nearest(&[1.0, 0.0], 10);
+        assert!(!all.iter().any(|(id, _)| id == "opposite" || id == "c"), "no evidence is not a match: {all:?}");
+        // Replaced in place; a query of another length finds nothing.
+        index.insert("a".into(), vec![0.0, 1.0]);
+        assert_eq!(index.nearest(&[0.0, 1.0], 1)[0].0, "a", "ties by id");
+        assert!(index.nearest(&[1.0], 5).is_empty());
     }
 }
