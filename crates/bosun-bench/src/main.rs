@@ -26,6 +26,7 @@ mod dashboard;
 mod fleet;
 mod guard;
 mod mcp;
+mod memory;
 mod messaging;
 mod policy;
 mod probe;
@@ -52,6 +53,25 @@ enum Cmd {
         /// Each user's pause between reloads (a live page waits 250 ms after a change)
         #[arg(long, default_value_t = 250)]
         pause_ms: u64,
+    },
+    /// Recall latency over a tenant of many memories (text; with --dims, vectors too)
+    MemoryRecall {
+        #[arg(long, default_value_t = 1_000_000)]
+        memories: usize,
+        /// Give every memory a random vector of this length and fuse vector search in (0: text)
+        #[arg(long, default_value_t = 0)]
+        dims: usize,
+        #[arg(long, default_value_t = 1)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Remember throughput over HTTP (each client an agent writing distinct lessons)
+    Remember {
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
     /// Audited mutations (user creation) over HTTP against an in-process server
     Http {
@@ -239,6 +259,10 @@ async fn run(cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Dashboard { agents, tasks, users, seconds, pause_ms } => {
             dashboard::overview(agents, tasks, users, seconds, pause_ms).await
         }
+        Cmd::MemoryRecall { memories, dims, clients, seconds } => {
+            memory::recall(memories, dims, clients, seconds).await
+        }
+        Cmd::Remember { clients, seconds } => memory::remember(clients, seconds).await,
         Cmd::Writer { appends, in_flight } => writer(appends, in_flight).await,
         Cmd::Verify { events, db } => verify(events, &db).await,
         Cmd::AuditQuery { db, runs } => audit_query(&db, runs).await,

@@ -112,35 +112,87 @@ pub fn find(c: &Db<'_>, tenant: TenantId, q: &MemoryQuery) -> Result<Vec<(Memory
         );
         return rows(c, &sql, &args, |r| Ok((memory_row(r)?, r.get::<f64>(18)?)));
     }
-    let (sql, text) = match c.dialect() {
-        // BM25 over summary, details, lessons and tags (summary and lessons count most). FTS5's
-        // bm25 is negative, smaller is better.
-        Dialect::Sqlite => (
-            format!(
-                "SELECT {COLUMNS}, -bm25(memories_fts, 1.0, 0.5, 1.0, 0.7) AS score FROM memories_fts
-                 JOIN memories m ON m.seq = memories_fts.rowid
-                 WHERE memories_fts MATCH ?1 AND {where_} ORDER BY score DESC, m.id {limit}"
-            ),
-            q.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "),
+    if c.dialect() == Dialect::Sqlite {
+        return find_sqlite(c, tenant, q, where_, args);
+    }
+    // The generated English tsvector; ts_rank (term frequency, divided by 1 + log of the length:
+    // closest to BM25 of what PostgreSQL has — cover density ranked worse on the set).
+    let sql = format!(
+        "SELECT {COLUMNS}, ts_rank(m.search, websearch_to_tsquery('english', ?1), 1)::float8 AS score
+         FROM memories m WHERE m.search @@ websearch_to_tsquery('english', ?1) AND {where_}
+         ORDER BY score DESC, m.id {limit}"
+    );
+    args.insert(0, Arg::Text(q.words.join(" or ")));
+    rows(c, &sql, &args, |r| Ok((memory_row(r)?, r.get::<f64>(18)?)))
+}
+
+/// How many of the best text matches SQLite ranks before the filters FTS5 cannot apply
+/// (project, visibility, event type) narrow them.
+const TEXT_POOL: usize = 1000;
+
+/// SQLite in two steps. First FTS5 alone ranks the tenant's matches (the tenant, and the tags
+/// when asked, are terms of the match, so a big tenant's rows never crowd out a small one's) and
+/// keeps the best [`TEXT_POOL`] — no join per match, which is what a large tenant's common words
+/// cost. Then those rows are read and filtered exactly.
+fn find_sqlite(
+    c: &Db<'_>,
+    tenant: TenantId,
+    q: &MemoryQuery,
+    where_: String,
+    mut args: Vec<Arg>,
+) -> Result<Vec<(Memory, f64)>> {
+    let words = q.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR ");
+    let mut matching =
+        format!("scope : \"t{}\" AND {{summary details lessons tags}} : ({words})", tenant.to_string().to_lowercase());
+    if !q.tags.is_empty() {
+        // A tag's words as a phrase (`flaky-test` is the tokens `flaky test`); the exact filter
+        // follows in SQL.
+        let tags: Vec<String> = q
+            .tags
+            .iter()
+            .map(|t| {
+                let tokens: Vec<&str> = t.split(|ch: char| !ch.is_alphanumeric()).filter(|s| !s.is_empty()).collect();
+                format!("\"{}\"", tokens.join(" "))
+            })
+            .collect();
+        matching.push_str(&format!(" AND tags : ({})", tags.join(" OR ")));
+    }
+    // bm25 over summary, details, lessons, tags (and the scope, weight 0); FTS5's is negative,
+    // smaller is better.
+    let ranked: Vec<(i64, f64)> = rows(
+        c,
+        &format!(
+            "SELECT rowid, -bm25(memories_fts, 1.0, 0.5, 1.0, 0.7, 0.0) FROM memories_fts WHERE memories_fts MATCH ?1
+             ORDER BY bm25(memories_fts, 1.0, 0.5, 1.0, 0.7, 0.0), rowid LIMIT {TEXT_POOL}"
         ),
-        // The generated English tsvector; ts_rank (term frequency, divided by 1 + log of the
-        // length: closest to BM25 of what PostgreSQL has — cover density ranked worse on the set).
-        Dialect::Postgres => (
-            format!(
-                "SELECT {COLUMNS}, ts_rank(m.search, websearch_to_tsquery('english', ?1), 1)::float8 AS score
-                 FROM memories m WHERE m.search @@ websearch_to_tsquery('english', ?1) AND {where_}
-                 ORDER BY score DESC, m.id {limit}"
-            ),
-            q.words.join(" or "),
-        ),
-    };
-    args.insert(0, Arg::Text(text));
-    rows(c, &sql, &args, |r| Ok((memory_row(r)?, r.get::<f64>(18)?))).map_err(|e| match e {
+        &[Arg::Text(matching)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(|e| match e {
         StoreError::Internal(text) if text.contains("fts5") => {
             StoreError::Invalid("the recall words cannot be parsed; use plain words".into())
         }
         other => other,
-    })
+    })?;
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = args.len() + 2;
+    let marks: Vec<String> = (0..ranked.len()).map(|i| format!("?{}", first + i)).collect();
+    args.extend(ranked.iter().map(|(seq, _)| Arg::Int(*seq)));
+    args.insert(0, Arg::Text(String::new()));
+    let sql = format!(
+        "SELECT {COLUMNS}, m.seq FROM memories m WHERE ?1 = '' AND {where_} AND m.seq IN ({})",
+        marks.join(", ")
+    );
+    let scores: std::collections::HashMap<i64, f64> = ranked.into_iter().collect();
+    let mut found = rows(c, &sql, &args, |r| {
+        let seq: i64 = r.get(18)?;
+        Ok((memory_row(r)?, scores.get(&seq).copied().unwrap_or(0.0)))
+    })?;
+    found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    found.truncate(q.limit.clamp(1, 1000) as usize);
+    Ok(found)
 }
 
 /// Ids of the tenant's memories that one erasure names, at most `limit`.
@@ -217,8 +269,8 @@ pub fn insert(c: &Db<'_>, m: &Memory) -> Result<()> {
         // PostgreSQL indexes a generated column instead.
         exec(
             c,
-            "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
-             SELECT seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
+            "INSERT INTO memories_fts (rowid, summary, details, lessons, tags, scope)
+             SELECT seq, summary, details, lessons, tags, scope FROM memories WHERE tenant_id = ?1 AND id = ?2",
             crate::db::args![m.tenant_id.to_string(), m.id],
         )?;
     }
@@ -243,8 +295,9 @@ pub fn erase(c: &Db<'_>, tenant: TenantId, ids: &[String]) -> Result<u64> {
             // An external-content index is told what it indexed, to take exactly those tokens out.
             exec(
                 c,
-                "INSERT INTO memories_fts (memories_fts, rowid, summary, details, lessons, tags)
-                 SELECT 'delete', seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
+                "INSERT INTO memories_fts (memories_fts, rowid, summary, details, lessons, tags, scope)
+                 SELECT 'delete', seq, summary, details, lessons, tags, scope FROM memories
+                 WHERE tenant_id = ?1 AND id = ?2",
                 crate::db::args![t, id],
             )?;
         }

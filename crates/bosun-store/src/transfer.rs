@@ -59,8 +59,14 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 /// Columns each database derives itself.
-const DERIVED: &[(&str, &str)] =
-    &[("tasks", "ord"), ("messages", "search"), ("memories", "seq"), ("memories", "search"), ("memory_vectors", "seq")];
+const DERIVED: &[(&str, &str)] = &[
+    ("tasks", "ord"),
+    ("messages", "search"),
+    ("memories", "seq"),
+    ("memories", "search"),
+    ("memories", "scope"),
+    ("memory_vectors", "seq"),
+];
 
 /// A database to move a tenant from or to: `sqlite://PATH` or `postgres://…`.
 pub struct Endpoint(Conn);
@@ -232,8 +238,8 @@ pub fn import(into: &Endpoint, input: &mut dyn BufRead, progress: &mut dyn FnMut
             if table == "memories" && db.dialect() == Dialect::Sqlite {
                 let text = |c: &str| arg(row.get(c).unwrap_or(&Value::Null));
                 db.exec(
-                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
-                     SELECT seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
+                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags, scope)
+                     SELECT seq, summary, details, lessons, tags, scope FROM memories WHERE tenant_id = ?1 AND id = ?2",
                     &[text("tenant_id"), text("id")],
                 )?;
             }

@@ -25,6 +25,8 @@ CREATE TABLE memories (
     seen         INTEGER NOT NULL,
     created_us   INTEGER NOT NULL,
     last_seen_us INTEGER NOT NULL,
+    -- The tenant as a full-text term (`t` + its id), so a text match is scoped inside FTS5.
+    scope        TEXT GENERATED ALWAYS AS ('t' || lower(tenant_id)) VIRTUAL,
     UNIQUE (tenant_id, id)
 );
 CREATE INDEX memories_by_dedup ON memories (tenant_id, author_id, dedup_key, event_type, created_us);
@@ -32,7 +34,8 @@ CREATE INDEX memories_by_subject ON memories (tenant_id, subject) WHERE subject 
 CREATE INDEX memories_by_author ON memories (tenant_id, author_id);
 
 CREATE VIRTUAL TABLE memories_fts USING fts5(
-    summary, details, lessons, tags, content = 'memories', content_rowid = 'seq', tokenize = 'porter unicode61'
+    summary, details, lessons, tags, scope, content = 'memories', content_rowid = 'seq',
+    tokenize = 'porter unicode61'
 );
 INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
 
