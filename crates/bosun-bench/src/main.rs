@@ -65,6 +65,9 @@ enum Cmd {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Keep the data directory here, and reuse its memories on the next run
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Remember throughput over HTTP (each client an agent writing distinct lessons)
     Remember {
@@ -259,8 +262,8 @@ async fn run(cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Dashboard { agents, tasks, users, seconds, pause_ms } => {
             dashboard::overview(agents, tasks, users, seconds, pause_ms).await
         }
-        Cmd::MemoryRecall { memories, dims, clients, seconds } => {
-            memory::recall(memories, dims, clients, seconds).await
+        Cmd::MemoryRecall { memories, dims, clients, seconds, keep } => {
+            memory::recall(memories, dims, clients, seconds, keep).await
         }
         Cmd::Remember { clients, seconds } => memory::remember(clients, seconds).await,
         Cmd::Writer { appends, in_flight } => writer(appends, in_flight).await,

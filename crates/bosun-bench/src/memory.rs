@@ -164,14 +164,40 @@ async fn fake_endpoint(dims: usize) -> anyhow::Result<String> {
     Ok(url)
 }
 
-pub async fn recall(memories: usize, dims: usize, clients: usize, seconds: u64) -> anyhow::Result<()> {
-    let (server, _dir, keys, admin) = coord_server(1).await?;
+pub async fn recall(
+    memories: usize,
+    dims: usize,
+    clients: usize,
+    seconds: u64,
+    keep: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    // With --keep DIR the seeded database is kept there and reused by the next run.
+    let (server, _dir, key, admin, seeded) = match &keep {
+        Some(dir) => {
+            let seeded = dir.join("bosun.db").exists();
+            let config = crate::bench_config(dir);
+            let server = bosun_server::Server::start(&config, Arc::new(bosun_core::SystemClock)).await?;
+            let admin = std::fs::read_to_string(dir.join("admin.key"))?.trim().to_owned();
+            let client = reqwest::Client::new();
+            let key =
+                crate::register(&client, &server.url(), &admin, &format!("recaller-{}", std::process::id())).await?;
+            (server, None, key, admin, seeded)
+        }
+        None => {
+            let (server, dir, keys, admin) = coord_server(1).await?;
+            (server, Some(dir), keys[0].clone(), admin, false)
+        }
+    };
     let url = server.url();
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
     let me: serde_json::Value =
         http.get(format!("{url}/api/v1/whoami")).bearer_auth(&admin).send().await?.json().await?;
     let tenant = TenantId::parse(me["tenant"]["id"].as_str().unwrap_or_default()).expect("tenant id");
-    seed(server.kernel.raw_store(), tenant, memories, dims).await?;
+    if seeded {
+        println!("reusing the memories in {}", keep.as_ref().map(|k| k.display().to_string()).unwrap_or_default());
+    } else {
+        seed(server.kernel.raw_store(), tenant, memories, dims).await?;
+    }
     if dims > 0 {
         let endpoint = fake_endpoint(dims).await?;
         http.put(format!("{url}/api/v1/memory/settings"))
@@ -181,7 +207,7 @@ pub async fn recall(memories: usize, dims: usize, clients: usize, seconds: u64) 
             .await?
             .error_for_status()?;
     }
-    let (questions, key) = (Arc::new(questions()), keys[0].clone());
+    let questions = Arc::new(questions());
     // One warm-up recall (on the vector path it loads every vector into memory).
     let t0 = Instant::now();
     let first: serde_json::Value = http

@@ -128,12 +128,19 @@ pub fn find(c: &Db<'_>, tenant: TenantId, q: &MemoryQuery) -> Result<Vec<(Memory
 
 /// How many of the best text matches SQLite ranks before the filters FTS5 cannot apply
 /// (project, visibility, event type) narrow them.
-const TEXT_POOL: usize = 1000;
+const TEXT_POOL: usize = 500;
 
-/// SQLite in two steps. First FTS5 alone ranks the tenant's matches (the tenant, and the tags
-/// when asked, are terms of the match, so a big tenant's rows never crowd out a small one's) and
-/// keeps the best [`TEXT_POOL`] — no join per match, which is what a large tenant's common words
-/// cost. Then those rows are read and filtered exactly.
+/// The most matches one recall ranks by BM25 (each costs about a microsecond, and a question's
+/// common words can match a good share of a large tenant).
+const WINDOW: usize = 5000;
+
+/// SQLite in two steps. First FTS5 alone ranks the tenant's matches (its rowid range, and the
+/// tags when asked, are part of the match, so a big tenant's rows never crowd out a small
+/// one's) and keeps the best [`TEXT_POOL`] — no join per match. Ranking is BM25, and computing
+/// it is most of a recall's cost, so it is computed for the newest [`WINDOW`] memories with any
+/// of the words (a rowid bound found by walking the match backwards, which ranks nothing). A
+/// tenant with fewer matches than the window — most tenants, the labelled set — is ranked in
+/// full. Then the rows are read and filtered exactly.
 fn find_sqlite(
     c: &Db<'_>,
     tenant: TenantId,
@@ -141,9 +148,9 @@ fn find_sqlite(
     where_: String,
     mut args: Vec<Arg>,
 ) -> Result<Vec<(Memory, f64)>> {
-    let words = q.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR ");
-    let mut matching =
-        format!("scope : \"t{}\" AND {{summary details lessons tags}} : ({words})", tenant.to_string().to_lowercase());
+    let Some((lo, hi)) = seq_range(c, tenant)? else { return Ok(Vec::new()) };
+    let quoted: Vec<String> = q.words.iter().map(|w| format!("\"{w}\"")).collect();
+    let mut matching = format!("{{summary details lessons tags}} : ({})", quoted.join(" OR "));
     if !q.tags.is_empty() {
         // A tag's words as a phrase (`flaky-test` is the tokens `flaky test`); the exact filter
         // follows in SQL.
@@ -157,23 +164,36 @@ fn find_sqlite(
             .collect();
         matching.push_str(&format!(" AND tags : ({})", tags.join(" OR ")));
     }
-    // bm25 over summary, details, lessons, tags (and the scope, weight 0); FTS5's is negative,
-    // smaller is better.
-    let ranked: Vec<(i64, f64)> = rows(
-        c,
-        &format!(
-            "SELECT rowid, -bm25(memories_fts, 1.0, 0.5, 1.0, 0.7, 0.0) FROM memories_fts WHERE memories_fts MATCH ?1
-             ORDER BY bm25(memories_fts, 1.0, 0.5, 1.0, 0.7, 0.0), rowid LIMIT {TEXT_POOL}"
-        ),
-        &[Arg::Text(matching)],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .map_err(|e| match e {
+    let fts = |e: StoreError| match e {
         StoreError::Internal(text) if text.contains("fts5") => {
             StoreError::Invalid("the recall words cannot be parsed; use plain words".into())
         }
         other => other,
-    })?;
+    };
+    let matching = Arg::Text(matching);
+    let floor: Option<i64> = one(
+        c,
+        &format!(
+            "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3
+             ORDER BY rowid DESC LIMIT 1 OFFSET {}",
+            WINDOW - 1
+        ),
+        &[matching.clone(), Arg::Int(lo), Arg::Int(hi)],
+        |r| r.get(0),
+    )
+    .map_err(fts)?;
+    // bm25 over summary, details, lessons and tags; FTS5's is negative, smaller is better.
+    let ranked: Vec<(i64, f64)> = rows(
+        c,
+        &format!(
+            "SELECT rowid, -bm25(memories_fts, 1.0, 0.5, 1.0, 0.7) FROM memories_fts
+             WHERE memories_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3
+             ORDER BY bm25(memories_fts, 1.0, 0.5, 1.0, 0.7), rowid LIMIT {TEXT_POOL}"
+        ),
+        &[matching, Arg::Int(floor.unwrap_or(lo).max(lo)), Arg::Int(hi)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(fts)?;
     if ranked.is_empty() {
         return Ok(Vec::new());
     }
@@ -237,40 +257,79 @@ pub fn erasable(c: &Db<'_>, tenant: TenantId, by: &crate::EraseBy, limit: u32) -
     }
 }
 
+/// Bits of a SQLite memory's `seq` below its tenant's slot: each tenant's memories have the
+/// row ids `slot << 40 …`, so FTS5 scopes a search to a tenant by a rowid range (which it seeks)
+/// instead of a term (whose document count BM25 would recount over every memory on each query).
+const SLOT_BITS: u32 = 40;
+
+/// The tenant's row id range on SQLite, if it has memories.
+fn seq_range(c: &Db<'_>, tenant: TenantId) -> Result<Option<(i64, i64)>> {
+    let slot: Option<i64> =
+        one(c, "SELECT slot FROM memory_slots WHERE tenant_id = ?1", crate::db::args![tenant.to_string()], |r| {
+            r.get(0)
+        })?;
+    Ok(slot.map(|s| (s << SLOT_BITS, ((s + 1) << SLOT_BITS) - 1)))
+}
+
+/// The next row id of the tenant's memories on SQLite (its slot made on its first memory).
+pub(crate) fn next_seq(c: &Db<'_>, tenant: TenantId) -> Result<i64> {
+    exec(
+        c,
+        "INSERT INTO memory_slots (tenant_id, slot) SELECT ?1, (SELECT coalesce(max(slot), 0) + 1 FROM memory_slots)
+         WHERE NOT EXISTS (SELECT 1 FROM memory_slots WHERE tenant_id = ?1)",
+        crate::db::args![tenant.to_string()],
+    )?;
+    let (lo, hi) = seq_range(c, tenant)?.ok_or_else(|| StoreError::Internal("no memory slot".into()))?;
+    let last: Option<i64> =
+        one(c, "SELECT max(seq) FROM memories WHERE seq BETWEEN ?1 AND ?2", crate::db::args![lo, hi], |r| r.get(0))?
+            .flatten();
+    Ok(last.map_or(lo, |l| l + 1))
+}
+
 pub fn insert(c: &Db<'_>, m: &Memory) -> Result<()> {
+    let (seq_column, seq_mark, seq) = match c.dialect() {
+        Dialect::Sqlite => (", seq", ", ?19", Arg::Int(next_seq(c, m.tenant_id)?)),
+        // PostgreSQL numbers them itself (it searches by tenant column and tsvector).
+        Dialect::Postgres => ("", "", Arg::Null),
+    };
+    let mut args = crate::db::args![
+        m.tenant_id.to_string(),
+        m.id,
+        m.project,
+        m.visibility,
+        m.author_type,
+        m.author_id,
+        m.author_name,
+        m.event_type,
+        m.summary,
+        m.details,
+        m.outcome,
+        m.lessons,
+        tags_text(&m.tags),
+        m.subject,
+        m.dedup_key,
+        m.seen,
+        us(m.created_at),
+        us(m.last_seen_at)
+    ]
+    .to_vec();
+    if c.dialect() == Dialect::Sqlite {
+        args.push(seq);
+    }
     exec(
         c,
         &format!(
-            "INSERT INTO memories ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            "INSERT INTO memories ({}{seq_column}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18{seq_mark})",
             COLUMNS.replace("m.", "")
         ),
-        crate::db::args![
-            m.tenant_id.to_string(),
-            m.id,
-            m.project,
-            m.visibility,
-            m.author_type,
-            m.author_id,
-            m.author_name,
-            m.event_type,
-            m.summary,
-            m.details,
-            m.outcome,
-            m.lessons,
-            tags_text(&m.tags),
-            m.subject,
-            m.dedup_key,
-            m.seen,
-            us(m.created_at),
-            us(m.last_seen_at)
-        ],
+        &args,
     )?;
     if c.dialect() == Dialect::Sqlite {
         // PostgreSQL indexes a generated column instead.
         exec(
             c,
-            "INSERT INTO memories_fts (rowid, summary, details, lessons, tags, scope)
-             SELECT seq, summary, details, lessons, tags, scope FROM memories WHERE tenant_id = ?1 AND id = ?2",
+            "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
+             SELECT seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
             crate::db::args![m.tenant_id.to_string(), m.id],
         )?;
     }
@@ -295,9 +354,8 @@ pub fn erase(c: &Db<'_>, tenant: TenantId, ids: &[String]) -> Result<u64> {
             // An external-content index is told what it indexed, to take exactly those tokens out.
             exec(
                 c,
-                "INSERT INTO memories_fts (memories_fts, rowid, summary, details, lessons, tags, scope)
-                 SELECT 'delete', seq, summary, details, lessons, tags, scope FROM memories
-                 WHERE tenant_id = ?1 AND id = ?2",
+                "INSERT INTO memories_fts (memories_fts, rowid, summary, details, lessons, tags)
+                 SELECT 'delete', seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
                 crate::db::args![t, id],
             )?;
         }

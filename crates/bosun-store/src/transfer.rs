@@ -210,14 +210,16 @@ pub fn import(into: &Endpoint, input: &mut dyn BufRead, progress: &mut dyn FnMut
                 columns.insert(table.to_owned(), columns_of(&db, table)?);
             }
             let known = &columns[table];
-            let names: Vec<&String> = row.keys().filter(|c| known.contains(c)).collect();
+            let mut names: Vec<&str> = row.keys().filter(|c| known.contains(c)).map(String::as_str).collect();
+            let mut args: Vec<Arg> = names.iter().map(|c| arg(&row[*c])).collect();
+            if table == "memories" && db.dialect() == Dialect::Sqlite {
+                // In the tenant's row id range here (see `memories::next_seq`).
+                let t = bosun_core::TenantId::parse(&tenant).ok_or_else(|| bad("a bad tenant id".into()))?;
+                names.push("seq");
+                args.push(Arg::Int(crate::memories::next_seq(&db, t)?));
+            }
             let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "INSERT INTO {table} ({}) VALUES ({})",
-                names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                marks.join(", ")
-            );
-            let args: Vec<Arg> = names.iter().map(|c| arg(&row[c.as_str()])).collect();
+            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", "));
             db.exec(&sql, &args).map_err(|e| match e {
                 StoreError::Conflict(_) if table == "tenants" => {
                     StoreError::Conflict("the tenant (its id or name) exists in this database already".into())
@@ -238,8 +240,8 @@ pub fn import(into: &Endpoint, input: &mut dyn BufRead, progress: &mut dyn FnMut
             if table == "memories" && db.dialect() == Dialect::Sqlite {
                 let text = |c: &str| arg(row.get(c).unwrap_or(&Value::Null));
                 db.exec(
-                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags, scope)
-                     SELECT seq, summary, details, lessons, tags, scope FROM memories WHERE tenant_id = ?1 AND id = ?2",
+                    "INSERT INTO memories_fts (rowid, summary, details, lessons, tags)
+                     SELECT seq, summary, details, lessons, tags FROM memories WHERE tenant_id = ?1 AND id = ?2",
                     &[text("tenant_id"), text("id")],
                 )?;
             }

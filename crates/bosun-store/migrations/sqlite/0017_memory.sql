@@ -1,5 +1,5 @@
 -- Episodic memory (SPEC §3.6): what agents remember, its full-text index and its vectors.
--- `seq` is the row id the full-text index is keyed by. `tags` is `,a,b,` (each tag between commas,
+-- `seq` is the row id the full-text index is keyed by (in the tenant's range, see memory_slots). `tags` is `,a,b,` (each tag between commas,
 -- so a tag filter is one LIKE). Erasing must leave nothing readable on disk: the index is an
 -- external-content one (it keeps tokens only; the text stays in `memories`) with FTS5's
 -- `secure-delete` on, so a delete removes a row's tokens from the index at once (a contentless
@@ -25,8 +25,6 @@ CREATE TABLE memories (
     seen         INTEGER NOT NULL,
     created_us   INTEGER NOT NULL,
     last_seen_us INTEGER NOT NULL,
-    -- The tenant as a full-text term (`t` + its id), so a text match is scoped inside FTS5.
-    scope        TEXT GENERATED ALWAYS AS ('t' || lower(tenant_id)) VIRTUAL,
     UNIQUE (tenant_id, id)
 );
 CREATE INDEX memories_by_dedup ON memories (tenant_id, author_id, dedup_key, event_type, created_us);
@@ -34,8 +32,14 @@ CREATE INDEX memories_by_subject ON memories (tenant_id, subject) WHERE subject 
 CREATE INDEX memories_by_author ON memories (tenant_id, author_id);
 
 CREATE VIRTUAL TABLE memories_fts USING fts5(
-    summary, details, lessons, tags, scope, content = 'memories', content_rowid = 'seq',
-    tokenize = 'porter unicode61'
+    summary, details, lessons, tags, content = 'memories', content_rowid = 'seq', tokenize = 'porter unicode61'
+);
+
+-- Each tenant's memories have the row ids `slot << 40 …` (`seq` is given on insert), so a search
+-- is scoped to a tenant by a rowid range FTS5 seeks, not by a term it would have to count.
+CREATE TABLE memory_slots (
+    tenant_id  TEXT PRIMARY KEY,
+    slot       INTEGER NOT NULL UNIQUE
 );
 INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
 
