@@ -371,6 +371,10 @@ async fn a_tenant_moves_from_sqlite_to_postgres_and_back() {
     let (s, r) =
         api.post(&url, "/api/v1/messages", &admin, json!({"to": ["mover"], "body": "the lexer eats CRLF"})).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
+    let lesson = json!({"event_type": "task_failed", "summary": "The lexer chokes on CRLF line endings",
+        "lessons": "normalise line endings first", "tags": ["lexer"]});
+    let (s, r) = api.post(&url, "/api/v1/memory", &worker, lesson).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
     server.stop();
 
     let sqlite_url = format!("sqlite://{}", lite.join("bosun.db").display());
@@ -398,6 +402,8 @@ async fn a_tenant_moves_from_sqlite_to_postgres_and_back() {
     assert_eq!(done["items"].as_array().unwrap().len(), 5, "{done}");
     let found = api.get(&node.url, "/api/v1/messages/search?q=CRLF", &admin).await;
     assert_eq!(found["messages"].as_array().map(Vec::len), Some(1), "search works on the imported messages: {found}");
+    let recalled = api.get(&node.url, "/api/v1/memory/recall?q=lexer+line+endings", &admin).await;
+    assert_eq!(recalled["memories"][0]["lessons"], "normalise line endings first", "{recalled}");
     let (task, fence) = api.claim(&node.url, &worker, 0, 300).await.expect("the agent's key works");
     let (s, r) = api.post(&node.url, &format!("/api/v1/tasks/{task}/complete"), &worker, json!({"fence": fence})).await;
     assert_eq!(s, StatusCode::OK, "{r}");
@@ -418,4 +424,12 @@ async fn a_tenant_moves_from_sqlite_to_postgres_and_back() {
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
     let out = bosun(&["audit", "verify", "--db", dir.path().join("fresh.db").to_str().unwrap()], None, None);
     assert!(out.status.success(), "{}", text(&out.stdout));
+    // The memory is found there too (its full-text entry rebuilt, in the tenant's row id range).
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::copy(lite.join("key.secret"), home.join("key.secret")).unwrap();
+    let node = Spawned::start_with(&home, &["--database-url", &fresh]);
+    let recalled = api.get(&node.url, "/api/v1/memory/recall?q=CRLF+lexer", &admin).await;
+    assert_eq!(recalled["memories"][0]["summary"], "The lexer chokes on CRLF line endings", "{recalled}");
+    node.stop();
 }
