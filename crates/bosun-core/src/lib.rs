@@ -24,6 +24,7 @@ pub mod role;
 pub mod task;
 pub mod uri;
 pub mod validate;
+pub mod workflow;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use ids::{AgentId, ApprovalId, HandoffId, KeyId, LockId, MessageId, TaskId, TenantId, UserId};
