@@ -16,6 +16,7 @@ mod memory;
 mod messages;
 mod policy;
 mod verify;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,6 +116,11 @@ enum Cmd {
         after_help = "Example (Codex, Claude Code stdio form):\n  BOSUN_API_KEY=bsn_… bosun mcp --url http://127.0.0.1:7311 --tools worker"
     )]
     Mcp(mcp::McpArgs),
+    /// Run a command for each task of the queue: N slots, each an agent claiming, running, reporting
+    #[command(
+        after_help = "Example:\n  bosun worker --exec './agent.sh' --concurrency 4 --capability rust --project web\n\nThe task is on stdin (JSON) and in BOSUN_TASK_ID, BOSUN_FENCE, BOSUN_TASK_TITLE, BOSUN_TASK_PROMPT,\nBOSUN_TASK_PAYLOAD, BOSUN_PROJECT; BOSUN_API_KEY is the slot's agent. Exit 0 completes the task, 3\n(--permanent-exit) fails it for good, anything else fails it retryable. stdout is the result (JSON when\nit parses); stderr goes to .bosun/worker/logs/TASK.log. SIGTERM: no more claims, --grace seconds to finish."
+    )]
+    Worker(worker::WorkerArgs),
     /// Git hooks that respect other agents' locks
     #[command(subcommand)]
     Guard(coord::GuardCmd),
@@ -346,6 +352,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Memory(cmd) => memory::memory(cmd).await,
+        Cmd::Worker(args) => worker::worker(args).await,
         Cmd::Policy(cmd) => policy::policy(cmd).await,
         Cmd::Approvals(cmd) => approvals::approvals(cmd).await,
         Cmd::Budget(cmd) => budgets::budget(cmd).await,

@@ -1,0 +1,351 @@
+//! `bosun worker`: run a command for each task of the queue (issue 16, first step).
+//!
+//! Each of `--concurrency` slots is an agent (registered on first use with the caller's key, its
+//! own key kept in `--state-dir` and reused), long-polls claims, and runs `--exec` through
+//! `sh -c` in its own process group: the task as JSON on stdin and in `BOSUN_TASK_*` variables,
+//! the agent's key in `BOSUN_API_KEY` (so the command can call Bosun as the agent). While it runs
+//! the lease is heartbeated; stdout (at most 1 MiB kept) becomes the result — parsed when it is
+//! JSON, else `{output, exit_code}` with its last 64 KiB — and stderr goes to a per-task log file.
+//! Exit 0 completes the task; `--permanent-exit` (default 3) fails it for good; any other code,
+//! a timeout (the whole process group killed) or a shutdown fails it retryable. SIGTERM or Ctrl-C
+//! stops claiming, gives running tasks `--grace` seconds, then kills and fails them retryable.
+
+use std::path::PathBuf;
+use std::process::{ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::client::{Client, ClientArgs};
+
+#[derive(clap::Args)]
+pub struct WorkerArgs {
+    /// The command run for each task, through `sh -c`
+    #[arg(long)]
+    exec: String,
+    /// Tasks run at once (each slot is an agent of its own)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    /// Capabilities the slots' agents register with (repeat for several)
+    #[arg(long = "capability")]
+    capabilities: Vec<String>,
+    /// The project to take tasks from
+    #[arg(long, default_value = "default")]
+    project: String,
+    /// Seconds a task may run before its process group is killed and it is failed (retryable)
+    #[arg(long, default_value_t = 3600)]
+    timeout: u64,
+    /// Lease seconds per claim (heartbeated every third of it while the command runs)
+    #[arg(long, default_value_t = 300)]
+    lease: u32,
+    /// The exit code that fails a task permanently (0 completes; any other fails it retryable)
+    #[arg(long, default_value_t = 3)]
+    permanent_exit: i32,
+    /// Seconds running tasks get to finish after SIGTERM
+    #[arg(long, default_value_t = 30)]
+    grace: u64,
+    /// Agent names are NAME-1 … NAME-N
+    #[arg(long, default_value = "worker")]
+    name: String,
+    /// Where the slots' agent keys and the per-task logs are kept
+    #[arg(long, default_value = ".bosun/worker")]
+    state_dir: PathBuf,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+/// The most of a command's stdout kept, and of its tail put in a text result.
+const MAX_STDOUT: usize = 1 << 20;
+const TAIL: usize = 64 << 10;
+
+#[derive(Default)]
+struct Counts {
+    done: AtomicU64,
+    failed: AtomicU64,
+}
+
+/// The slot's agent: its key from the state directory, or registered now with the caller's key.
+async fn agent_key(args: &WorkerArgs, slot: u16) -> anyhow::Result<String> {
+    let name = format!("{}-{slot}", args.name);
+    let file = args.state_dir.join(format!("{name}.key"));
+    if let Ok(key) = std::fs::read_to_string(&file) {
+        return Ok(key.trim().to_owned());
+    }
+    let c = Client::new(&args.client);
+    let r = c
+        .post("/api/v1/agents", &json!({"name": name, "kind": "worker", "capabilities": args.capabilities}))
+        .await
+        .with_context(|| format!("registering agent {name} (its key is not in {})", args.state_dir.display()))?;
+    let key = r["key"]["key"].as_str().context("the registration answer has no key")?.to_owned();
+    std::fs::create_dir_all(&args.state_dir)?;
+    write_private(&file, &key)?;
+    Ok(key)
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().create(true).truncate(true).write(true).mode(0o600).open(path)?;
+    std::io::Write::write_all(&mut f, text.as_bytes())?;
+    Ok(())
+}
+
+/// Kill a process group (the command and everything it started).
+fn kill_group(pid: Option<u32>) {
+    if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
+        // SAFETY: kill(2) with a negative pid signals the group; no memory is involved.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+enum Ended {
+    Exited(i32),
+    TimedOut,
+    Stopped,
+}
+
+/// Run one claimed task to its end and report it.
+async fn run_task(
+    args: &WorkerArgs,
+    c: &Client,
+    key: &str,
+    claim: &Value,
+    stop: &tokio_util_like::Stop,
+) -> anyhow::Result<bool> {
+    let task = &claim["task"];
+    let (id, fence) = (task["id"].as_str().unwrap_or_default().to_owned(), claim["fence"].as_u64().unwrap_or(0));
+    let logs = args.state_dir.join("logs");
+    std::fs::create_dir_all(&logs)?;
+    let log = std::fs::File::create(logs.join(format!("{id}.log")))?;
+    let prompt = task["payload"]["prompt"].as_str().unwrap_or_default();
+    let mut child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(&args.exec)
+        .env("BOSUN_TASK_ID", &id)
+        .env("BOSUN_FENCE", fence.to_string())
+        .env("BOSUN_TASK_TITLE", task["title"].as_str().unwrap_or_default())
+        .env("BOSUN_TASK_PROMPT", prompt)
+        .env("BOSUN_TASK_PAYLOAD", task["payload"].to_string())
+        .env("BOSUN_PROJECT", task["project"].as_str().unwrap_or_default())
+        .env("BOSUN_API_KEY", key)
+        .env("BOSUN_URL", &args.client.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .context("cannot start the command")?;
+    let pid = child.id();
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(task.to_string().as_bytes()).await;
+    }
+    let mut stdout = child.stdout.take().context("no stdout")?;
+    let reader = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match stdout.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) if kept.len() < MAX_STDOUT => kept.extend_from_slice(&buf[..n.min(MAX_STDOUT - kept.len())]),
+                Ok(_) => {}
+            }
+        }
+        kept
+    });
+    let beat = Duration::from_secs(u64::from(args.lease / 3).max(1));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(args.timeout);
+    let path = format!("/api/v1/tasks/{id}");
+    let ended = loop {
+        tokio::select! {
+            status = child.wait() => break Ended::Exited(status?.code().unwrap_or(-1)),
+            _ = tokio::time::sleep(beat) => {
+                let r = c.post(&format!("{path}/heartbeat"), &json!({"fence": fence, "lease_seconds": args.lease})).await;
+                if let Err(e) = r {
+                    // The lease is gone (stale fence) or the server is away: keep running; the
+                    // completion will tell.
+                    eprintln!("bosun worker: heartbeat for {id}: {e}");
+                }
+            }
+            _ = tokio::time::sleep_until(deadline) => break Ended::TimedOut,
+            _ = stop.killed() => break Ended::Stopped,
+        }
+    };
+    if !matches!(ended, Ended::Exited(_)) {
+        kill_group(pid);
+        let _ = child.wait().await;
+    }
+    let out = reader.await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&out);
+    let (ok, report) = match ended {
+        Ended::Exited(0) => {
+            let result = serde_json::from_slice::<Value>(&out).unwrap_or_else(|_| {
+                let start = text.len().saturating_sub(TAIL);
+                let start = (start..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+                json!({"output": &text[start..], "exit_code": 0})
+            });
+            (true, c.post(&format!("{path}/complete"), &json!({"fence": fence, "result": result})).await)
+        }
+        Ended::Exited(code) => {
+            let retryable = code != args.permanent_exit;
+            let error = format!("the command exited with {code}");
+            (
+                false,
+                c.post(&format!("{path}/fail"), &json!({"fence": fence, "error": error, "retryable": retryable})).await,
+            )
+        }
+        Ended::TimedOut => {
+            let error = format!("timed out after {} s (its process group was killed)", args.timeout);
+            (false, c.post(&format!("{path}/fail"), &json!({"fence": fence, "error": error, "retryable": true})).await)
+        }
+        Ended::Stopped => {
+            let error = "the worker stopped before the command finished".to_owned();
+            (false, c.post(&format!("{path}/fail"), &json!({"fence": fence, "error": error, "retryable": true})).await)
+        }
+    };
+    if let Err(e) = report {
+        bail!("reporting task {id}: {e}");
+    }
+    Ok(ok)
+}
+
+/// Stop signals shared by the slots: `stopping` (claim no more) and `killed` (grace is over).
+mod tokio_util_like {
+    use tokio::sync::watch;
+
+    #[derive(Clone)]
+    pub struct Stop {
+        stopping: watch::Receiver<bool>,
+        killed: watch::Receiver<bool>,
+    }
+
+    pub struct Trigger {
+        stopping: watch::Sender<bool>,
+        killed: watch::Sender<bool>,
+    }
+
+    pub fn new() -> (Trigger, Stop) {
+        let (s, sr) = watch::channel(false);
+        let (k, kr) = watch::channel(false);
+        (Trigger { stopping: s, killed: k }, Stop { stopping: sr, killed: kr })
+    }
+
+    impl Trigger {
+        pub fn stop(&self) {
+            let _ = self.stopping.send(true);
+        }
+        pub fn kill(&self) {
+            let _ = self.killed.send(true);
+        }
+    }
+
+    impl Stop {
+        pub fn is_stopping(&self) -> bool {
+            *self.stopping.borrow()
+        }
+        pub async fn stopping(&self) {
+            let mut r = self.stopping.clone();
+            let _ = r.wait_for(|v| *v).await;
+        }
+        pub async fn killed(&self) {
+            let mut r = self.killed.clone();
+            let _ = r.wait_for(|v| *v).await;
+        }
+    }
+}
+
+async fn slot(args: Arc<WorkerArgs>, n: u16, stop: tokio_util_like::Stop, counts: Arc<Counts>) -> anyhow::Result<()> {
+    let key = agent_key(&args, n).await?;
+    let c = Client::new(&ClientArgs { url: args.client.url.clone(), key: Some(key.clone()), json: args.client.json });
+    let claim_body = json!({"project": args.project, "lease_seconds": args.lease, "wait_seconds": 10});
+    while !stop.is_stopping() {
+        let claimed = tokio::select! {
+            r = c.post("/api/v1/tasks/claim", &claim_body) => r,
+            _ = stop.stopping() => break,
+        };
+        let claim = match claimed {
+            Ok(Value::Null) => continue, // 204: nothing to claim within the wait
+            Ok(claim) => claim,
+            Err(e) => {
+                eprintln!("bosun worker: slot {n}: {e}");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                    _ = stop.stopping() => break,
+                }
+            }
+        };
+        let started = Instant::now();
+        let id = claim["task"]["id"].as_str().unwrap_or_default().to_owned();
+        match run_task(&args, &c, &key, &claim, &stop).await {
+            Ok(true) => counts.done.fetch_add(1, Ordering::Relaxed),
+            Ok(false) => counts.failed.fetch_add(1, Ordering::Relaxed),
+            Err(e) => {
+                eprintln!("bosun worker: {e}");
+                counts.failed.fetch_add(1, Ordering::Relaxed)
+            }
+        };
+        if args.client.json {
+            println!(
+                "{}",
+                json!({"task": id, "slot": n, "ms": started.elapsed().as_millis() as u64,
+                "done": counts.done.load(Ordering::Relaxed), "failed": counts.failed.load(Ordering::Relaxed)})
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    let args = Arc::new(args);
+    let (trigger, stop) = tokio_util_like::new();
+    let counts = Arc::new(Counts::default());
+    let mut slots = tokio::task::JoinSet::new();
+    for n in 1..=args.concurrency {
+        slots.spawn(slot(args.clone(), n, stop.clone(), counts.clone()));
+    }
+    let started = Instant::now();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut progress = tokio::time::interval(Duration::from_secs(5));
+    let mut failed_slot = None;
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = tokio::signal::ctrl_c() => break,
+            _ = progress.tick(), if !args.client.json => {
+                let (d, f) = (counts.done.load(Ordering::Relaxed), counts.failed.load(Ordering::Relaxed));
+                eprintln!("bosun worker: {} slots, {d} done, {f} failed, {:.1} tasks/s", args.concurrency,
+                    d as f64 / started.elapsed().as_secs_f64().max(1e-3));
+            }
+            joined = slots.join_next() => match joined {
+                Some(Ok(Err(e))) => { failed_slot = Some(e); break; }
+                Some(_) => {}
+                None => break,
+            },
+        }
+    }
+    // Claim no more; running tasks get the grace period, then are killed and failed retryable.
+    trigger.stop();
+    let grace = tokio::time::sleep(Duration::from_secs(args.grace));
+    tokio::pin!(grace);
+    let mut killed = false;
+    loop {
+        tokio::select! {
+            joined = slots.join_next() => if joined.is_none() { break },
+            _ = &mut grace, if !killed => {
+                trigger.kill();
+                killed = true;
+            }
+        }
+    }
+    let (d, f) = (counts.done.load(Ordering::Relaxed), counts.failed.load(Ordering::Relaxed));
+    eprintln!("bosun worker: stopped; {d} done, {f} failed");
+    match failed_slot {
+        Some(e) => Err(e),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
