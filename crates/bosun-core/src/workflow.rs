@@ -778,6 +778,18 @@ until = { rule = "test_pass", step = "run-check" }
     }
 
     #[test]
+    fn the_documented_example_compiles() {
+        let doc = include_str!("../../../docs/WORKFLOWS.md");
+        let start = doc.find("```toml\n").expect("a toml block") + 8;
+        let text = &doc[start..start + doc[start..].find("```").unwrap()];
+        let plan = compile(text).unwrap_or_else(|e| panic!("docs/WORKFLOWS.md: {e}"));
+        assert_eq!(plan.steps.len(), 4);
+        assert_eq!(plan.steps[3].after, ["verdict"], "`when` orders too");
+        let reviewers = plan.bind(json!({"change": "x"}).as_object().unwrap()).unwrap();
+        assert_eq!(reviewers["reviewers"], json!(["reviewer-a", "reviewer-b"]), "defaults fill in");
+    }
+
+    #[test]
     fn map_and_reduce_compile_with_their_implicit_order() {
         let text = r#"name = "map-reduce"
 [params.items]
