@@ -9,6 +9,11 @@
 //! Exit 0 completes the task; `--permanent-exit` (default 3) fails it for good; any other code,
 //! a timeout (the whole process group killed) or a shutdown fails it retryable. SIGTERM or Ctrl-C
 //! stops claiming, gives running tasks `--grace` seconds, then kills and fails them retryable.
+//!
+//! A finished result is never lost: when the server cannot be reached to report it, the report
+//! (with its fence) goes to an outbox (`<state-dir>/outbox.db`, SQLite) and is replayed every two
+//! seconds until the server answers; an answer that refuses it (`stale_fence`: the lease ran out
+//! and the task went to another agent) is recorded on stderr and dropped, not retried forever.
 
 use std::path::PathBuf;
 use std::process::{ExitCode, Stdio};
@@ -116,6 +121,8 @@ async fn run_task(
     key: &str,
     claim: &Value,
     stop: &tokio_util_like::Stop,
+    outbox: &Outbox,
+    slot: u16,
 ) -> anyhow::Result<bool> {
     let task = &claim["task"];
     let (id, fence) = (task["id"].as_str().unwrap_or_default().to_owned(), claim["fence"].as_u64().unwrap_or(0));
@@ -182,36 +189,102 @@ async fn run_task(
     }
     let out = reader.await.unwrap_or_default();
     let text = String::from_utf8_lossy(&out);
-    let (ok, report) = match ended {
+    let (ok, verb, body) = match ended {
         Ended::Exited(0) => {
             let result = serde_json::from_slice::<Value>(&out).unwrap_or_else(|_| {
                 let start = text.len().saturating_sub(TAIL);
                 let start = (start..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
                 json!({"output": &text[start..], "exit_code": 0})
             });
-            (true, c.post(&format!("{path}/complete"), &json!({"fence": fence, "result": result})).await)
+            (true, "complete", json!({"fence": fence, "result": result}))
         }
         Ended::Exited(code) => {
             let retryable = code != args.permanent_exit;
             let error = format!("the command exited with {code}");
-            (
-                false,
-                c.post(&format!("{path}/fail"), &json!({"fence": fence, "error": error, "retryable": retryable})).await,
-            )
+            (false, "fail", json!({"fence": fence, "error": error, "retryable": retryable}))
         }
         Ended::TimedOut => {
             let error = format!("timed out after {} s (its process group was killed)", args.timeout);
-            (false, c.post(&format!("{path}/fail"), &json!({"fence": fence, "error": error, "retryable": true})).await)
+            (false, "fail", json!({"fence": fence, "error": error, "retryable": true}))
         }
         Ended::Stopped => {
             let error = "the worker stopped before the command finished".to_owned();
-            (false, c.post(&format!("{path}/fail"), &json!({"fence": fence, "error": error, "retryable": true})).await)
+            (false, "fail", json!({"fence": fence, "error": error, "retryable": true}))
         }
     };
-    if let Err(e) = report {
-        bail!("reporting task {id}: {e}");
+    let report = format!("{path}/{verb}");
+    if let Err(e) = c.post(&report, &body).await {
+        if !unreachable(&e) {
+            bail!("reporting task {id}: {e}");
+        }
+        outbox.keep(slot, &report, &body)?;
+        eprintln!("bosun worker: Bosun is unreachable; the result of {id} waits in the outbox");
     }
     Ok(ok)
+}
+
+/// The server could not be reached (as opposed to answering with a refusal).
+fn unreachable(e: &anyhow::Error) -> bool {
+    e.to_string().starts_with("cannot reach Bosun")
+}
+
+/// Reports that could not be delivered, kept on disk until the server answers them.
+pub struct Outbox(std::sync::Mutex<rusqlite::Connection>);
+
+impl Outbox {
+    fn open(path: &std::path::Path) -> anyhow::Result<Outbox> {
+        // Results can hold what the command printed: the file is the worker's alone.
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
+        let conn =
+            rusqlite::Connection::open(path).with_context(|| format!("opening the outbox {}", path.display()))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+             CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, path TEXT NOT NULL,
+                 body TEXT NOT NULL)",
+        )?;
+        Ok(Outbox(std::sync::Mutex::new(conn)))
+    }
+
+    /// Keep a report of the slot's agent (replayed with its key: only the holder may report).
+    fn keep(&self, slot: u16, path: &str, body: &Value) -> anyhow::Result<()> {
+        let conn = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        conn.execute("INSERT INTO outbox (slot, path, body) VALUES (?1, ?2, ?3)", (slot, path, body.to_string()))?;
+        Ok(())
+    }
+
+    fn pending(&self, slot: u16) -> anyhow::Result<Vec<(i64, String, Value)>> {
+        let conn = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stmt = conn.prepare("SELECT id, path, body FROM outbox WHERE slot = ?1 ORDER BY id LIMIT 100")?;
+        let rows = stmt.query_map([slot], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+        Ok(rows
+            .filter_map(Result::ok)
+            .map(|(id, path, body)| (id, path, serde_json::from_str(&body).unwrap_or(Value::Null)))
+            .collect())
+    }
+
+    fn done(&self, id: i64) -> anyhow::Result<()> {
+        let conn = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        conn.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Deliver the slot's reports, oldest first, until the server cannot be reached; how many
+    /// are left.
+    async fn replay(&self, slot: u16, c: &Client) -> anyhow::Result<usize> {
+        let pending = self.pending(slot)?;
+        let total = pending.len();
+        for (n, (id, path, body)) in pending.into_iter().enumerate() {
+            match c.post(&path, &body).await {
+                Ok(_) => eprintln!("bosun worker: delivered {path} from the outbox"),
+                Err(e) if unreachable(&e) => return Ok(total - n),
+                // Refused (the fence is stale: another agent has the task now): recorded, dropped.
+                Err(e) => eprintln!("bosun worker: {path} from the outbox was refused: {e}"),
+            }
+            self.done(id)?;
+        }
+        Ok(0)
+    }
 }
 
 /// Stop signals shared by the slots: `stopping` (claim no more) and `killed` (grace is over).
@@ -259,11 +332,28 @@ mod tokio_util_like {
     }
 }
 
-async fn slot(args: Arc<WorkerArgs>, n: u16, stop: tokio_util_like::Stop, counts: Arc<Counts>) -> anyhow::Result<()> {
+async fn slot(
+    args: Arc<WorkerArgs>,
+    n: u16,
+    stop: tokio_util_like::Stop,
+    counts: Arc<Counts>,
+    outbox: Arc<Outbox>,
+) -> anyhow::Result<()> {
     let key = agent_key(&args, n).await?;
     let c = Client::new(&ClientArgs { url: args.client.url.clone(), key: Some(key.clone()), json: args.client.json });
     let claim_body = json!({"project": args.project, "lease_seconds": args.lease, "wait_seconds": 10});
+    let mut replayed = Instant::now() - Duration::from_secs(10);
     while !stop.is_stopping() {
+        // What could not be reported before goes first (every 2 s at most while it waits).
+        if replayed.elapsed() >= Duration::from_secs(2) {
+            replayed = Instant::now();
+            if outbox.replay(n, &c).await? > 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                    _ = stop.stopping() => break,
+                }
+            }
+        }
         let claimed = tokio::select! {
             r = c.post("/api/v1/tasks/claim", &claim_body) => r,
             _ = stop.stopping() => break,
@@ -281,7 +371,7 @@ async fn slot(args: Arc<WorkerArgs>, n: u16, stop: tokio_util_like::Stop, counts
         };
         let started = Instant::now();
         let id = claim["task"]["id"].as_str().unwrap_or_default().to_owned();
-        match run_task(&args, &c, &key, &claim, &stop).await {
+        match run_task(&args, &c, &key, &claim, &stop, &outbox, n).await {
             Ok(true) => counts.done.fetch_add(1, Ordering::Relaxed),
             Ok(false) => counts.failed.fetch_add(1, Ordering::Relaxed),
             Err(e) => {
@@ -304,9 +394,11 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     let args = Arc::new(args);
     let (trigger, stop) = tokio_util_like::new();
     let counts = Arc::new(Counts::default());
+    std::fs::create_dir_all(&args.state_dir)?;
+    let outbox = Arc::new(Outbox::open(&args.state_dir.join("outbox.db"))?);
     let mut slots = tokio::task::JoinSet::new();
     for n in 1..=args.concurrency {
-        slots.spawn(slot(args.clone(), n, stop.clone(), counts.clone()));
+        slots.spawn(slot(args.clone(), n, stop.clone(), counts.clone(), outbox.clone()));
     }
     let started = Instant::now();
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

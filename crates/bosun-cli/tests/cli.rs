@@ -56,6 +56,7 @@ fn every_verb_has_help_with_an_example() {
         &["memory", "recall"],
         &["memory", "list"],
         &["memory", "erase"],
+        &["worker"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();

@@ -161,3 +161,62 @@ async fn exit_codes_timeouts_and_sigterm() {
     assert!(!marker.exists(), "the timed-out task's whole process group was killed");
     server.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_finished_while_the_server_is_down_waits_in_the_outbox_and_lands_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Spawned::start_with(&data, &[]);
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let bind = url.trim_start_matches("http://").to_owned();
+    api("POST", &url, &admin, "/api/v1/tasks", Some(json!({"title": "offline"}))).await;
+    let (started, go) = (dir.path().join("started"), dir.path().join("go"));
+    // The agent starts, waits for the test's go (while the server is stopped), then answers.
+    let script = format!(
+        r#"touch {}; while [ ! -e {} ]; do sleep 0.05; done; echo '{{"landed": true}}'"#,
+        started.display(),
+        go.display()
+    );
+    let state = dir.path().join("w");
+    let mut worker = start_worker(&url, &admin, &state, &script, &[], &[]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the task never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.stop();
+    std::fs::write(&go, "").unwrap();
+    // The completion cannot be delivered: it waits in the outbox, on disk.
+    let outbox = state.join("outbox.db");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let kept: i64 = rusqlite::Connection::open(&outbox)
+            .and_then(|c| c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)))
+            .unwrap_or(0);
+        if kept == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the result never reached the outbox");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The server comes back on the same address: the worker delivers it, once.
+    let server = Spawned::start_at(&data, &bind, &[]);
+    let done = until_status(&url, &admin, "succeeded", 1, Duration::from_secs(30)).await;
+    assert_eq!(done[0]["result"], json!({"landed": true}));
+    let completed = api("GET", &url, &admin, "/api/v1/audit?action=task.completed", None).await;
+    assert_eq!(completed["items"].as_array().unwrap().len(), 1, "completed once: {completed}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let kept: i64 = rusqlite::Connection::open(&outbox)
+            .and_then(|c| c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)))
+            .unwrap();
+        if kept == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the outbox was not emptied");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    sigterm(&worker);
+    assert!(worker.wait().unwrap().success());
+    server.stop();
+}

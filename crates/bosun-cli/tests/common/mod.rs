@@ -33,9 +33,14 @@ impl Spawned {
 
     /// [`start`](Self::start) with more arguments (`--database-url …`).
     pub fn start_with(data_dir: &Path, args: &[&str]) -> Spawned {
+        Self::start_at(data_dir, "127.0.0.1:0", args)
+    }
+
+    /// On a given address (a restart on the port clients already know).
+    pub fn start_at(data_dir: &Path, bind: &str, args: &[&str]) -> Spawned {
         let log = data_dir.with_extension(format!("log.{}", next_id()));
         let child = Command::new(BIN)
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .args(["serve", "--bind", bind, "--data-dir"])
             .arg(data_dir)
             .args(args)
             .env_remove("BOSUN_CONFIG")
