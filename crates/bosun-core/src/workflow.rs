@@ -42,6 +42,8 @@
 //! An FSM's "go back to state X" is a loop whose body holds the states; a behaviour tree's
 //! sequence is `after`, its selector is `when` on a failed outcome.
 
+pub mod run;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
