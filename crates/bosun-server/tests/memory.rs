@@ -61,6 +61,33 @@ async fn the_same_lesson_within_a_day_is_counted_not_repeated() {
 }
 
 #[tokio::test]
+async fn secrets_in_a_memory_are_redacted_before_it_is_stored() {
+    let c = Coord::start().await;
+    let ann = c.agent("ann", &[]).await;
+    let token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    let (s, r) = remember(
+        &c,
+        &ann.key,
+        json!({"event_type": "note",
+        "summary": format!("Deploy failed: GITHUB_TOKEN {token} was expired"),
+        "details": "curl -H 'Authorization: Bearer abcdefghijklmnop' https://api.example.com",
+        "lessons": "rotate with password=hunter2hunter2 then retry"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, m) = c.t.call("GET", &format!("/api/v1/memory/{}", r["id"].as_str().unwrap()), Some(&ann.key), None).await;
+    let stored = m.to_string();
+    assert!(!stored.contains(token) && !stored.contains("abcdefghijklmnop") && !stored.contains("hunter2"), "{m}");
+    assert!(m["summary"].as_str().unwrap().contains("[REDACTED]"), "{m}");
+    assert!(m["lessons"].as_str().unwrap().starts_with("rotate with password="), "the advice stays readable: {m}");
+    if !bosun_store::postgres::tests_use_postgres() {
+        let db = std::fs::read(c.t.data_dir().join("bosun.db")).unwrap_or_default();
+        let wal = std::fs::read(c.t.data_dir().join("bosun.db-wal")).unwrap_or_default();
+        assert!(!contains(&db, token) && !contains(&wal, token), "never written to disk");
+    }
+}
+
+#[tokio::test]
 async fn bad_memories_are_refused_with_the_field_named() {
     let c = Coord::start().await;
     let ann = c.agent("ann", &[]).await;
