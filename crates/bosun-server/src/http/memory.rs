@@ -105,16 +105,11 @@ pub async fn recall(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery<Re
     if p.limit.is_some_and(|l| !(1..=100).contains(&l)) {
         return Err(invalid("`limit` must be between 1 and 100"));
     }
-    let project = match (p.project, auth.caller.agent_id()) {
-        (Some(p), _) => Some(p),
-        (None, Some(_)) => Some(default_project()),
-        (None, None) => None,
-    };
     let q = Recall {
         q: p.q,
         tags: split_tags(&p.tags),
         event_type: p.event_type,
-        project,
+        project: p.project,
         limit: p.limit.unwrap_or(10),
         min_relevance: p.min_relevance.unwrap_or(0.0),
     };

@@ -582,6 +582,8 @@ impl Kernel {
         if let Some(p) = &q.project {
             super::coord::check_project(p)?;
         }
+        // An agent recalls in a project (`default` unless it names one); users across all.
+        let project = q.project.clone().or_else(|| caller.agent_id().map(|_| "default".to_owned()));
         if !(0.0..=1.0).contains(&q.min_relevance) {
             return Err(invalid("`min_relevance` must be 0 to 1"));
         }
@@ -599,7 +601,7 @@ impl Kernel {
             words: words.clone(),
             tags: tags.clone(),
             event_type: q.event_type.clone(),
-            project: q.project.clone(),
+            project,
             viewer: caller.agent_id().map(|a| a.to_string()),
             before: None,
             ids: Vec::new(),
@@ -796,7 +798,8 @@ impl Kernel {
         self.embed_memories(tenant, &endpoint, vec![memory]).await;
     }
 
-    async fn embed_memories(&self, tenant: TenantId, endpoint: &EmbeddingsEndpoint, memories: Vec<Memory>) {
+    /// Embed and store; whether the vectors were stored.
+    async fn embed_memories(&self, tenant: TenantId, endpoint: &EmbeddingsEndpoint, memories: Vec<Memory>) -> bool {
         let texts: Vec<String> = memories.iter().map(embedding_text).collect();
         let mut delay = Duration::from_millis(500);
         for attempt in 1..=3 {
@@ -820,10 +823,10 @@ impl Kernel {
                             |_| {},
                         )
                         .await;
-                    if let Err(e) = stored {
+                    if let Err(e) = &stored {
                         tracing::warn!(error = %e, "memory vectors could not be stored");
                     }
-                    return;
+                    return stored.is_ok();
                 }
                 Err(why) => {
                     tracing::warn!(%tenant, attempt, reason = %why, "embedding memories failed");
@@ -834,6 +837,7 @@ impl Kernel {
                 }
             }
         }
+        false
     }
 
     /// Embed what is still without a vector, for every tenant with an endpoint: at most 2,048
@@ -849,13 +853,12 @@ impl Kernel {
                     .await;
                 let Ok((doc, waiting)) = read else { break };
                 let Ok(MemorySettings { embeddings: Some(endpoint), .. }) = settings_of(doc) else { break };
-                let before = self.store.read(move |r| r.memory_counts(tenant)).await.map(|c| c.1).unwrap_or(0);
+                let mut stored = false;
                 for chunk in waiting.chunks(16) {
-                    self.embed_memories(tenant, &endpoint, chunk.to_vec()).await;
+                    stored |= self.embed_memories(tenant, &endpoint, chunk.to_vec()).await;
                 }
-                let after = self.store.read(move |r| r.memory_counts(tenant)).await.map(|c| c.1).unwrap_or(0);
-                // A short page is the last; no progress means the endpoint is failing: next sweep.
-                if waiting.len() < 64 || after == before {
+                // A short page is the last; nothing stored means the endpoint is failing: next sweep.
+                if waiting.len() < 64 || !stored {
                     break;
                 }
             }
