@@ -43,6 +43,7 @@
 //! sequence is `after`, its selector is `when` on a failed outcome.
 
 pub mod run;
+pub mod templates;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -54,7 +55,7 @@ pub const MAX_STEPS: usize = 100;
 /// The most iterations a loop may declare.
 pub const MAX_ITERATIONS: u32 = 100;
 /// The most items one map fans out to.
-pub const MAX_MAP_ITEMS: usize = 10_000;
+pub const MAX_MAP_ITEMS: usize = 1_000;
 /// The most bytes of a workflow's text.
 pub const MAX_TEXT: usize = 64 * 1024;
 

@@ -24,6 +24,7 @@ pub mod sqlite;
 pub mod transfer;
 mod tx;
 pub mod verify;
+mod workflows;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -384,6 +385,42 @@ pub struct Memory {
     pub last_seen_at: Timestamp,
 }
 
+/// One version of a tenant's own workflow template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkflowTemplate {
+    pub tenant_id: TenantId,
+    pub name: String,
+    /// From 1, one more for each change.
+    pub version: u64,
+    pub description: String,
+    /// The workflow text (TOML).
+    pub text: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// A run of a workflow: the text it started from and where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkflowRun {
+    pub tenant_id: TenantId,
+    /// A ULID.
+    pub id: String,
+    pub template: String,
+    /// The template's version; 0 for a built-in.
+    pub version: u64,
+    pub project: String,
+    pub text: String,
+    /// The bound parameters (a JSON object).
+    pub params: String,
+    /// The run's state document (JSON, `bosun_core::workflow::run::RunState`).
+    pub state: String,
+    /// `running`, `succeeded`, `failed` or `cancelled`.
+    pub status: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
 /// Which memories a read may return (every field narrows; `None` is any).
 #[derive(Clone, Debug, Default)]
 pub struct MemoryQuery {
@@ -544,6 +581,24 @@ pub trait ReadTx {
     fn memory_settings(&mut self, tenant: TenantId) -> Result<Option<String>>;
     /// The tenant's allowlist document (JSON), if one was set.
     fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>>;
+    /// A version of the tenant's template, or its latest when `version` is `None`.
+    fn workflow_template(
+        &mut self,
+        tenant: TenantId,
+        name: &str,
+        version: Option<u64>,
+    ) -> Result<Option<WorkflowTemplate>>;
+    /// The latest version of each of the tenant's templates, by name.
+    fn workflow_templates(&mut self, tenant: TenantId) -> Result<Vec<WorkflowTemplate>>;
+    fn workflow_run(&mut self, tenant: TenantId, id: &str) -> Result<Option<WorkflowRun>>;
+    /// Runs newest first, below the id `before`, of one status when given.
+    fn workflow_runs(
+        &mut self,
+        tenant: TenantId,
+        status: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<WorkflowRun>>;
 
     /// One version of the tenant's policies, or the latest when `version` is `None`.
     fn policy_version(&mut self, tenant: TenantId, version: Option<u64>) -> Result<Option<PolicyVersion>>;
@@ -653,6 +708,11 @@ pub trait WriteTx: ReadTx {
         at: Timestamp,
     ) -> Result<bool>;
     fn put_memory_settings(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()>;
+    /// Store a template version; one that exists already is a conflict.
+    fn insert_workflow_template(&mut self, template: &WorkflowTemplate) -> Result<()>;
+    fn insert_workflow_run(&mut self, run: &WorkflowRun) -> Result<()>;
+    /// Write back a run's state, status and update time.
+    fn update_workflow_run(&mut self, run: &WorkflowRun) -> Result<()>;
     /// Store a new version; a version that exists already is a conflict.
     fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
     fn insert_approval(&mut self, approval: &Approval) -> Result<()>;

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/postgres/0003_deliveries_by_tenant.sql")),
     (4, include_str!("../migrations/postgres/0004_dashboard.sql")),
     (5, include_str!("../migrations/postgres/0005_memory.sql")),
+    (6, include_str!("../migrations/postgres/0006_workflows.sql")),
 ];
 
 /// The advisory lock migrations run under (any fixed number; this one spells "bosun").

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/sqlite/0015_deliveries_by_tenant.sql")),
     (16, include_str!("../migrations/sqlite/0016_dashboard.sql")),
     (17, include_str!("../migrations/sqlite/0017_memory.sql")),
+    (18, include_str!("../migrations/sqlite/0018_workflows.sql")),
 ];
 
 /// The most jobs one transaction commits together.

@@ -56,6 +56,8 @@ const TABLES: &[(&str, &str)] = &[
     ("memories", "id"),
     ("memory_vectors", "memory_id"),
     ("memory_settings", "tenant_id"),
+    ("workflow_templates", "name, version"),
+    ("workflow_runs", "id"),
 ];
 
 /// Columns each database derives itself.

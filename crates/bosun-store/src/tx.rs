@@ -18,6 +18,7 @@ use crate::{
     AgentFilter, Alert, Approval, AuditFilter, Delivery, EgressRecord, Finish, GovernanceSettings, HandoffFilter,
     IdempotentReply, InboxFilter, Page, PolicyVersion, ReadTx, Reservation, Result, SpendFilter, TaskFilter,
     UsageRecord, WebSession, Webhook, WriteJob, WriteTx, alerts, budgets, coord, governance, memories, messages,
+    workflows,
 };
 
 /// A connection seen through the store's operations.
@@ -444,6 +445,29 @@ impl ReadTx for Tx<'_> {
     ) -> Result<Vec<Message>> {
         messages::search(&self.db, tenant, query, viewer, limit)
     }
+    fn workflow_template(
+        &mut self,
+        tenant: TenantId,
+        name: &str,
+        version: Option<u64>,
+    ) -> Result<Option<crate::WorkflowTemplate>> {
+        workflows::template(&self.db, tenant, name, version)
+    }
+    fn workflow_templates(&mut self, tenant: TenantId) -> Result<Vec<crate::WorkflowTemplate>> {
+        workflows::templates(&self.db, tenant)
+    }
+    fn workflow_run(&mut self, tenant: TenantId, id: &str) -> Result<Option<crate::WorkflowRun>> {
+        workflows::run(&self.db, tenant, id)
+    }
+    fn workflow_runs(
+        &mut self,
+        tenant: TenantId,
+        status: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<crate::WorkflowRun>> {
+        workflows::runs(&self.db, tenant, status, before, limit)
+    }
     fn allowlist(&mut self, tenant: TenantId) -> Result<Option<String>> {
         messages::allowlist(&self.db, tenant)
     }
@@ -824,6 +848,15 @@ impl WriteTx for Tx<'_> {
     }
     fn update_recipient(&mut self, tenant: TenantId, recipient: &Recipient) -> Result<()> {
         messages::update_recipient(&self.db, tenant, recipient)
+    }
+    fn insert_workflow_template(&mut self, template: &crate::WorkflowTemplate) -> Result<()> {
+        workflows::insert_template(&self.db, template)
+    }
+    fn insert_workflow_run(&mut self, run: &crate::WorkflowRun) -> Result<()> {
+        workflows::insert_run(&self.db, run)
+    }
+    fn update_workflow_run(&mut self, run: &crate::WorkflowRun) -> Result<()> {
+        workflows::update_run(&self.db, run)
     }
     fn put_allowlist(&mut self, tenant: TenantId, document: &str, at: Timestamp) -> Result<()> {
         messages::put_allowlist(&self.db, tenant, document, at)

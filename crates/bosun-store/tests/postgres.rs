@@ -43,7 +43,7 @@ fn migrations_apply_once_even_when_nodes_start_together() {
         .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[])
         .unwrap()
         .get(0);
-    assert_eq!(tables, 35, "34 tables of the schema and bosun_schema");
+    assert_eq!(tables, 37, "36 tables of the schema and bosun_schema");
     let version: i64 = c.query_one("SELECT version FROM bosun_schema", &[]).unwrap().get(0);
     assert_eq!(version, bosun_store::postgres::supported());
 }

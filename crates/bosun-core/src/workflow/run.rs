@@ -27,6 +27,10 @@ use serde_json::{Value, json};
 
 use super::{Convergence, Iteration, Kind, Plan, Source, Step, Strategy, TaskTemplate, Verdict, fill};
 
+/// The capability a check's task (and a custom rule's command) requires: only workers that run
+/// commands from workflows (`bosun worker --run-checks`) claim them.
+pub const CHECK_CAPABILITY: &str = "check";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -36,11 +40,23 @@ pub enum Status {
     Succeeded,
     Failed,
     Skipped,
+    Cancelled,
 }
 
 impl Status {
     pub fn ended(self) -> bool {
-        matches!(self, Status::Succeeded | Status::Failed | Status::Skipped)
+        !matches!(self, Status::Pending | Status::Running)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Running => "running",
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+            Status::Cancelled => "cancelled",
+        }
     }
 }
 
@@ -48,6 +64,9 @@ impl Status {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskSlot {
     pub key: String,
+    /// The task's id, once the kernel created it: only that task's end advances the slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
     pub status: Status,
     pub result: Option<Value>,
 }
@@ -83,6 +102,42 @@ pub struct RunState {
     pub status: Status,
     pub steps: BTreeMap<String, StepState>,
     pub loops: BTreeMap<String, LoopState>,
+}
+
+impl RunState {
+    /// The slot of a task key, wherever it is.
+    pub fn slot(&self, key: &str) -> Option<&TaskSlot> {
+        self.steps.values().flat_map(|st| &st.tasks).find(|t| t.key == key)
+    }
+
+    /// Record the id of the task created for `key`.
+    pub fn assign(&mut self, key: &str, task: String) {
+        if let Some(slot) = self.steps.values_mut().flat_map(|st| &mut st.tasks).find(|t| t.key == key) {
+            slot.task = Some(task);
+        }
+    }
+
+    /// Cancel the run: every step still pending or running is cancelled. Answers the ids of the
+    /// tasks that were still running, for the kernel to cancel.
+    pub fn cancel(&mut self) -> Vec<String> {
+        if self.status.ended() {
+            return Vec::new();
+        }
+        self.status = Status::Cancelled;
+        let mut running = Vec::new();
+        for st in self.steps.values_mut() {
+            for t in &mut st.tasks {
+                if !t.status.ended() {
+                    t.status = Status::Cancelled;
+                    running.extend(t.task.clone());
+                }
+            }
+            if !st.status.ended() {
+                st.status = Status::Cancelled;
+            }
+        }
+        running
+    }
 }
 
 /// A task the kernel must create for the run.
@@ -209,6 +264,19 @@ impl Runner<'_> {
             p
         };
         let values = self.values(&iteration.map(|i| vec![("iteration", json!(i))]).unwrap_or_default());
+        // What the steps it waited for ended with (a failed check's output, a plan's files).
+        let inputs: serde_json::Map<String, Value> = s
+            .after
+            .iter()
+            .filter_map(|a| self.state.steps.get(a).and_then(|st| st.result.clone()).map(|r| (a.clone(), r)))
+            .collect();
+        let base = |extra: Value| {
+            let mut p = base(extra);
+            if !inputs.is_empty() {
+                p["inputs"] = Value::Object(inputs.clone());
+            }
+            p
+        };
         let mut tasks = Vec::new();
         match &s.kind {
             Kind::Task(t) => {
@@ -218,7 +286,11 @@ impl Runner<'_> {
             }
             Kind::Check { command } => {
                 let key = format!("{}{it}", s.id);
-                let t = TaskTemplate { title: format!("check: {}", fill(command, &values)), ..Default::default() };
+                let t = TaskTemplate {
+                    title: format!("check: {}", fill(command, &values)),
+                    capabilities: vec![CHECK_CAPABILITY.into()],
+                    ..Default::default()
+                };
                 self.task(&s.id, key.clone(), &t, &values, base(json!({"check_command": fill(command, &values)})));
                 tasks.push(key);
             }
@@ -291,7 +363,8 @@ impl Runner<'_> {
         }
         let st = self.state.steps.entry(s.id.clone()).or_default();
         st.status = Status::Running;
-        st.tasks = tasks.into_iter().map(|key| TaskSlot { key, status: Status::Running, result: None }).collect();
+        st.tasks =
+            tasks.into_iter().map(|key| TaskSlot { key, task: None, status: Status::Running, result: None }).collect();
     }
 
     fn reset_body(&mut self, steps: &[Step]) {
@@ -345,13 +418,16 @@ impl Runner<'_> {
             match slot {
                 None => {
                     let values = self.values(&[("iteration", json!(iteration))]);
-                    let t =
-                        TaskTemplate { title: format!("converged? {}", fill(command, &values)), ..Default::default() };
+                    let t = TaskTemplate {
+                        title: format!("converged? {}", fill(command, &values)),
+                        capabilities: vec![CHECK_CAPABILITY.into()],
+                        ..Default::default()
+                    };
                     let payload =
                         json!({"workflow_step": l.id, "iteration": iteration, "check_command": fill(command, &values)});
                     self.task(&l.id, custom_key.clone(), &t, &values, payload);
                     let st = self.state.steps.entry(l.id.clone()).or_default();
-                    st.tasks.push(TaskSlot { key: custom_key, status: Status::Running, result: None });
+                    st.tasks.push(TaskSlot { key: custom_key, task: None, status: Status::Running, result: None });
                     return;
                 }
                 Some(t) if !t.status.ended() => return,

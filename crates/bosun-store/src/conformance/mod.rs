@@ -16,6 +16,7 @@ mod fleet;
 mod governance;
 mod memory;
 mod messages;
+mod workflows;
 
 /// Run every check on a fresh, empty store. Together they call every operation of `ReadTx` and
 /// `WriteTx` (a test in `tests/` holds the list).
@@ -46,6 +47,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     dashboard::counts(&store).await;
     dashboard::nul_is_refused(&store).await;
     memory::memories_recall_dedup_and_erasure(&store).await;
+    workflows::templates_are_versioned_and_runs_are_kept(&store).await;
 }
 
 pub fn draft(action: &str, actor: &str, at: &str) -> AuditDraft {
