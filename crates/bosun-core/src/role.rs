@@ -157,6 +157,12 @@ pub enum Action {
     /// Memories erased (by id, author, subject or tag); only how many, never their content.
     MemoryErase,
     MemorySettingsUpdate,
+    /// A workflow run started (its first tasks created).
+    WorkflowStart,
+    /// A workflow run cancelled, with its running tasks.
+    WorkflowCancel,
+    /// A new version of a tenant's workflow template.
+    WorkflowTemplatePut,
 }
 
 /// The one table: each action, its name, who may do it, and who sees its events.
@@ -226,6 +232,9 @@ const TABLE: &[(Action, &str, Requirement, Audience)] = &[
     (Action::MemoryRemember, "memory.remembered", Requirement::Role(Role::Developer), Audience::Parties),
     (Action::MemoryErase, "memory.erased", Requirement::AdminOrSelf, Audience::Users),
     (Action::MemorySettingsUpdate, "memory.settings_updated", Requirement::UserRole(Role::Admin), Audience::Users),
+    (Action::WorkflowStart, "workflow.started", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::WorkflowCancel, "workflow.cancelled", Requirement::Role(Role::Developer), Audience::Fleet),
+    (Action::WorkflowTemplatePut, "workflow.template_updated", Requirement::UserRole(Role::Developer), Audience::Users),
 ];
 
 impl Action {

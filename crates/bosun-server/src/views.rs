@@ -14,9 +14,11 @@ use utoipa::ToSchema;
 mod budgets;
 mod governance;
 mod memory;
+mod workflows;
 pub use budgets::*;
 pub use governance::*;
 pub use memory::*;
+pub use workflows::*;
 
 #[derive(Serialize, ToSchema)]
 pub struct TenantView {

@@ -94,6 +94,11 @@ fn request_example(schema: &str) -> Option<Value> {
         "EraseBody" => json!({"subject": "alice@example.com"}),
         "MemorySettingsBody" => json!({"half_life_hours": 720, "default_visibility": "project",
             "embeddings": {"url": "http://127.0.0.1:11434/v1/embeddings", "model": "nomic-embed-text"}}),
+        "WorkflowTextBody" => {
+            json!({"text": bosun_core::workflow::templates::MAP_REDUCE.replace("map-reduce", "summarise")})
+        }
+        "StartRunBody" => json!({"project": "web", "params": {"check": "cargo test"}}),
+        "CancelRunBody" => json!({"reason": "superseded by a new plan"}),
         "SendBody" => json!({"to": ["reviewer-1"], "subject": "Ready for review", "body": "PR #42 is ready.",
             "importance": "normal"}),
         "SubmitTaskBody" => json!({"title": "Add rate limiting to /login", "project": "web", "priority": 3,

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{
     ApiError, ApiJson, ApiQuery, App, Auth, EnrolAuth, Handled, alerts, approvals, audit, budgets, coord, guardrails,
-    identity, memory, messages, policy,
+    identity, memory, messages, policy, workflows,
 };
 use crate::kernel::{KernelError, Purpose, RequestCtx};
 use crate::mcp::{ApiRequest, ApiResponse, Backend, BoxFuture};
@@ -110,6 +110,8 @@ async fn dispatch(app: &App, req: ApiRequest, ctx: RequestCtx) -> Handled {
         (Method::POST, ["memory"]) => memory::remember(app, auth, body(b)?).await,
         (Method::GET, ["memory"]) => memory::list_memories(app, auth, query(q)?).await,
         (Method::GET, ["memory", "recall"]) => memory::recall(app, auth, query(q)?).await,
+        (Method::POST, ["workflows", name, "runs"]) => workflows::start_run(app, auth, segment(name)?, body(b)?).await,
+        (Method::GET, ["workflows", "runs", id]) => workflows::get_run(app, auth, segment(id)?).await,
         (Method::POST, ["authorize"]) => policy::authorize(app, auth, body(b)?).await,
         (Method::POST, ["egress", "check"]) => policy::check_egress(app, auth, body(b)?).await,
         (Method::GET, ["permissions"]) => policy::permissions(app, auth).await,

@@ -16,6 +16,7 @@ mod memory;
 pub(crate) mod messages;
 mod policy;
 pub mod render;
+mod workflows;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -128,6 +129,12 @@ fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(memory::get_memory, memory::erase_memory))
         .routes(routes!(memory::erase_memories))
         .routes(routes!(memory::get_memory_settings, memory::put_memory_settings))
+        .routes(routes!(workflows::list_workflows))
+        .routes(routes!(workflows::get_workflow, workflows::put_workflow))
+        .routes(routes!(workflows::start_run))
+        .routes(routes!(workflows::list_runs))
+        .routes(routes!(workflows::get_run))
+        .routes(routes!(workflows::cancel_run))
         .routes(routes!(policy::validate))
         .routes(routes!(policy::authorize))
         .routes(routes!(policy::get_policies, policy::put_policies))
@@ -310,6 +317,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub budget: Option<Value>,
+    /// For `invalid_workflow`: the line of the workflow text the error is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl Problem {
@@ -324,6 +334,7 @@ impl Problem {
             correlation_id: None,
             conflicts: None,
             budget: None,
+            line: None,
         }
     }
 }
@@ -362,7 +373,7 @@ impl ApiError {
             KernelError::Conflict(_) | KernelError::StaleFence(_) | KernelError::LockConflict { .. } => {
                 StatusCode::CONFLICT
             }
-            KernelError::DependencyCycle(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            KernelError::DependencyCycle(_) | KernelError::InvalidWorkflow { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             KernelError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             KernelError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             KernelError::Unavailable | KernelError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -389,7 +400,11 @@ impl ApiError {
             }
             _ => None,
         };
-        (status, Problem { conflicts, budget, ..Problem::new(status, e.code(), &detail) })
+        let line = match e {
+            KernelError::InvalidWorkflow { line, .. } => Some(*line),
+            _ => None,
+        };
+        (status, Problem { conflicts, budget, line, ..Problem::new(status, e.code(), &detail) })
     }
 }
 

@@ -106,6 +106,22 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         }
         O::MemoriesErased { count, more } => ok(to_value(&crate::views::ErasedView { erased: *count, more: *more })),
         O::MemorySettings(s) => ok(to_value(&crate::views::MemorySettingsView::from(s))),
+        O::WorkflowRun(run) => {
+            // Started: 202 (its tasks are queued, not done); cancelled: 200.
+            let status = if run.status == "cancelled" { StatusCode::OK } else { StatusCode::ACCEPTED };
+            match crate::kernel::RunView::read((**run).clone()) {
+                Ok(v) => (status, to_value(&crate::views::WorkflowRunView::new(&v))),
+                Err(_) => (status, to_value(&crate::views::WorkflowRunSummary::from(&**run))),
+            }
+        }
+        O::WorkflowTemplate { template, created: fresh } => {
+            let view = crate::views::WorkflowTemplateStored {
+                name: template.name.clone(),
+                version: template.version,
+                created: *fresh,
+            };
+            (if *fresh { StatusCode::CREATED } else { StatusCode::OK }, to_value(&view))
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use bosun_core::message::Delivery;
 use super::identity::{self, KeyTarget};
 use super::{
     Caller, Command, Done, Kernel, KernelError, Tx, approvals, coord, governance, liveness, locks, memory, messages,
-    scheduler,
+    scheduler, workflows,
 };
 
 /// Check a command's own fields (no store access).
@@ -55,6 +55,9 @@ pub(super) fn validate(cmd: &Command) -> Result<(), KernelError> {
         Command::Remember(r) => memory::validate_remember(r),
         Command::EraseMemories(e) => memory::validate_erase(e),
         Command::PutMemorySettings(s) => memory::validate_settings(s),
+        Command::StartWorkflow(s) => workflows::validate_start(s),
+        Command::CancelWorkflow { id, reason } => workflows::validate_cancel(id, reason.as_deref()),
+        Command::PutWorkflowTemplate(p) => workflows::validate_put(p),
         // Nothing to check beyond what their types already hold.
         Command::SetPassword { .. }
         | Command::IssueSignInLink { .. }
@@ -149,6 +152,9 @@ pub(super) async fn authorize_facts(kernel: &Kernel, caller: &Caller, cmd: &Comm
         | Command::Remember(_)
         | Command::EraseMemories(_)
         | Command::PutMemorySettings(_)
+        | Command::StartWorkflow(_)
+        | Command::CancelWorkflow { .. }
+        | Command::PutWorkflowTemplate(_)
         | Command::System(_) => Ok(()),
     }
 }
@@ -164,6 +170,7 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         Command::WriteHandoff(h) => vec![h.project.as_str()],
         Command::SendMessage(m) => vec![m.project.as_str()],
         Command::Remember(r) => vec![r.project.as_str()],
+        Command::StartWorkflow(s) => vec![s.project.as_str()],
         Command::CreateTenant { .. }
         | Command::CreateUser { .. }
         | Command::CreateKey { .. }
@@ -203,6 +210,8 @@ pub(super) fn projects(cmd: &Command) -> Vec<&str> {
         | Command::DeleteWebhook { .. }
         | Command::EraseMemories(_)
         | Command::PutMemorySettings(_)
+        | Command::CancelWorkflow { .. }
+        | Command::PutWorkflowTemplate(_)
         | Command::System(_) => Vec::new(),
         Command::Reserve(r) => vec![r.project.as_str()],
     };
@@ -265,7 +274,9 @@ pub(super) fn target_of(cmd: &Command) -> Option<(&'static str, String)> {
             bosun_store::EraseBy::Author(a) => Some(("agent", a.clone())),
             _ => None,
         },
-        Command::Remember(_) | Command::PutMemorySettings(_) => None,
+        Command::Remember(_) | Command::PutMemorySettings(_) | Command::StartWorkflow(_) => None,
+        Command::CancelWorkflow { id, .. } => Some(("workflow_run", id.clone())),
+        Command::PutWorkflowTemplate(p) => Some(("workflow_template", p.name.clone())),
     }
 }
 
@@ -324,6 +335,9 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: Command) -> Result<Done, KernelError> 
         Command::Remember(r) => memory::remember(tx, r).map(changed),
         Command::EraseMemories(e) => memory::erase(tx, e).map(changed),
         Command::PutMemorySettings(s) => memory::put_settings(tx, s).map(changed),
+        Command::StartWorkflow(s) => workflows::start(tx, s).map(changed),
+        Command::CancelWorkflow { id, reason } => workflows::cancel(tx, &id, reason).map(changed),
+        Command::PutWorkflowTemplate(p) => workflows::put_template(tx, p),
         Command::System(s) => scheduler::apply(tx, s),
     }
 }

@@ -34,6 +34,7 @@ pub mod pulse;
 mod retention;
 mod scheduler;
 pub mod streams;
+mod workflows;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -62,6 +63,7 @@ pub use policy::{Facts, MAX_POLICY_TEXT, Subject};
 pub use profiles::{Governance, Profiles};
 pub use retention::Retention;
 pub use scheduler::TickReport;
+pub use workflows::{MAX_RUNS_PAGE, PutWorkflowTemplate, RunView, StartWorkflow, TemplateInfo, invalid_workflow};
 
 pub use crate::auth::KeySecret;
 use crate::auth::{self, KeyCache, NewKey};
@@ -202,6 +204,15 @@ pub enum Command {
     /// Erase memories (built by [`Kernel::erase_memories`], which reads their ids first).
     EraseMemories(EraseMemories),
     PutMemorySettings(MemorySettings),
+    /// Start a run of a workflow template (its first tasks are created with it).
+    StartWorkflow(StartWorkflow),
+    /// Cancel a run and its running tasks.
+    CancelWorkflow {
+        id: String,
+        reason: Option<String>,
+    },
+    /// Store a new version of a tenant's workflow template.
+    PutWorkflowTemplate(PutWorkflowTemplate),
     /// Timers and presence, run by Bosun itself.
     System(scheduler::SystemCommand),
 }
@@ -257,6 +268,9 @@ impl Command {
             Command::Remember(_) => Action::MemoryRemember,
             Command::EraseMemories(_) => Action::MemoryErase,
             Command::PutMemorySettings(_) => Action::MemorySettingsUpdate,
+            Command::StartWorkflow(_) => Action::WorkflowStart,
+            Command::CancelWorkflow { .. } => Action::WorkflowCancel,
+            Command::PutWorkflowTemplate(_) => Action::WorkflowTemplatePut,
             Command::System(s) => s.action(),
         }
     }
@@ -302,6 +316,9 @@ pub enum KernelError {
     LockConflict { detail: String, conflicts: Vec<locks::Conflict> },
     #[error("{0}")]
     DependencyCycle(String),
+    /// A workflow text that does not compile: the line it is about and why.
+    #[error("line {line}: {reason}")]
+    InvalidWorkflow { line: usize, reason: String },
     /// `If-Match` named a version that is no longer the current one.
     #[error("{0}")]
     PreconditionFailed(String),
@@ -354,6 +371,7 @@ impl KernelError {
             KernelError::StaleFence(_) => "stale_fence",
             KernelError::LockConflict { .. } => "lock_conflict",
             KernelError::DependencyCycle(_) => "dependency_cycle",
+            KernelError::InvalidWorkflow { .. } => "invalid_workflow",
             KernelError::PreconditionFailed(_) => "precondition_failed",
             KernelError::PreconditionRequired(_) => "precondition_required",
             KernelError::ApprovalRequired(_) => "approval_required",

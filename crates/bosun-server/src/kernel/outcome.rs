@@ -122,6 +122,13 @@ pub enum Outcome {
         more: bool,
     },
     MemorySettings(super::MemorySettings),
+    /// A run started or cancelled.
+    WorkflowRun(Box<bosun_store::WorkflowRun>),
+    /// A template version stored (`created`), or the same text as the latest.
+    WorkflowTemplate {
+        template: Box<bosun_store::WorkflowTemplate>,
+        created: bool,
+    },
     /// Work Bosun did on its own (timers, presence): nobody waits for a view of it.
     SystemDone,
 }

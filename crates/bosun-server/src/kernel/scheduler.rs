@@ -129,7 +129,8 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             settle_agent(tx, holder)?;
             let cancelled =
                 if task.status == TaskStatus::Dead { cascade_cancel(tx, task_id, "is dead")? } else { vec![] };
-            let details = json!({
+            let (workflow, started) = super::workflows::task_ended(tx, &task)?;
+            let mut details = json!({
                 "former_holder": holder,
                 "stale_fence": fence,
                 "attempts": task.attempts,
@@ -138,11 +139,14 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                 "cancelled_dependants": cancelled,
                 "lease": lease,
             });
+            if let Some(w) = workflow {
+                details["workflow"] = w;
+            }
             Ok(Done::Changed(
                 Applied::new(Action::TaskLeaseExpire, Outcome::SystemDone, ("task", task_id.to_string()), details)
                     .project(&task.project)
                     .severity(Severity::Warning)
-                    .wakes(task.status == TaskStatus::Ready),
+                    .wakes(task.status == TaskStatus::Ready || started),
             ))
         }
         SystemCommand::Requeue { task_id } => {

@@ -316,6 +316,25 @@ pub static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> = std::sync::LazyLock::new(
              \"outcome\": \"failure\", \"lessons\": \"warm the server first\", \"tags\": [\"e2e\"], \"project\": \"web\"}"
         ),
         tool!(
+            "start_workflow",
+            POST,
+            "/api/v1/workflows/{name}/runs",
+            [O],
+            "Start a multi-step workflow from a template: review (implement, two reviews, a vote, apply or send \
+             back; params change), fix-until-green (run a check, fix while it fails, at most 5 rounds; params \
+             check), map-reduce (one task per item, results merged; params items, task), or the tenant's own. Its \
+             tasks are queued for workers; follow it with workflow_status. Example: start_workflow {\"name\": \
+             \"fix-until-green\", \"project\": \"web\", \"params\": {\"check\": \"cargo test\"}}"
+        ),
+        tool!(
+            "workflow_status",
+            GET,
+            "/api/v1/workflows/runs/{id}",
+            [O],
+            "Where a workflow run is: its status, each step with its tasks, a loop's iteration, each step's result \
+             and why a step was skipped or failed. Example: workflow_status {\"id\": \"01J…\"}"
+        ),
+        tool!(
             "query_audit",
             GET,
             "/api/v1/audit",
