@@ -13,7 +13,7 @@ echo "== the behaviour suite on PostgreSQL (BOSUN_TEST_BACKEND=postgres)"
 # the SDKs, hooks and redaction (the other CLI tests are about SQLite files: backup, crash,
 # tamper). Named with --workspace so that the build above is reused as it is.
 server_tests=(alerts api approvals boundary budgets contract coordination dashboard fleet governance
-  guardrails hostile memory memory_quality messaging policies sdk tidy)
+  guardrails hostile memory memory_quality messaging policies sdk tidy workflows)
 cli_tests=(mcp claude_code guard redaction)
 args=()
 for t in "${server_tests[@]}" "${cli_tests[@]}"; do args+=(--test "$t"); done

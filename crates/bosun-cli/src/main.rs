@@ -17,6 +17,7 @@ mod messages;
 mod policy;
 mod verify;
 mod worker;
+mod workflow;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,6 +97,9 @@ enum Cmd {
     /// Episodic memory: remember lessons, recall what is relevant, erase for privacy
     #[command(subcommand)]
     Memory(memory::MemoryCmd),
+    /// Workflows: templates, runs that queue their steps' tasks, status, cancel
+    #[command(subcommand)]
+    Workflow(workflow::WorkflowCmd),
     /// Cedar policies: get, put, validate, test, diff, roll back, replay
     #[command(subcommand)]
     Policy(policy::PolicyCmd),
@@ -352,6 +356,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Guard(cmd) => coord::guard(cmd).await,
         Cmd::Msg(cmd) => messages::msg(cmd).await,
         Cmd::Memory(cmd) => memory::memory(cmd).await,
+        Cmd::Workflow(cmd) => workflow::workflow(cmd).await,
         Cmd::Worker(args) => worker::worker(args).await,
         Cmd::Policy(cmd) => policy::policy(cmd).await,
         Cmd::Approvals(cmd) => approvals::approvals(cmd).await,

@@ -53,6 +53,13 @@ pub struct WorkerArgs {
     /// Seconds running tasks get to finish after SIGTERM
     #[arg(long, default_value_t = 30)]
     grace: u64,
+    /// Also run workflows' check steps: a task whose payload has a `check_command` runs that
+    /// command (not `--exec`) with stderr joined to stdout; exit 0 completes it, any other code
+    /// fails it for good with the output's tail in the error. The slots register with the
+    /// `check` capability, which only such tasks require. Enable it only on a queue whose
+    /// workflows you trust: their commands run on this machine.
+    #[arg(long)]
+    run_checks: bool,
     /// Agent names are NAME-1 … NAME-N
     #[arg(long, default_value = "worker")]
     name: String,
@@ -66,6 +73,17 @@ pub struct WorkerArgs {
 /// The most of a command's stdout kept, and of its tail put in a text result.
 const MAX_STDOUT: usize = 1 << 20;
 const TAIL: usize = 64 << 10;
+/// The most of a failed check's output put in the task's error (what a fix task reads).
+const CHECK_TAIL: usize = 8 << 10;
+/// The capability workflows' check tasks require (core's `workflow::run::CHECK_CAPABILITY`).
+const CHECK_CAPABILITY: &str = "check";
+
+/// The last `n` bytes of a text, cut at a character boundary.
+fn tail(text: &str, n: usize) -> &str {
+    let start = text.len().saturating_sub(n);
+    let start = (start..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+    &text[start..]
+}
 
 #[derive(Default)]
 struct Counts {
@@ -81,8 +99,12 @@ async fn agent_key(args: &WorkerArgs, slot: u16) -> anyhow::Result<String> {
         return Ok(key.trim().to_owned());
     }
     let c = Client::new(&args.client);
+    let mut capabilities = args.capabilities.clone();
+    if args.run_checks {
+        capabilities.push(CHECK_CAPABILITY.into());
+    }
     let r = c
-        .post("/api/v1/agents", &json!({"name": name, "kind": "worker", "capabilities": args.capabilities}))
+        .post("/api/v1/agents", &json!({"name": name, "kind": "worker", "capabilities": capabilities}))
         .await
         .with_context(|| format!("registering agent {name} (its key is not in {})", args.state_dir.display()))?;
     let key = r["key"]["key"].as_str().context("the registration answer has no key")?.to_owned();
@@ -130,9 +152,15 @@ async fn run_task(
     std::fs::create_dir_all(&logs)?;
     let log = std::fs::File::create(logs.join(format!("{id}.log")))?;
     let prompt = task["payload"]["prompt"].as_str().unwrap_or_default();
+    let check = task["payload"]["check_command"].as_str().filter(|_| args.run_checks);
+    // A check's stderr joins its stdout: a failure's explanation is usually on stderr.
+    let (command, stderr) = match check {
+        Some(cmd) => (format!("exec 2>&1\n{cmd}"), Stdio::null()),
+        None => (args.exec.clone(), Stdio::from(log)),
+    };
     let mut child = tokio::process::Command::new("sh")
         .arg("-c")
-        .arg(&args.exec)
+        .arg(&command)
         .env("BOSUN_TASK_ID", &id)
         .env("BOSUN_FENCE", fence.to_string())
         .env("BOSUN_TASK_TITLE", task["title"].as_str().unwrap_or_default())
@@ -143,7 +171,7 @@ async fn run_task(
         .env("BOSUN_URL", &args.client.url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::from(log))
+        .stderr(stderr)
         .process_group(0)
         .kill_on_drop(true)
         .spawn()
@@ -190,12 +218,16 @@ async fn run_task(
     let out = reader.await.unwrap_or_default();
     let text = String::from_utf8_lossy(&out);
     let (ok, verb, body) = match ended {
+        Ended::Exited(0) if check.is_some() => {
+            (true, "complete", json!({"fence": fence, "result": {"output": tail(&text, CHECK_TAIL), "exit_code": 0}}))
+        }
+        Ended::Exited(code) if check.is_some() => {
+            let error = format!("the check exited with {code}:\n{}", tail(&text, CHECK_TAIL));
+            (false, "fail", json!({"fence": fence, "error": error, "retryable": false}))
+        }
         Ended::Exited(0) => {
-            let result = serde_json::from_slice::<Value>(&out).unwrap_or_else(|_| {
-                let start = text.len().saturating_sub(TAIL);
-                let start = (start..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
-                json!({"output": &text[start..], "exit_code": 0})
-            });
+            let result = serde_json::from_slice::<Value>(&out)
+                .unwrap_or_else(|_| json!({"output": tail(&text, TAIL), "exit_code": 0}));
             (true, "complete", json!({"fence": fence, "result": result}))
         }
         Ended::Exited(code) => {
