@@ -81,12 +81,7 @@ async fn bad_definitions_are_422_with_the_line_and_the_reason_and_templates_are_
             "max_iterations",
         ),
         ("syntax", "name = \"syntax\"\n[[steps]\n", 2, ""),
-        (
-            "other",
-            "name = \"not-other\"\n[[steps]]\nid = \"a\"\nkind = \"task\"\ntitle = \"A\"\n",
-            1,
-            "not `other`",
-        ),
+        ("other", "name = \"not-other\"\n[[steps]]\nid = \"a\"\nkind = \"task\"\ntitle = \"A\"\n", 1, "not `other`"),
     ];
     for (name, text, line, reason) in cases {
         let (s, r) = put(&c, name, text).await;
@@ -167,6 +162,7 @@ async fn fix_until_green_hands_the_failure_to_the_fix_and_stops_when_the_check_p
     work(&c, &checker, Some(json!({"output": "ok", "exit_code": 0}))).await;
     let r = run_of(&c, &id).await;
     assert_eq!(r["status"], "succeeded", "{r}");
+    assert_eq!(r["params"], json!({"check": "cargo test"}));
     assert_eq!(step(&r, "fix")["iteration"], 3);
     assert_eq!(step(&r, "repair")["status"], "skipped");
     assert!(c.claim(&fixer, json!({})).await.is_none(), "nothing more was queued");
