@@ -57,6 +57,13 @@ fn every_verb_has_help_with_an_example() {
         &["memory", "list"],
         &["memory", "erase"],
         &["worker"],
+        &["workflow", "list"],
+        &["workflow", "show"],
+        &["workflow", "put"],
+        &["workflow", "run"],
+        &["workflow", "status"],
+        &["workflow", "runs"],
+        &["workflow", "cancel"],
     ];
     for verb in verbs {
         let mut args = verb.to_vec();

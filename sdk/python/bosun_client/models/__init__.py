@@ -28,6 +28,7 @@ from .budget_usage import BudgetUsage
 from .budget_view import BudgetView
 from .budgets_body import BudgetsBody
 from .cancel_body import CancelBody
+from .cancel_run_body import CancelRunBody
 from .claim_body import ClaimBody
 from .claim_view import ClaimView
 from .complete_body import CompleteBody
@@ -113,6 +114,8 @@ from .send_body import SendBody
 from .set_profile_body import SetProfileBody
 from .settings_body import SettingsBody
 from .sign_in_link_view import SignInLinkView
+from .start_run_body import StartRunBody
+from .start_run_body_params import StartRunBodyParams
 from .subject_body import SubjectBody
 from .subject_type import SubjectType
 from .submit_task_body import SubmitTaskBody
@@ -133,6 +136,17 @@ from .webhook_body import WebhookBody
 from .webhook_list import WebhookList
 from .webhook_view import WebhookView
 from .who_am_i import WhoAmI
+from .workflow_param_view import WorkflowParamView
+from .workflow_run_list import WorkflowRunList
+from .workflow_run_summary import WorkflowRunSummary
+from .workflow_run_view import WorkflowRunView
+from .workflow_run_view_params import WorkflowRunViewParams
+from .workflow_step_view import WorkflowStepView
+from .workflow_task_view import WorkflowTaskView
+from .workflow_template_list import WorkflowTemplateList
+from .workflow_template_stored import WorkflowTemplateStored
+from .workflow_template_view import WorkflowTemplateView
+from .workflow_text_body import WorkflowTextBody
 
 __all__ = (
     "AgentPage",
@@ -163,6 +177,7 @@ __all__ = (
     "BudgetUsage",
     "BudgetView",
     "CancelBody",
+    "CancelRunBody",
     "ClaimBody",
     "ClaimView",
     "CompleteBody",
@@ -248,6 +263,8 @@ __all__ = (
     "SetProfileBody",
     "SettingsBody",
     "SignInLinkView",
+    "StartRunBody",
+    "StartRunBodyParams",
     "SubjectBody",
     "SubjectType",
     "SubmitTaskBody",
@@ -268,4 +285,15 @@ __all__ = (
     "WebhookList",
     "WebhookView",
     "WhoAmI",
+    "WorkflowParamView",
+    "WorkflowRunList",
+    "WorkflowRunSummary",
+    "WorkflowRunView",
+    "WorkflowRunViewParams",
+    "WorkflowStepView",
+    "WorkflowTaskView",
+    "WorkflowTemplateList",
+    "WorkflowTemplateStored",
+    "WorkflowTemplateView",
+    "WorkflowTextBody",
 )

@@ -40,6 +40,7 @@ class Problem:
                 key, expiry, the requested key, and an
                 example path both cover).
             correlation_id (None | str | Unset): The request's correlation id, under which the server logged anything more.
+            line (int | None | Unset): For `invalid_workflow`: the line of the workflow text the error is about.
      """
 
     code: str
@@ -50,6 +51,7 @@ class Problem:
     budget: None | ProblemBudgetType0 | Unset = UNSET
     conflicts: list[ProblemConflictsType0Item] | None | Unset = UNSET
     correlation_id: None | str | Unset = UNSET
+    line: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -96,6 +98,12 @@ class Problem:
         else:
             correlation_id = self.correlation_id
 
+        line: int | None | Unset
+        if isinstance(self.line, Unset):
+            line = UNSET
+        else:
+            line = self.line
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -112,6 +120,8 @@ class Problem:
             field_dict["conflicts"] = conflicts
         if correlation_id is not UNSET:
             field_dict["correlation_id"] = correlation_id
+        if line is not UNSET:
+            field_dict["line"] = line
 
         return field_dict
 
@@ -187,6 +197,16 @@ class Problem:
         correlation_id = _parse_correlation_id(d.pop("correlation_id", UNSET))
 
 
+        def _parse_line(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        line = _parse_line(d.pop("line", UNSET))
+
+
         problem = cls(
             code=code,
             detail=detail,
@@ -196,6 +216,7 @@ class Problem:
             budget=budget,
             conflicts=conflicts,
             correlation_id=correlation_id,
+            line=line,
         )
 
 

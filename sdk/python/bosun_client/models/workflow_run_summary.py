@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="WorkflowRunSummary")
+
+
+
+@_attrs_define
+class WorkflowRunSummary:
+    """ A run in a list: without its steps.
+
+        Attributes:
+            created_at (str):
+            created_by (str):
+            id (str):
+            project (str):
+            status (str):
+            template (str):
+            updated_at (str):
+            version (int):
+     """
+
+    created_at: str
+    created_by: str
+    id: str
+    project: str
+    status: str
+    template: str
+    updated_at: str
+    version: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at
+
+        created_by = self.created_by
+
+        id = self.id
+
+        project = self.project
+
+        status = self.status
+
+        template = self.template
+
+        updated_at = self.updated_at
+
+        version = self.version
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "created_at": created_at,
+            "created_by": created_by,
+            "id": id,
+            "project": project,
+            "status": status,
+            "template": template,
+            "updated_at": updated_at,
+            "version": version,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        created_at = d.pop("created_at")
+
+        created_by = d.pop("created_by")
+
+        id = d.pop("id")
+
+        project = d.pop("project")
+
+        status = d.pop("status")
+
+        template = d.pop("template")
+
+        updated_at = d.pop("updated_at")
+
+        version = d.pop("version")
+
+        workflow_run_summary = cls(
+            created_at=created_at,
+            created_by=created_by,
+            id=id,
+            project=project,
+            status=status,
+            template=template,
+            updated_at=updated_at,
+            version=version,
+        )
+
+
+        workflow_run_summary.additional_properties = d
+        return workflow_run_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
