@@ -30,6 +30,7 @@ mod memory;
 mod messaging;
 mod policy;
 mod probe;
+mod workflows;
 
 #[derive(Parser)]
 #[command(about = "Bosun load generators")]
@@ -68,6 +69,14 @@ enum Cmd {
         /// Keep the data directory here, and reuse its memories on the next run
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+    /// A map-reduce workflow run of N items worked by agents over HTTP: completion latency and
+    /// the fan-in after the last item
+    MapReduce {
+        #[arg(long, default_value_t = 1000)]
+        items: usize,
+        #[arg(long, default_value_t = 8)]
+        agents: usize,
     },
     /// Remember throughput over HTTP (each client an agent writing distinct lessons)
     Remember {
@@ -266,6 +275,7 @@ async fn run(cmd: Cmd) -> anyhow::Result<()> {
             memory::recall(memories, dims, clients, seconds, keep).await
         }
         Cmd::Remember { clients, seconds } => memory::remember(clients, seconds).await,
+        Cmd::MapReduce { items, agents } => workflows::map_reduce(items, agents).await,
         Cmd::Writer { appends, in_flight } => writer(appends, in_flight).await,
         Cmd::Verify { events, db } => verify(events, &db).await,
         Cmd::AuditQuery { db, runs } => audit_query(&db, runs).await,
