@@ -101,8 +101,9 @@ pub enum Strategy {
     Concatenate,
     /// A deep merge of object results (see [`merge`]).
     Merge,
-    /// The majority value of a field (see [`vote`]).
-    Vote { field: String },
+    /// The majority value of a field (see [`vote`]); with `pass`, the step succeeds only when
+    /// that value wins.
+    Vote { field: String, pass: Option<Value> },
     /// A task that receives every result.
     Reduce(TaskTemplate),
 }
@@ -226,6 +227,9 @@ struct StepSpec {
     strategy: Option<String>,
     #[serde(default)]
     field: Option<String>,
+    /// A vote's winning value that lets the step succeed.
+    #[serde(default)]
+    pass: Option<toml::Value>,
     #[serde(default)]
     command: Option<String>,
     #[serde(default)]
@@ -428,6 +432,7 @@ impl Compiler<'_> {
                     "merge" => Strategy::Merge,
                     "vote" => Strategy::Vote {
                         field: spec.field.ok_or_else(|| invalid(line, "a vote needs the `field` to vote on"))?,
+                        pass: spec.pass.map(|v| serde_json::to_value(v).unwrap_or(Value::Null)),
                     },
                     "reduce" => {
                         Strategy::Reduce(self.template(line, spec.title, spec.prompt, spec.capabilities, iteration)?)
@@ -813,7 +818,7 @@ field = "verdict"
         assert_eq!(plan.steps[1].after, ["each"], "a reduce waits for its map");
         assert_eq!(
             plan.steps[1].kind,
-            Kind::Reduce { from: "each".into(), strategy: Strategy::Vote { field: "verdict".into() } }
+            Kind::Reduce { from: "each".into(), strategy: Strategy::Vote { field: "verdict".into(), pass: None } }
         );
     }
 

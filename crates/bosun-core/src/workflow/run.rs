@@ -332,7 +332,7 @@ impl Runner<'_> {
                         let m = super::merge(&results);
                         return self.end(&s.id, true, Some(json!({"merged": m.value, "conflicts": m.conflicts})), None);
                     }
-                    Strategy::Vote { field } => {
+                    Strategy::Vote { field, pass } => {
                         let v = super::vote(&results, field);
                         let counts: Vec<Value> =
                             v.counts.iter().map(|(x, n)| json!({"value": x, "votes": n})).collect();
@@ -342,6 +342,8 @@ impl Runner<'_> {
                             Some("no votes".to_owned())
                         } else if v.tie {
                             Some("the vote is a tie".to_owned())
+                        } else if let Some(p) = pass.as_ref().filter(|p| v.winner.as_ref() != Some(*p)) {
+                            Some(format!("the vote did not come out {p}"))
                         } else {
                             None
                         };

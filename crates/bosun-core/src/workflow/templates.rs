@@ -2,7 +2,7 @@
 //! it). Each is a workflow text like any other, compiled by the same compiler.
 
 /// Implement a change, have two agents review it independently, take the majority verdict, then
-/// apply it — or send it back when the reviewers disagree or reject it.
+/// apply it when it is "approve" — or send it back when the reviewers reject it or disagree.
 pub const REVIEW: &str = r#"name = "review"
 description = "Implement a change, two independent reviews in parallel, a vote, then apply or send back"
 
@@ -31,6 +31,7 @@ kind = "reduce"
 from = "review"
 strategy = "vote"
 field = "verdict"
+pass = "approve"
 
 [[steps]]
 id = "apply"
@@ -117,5 +118,35 @@ mod tests {
             assert_eq!(plan.name, *name);
             assert!(!plan.description.is_empty());
         }
+    }
+
+    #[test]
+    fn review_applies_only_an_approval_and_sends_back_a_rejection_or_a_split() {
+        use crate::workflow::run::{Finished, Status, finished, start};
+        use serde_json::json;
+        let plan = super::super::compile(REVIEW).unwrap();
+        let params = plan.bind(json!({"change": "PR 9"}).as_object().unwrap()).unwrap();
+        let ok = |key: &str, result: serde_json::Value| Finished { key: key.into(), succeeded: true, result };
+        for (votes, verdict, next) in [
+            (["approve", "approve"], Status::Succeeded, "apply"),
+            (["reject", "reject"], Status::Failed, "send-back"),
+            (["approve", "reject"], Status::Failed, "send-back"),
+        ] {
+            let (mut state, _) = start(&plan, &params);
+            finished(&plan, &params, &mut state, &ok("implement", json!({})));
+            finished(&plan, &params, &mut state, &ok("review[0]", json!({"verdict": votes[0]})));
+            let after = finished(&plan, &params, &mut state, &ok("review[1]", json!({"verdict": votes[1]})));
+            assert_eq!(state.steps["verdict"].status, verdict, "{votes:?}");
+            assert_eq!(after.iter().map(|t| t.step.as_str()).collect::<Vec<_>>(), [next], "{votes:?}");
+            assert_eq!(
+                after[0].payload["inputs"]["verdict"]["counts"][0]["votes"],
+                if votes[0] == votes[1] { 2 } else { 1 }
+            );
+        }
+        let (mut state, _) = start(&plan, &params);
+        finished(&plan, &params, &mut state, &ok("implement", json!({})));
+        finished(&plan, &params, &mut state, &ok("review[0]", json!({"verdict": "reject"})));
+        finished(&plan, &params, &mut state, &ok("review[1]", json!({"verdict": "reject"})));
+        assert_eq!(state.steps["verdict"].reason.as_deref(), Some("the vote did not come out \"approve\""));
     }
 }
