@@ -27,6 +27,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::client::{Client, ClientArgs};
 
+mod sandbox;
+use sandbox::{Limits, Scope, Worktree};
+
 #[derive(clap::Args)]
 pub struct WorkerArgs {
     /// The command run for each task, through `sh -c`
@@ -60,6 +63,20 @@ pub struct WorkerArgs {
     /// workflows you trust: their commands run on this machine.
     #[arg(long)]
     run_checks: bool,
+    /// Run each task in its own `git worktree` of the current repository, on branch
+    /// `agent/{agent}/{task}` under `<state-dir>/worktrees/` (removed when the task succeeds,
+    /// kept — with its branch — when it fails)
+    #[arg(long)]
+    worktree: bool,
+    /// The command's private writable memory in MiB (RLIMIT_DATA; 0: unlimited)
+    #[arg(long, default_value_t = 512)]
+    memory_mb: u64,
+    /// The command's CPU time in seconds (RLIMIT_CPU; 0: unlimited — `--timeout` bounds wall time)
+    #[arg(long, default_value_t = 0)]
+    cpu_seconds: u64,
+    /// The command's open files (RLIMIT_NOFILE; 0: inherited)
+    #[arg(long, default_value_t = 1024)]
+    open_files: u64,
     /// Agent names are NAME-1 … NAME-N
     #[arg(long, default_value = "worker")]
     name: String,
@@ -87,6 +104,7 @@ fn tail(text: &str, n: usize) -> &str {
 
 #[derive(Default)]
 struct Counts {
+    running: AtomicU64,
     done: AtomicU64,
     failed: AtomicU64,
 }
@@ -132,6 +150,8 @@ fn kill_group(pid: Option<u32>) {
 
 enum Ended {
     Exited(i32),
+    /// Killed by a signal (a resource limit, or something else).
+    Signaled(i32),
     TimedOut,
     Stopped,
 }
@@ -156,9 +176,41 @@ async fn run_task(
     // A check's stderr joins its stdout: a failure's explanation is usually on stderr.
     let (command, stderr) = match check {
         Some(cmd) => (format!("exec 2>&1\n{cmd}"), Stdio::null()),
-        None => (args.exec.clone(), Stdio::from(log)),
+        None => (sandbox::expand(&args.exec, task, fence), Stdio::from(log)),
     };
-    let mut child = tokio::process::Command::new("sh")
+    let path = format!("/api/v1/tasks/{id}");
+    let give_up = |error: String| json!({"fence": fence, "error": error, "retryable": true});
+    // The task's scope, locked for as long as it runs; held by another: tried again later.
+    let scope = match Scope::lock(c, task, args.lease).await {
+        Ok(scope) => scope,
+        Err(e) => {
+            c.post(&format!("{path}/fail"), &give_up(format!("its scope is not free: {e}"))).await?;
+            return Ok(false);
+        }
+    };
+    let agent = format!("{}-{slot}", args.name);
+    let repo = std::env::current_dir()?;
+    let worktree = if args.worktree {
+        match Worktree::open(&repo, &args.state_dir.join("worktrees"), &agent, &id) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                c.post(&format!("{path}/fail"), &give_up(format!("no worktree: {e}"))).await?;
+                if let Some(s) = &scope {
+                    s.release(c).await;
+                }
+                return Ok(false);
+            }
+        }
+    } else {
+        None
+    };
+    let limits = Limits { memory_mb: args.memory_mb, cpu_seconds: args.cpu_seconds, open_files: args.open_files };
+    let mut cmd = tokio::process::Command::new("sh");
+    if let Some(w) = &worktree {
+        cmd.current_dir(&w.path).env("BOSUN_WORKTREE", &w.path).env("BOSUN_BRANCH", &w.branch);
+    }
+    limits.apply(&mut cmd);
+    let mut child = cmd
         .arg("-c")
         .arg(&command)
         .env("BOSUN_TASK_ID", &id)
@@ -195,11 +247,21 @@ async fn run_task(
     });
     let beat = Duration::from_secs(u64::from(args.lease / 3).max(1));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(args.timeout);
-    let path = format!("/api/v1/tasks/{id}");
     let ended = loop {
         tokio::select! {
-            status = child.wait() => break Ended::Exited(status?.code().unwrap_or(-1)),
+            status = child.wait() => {
+                use std::os::unix::process::ExitStatusExt;
+                let status = status?;
+                break match (status.code(), status.signal()) {
+                    (Some(code), _) => Ended::Exited(code),
+                    (None, Some(signal)) => Ended::Signaled(signal),
+                    (None, None) => Ended::Exited(-1),
+                };
+            }
             _ = tokio::time::sleep(beat) => {
+                if let Some(s) = &scope {
+                    s.renew(c, args.lease).await;
+                }
                 let r = c.post(&format!("{path}/heartbeat"), &json!({"fence": fence, "lease_seconds": args.lease})).await;
                 if let Err(e) = r {
                     // The lease is gone (stale fence) or the server is away: keep running; the
@@ -235,6 +297,10 @@ async fn run_task(
             let error = format!("the command exited with {code}");
             (false, "fail", json!({"fence": fence, "error": error, "retryable": retryable}))
         }
+        Ended::Signaled(signal) => {
+            let (error, retryable) = limits.explain(signal);
+            (false, "fail", json!({"fence": fence, "error": error, "retryable": retryable}))
+        }
         Ended::TimedOut => {
             let error = format!("timed out after {} s (its process group was killed)", args.timeout);
             (false, "fail", json!({"fence": fence, "error": error, "retryable": true}))
@@ -244,6 +310,26 @@ async fn run_task(
             (false, "fail", json!({"fence": fence, "error": error, "retryable": true}))
         }
     };
+    let (ok, body) = match &worktree {
+        Some(w) if ok => {
+            if let Err(e) = w.remove(&repo) {
+                eprintln!("bosun worker: removing the worktree of {id}: {e}");
+            }
+            (ok, body)
+        }
+        Some(w) => {
+            // Kept for a person (or the next attempt) to look at.
+            let mut body = body;
+            if let Some(e) = body["error"].as_str() {
+                body["error"] = json!(format!("{e} (worktree kept at {} on {})", w.path.display(), w.branch));
+            }
+            (ok, body)
+        }
+        None => (ok, body),
+    };
+    if let Some(s) = &scope {
+        s.release(c).await;
+    }
     let report = format!("{path}/{verb}");
     if let Err(e) = c.post(&report, &body).await {
         if !unreachable(&e) {
@@ -403,7 +489,10 @@ async fn slot(
         };
         let started = Instant::now();
         let id = claim["task"]["id"].as_str().unwrap_or_default().to_owned();
-        match run_task(&args, &c, &key, &claim, &stop, &outbox, n).await {
+        counts.running.fetch_add(1, Ordering::Relaxed);
+        let ran = run_task(&args, &c, &key, &claim, &stop, &outbox, n).await;
+        counts.running.fetch_sub(1, Ordering::Relaxed);
+        match ran {
             Ok(true) => counts.done.fetch_add(1, Ordering::Relaxed),
             Ok(false) => counts.failed.fetch_add(1, Ordering::Relaxed),
             Err(e) => {
@@ -423,6 +512,12 @@ async fn slot(
 }
 
 pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    if args.worktree {
+        let out = std::process::Command::new("git").args(["rev-parse", "--show-toplevel"]).output();
+        if !out.is_ok_and(|o| o.status.success()) {
+            bail!("--worktree runs each task in a git worktree: start the worker inside a git repository");
+        }
+    }
     let args = Arc::new(args);
     let (trigger, stop) = tokio_util_like::new();
     let counts = Arc::new(Counts::default());
@@ -434,7 +529,9 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     }
     let started = Instant::now();
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    let mut progress = tokio::time::interval(Duration::from_secs(5));
+    // On a terminal one status line redrawn every second; in a log a line every 5 s.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = tokio::time::interval(Duration::from_secs(if terminal { 1 } else { 5 }));
     let mut failed_slot = None;
     loop {
         tokio::select! {
@@ -442,8 +539,14 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
             _ = tokio::signal::ctrl_c() => break,
             _ = progress.tick(), if !args.client.json => {
                 let (d, f) = (counts.done.load(Ordering::Relaxed), counts.failed.load(Ordering::Relaxed));
-                eprintln!("bosun worker: {} slots, {d} done, {f} failed, {:.1} tasks/s", args.concurrency,
-                    d as f64 / started.elapsed().as_secs_f64().max(1e-3));
+                let line = format!("bosun worker: {} slots, {} running, {d} done, {f} failed, {:.1} tasks/s",
+                    args.concurrency, counts.running.load(Ordering::Relaxed),
+                    (d + f) as f64 / started.elapsed().as_secs_f64().max(1e-3));
+                if terminal {
+                    eprint!("\r{line}\x1b[K");
+                } else {
+                    eprintln!("{line}");
+                }
             }
             joined = slots.join_next() => match joined {
                 Some(Ok(Err(e))) => { failed_slot = Some(e); break; }
@@ -467,7 +570,7 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let (d, f) = (counts.done.load(Ordering::Relaxed), counts.failed.load(Ordering::Relaxed));
-    eprintln!("bosun worker: stopped; {d} done, {f} failed");
+    eprintln!("{}bosun worker: stopped; {d} done, {f} failed", if terminal { "\r\x1b[K" } else { "" });
     match failed_slot {
         Some(e) => Err(e),
         None => Ok(ExitCode::SUCCESS),

@@ -220,3 +220,115 @@ async fn a_result_finished_while_the_server_is_down_waits_in_the_outbox_and_land
     assert!(worker.wait().unwrap().success());
     server.stop();
 }
+
+/// Poll a task (bounded) until `done` says so.
+async fn task_until(url: &str, key: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let t = api("GET", url, key, &format!("/api/v1/tasks/{id}"), None).await;
+        if done(&t) {
+            return t;
+        }
+        assert!(Instant::now() < deadline, "task {id} did not get there: {t}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git").current_dir(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placeholders_limits_worktrees_and_the_tasks_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Spawned::start(&dir.path().join("data"));
+    let (url, admin) = (server.url.clone(), server.admin_key());
+    let submit = |body: Value| {
+        let (url, admin) = (url.clone(), admin.clone());
+        async move { api("POST", &url, &admin, "/api/v1/tasks", Some(body)).await["id"].as_str().unwrap().to_owned() }
+    };
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("README"), "hello\n").unwrap();
+    git(&repo, &["add", "README"]);
+    git(&repo, &["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "start"]);
+
+    // One worker: a {title} placeholder, limits, a worktree per task; the script answers by title.
+    let script = r#"case "$BOSUN_TASK_TITLE" in
+  limits*) printf '{"data_kib": "%s", "files": "%s", "cpu": "%s"}' "$(ulimit -d)" "$(ulimit -n)" "$(ulimit -t)" ;;
+  spin*) while :; do :; done ;;
+  commit*) echo change > f.txt && git add f.txt && git -c user.email=a@example.com -c user.name=a commit -qm "$BOSUN_TASK_ID" && printf '{"title": %s}' "$(printf '%s' {title} | wc -c)" ;;
+  fail*) exit 3 ;;
+  hold*) while [ ! -e "$RELEASE" ]; do sleep 0.05; done; echo '{}' ;;
+esac"#;
+    let state = dir.path().join("w");
+    let release = dir.path().join("release");
+    let mut worker = Command::new(BIN)
+        .args(["worker", "--exec", script, "--state-dir", state.to_str().unwrap(), "--json", "--worktree"])
+        .args(["--memory-mb", "256", "--open-files", "64", "--cpu-seconds", "1"])
+        .current_dir(&repo)
+        .env("BOSUN_URL", &url)
+        .env("BOSUN_API_KEY", &admin)
+        .env("RELEASE", &release)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    // The limits are set on the command (ulimit -d is in KiB).
+    let limits = submit(json!({"title": "limits"})).await;
+    let t = task_until(&url, &admin, &limits, |t| t["status"] == "succeeded").await;
+    assert_eq!(t["result"], json!({"data_kib": "262144", "files": "64", "cpu": "1"}), "{t}");
+    // A command past its CPU time limit is stopped and the limit named; it is not tried again.
+    let spin = submit(json!({"title": "spin"})).await;
+    let t = task_until(&url, &admin, &spin, |t| t["status"] == "dead").await;
+    assert!(t["error"].as_str().unwrap().starts_with("the command hit its CPU time limit (1 s) (worktree kept"), "{t}");
+
+    // A worktree per task on agent/worker-1/<task>: removed after success, its branch and commit
+    // kept; a failure keeps the worktree. The title placeholder arrives as one quoted word.
+    let title = "commit it's \"quoted\" $(touch pwned)";
+    let ok = submit(json!({"title": title})).await;
+    let t = task_until(&url, &admin, &ok, |t| t["status"] == "succeeded").await;
+    assert_eq!(t["result"]["title"], title.len(), "{t}");
+    let branch = format!("agent/worker-1/{ok}");
+    assert_eq!(git(&repo, &["log", "-1", "--format=%s", &branch]), ok, "the task's commit is on its branch");
+    assert!(!state.join("worktrees").join(&ok).exists(), "the worktree of a success is removed");
+    assert!(!repo.join("f.txt").exists() && !repo.join("pwned").exists(), "the main checkout is untouched");
+    let failed = submit(json!({"title": "fail"})).await;
+    let t = task_until(&url, &admin, &failed, |t| t["status"] == "dead").await;
+    assert!(t["error"].as_str().unwrap().contains("worktree kept at"), "{t}");
+    assert!(state.join("worktrees").join(&failed).is_dir(), "the worktree of a failure is kept");
+
+    // The task's scope is locked while it runs and released after; held by someone else, the
+    // task is given back (retryable) with the holder named.
+    let held = submit(json!({"title": "hold", "payload": {"scope": ["src/**"]}})).await;
+    task_until(&url, &admin, &held, |t| t["status"] == "leased").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let locks = api("GET", &url, &admin, "/api/v1/locks", None).await;
+        if locks["locks"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|l| l["key"] == "src/**" && l["holder"] == "worker-1"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the scope was never locked: {locks}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::fs::write(&release, "").unwrap();
+    task_until(&url, &admin, &held, |t| t["status"] == "succeeded").await;
+    let locks = api("GET", &url, &admin, "/api/v1/locks", None).await;
+    assert_eq!(locks["locks"], json!([]), "the scope is released after the task");
+    let other =
+        api("POST", &url, &admin, "/api/v1/locks", Some(json!({"paths": ["docs/**"], "ttl_seconds": 600}))).await;
+    assert!(other["locks"].is_array(), "{other}");
+    let busy = submit(json!({"title": "hold", "payload": {"scope": ["docs/guide.md"]}})).await;
+    let t = task_until(&url, &admin, &busy, |t| t["attempts"] == 1).await;
+    assert!(t["error"].as_str().unwrap().starts_with("its scope is not free: lock_conflict"), "{t}");
+    assert_ne!(t["status"], "dead", "given back to be tried again: {t}");
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+}
