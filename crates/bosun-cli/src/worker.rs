@@ -1,4 +1,7 @@
-//! `bosun worker`: run a command for each task of the queue (issue 16, first step).
+//! `bosun worker`: run a command for each task of the queue (issue 16). `sandbox.rs` prepares
+//! what surrounds the command: `{placeholder}`s quoted for the shell, rlimits, a git worktree per
+//! task (`--worktree`) and the task's `scope` locked while it runs. With `--run-checks` a
+//! workflow's check task runs its `check_command` instead of `--exec`.
 //!
 //! Each of `--concurrency` slots is an agent (registered on first use with the caller's key, its
 //! own key kept in `--state-dir` and reused), long-polls claims, and runs `--exec` through

@@ -251,17 +251,14 @@ async fn a_run_survives_a_restart_of_the_server_mid_way() {
     .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{run}");
     let id = run["id"].as_str().unwrap().to_owned();
-    let finish = |base: String, key: String| {
-        let call = call.clone();
-        async move {
-            let (s, claim) = call(format!("{base}/api/v1/tasks/claim"), key.clone(), "POST", json!({})).await;
-            assert_eq!(s, StatusCode::OK, "{claim}");
-            let item = claim["task"]["payload"]["item"].as_str().unwrap().to_owned();
-            let task = claim["task"]["id"].as_str().unwrap();
-            let body = json!({"fence": claim["fence"], "result": {"seen": {item: 1}}});
-            let (s, r) = call(format!("{base}/api/v1/tasks/{task}/complete"), key, "POST", body).await;
-            assert_eq!(s, StatusCode::OK, "{r}");
-        }
+    let finish = |base: String, key: String| async move {
+        let (s, claim) = call(format!("{base}/api/v1/tasks/claim"), key.clone(), "POST", json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{claim}");
+        let item = claim["task"]["payload"]["item"].as_str().unwrap().to_owned();
+        let task = claim["task"]["id"].as_str().unwrap();
+        let body = json!({"fence": claim["fence"], "result": {"seen": {item: 1}}});
+        let (s, r) = call(format!("{base}/api/v1/tasks/{task}/complete"), key, "POST", body).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
     };
     finish(base.clone(), key.clone()).await;
     first.shutdown().await.unwrap();

@@ -342,10 +342,9 @@ impl Runner<'_> {
                             Some("no votes".to_owned())
                         } else if v.tie {
                             Some("the vote is a tie".to_owned())
-                        } else if let Some(p) = pass.as_ref().filter(|p| v.winner.as_ref() != Some(*p)) {
-                            Some(format!("the vote did not come out {p}"))
                         } else {
-                            None
+                            let lost = pass.as_ref().filter(|p| v.winner.as_ref() != Some(*p));
+                            lost.map(|p| format!("the vote did not come out {p}"))
                         };
                         return self.end(&s.id, reason.is_none(), Some(result), reason);
                     }
@@ -538,25 +537,8 @@ mod tests {
         tasks.iter().map(|t| t.key.as_str()).collect()
     }
 
-    const FIX: &str = r#"name = "fix-until-green"
-[params.check]
-required = true
-[[steps]]
-id = "fix"
-kind = "loop"
-max_iterations = 4
-until = { rule = "test_pass", step = "run-check" }
-  [[steps.steps]]
-  id = "run-check"
-  kind = "check"
-  command = "{check}"
-  [[steps.steps]]
-  id = "repair"
-  kind = "task"
-  title = "Make {check} pass (try {iteration})"
-  after = ["run-check"]
-  when = { step = "run-check", outcome = "failed" }
-"#;
+    /// The built-in fix-until-green: at most 5 iterations.
+    const FIX: &str = crate::workflow::templates::FIX_UNTIL_GREEN;
 
     #[test]
     fn fix_until_green_converges_on_the_third_iteration() {
@@ -568,7 +550,7 @@ until = { rule = "test_pass", step = "run-check" }
         // Iteration 1: the check fails, a repair runs.
         let next = finished(&plan, &p, &mut state, &failed("run-check#1"));
         assert_eq!(keys(&next), ["repair#1"]);
-        assert_eq!(next[0].title, "Make cargo test pass (try 1)");
+        assert_eq!(next[0].title, "Make `cargo test` pass (round 1)");
         // The repair done: iteration 2 starts with the check again.
         assert_eq!(keys(&finished(&plan, &p, &mut state, &ok("repair#1", json!({})))), ["run-check#2"]);
         assert_eq!(keys(&finished(&plan, &p, &mut state, &failed("run-check#2"))), ["repair#2"]);
@@ -592,14 +574,14 @@ until = { rule = "test_pass", step = "run-check" }
         let plan = compile(FIX).unwrap();
         let p = params(json!({"check": "false"}));
         let (mut state, _) = start(&plan, &p);
-        for i in 1..=4 {
+        for i in 1..=5 {
             finished(&plan, &p, &mut state, &failed(&format!("run-check#{i}")));
             finished(&plan, &p, &mut state, &ok(&format!("repair#{i}"), json!({})));
         }
         assert_eq!(state.steps["fix"].status, Status::Failed);
-        assert_eq!(state.steps["fix"].reason.as_deref(), Some("did not converge in 4 iterations"));
+        assert_eq!(state.steps["fix"].reason.as_deref(), Some("did not converge in 5 iterations"));
         assert_eq!(state.status, Status::Failed);
-        assert_eq!(state.loops["fix"].history.len(), 4);
+        assert_eq!(state.loops["fix"].history.len(), 5);
     }
 
     const REVIEW: &str = r#"name = "review"
