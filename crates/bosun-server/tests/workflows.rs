@@ -272,3 +272,39 @@ async fn a_run_survives_a_restart_of_the_server_mid_way() {
     assert_eq!(step(&r, "merge")["result"]["merged"], json!({"seen": {"a": 1, "b": 1, "c": 1}}));
     second.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_task_failed_but_to_be_retried_does_not_advance_its_run() {
+    let c = Coord::start().await;
+    let ann = c.agent("ann", &[]).await;
+    let (_, run) =
+        c.call("POST", "/api/v1/workflows/map-reduce/runs", &c.dev, json!({"params": {"items": ["only"]}})).await;
+    let id = run["id"].as_str().unwrap().to_owned();
+    // A retryable failure, then a lost lease: the task goes back to the queue both times.
+    let (task, fence) = c.claim(&ann, json!({"lease_seconds": 30})).await.unwrap();
+    let body = json!({"fence": fence, "error": "flaky network", "retryable": true});
+    let (s, r) = c.call("POST", &format!("/api/v1/tasks/{task}/fail"), &ann.key, body).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(r["status"] != "dead", "{r}");
+    let waiting = run_of(&c, &id).await;
+    assert_eq!(
+        (waiting["status"].as_str(), step(&waiting, "each")["status"].as_str()),
+        (Some("running"), Some("running"))
+    );
+    c.advance(3600);
+    c.tick().await;
+    let (again, _) = c.claim(&ann, json!({"lease_seconds": 30})).await.expect("requeued");
+    assert_eq!(again, task);
+    c.advance(31);
+    c.tick().await;
+    assert_eq!(run_of(&c, &id).await["status"], "running", "a lost lease with attempts left is not an end");
+    c.advance(3600);
+    c.tick().await;
+    // The third attempt succeeds: now the run moves on.
+    let (_, fence) = c.claim(&ann, json!({"lease_seconds": 30})).await.expect("requeued again");
+    let (s, _) = c.complete(&ann, &task, fence).await;
+    assert_eq!(s, StatusCode::OK);
+    let done = run_of(&c, &id).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(step(&done, "merge")["result"]["merged"], json!({"ok": true}));
+}

@@ -145,11 +145,8 @@ pub async fn list_runs(State(app): State<App>, auth: Auth, ApiQuery(p): ApiQuery
     }
     let before = p.before.as_deref().map(run_id).transpose()?;
     let runs = app.kernel.workflow_runs(&auth.caller, p.status, before, limit).await?;
-    let next_before = (runs.len() == limit as usize).then(|| runs.last().map(|r| r.run.id.clone())).flatten();
-    Ok(Reply::json(&WorkflowRunList {
-        runs: runs.iter().map(|v| WorkflowRunSummary::from(&v.run)).collect(),
-        next_before,
-    }))
+    let next_before = (runs.len() == limit as usize).then(|| runs.last().map(|r| r.id.clone())).flatten();
+    Ok(Reply::json(&WorkflowRunList { runs: runs.iter().map(WorkflowRunSummary::from).collect(), next_before }))
 }
 
 /// A run: its status, every step (in definition order) with its tasks, a loop's iteration, each

@@ -138,13 +138,15 @@ fn create_tasks(
         }
         bosun_core::redact::redact_value(&mut payload);
         let check = payload.get("check_command").is_some();
+        // A title is a line for people (an item can be long): at most 500 characters.
+        let title: String = t.title.chars().take(500).collect();
         let task = Task {
             description: t.prompt.clone().unwrap_or_default(),
             payload,
             required_capabilities: t.capabilities.clone(),
             // A failing check is an outcome, not a hiccup: it is not tried again.
             max_attempts: if check { 1 } else { bosun_core::task::DEFAULT_MAX_ATTEMPTS },
-            ..Task::new(tx.caller.tenant, &run.project, &t.title, &run.created_by, tx.now)
+            ..Task::new(tx.caller.tenant, &run.project, &title, &run.created_by, tx.now)
         };
         tx.w.create_task(&task)?;
         state.assign(&t.key, task.id.to_string());
@@ -189,6 +191,11 @@ pub(super) fn start(tx: &mut Tx<'_>, s: StartWorkflow) -> Result<Applied, Kernel
 /// whether new tasks are claimable. A task that only claims to be a run's (its id is not the
 /// one the run recorded for that key) changes nothing.
 pub(super) fn task_ended(tx: &mut Tx<'_>, task: &Task) -> Result<(Option<Value>, bool), KernelError> {
+    // A task failed but to be tried again (or back in the queue after a lost lease) has not
+    // ended: its run waits for it.
+    if !matches!(task.status, TaskStatus::Succeeded | TaskStatus::Dead | TaskStatus::Cancelled) {
+        return Ok((None, false));
+    }
     let (Some(run_id), Some(key)) = (
         task.payload.get("workflow_run").and_then(Value::as_str),
         task.payload.get("workflow_key").and_then(Value::as_str),
@@ -366,17 +373,16 @@ impl Kernel {
         RunView::read(run.ok_or_else(|| KernelError::NotFound(format!("no workflow run {id}")))?)
     }
 
+    /// Runs newest first, as stored (a list does not read their states).
     pub async fn workflow_runs(
         &self,
         caller: &Caller,
         status: Option<String>,
         before: Option<String>,
         limit: u32,
-    ) -> Result<Vec<RunView>, KernelError> {
+    ) -> Result<Vec<WorkflowRun>, KernelError> {
         let tenant = caller.tenant;
         let limit = limit.clamp(1, MAX_RUNS_PAGE);
-        let runs =
-            self.store.read(move |r| r.workflow_runs(tenant, status.as_deref(), before.as_deref(), limit)).await?;
-        runs.into_iter().map(RunView::read).collect()
+        Ok(self.store.read(move |r| r.workflow_runs(tenant, status.as_deref(), before.as_deref(), limit)).await?)
     }
 }
