@@ -308,3 +308,23 @@ async fn a_task_failed_but_to_be_retried_does_not_advance_its_run() {
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(step(&done, "merge")["result"]["merged"], json!({"ok": true}));
 }
+
+#[tokio::test]
+async fn an_agent_starts_and_follows_a_run_over_mcp() {
+    let c = Coord::start().await;
+    let planner = c.agent("planner", &[]).await;
+    let mcp = RawMcp::new(&c);
+    let session = mcp.open(&planner.key).await;
+    let args = json!({"name": "map-reduce", "project": "web", "params": {"items": ["a", "b"], "task": "Count"}});
+    let (s, r) = mcp.tool(&planner.key, &session, "start_workflow", args).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let run = &r["result"]["structuredContent"];
+    assert_eq!((run["status"].as_str(), run["project"].as_str()), (Some("running"), Some("web")), "{r}");
+    let id = run["id"].as_str().unwrap();
+    let (_, r) = mcp.tool(&planner.key, &session, "workflow_status", json!({"id": id})).await;
+    let each = step(&r["result"]["structuredContent"], "each");
+    assert_eq!(each["tasks"].as_array().map(Vec::len), Some(2), "{r}");
+    assert_eq!(c.task(each["tasks"][0]["task_id"].as_str().unwrap()).await["title"], "Count: a");
+    let audit = c.t.audit(&c.t.admin, "&action=workflow.started").await;
+    assert_eq!(audit[0]["actor_name"], "planner", "{audit:?}");
+}
