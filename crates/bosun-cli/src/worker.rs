@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
 
 use crate::client::{Client, ClientArgs};
 
@@ -165,7 +166,7 @@ async fn run_task(
     c: &Client,
     key: &str,
     claim: &Value,
-    stop: &tokio_util_like::Stop,
+    stop: &Stop,
     outbox: &Outbox,
     slot: u16,
 ) -> anyhow::Result<bool> {
@@ -273,7 +274,7 @@ async fn run_task(
                 }
             }
             _ = tokio::time::sleep_until(deadline) => break Ended::TimedOut,
-            _ = stop.killed() => break Ended::Stopped,
+            _ = stop.killed.cancelled() => break Ended::Stopped,
         }
     };
     if !matches!(ended, Ended::Exited(_)) {
@@ -409,54 +410,16 @@ impl Outbox {
 }
 
 /// Stop signals shared by the slots: `stopping` (claim no more) and `killed` (grace is over).
-mod tokio_util_like {
-    use tokio::sync::watch;
-
-    #[derive(Clone)]
-    pub struct Stop {
-        stopping: watch::Receiver<bool>,
-        killed: watch::Receiver<bool>,
-    }
-
-    pub struct Trigger {
-        stopping: watch::Sender<bool>,
-        killed: watch::Sender<bool>,
-    }
-
-    pub fn new() -> (Trigger, Stop) {
-        let (s, sr) = watch::channel(false);
-        let (k, kr) = watch::channel(false);
-        (Trigger { stopping: s, killed: k }, Stop { stopping: sr, killed: kr })
-    }
-
-    impl Trigger {
-        pub fn stop(&self) {
-            let _ = self.stopping.send(true);
-        }
-        pub fn kill(&self) {
-            let _ = self.killed.send(true);
-        }
-    }
-
-    impl Stop {
-        pub fn is_stopping(&self) -> bool {
-            *self.stopping.borrow()
-        }
-        pub async fn stopping(&self) {
-            let mut r = self.stopping.clone();
-            let _ = r.wait_for(|v| *v).await;
-        }
-        pub async fn killed(&self) {
-            let mut r = self.killed.clone();
-            let _ = r.wait_for(|v| *v).await;
-        }
-    }
+#[derive(Clone, Default)]
+struct Stop {
+    stopping: CancellationToken,
+    killed: CancellationToken,
 }
 
 async fn slot(
     args: Arc<WorkerArgs>,
     n: u16,
-    stop: tokio_util_like::Stop,
+    stop: Stop,
     counts: Arc<Counts>,
     outbox: Arc<Outbox>,
 ) -> anyhow::Result<()> {
@@ -464,20 +427,20 @@ async fn slot(
     let c = Client::new(&ClientArgs { url: args.client.url.clone(), key: Some(key.clone()), json: args.client.json });
     let claim_body = json!({"project": args.project, "lease_seconds": args.lease, "wait_seconds": 10});
     let mut replayed = Instant::now() - Duration::from_secs(10);
-    while !stop.is_stopping() {
+    while !stop.stopping.is_cancelled() {
         // What could not be reported before goes first (every 2 s at most while it waits).
         if replayed.elapsed() >= Duration::from_secs(2) {
             replayed = Instant::now();
             if outbox.replay(n, &c).await? > 0 {
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                    _ = stop.stopping() => break,
+                    _ = stop.stopping.cancelled() => break,
                 }
             }
         }
         let claimed = tokio::select! {
             r = c.post("/api/v1/tasks/claim", &claim_body) => r,
-            _ = stop.stopping() => break,
+            _ = stop.stopping.cancelled() => break,
         };
         let claim = match claimed {
             Ok(Value::Null) => continue, // 204: nothing to claim within the wait
@@ -486,7 +449,7 @@ async fn slot(
                 eprintln!("bosun worker: slot {n}: {e}");
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
-                    _ = stop.stopping() => break,
+                    _ = stop.stopping.cancelled() => break,
                 }
             }
         };
@@ -522,7 +485,7 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let args = Arc::new(args);
-    let (trigger, stop) = tokio_util_like::new();
+    let stop = Stop::default();
     let counts = Arc::new(Counts::default());
     std::fs::create_dir_all(&args.state_dir)?;
     let outbox = Arc::new(Outbox::open(&args.state_dir.join("outbox.db"))?);
@@ -559,7 +522,7 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // Claim no more; running tasks get the grace period, then are killed and failed retryable.
-    trigger.stop();
+    stop.stopping.cancel();
     let grace = tokio::time::sleep(Duration::from_secs(args.grace));
     tokio::pin!(grace);
     let mut killed = false;
@@ -567,7 +530,7 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         tokio::select! {
             joined = slots.join_next() => if joined.is_none() { break },
             _ = &mut grace, if !killed => {
-                trigger.kill();
+                stop.killed.cancel();
                 killed = true;
             }
         }

@@ -11,27 +11,6 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::{Value, json};
 
-fn start_worker(
-    url: &str,
-    key: &str,
-    state: &std::path::Path,
-    exec: &str,
-    extra: &[&str],
-    env: &[(&str, &str)],
-) -> Child {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["worker", "--exec", exec, "--state-dir", state.to_str().unwrap(), "--lease", "30", "--json"])
-        .args(extra)
-        .env("BOSUN_URL", url)
-        .env("BOSUN_API_KEY", key)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.spawn().unwrap()
-}
-
 fn sigterm(child: &Child) {
     // SAFETY: kill(2) on the child's pid.
     unsafe {

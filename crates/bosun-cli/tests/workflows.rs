@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,19 +21,6 @@ const AGENT: &str = r#"case "$BOSUN_TASK_TITLE" in
   Process:*) printf '{"seen": {"%s": 1}}' "${BOSUN_TASK_TITLE#Process: }" ;;
   *) echo "unknown task: $BOSUN_TASK_TITLE" >&2; exit 3 ;;
 esac"#;
-
-fn start_worker(url: &str, key: &str, state: &std::path::Path, exec: &str, extra: &[&str], work: &str) -> Child {
-    Command::new(BIN)
-        .args(["worker", "--exec", exec, "--state-dir", state.to_str().unwrap(), "--json"])
-        .args(extra)
-        .env("BOSUN_URL", url)
-        .env("BOSUN_API_KEY", key)
-        .env("WORK", work)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
 
 /// Poll a run (bounded) until it ends.
 async fn ended(url: &str, key: &str, id: &str) -> Value {
@@ -77,8 +63,14 @@ async fn each_builtin_template_runs_to_its_end_with_shell_agents() {
     let server = Spawned::start(&dir.path().join("data"));
     let (url, admin) = (server.url.clone(), server.admin_key());
     let work = dir.path().to_str().unwrap().to_owned();
-    let mut worker =
-        start_worker(&url, &admin, &dir.path().join("w"), AGENT, &["--run-checks", "--concurrency", "3"], &work);
+    let mut worker = start_worker(
+        &url,
+        &admin,
+        &dir.path().join("w"),
+        AGENT,
+        &["--run-checks", "--concurrency", "3"],
+        &[("WORK", &work)],
+    );
 
     // review: implement, two reviews in parallel, a unanimous vote, apply.
     let r =
@@ -160,8 +152,7 @@ async fn a_worker_killed_mid_task_loses_its_lease_and_another_finishes_it_with_a
     let work = dir.path().to_str().unwrap().to_owned();
     // The first attempt records its shell's pid and hangs; a later one answers at once.
     let agent = r#"echo $$ > "$WORK/pid-$BOSUN_FENCE"; if [ "$BOSUN_FENCE" = 1 ]; then sleep 600; fi; echo "{\"fence\": $BOSUN_FENCE}""#;
-    let mut first =
-        start_worker(&url, &admin, &dir.path().join("w1"), agent, &["--lease", "30", "--name", "first"], &work);
+    let mut first = start_worker(&url, &admin, &dir.path().join("w1"), agent, &["--name", "first"], &[("WORK", &work)]);
     let pid_file = dir.path().join("pid-1");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !pid_file.exists() {
@@ -183,7 +174,8 @@ async fn a_worker_killed_mid_task_loses_its_lease_and_another_finishes_it_with_a
     let expired = api("GET", &url, &admin, &format!("/api/v1/tasks/{id}"), None).await;
     assert_eq!(expired["status"], "ready", "the lease ran out and the task went back: {expired}");
 
-    let mut second = start_worker(&url, &admin, &dir.path().join("w2"), agent, &["--name", "second"], &work);
+    let mut second =
+        start_worker(&url, &admin, &dir.path().join("w2"), agent, &["--name", "second"], &[("WORK", &work)]);
     let deadline = Instant::now() + Duration::from_secs(30);
     let done = loop {
         let t = api("GET", &url, &admin, &format!("/api/v1/tasks/{id}"), None).await;

@@ -245,9 +245,14 @@ fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
-fn check_id(line: usize, what: &str, id: &str) -> Result<(), Invalid> {
+/// A workflow's or a step's name: 1–64 of a-z, 0-9, `-` and `_`.
+pub fn valid_name(id: &str) -> bool {
     let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
-    if id.is_empty() || id.len() > 64 || !id.chars().all(ok) {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(ok)
+}
+
+fn check_id(line: usize, what: &str, id: &str) -> Result<(), Invalid> {
+    if !valid_name(id) {
         return Err(invalid(line, format!("{what} `{id}` must be 1 to 64 of a-z, 0-9, `-` and `_`")));
     }
     Ok(())

@@ -2905,25 +2905,11 @@ export interface components {
         WorkflowRunSummary: {
             created_at: string;
             created_by: string;
-            id: string;
-            project: string;
-            status: string;
-            template: string;
-            updated_at: string;
-            /** Format: int64 */
-            version: number;
-        };
-        WorkflowRunView: {
-            created_at: string;
-            created_by: string;
             /** @example 01JDX3Q2V9Z8K7M6N5P4R3S2T1 */
             id: string;
-            params: Record<string, never>;
             project: string;
             /** @description `running`, `succeeded`, `failed` or `cancelled`. */
             status: string;
-            /** @description Every step in definition order (a loop's steps after it), with its tasks. */
-            steps: components["schemas"]["WorkflowStepView"][];
             template: string;
             updated_at: string;
             /**
@@ -2931,6 +2917,11 @@ export interface components {
              * @description The template version it runs (0: built in).
              */
             version: number;
+        };
+        WorkflowRunView: components["schemas"]["WorkflowRunSummary"] & {
+            params: Record<string, never>;
+            /** @description Every step in definition order (a loop's steps after it), with its tasks. */
+            steps: components["schemas"]["WorkflowStepView"][];
         };
         WorkflowStepView: {
             id: string;

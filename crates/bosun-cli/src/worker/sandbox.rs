@@ -67,32 +67,26 @@ pub struct Limits {
 impl Limits {
     /// Set them in the child between fork and exec (only async-signal-safe calls).
     pub fn apply(self, cmd: &mut tokio::process::Command) {
-        let set = move |resource, value: u64| -> std::io::Result<()> {
-            if value == 0 {
+        /// setrlimit(2) when the limit is set (`soft` > 0).
+        fn set(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> std::io::Result<()> {
+            if soft == 0 {
                 return Ok(());
             }
-            let limit = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+            let limit = libc::rlimit { rlim_cur: soft as libc::rlim_t, rlim_max: hard as libc::rlim_t };
             // SAFETY: setrlimit(2) with a valid pointer to a local; async-signal-safe.
             if unsafe { libc::setrlimit(resource, &limit) } != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
-        };
+        }
+        let data = self.memory_mb.saturating_mul(1 << 20);
         // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
         unsafe {
             cmd.pre_exec(move || {
-                set(libc::RLIMIT_DATA, self.memory_mb.saturating_mul(1 << 20))?;
-                // The hard limit one second above the soft one: SIGXCPU first, SIGKILL after.
-                if self.cpu_seconds > 0 {
-                    let limit = libc::rlimit {
-                        rlim_cur: self.cpu_seconds as libc::rlim_t,
-                        rlim_max: (self.cpu_seconds + 1) as libc::rlim_t,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_CPU, &limit) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                }
-                set(libc::RLIMIT_NOFILE, self.open_files)
+                set(libc::RLIMIT_DATA, data, data)?;
+                // The CPU hard limit a second above the soft one: SIGXCPU first, SIGKILL after.
+                set(libc::RLIMIT_CPU, self.cpu_seconds, self.cpu_seconds + 1)?;
+                set(libc::RLIMIT_NOFILE, self.open_files, self.open_files)
             });
         }
     }

@@ -102,6 +102,22 @@ fn next_id() -> usize {
     N.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Start `bosun worker --exec EXEC` (30 s leases, `--json`) with its state in `state`, the URL
+/// and key in its environment, and `env` besides.
+pub fn start_worker(url: &str, key: &str, state: &Path, exec: &str, extra: &[&str], env: &[(&str, &str)]) -> Child {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["worker", "--exec", exec, "--state-dir", state.to_str().unwrap(), "--lease", "30", "--json"])
+        .args(extra)
+        .env("BOSUN_URL", url)
+        .env("BOSUN_API_KEY", key)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
+
 /// Run `bosun ARGS` with the given URL and key in the environment.
 pub fn bosun(args: &[&str], url: Option<&str>, key: Option<&str>) -> Output {
     let mut cmd = Command::new(BIN);

@@ -106,13 +106,10 @@ pub fn render(outcome: &Outcome) -> (StatusCode, Value) {
         }
         O::MemoriesErased { count, more } => ok(to_value(&crate::views::ErasedView { erased: *count, more: *more })),
         O::MemorySettings(s) => ok(to_value(&crate::views::MemorySettingsView::from(s))),
-        O::WorkflowRun(run) => {
+        O::WorkflowRun(view) => {
             // Started: 202 (its tasks are queued, not done); cancelled: 200.
-            let status = if run.status == "cancelled" { StatusCode::OK } else { StatusCode::ACCEPTED };
-            match crate::kernel::RunView::read((**run).clone()) {
-                Ok(v) => (status, to_value(&crate::views::WorkflowRunView::new(&v))),
-                Err(_) => (status, to_value(&crate::views::WorkflowRunSummary::from(&**run))),
-            }
+            let status = if view.run.status == "cancelled" { StatusCode::OK } else { StatusCode::ACCEPTED };
+            (status, to_value(&crate::views::WorkflowRunView::new(view)))
         }
         O::WorkflowTemplate { template, created: fresh } => {
             let view = crate::views::WorkflowTemplateStored {

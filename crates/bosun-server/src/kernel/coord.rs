@@ -338,7 +338,7 @@ pub(super) fn release_agent_work(
         wakes |= task.status == TaskStatus::Ready;
         if task.status == TaskStatus::Dead {
             cascade_cancel(tx, task.id, "is dead")?;
-            wakes |= super::workflows::task_ended(tx, &task)?.1;
+            wakes |= super::workflows::task_ended(tx, &task, &mut Value::Null)?;
         }
         tasks.push(task.id);
     }
@@ -602,11 +602,8 @@ pub(super) fn complete(tx: &mut Tx<'_>, w: WorkTask, result: Value) -> Result<Ap
         }
     }
     settle_agent(tx, Some(me))?;
-    let (workflow, started) = super::workflows::task_ended(tx, &task)?;
     let mut details = json!({ "fence": w.fence, "unblocked": unblocked, "released_locks": released, "lease": lease });
-    if let Some(w) = workflow {
-        details["workflow"] = w;
-    }
+    let started = super::workflows::task_ended(tx, &task, &mut details)?;
     let wakes = !unblocked.is_empty() || started;
     let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
     Ok(Applied::new(Action::TaskComplete, Outcome::TaskUpdated(task), target, details).project(&project).wakes(wakes))
@@ -622,7 +619,6 @@ pub(super) fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError>
     let released = release_scope(tx, &task, Some(me))?;
     let cancelled = if task.status == TaskStatus::Dead { cascade_cancel(tx, task.id, "is dead")? } else { Vec::new() };
     settle_agent(tx, Some(me))?;
-    let (workflow, started) = super::workflows::task_ended(tx, &task)?;
     let mut details = json!({
         "fence": f.task.fence,
         "retryable": f.retryable,
@@ -634,9 +630,7 @@ pub(super) fn fail(tx: &mut Tx<'_>, f: FailTask) -> Result<Applied, KernelError>
         "cancelled_dependants": cancelled,
         "lease": lease,
     });
-    if let Some(w) = workflow {
-        details["workflow"] = w;
-    }
+    let started = super::workflows::task_ended(tx, &task, &mut details)?;
     let severity = if task.status == TaskStatus::Dead { Severity::Warning } else { Severity::Notice };
     let (project, target) = (task.project.clone(), ("task", task.id.to_string()));
     Ok(Applied::new(Action::TaskFail, Outcome::TaskUpdated(task), target, details)
@@ -680,12 +674,9 @@ pub(super) fn cancel(tx: &mut Tx<'_>, id: TaskId, reason: Option<String>) -> Res
     let released = release_scope(tx, &task, holder)?;
     settle_agent(tx, holder)?;
     let cascaded = cascade_cancel(tx, id, "was cancelled")?;
-    let (workflow, started) = super::workflows::task_ended(tx, &task)?;
     let mut details =
         json!({ "reason": reason, "former_holder": holder, "cascaded": cascaded, "released_locks": released });
-    if let Some(w) = workflow {
-        details["workflow"] = w;
-    }
+    let started = super::workflows::task_ended(tx, &task, &mut details)?;
     let project = task.project.clone();
     Ok(Applied::new(Action::TaskCancel, Outcome::TaskUpdated(task), ("task", id.to_string()), details)
         .project(&project)

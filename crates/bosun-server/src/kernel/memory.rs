@@ -17,6 +17,7 @@ use bosun_store::{EraseBy, Memory, MemoryQuery};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::coord::invalid;
 use super::{Answer, Applied, Caller, Command, Kernel, KernelError, Outcome, Principal, RequestCtx, Tx};
 
 /// Duplicates fold into a memory written by the same author, with the same normalised summary
@@ -147,15 +148,10 @@ pub struct RecallAnswer {
     pub note: Option<String>,
 }
 
-fn invalid(detail: impl Into<String>) -> KernelError {
-    KernelError::Validation(detail.into())
-}
-
+/// The task fields' length rule, and no control characters but line breaks and tabs (memory is
+/// text read back to models and people).
 fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<(), KernelError> {
-    let n = value.chars().count();
-    if n < min || n > max {
-        return Err(invalid(format!("`{field}` must be {min} to {max} characters")));
-    }
+    super::coord::check_text(field, value, min, max)?;
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err(invalid(format!("`{field}` must not contain control characters")));
     }
@@ -283,7 +279,7 @@ pub(super) fn remember(tx: &mut Tx<'_>, r: Remember) -> Result<Applied, KernelEr
     };
     let memory = Memory {
         tenant_id: tenant,
-        id: ulid::Ulid::generate().to_string(),
+        id: bosun_core::ids::next_ulid().to_string(),
         project: r.project.clone(),
         visibility,
         author_type: author.owner.kind().to_owned(),

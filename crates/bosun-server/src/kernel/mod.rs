@@ -63,7 +63,7 @@ pub use policy::{Facts, MAX_POLICY_TEXT, Subject};
 pub use profiles::{Governance, Profiles};
 pub use retention::Retention;
 pub use scheduler::TickReport;
-pub use workflows::{MAX_RUNS_PAGE, PutWorkflowTemplate, RunView, StartWorkflow, TemplateInfo, invalid_workflow};
+pub use workflows::{MAX_RUNS_PAGE, PutWorkflowTemplate, RunView, StartWorkflow, TemplateInfo};
 
 pub use crate::auth::KeySecret;
 use crate::auth::{self, KeyCache, NewKey};

@@ -123,7 +123,7 @@ pub enum Outcome {
     },
     MemorySettings(super::MemorySettings),
     /// A run started or cancelled.
-    WorkflowRun(Box<bosun_store::WorkflowRun>),
+    WorkflowRun(Box<super::RunView>),
     /// A template version stored (`created`), or the same text as the latest.
     WorkflowTemplate {
         template: Box<bosun_store::WorkflowTemplate>,

@@ -129,7 +129,6 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
             settle_agent(tx, holder)?;
             let cancelled =
                 if task.status == TaskStatus::Dead { cascade_cancel(tx, task_id, "is dead")? } else { vec![] };
-            let (workflow, started) = super::workflows::task_ended(tx, &task)?;
             let mut details = json!({
                 "former_holder": holder,
                 "stale_fence": fence,
@@ -139,9 +138,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, cmd: SystemCommand) -> Result<Done, KernelE
                 "cancelled_dependants": cancelled,
                 "lease": lease,
             });
-            if let Some(w) = workflow {
-                details["workflow"] = w;
-            }
+            let started = super::workflows::task_ended(tx, &task, &mut details)?;
             Ok(Done::Changed(
                 Applied::new(Action::TaskLeaseExpire, Outcome::SystemDone, ("task", task_id.to_string()), details)
                     .project(&task.project)

@@ -44,14 +44,13 @@ pub struct PutWorkflowTemplate {
 }
 
 /// A workflow text that does not compile: answered with its line.
-pub fn invalid_workflow(e: Invalid) -> KernelError {
+fn invalid_workflow(e: Invalid) -> KernelError {
     KernelError::InvalidWorkflow { line: e.line, reason: e.reason }
 }
 
 fn check_name(name: &str) -> Result<(), KernelError> {
-    let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
     // `runs` names the runs' own address (`/api/v1/workflows/runs/...`).
-    if name.is_empty() || name.len() > 64 || !name.chars().all(ok) || name == "runs" {
+    if !workflow::valid_name(name) || name == "runs" {
         return Err(KernelError::Validation(format!(
             "workflow name `{}` must be 1 to 64 of a-z, 0-9, `-` and `_` (and not `runs`)",
             name.chars().take(64).collect::<String>()
@@ -108,6 +107,13 @@ fn params_of(run: &WorkflowRun) -> Result<HashMap<String, Value>, KernelError> {
 
 fn state_of(run: &WorkflowRun) -> Result<RunState, KernelError> {
     serde_json::from_str(&run.state).map_err(|e| KernelError::Internal(format!("run {} state: {e}", run.id)))
+}
+
+/// Write a run's state (and the status it implies) into its record.
+fn record(r: &mut WorkflowRun, state: &RunState, now: bosun_core::Timestamp) {
+    r.state = serde_json::to_string(state).unwrap_or_default();
+    r.status = state.status.as_str().to_owned();
+    r.updated_at = now;
 }
 
 /// A result as the run keeps it: whole when it fits its share, else a marker naming the task.
@@ -175,41 +181,41 @@ pub(super) fn start(tx: &mut Tx<'_>, s: StartWorkflow) -> Result<Applied, Kernel
         updated_at: tx.now,
     };
     let created = create_tasks(tx, &r, first, &mut state)?;
-    r.state = serde_json::to_string(&state).unwrap_or_default();
-    r.status = state.status.as_str().to_owned();
+    record(&mut r, &state, tx.now);
     tx.w.insert_workflow_run(&r)?;
     let details = json!({"template": s.template, "version": version, "created": created, "status": r.status});
     let target = ("workflow_run", r.id.clone());
     let wakes = !created.is_empty();
-    Ok(Applied::new(Action::WorkflowStart, Outcome::WorkflowRun(Box::new(r)), target, details)
+    let view = RunView { run: r, state, plan, params: params.into_iter().collect() };
+    Ok(Applied::new(Action::WorkflowStart, Outcome::WorkflowRun(Box::new(view)), target, details)
         .project(&s.project)
         .wakes(wakes))
 }
 
-/// A task ended for good (succeeded, dead or cancelled): if it is a run's, advance the run.
-/// Answers what happened, for the ending command's audit event (`details.workflow`), and
-/// whether new tasks are claimable. A task that only claims to be a run's (its id is not the
-/// one the run recorded for that key) changes nothing.
-pub(super) fn task_ended(tx: &mut Tx<'_>, task: &Task) -> Result<(Option<Value>, bool), KernelError> {
+/// A task ended for good (succeeded, dead or cancelled): if it is a run's, advance the run and
+/// say what happened in the ending command's audit `details` (as `workflow`). Answers whether
+/// new tasks are claimable. A task that only claims to be a run's (its id is not the one the
+/// run recorded for that key) changes nothing.
+pub(super) fn task_ended(tx: &mut Tx<'_>, task: &Task, details: &mut Value) -> Result<bool, KernelError> {
     // A task failed but to be tried again (or back in the queue after a lost lease) has not
     // ended: its run waits for it.
     if !matches!(task.status, TaskStatus::Succeeded | TaskStatus::Dead | TaskStatus::Cancelled) {
-        return Ok((None, false));
+        return Ok(false);
     }
     let (Some(run_id), Some(key)) = (
         task.payload.get("workflow_run").and_then(Value::as_str),
         task.payload.get("workflow_key").and_then(Value::as_str),
     ) else {
-        return Ok((None, false));
+        return Ok(false);
     };
-    let Some(mut r) = tx.w.workflow_run(tx.caller.tenant, run_id)? else { return Ok((None, false)) };
+    let Some(mut r) = tx.w.workflow_run(tx.caller.tenant, run_id)? else { return Ok(false) };
     if r.status != "running" {
-        return Ok((None, false));
+        return Ok(false);
     }
     let mut state = state_of(&r)?;
     let id = task.id.to_string();
     if state.slot(key).and_then(|s| s.task.as_deref()) != Some(id.as_str()) {
-        return Ok((None, false));
+        return Ok(false);
     }
     let succeeded = task.status == TaskStatus::Succeeded;
     let result = if succeeded {
@@ -222,12 +228,11 @@ pub(super) fn task_ended(tx: &mut Tx<'_>, task: &Task) -> Result<(Option<Value>,
     let next = run::finished(&plan, &params, &mut state, &done);
     let started: Vec<String> = next.iter().map(|t| t.key.clone()).collect();
     let created = create_tasks(tx, &r, next, &mut state)?;
-    r.state = serde_json::to_string(&state).unwrap_or_default();
-    r.status = state.status.as_str().to_owned();
-    r.updated_at = tx.now;
+    record(&mut r, &state, tx.now);
     tx.w.update_workflow_run(&r)?;
-    let summary = json!({"run": r.id, "key": key, "started": started, "created": created, "run_status": r.status});
-    Ok((Some(summary), !created.is_empty()))
+    details["workflow"] =
+        json!({"run": r.id, "key": key, "started": started, "created": created, "run_status": r.status});
+    Ok(!created.is_empty())
 }
 
 pub(super) fn cancel(tx: &mut Tx<'_>, id: &str, reason: Option<String>) -> Result<Applied, KernelError> {
@@ -252,13 +257,13 @@ pub(super) fn cancel(tx: &mut Tx<'_>, id: &str, reason: Option<String>) -> Resul
         settle_agent(tx, holder)?;
         cancelled.push(task_id);
     }
-    r.state = serde_json::to_string(&state).unwrap_or_default();
-    r.status = state.status.as_str().to_owned();
-    r.updated_at = tx.now;
+    record(&mut r, &state, tx.now);
     tx.w.update_workflow_run(&r)?;
     let details = json!({"reason": reason, "cancelled_tasks": cancelled, "template": r.template});
     let (project, target) = (r.project.clone(), ("workflow_run", r.id.clone()));
-    Ok(Applied::new(Action::WorkflowCancel, Outcome::WorkflowRun(Box::new(r)), target, details)
+    let view =
+        RunView { plan: plan_of(&r.text)?, params: serde_json::from_str(&r.params).unwrap_or_default(), run: r, state };
+    Ok(Applied::new(Action::WorkflowCancel, Outcome::WorkflowRun(Box::new(view)), target, details)
         .project(&project)
         .severity(Severity::Notice))
 }

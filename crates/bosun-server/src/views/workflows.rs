@@ -92,19 +92,10 @@ pub struct WorkflowStepView {
 
 #[derive(Serialize, ToSchema)]
 pub struct WorkflowRunView {
-    #[schema(example = "01JDX3Q2V9Z8K7M6N5P4R3S2T1")]
-    pub id: String,
-    pub template: String,
-    /// The template version it runs (0: built in).
-    pub version: u64,
-    pub project: String,
-    /// `running`, `succeeded`, `failed` or `cancelled`.
-    pub status: String,
+    #[serde(flatten)]
+    pub run: WorkflowRunSummary,
     #[schema(value_type = Object)]
     pub params: Map<String, Value>,
-    pub created_by: String,
-    pub created_at: String,
-    pub updated_at: String,
     /// Every step in definition order (a loop's steps after it), with its tasks.
     pub steps: Vec<WorkflowStepView>,
 }
@@ -158,29 +149,20 @@ impl WorkflowRunView {
     pub fn new(v: &RunView) -> Self {
         let mut list = Vec::new();
         steps(v, &v.plan.steps, None, &mut list);
-        let r = &v.run;
-        WorkflowRunView {
-            id: r.id.clone(),
-            template: r.template.clone(),
-            version: r.version,
-            project: r.project.clone(),
-            status: r.status.clone(),
-            params: v.params.clone(),
-            created_by: r.created_by.clone(),
-            created_at: format_micros(r.created_at),
-            updated_at: format_micros(r.updated_at),
-            steps: list,
-        }
+        WorkflowRunView { run: WorkflowRunSummary::from(&v.run), params: v.params.clone(), steps: list }
     }
 }
 
 /// A run in a list: without its steps.
 #[derive(Serialize, ToSchema)]
 pub struct WorkflowRunSummary {
+    #[schema(example = "01JDX3Q2V9Z8K7M6N5P4R3S2T1")]
     pub id: String,
     pub template: String,
+    /// The template version it runs (0: built in).
     pub version: u64,
     pub project: String,
+    /// `running`, `succeeded`, `failed` or `cancelled`.
     pub status: String,
     pub created_by: String,
     pub created_at: String,

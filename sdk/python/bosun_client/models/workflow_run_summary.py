@@ -25,12 +25,12 @@ class WorkflowRunSummary:
         Attributes:
             created_at (str):
             created_by (str):
-            id (str):
+            id (str):  Example: 01JDX3Q2V9Z8K7M6N5P4R3S2T1.
             project (str):
-            status (str):
+            status (str): `running`, `succeeded`, `failed` or `cancelled`.
             template (str):
             updated_at (str):
-            version (int):
+            version (int): The template version it runs (0: built in).
      """
 
     created_at: str

@@ -29,25 +29,25 @@ class WorkflowRunView:
             created_at (str):
             created_by (str):
             id (str):  Example: 01JDX3Q2V9Z8K7M6N5P4R3S2T1.
-            params (WorkflowRunViewParams):
             project (str):
             status (str): `running`, `succeeded`, `failed` or `cancelled`.
-            steps (list[WorkflowStepView]): Every step in definition order (a loop's steps after it), with its tasks.
             template (str):
             updated_at (str):
             version (int): The template version it runs (0: built in).
+            params (WorkflowRunViewParams):
+            steps (list[WorkflowStepView]): Every step in definition order (a loop's steps after it), with its tasks.
      """
 
     created_at: str
     created_by: str
     id: str
-    params: WorkflowRunViewParams
     project: str
     status: str
-    steps: list[WorkflowStepView]
     template: str
     updated_at: str
     version: int
+    params: WorkflowRunViewParams
+    steps: list[WorkflowStepView]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -63,11 +63,17 @@ class WorkflowRunView:
 
         id = self.id
 
-        params = self.params.to_dict()
-
         project = self.project
 
         status = self.status
+
+        template = self.template
+
+        updated_at = self.updated_at
+
+        version = self.version
+
+        params = self.params.to_dict()
 
         steps = []
         for steps_item_data in self.steps:
@@ -76,12 +82,6 @@ class WorkflowRunView:
 
 
 
-        template = self.template
-
-        updated_at = self.updated_at
-
-        version = self.version
-
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,13 +89,13 @@ class WorkflowRunView:
             "created_at": created_at,
             "created_by": created_by,
             "id": id,
-            "params": params,
             "project": project,
             "status": status,
-            "steps": steps,
             "template": template,
             "updated_at": updated_at,
             "version": version,
+            "params": params,
+            "steps": steps,
         })
 
         return field_dict
@@ -113,14 +113,20 @@ class WorkflowRunView:
 
         id = d.pop("id")
 
+        project = d.pop("project")
+
+        status = d.pop("status")
+
+        template = d.pop("template")
+
+        updated_at = d.pop("updated_at")
+
+        version = d.pop("version")
+
         params = WorkflowRunViewParams.from_dict(d.pop("params"))
 
 
 
-
-        project = d.pop("project")
-
-        status = d.pop("status")
 
         steps = []
         _steps = d.pop("steps")
@@ -132,23 +138,17 @@ class WorkflowRunView:
             steps.append(steps_item)
 
 
-        template = d.pop("template")
-
-        updated_at = d.pop("updated_at")
-
-        version = d.pop("version")
-
         workflow_run_view = cls(
             created_at=created_at,
             created_by=created_by,
             id=id,
-            params=params,
             project=project,
             status=status,
-            steps=steps,
             template=template,
             updated_at=updated_at,
             version=version,
+            params=params,
+            steps=steps,
         )
 
 
