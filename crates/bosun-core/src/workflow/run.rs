@@ -145,7 +145,8 @@ impl RunState {
 pub struct NewTask {
     /// The step it belongs to.
     pub step: String,
-    /// Unique within the run (step, iteration, item): the task's idempotency key with the run's id.
+    /// Unique within the run (step, iteration, item); the run records the id of the task made
+    /// for it.
     pub key: String,
     pub title: String,
     pub prompt: Option<String>,
